@@ -1,0 +1,40 @@
+import type { RouteName } from '../contract';
+
+const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
+const WRITE = ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'];
+const SEND = ['Mail.Send', 'Mail.Send.Shared'];
+const PROFILE = ['User.Read', 'User.ReadBasic.All', 'User.Read.All'];
+
+/**
+ * Delegated scopes that let a caller use a route in its own mailbox (any one suffices). The
+ * `.Shared` variants include the caller's own mailbox, as in Microsoft's permission reference;
+ * whether another user's mailbox may be used (grant + `.Shared` scope) is the mail service's call.
+ * Routes absent here need no scope (upload URLs are pre-authenticated; `$batch` checks per request).
+ */
+const ROUTE_SCOPES: Partial<Record<RouteName, string[]>> = {
+	me: PROFILE,
+	user: PROFILE,
+	sendMail: SEND,
+	sendDraft: SEND,
+	listMessages: READ,
+	getMessage: READ,
+	messageValue: READ,
+	listAttachments: READ,
+	getAttachment: READ,
+	attachmentValue: READ,
+	listFolders: READ,
+	getFolder: READ,
+	delta: READ,
+	createMessage: WRITE,
+	updateMessage: WRITE,
+	deleteMessage: WRITE,
+	moveMessage: WRITE,
+	addAttachment: WRITE,
+	createUploadSession: WRITE,
+	createFolder: WRITE,
+};
+
+export function routeAllows(route: RouteName, scopes: readonly string[]): boolean {
+	const wanted = ROUTE_SCOPES[route];
+	return !wanted || wanted.some((scope) => scopes.includes(scope));
+}

@@ -1,0 +1,39 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import * as account from './actions/account';
+import * as message from './actions/message';
+import { route } from './actions/router';
+
+export class GraphMail implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Graph Mail',
+		name: 'graphMail',
+		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
+		defaults: { name: 'Graph Mail' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Message', value: 'message' },
+				],
+				default: 'message',
+			},
+			...account.description,
+			...message.description,
+		],
+	};
+
+	execute = route;
+}

@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { GraphClient } from '../../transport/graphClient';
+import { errorItemOrThrow } from '../itemErrors';
+
+export const properties: INodeProperties[] = [];
+
+/** Which account the credential is connected to (GET /me): n8n does not test OAuth2 credentials. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const { body } = await client.request<IDataObject>({
+				method: 'GET',
+				path: '/me',
+				qs: { $select: 'id,displayName,mail,userPrincipalName' },
+				mailbox: 'me',
+				itemIndex,
+			});
+			const { id, displayName, mail, userPrincipalName } = body;
+			output.push({ json: { id, displayName, mail, userPrincipalName }, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			output.push(errorItemOrThrow(this, error, itemIndex));
+		}
+	}
+	return output;
+}

@@ -1,0 +1,23 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { GraphClient } from '../transport/graphClient';
+import * as account from './account';
+import * as message from './message';
+import type { Operation } from './operation';
+
+const resources: Record<string, Record<string, Operation>> = {
+	account: account.operations,
+	message: message.operations,
+};
+
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = resources[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	const client = await GraphClient.create(this);
+	return [await handler.execute.call(this, items, client)];
+}

@@ -1,0 +1,177 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type JsonObject,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { failedResponseOf, graphApiError, graphErrorDetails } from './graphError';
+import { graphBaseUrlOf } from './graphBaseUrl';
+import { KeyedLimiter } from './keyedLimiter';
+import {
+	DEFAULT_BACKOFF,
+	RETRYABLE_STATUSES,
+	nextDelayMs,
+	parseRetryAfterMs,
+	type BackoffPolicy,
+} from './retryAfter';
+
+export const CREDENTIAL_TYPE = 'graphMailOAuth2Api';
+
+export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export interface GraphRequest {
+	method: IHttpRequestMethods;
+	/** A path under /v1.0 (`/me/sendMail`), or an absolute URL Graph gave us (`@odata.nextLink`). */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	headers?: Record<string, string>;
+	/** Mailbox the request targets, for the in-flight cap: `me` or a user id / UPN. */
+	mailbox: string;
+	/** Safe to repeat after a lost response (reads, deletes, PUT). Sends are not. */
+	idempotent?: boolean;
+	itemIndex?: number;
+}
+
+export interface GraphResponse<T = IDataObject> {
+	status: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+export interface GraphClientOptions {
+	maxInFlightPerMailbox?: number;
+	backoff?: BackoffPolicy;
+	timeoutMs?: number;
+}
+
+export interface GraphClientStats {
+	requests: number;
+	retries: number;
+	waitedMs: number;
+}
+
+const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED']);
+
+/**
+ * The only way the nodes talk to Graph: signs with the credential (n8n-core adds the bearer token
+ * and refreshes it on 401), keeps every request on the credential's Graph host, caps requests in
+ * flight per mailbox, and retries 429/503/504 after Retry-After. One client per node execution.
+ */
+export class GraphClient {
+	readonly stats: GraphClientStats = { requests: 0, retries: 0, waitedMs: 0 };
+
+	private readonly limiter: KeyedLimiter;
+	private readonly backoff: BackoffPolicy;
+	private readonly timeoutMs: number;
+	private readonly origin: string;
+
+	private constructor(
+		private readonly ctx: GraphContext,
+		readonly baseUrl: string,
+		options: GraphClientOptions,
+	) {
+		this.limiter = new KeyedLimiter(Math.max(1, Math.min(4, options.maxInFlightPerMailbox ?? 4)));
+		this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+		this.timeoutMs = options.timeoutMs ?? 120_000;
+		this.origin = new URL(baseUrl).origin;
+	}
+
+	static async create(ctx: GraphContext, options: GraphClientOptions = {}): Promise<GraphClient> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const base = graphBaseUrlOf(credentials);
+		if (typeof base !== 'string') {
+			throw new NodeOperationError(ctx.getNode(), base.problem, {
+				description: 'Open the Microsoft Graph Mail credential and correct the field',
+			});
+		}
+		return new GraphClient(ctx, base, options);
+	}
+
+	/** Absolute URL for a request, refusing any host but the credential's Graph host. */
+	resolveUrl(path: string, itemIndex?: number): string {
+		if (!/^https?:\/\//i.test(path)) return `${this.baseUrl}/v1.0${path.startsWith('/') ? '' : '/'}${path}`;
+		let url: URL;
+		try {
+			url = new URL(path);
+		} catch {
+			throw new NodeOperationError(this.ctx.getNode(), `Graph returned a link that is not a URL`, { itemIndex });
+		}
+		if (url.origin !== this.origin || !url.pathname.startsWith(new URL(`${this.baseUrl}/v1.0/`).pathname)) {
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`Refused to follow a link to ${url.origin}: only ${this.origin} receives the access token`,
+				{
+					itemIndex,
+					description: 'Graph returned a paging link on another host. Nothing was sent there.',
+				},
+			);
+		}
+		return url.toString();
+	}
+
+	async request<T = IDataObject>(request: GraphRequest): Promise<GraphResponse<T>> {
+		const url = this.resolveUrl(request.path, request.itemIndex);
+		const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
+		let waitedMs = 0;
+		for (let attempt = 1; ; attempt++) {
+			const outcome = await this.limiter.run(request.mailbox.toLowerCase(), async () => await this.send<T>(url, request));
+			if ('response' in outcome) return outcome.response;
+			const { failure } = outcome;
+			const retryable =
+				(failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status) && (failure.status !== 504 || idempotent)) ||
+				(failure.status === undefined && idempotent && NETWORK_RETRY_CODES.has(failure.networkCode ?? ''));
+			const delay = retryable
+				? nextDelayMs(this.backoff, attempt, waitedMs, parseRetryAfterMs(failure.headers['retry-after'], Date.now()))
+				: undefined;
+			if (delay === undefined) {
+				throw graphApiError(this.ctx.getNode(), graphErrorDetails(failure), { itemIndex: request.itemIndex });
+			}
+			this.stats.retries++;
+			this.stats.waitedMs += delay;
+			waitedMs += delay;
+			await sleep(delay);
+		}
+	}
+
+	private async send<T>(
+		url: string,
+		request: GraphRequest,
+	): Promise<{ response: GraphResponse<T> } | { failure: ReturnType<typeof failedResponseOf> }> {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...request.headers },
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			timeout: this.timeoutMs,
+		};
+		this.stats.requests++;
+		try {
+			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+				this.ctx,
+				CREDENTIAL_TYPE,
+				options,
+			)) as { statusCode: number; headers: Record<string, unknown>; body: T };
+			const headers: Record<string, string> = {};
+			for (const [name, value] of Object.entries(full.headers ?? {})) headers[name.toLowerCase()] = String(value);
+			return { response: { status: full.statusCode, headers, body: full.body } };
+		} catch (error) {
+			const failure = failedResponseOf(error);
+			if (failure.status === undefined && !failure.networkCode) {
+				// Not an HTTP answer (e.g. "The credential needs to be reconnected"): surface its message.
+				throw new NodeApiError(this.ctx.getNode(), error as JsonObject, { itemIndex: request.itemIndex });
+			}
+			return { failure };
+		}
+	}
+}

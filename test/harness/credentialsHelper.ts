@@ -1,0 +1,158 @@
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IHttpRequestHelper,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeTypes,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { GraphMailOAuth2Api } from '../../credentials/GraphMailOAuth2Api.credentials';
+import { oAuth2ApiType } from './oAuth2ApiType';
+
+export interface StoredCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: ICredentialDataDecryptedObject;
+}
+
+/** Like n8n's own credential resolver: a node type without parameters to evaluate `$self` against. */
+const resolverNodeTypes: INodeTypes = {
+	getByName: () => ({ description: { properties: [] } }) as never,
+	getByNameAndVersion: () => ({ description: { properties: [] } }) as never,
+	getKnownTypes: () => ({}),
+};
+
+/**
+ * An in-memory stand-in for n8n's CredentialsHelper (which lives in the n8n CLI package):
+ * real parent chain (so n8n-core signs OAuth2 requests and refreshes on 401), defaults applied
+ * and `={{ }}` expressions resolved with `$self` like n8n does, token updates stored and recorded.
+ */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	readonly tokenUpdates: Array<{ id: string; oauthTokenData: unknown }> = [];
+	private readonly store = new Map<string, StoredCredential>();
+	private readonly types = new Map<string, ICredentialType>();
+
+	constructor() {
+		super();
+		for (const type of [new GraphMailOAuth2Api(), oAuth2ApiType()]) this.types.set(type.name, type);
+	}
+
+	add(credential: StoredCredential): void {
+		this.store.set(credential.id, structuredClone(credential));
+	}
+
+	stored(id: string): StoredCredential {
+		const credential = this.store.get(id);
+		if (!credential) throw new Error(`no credential ${id}`);
+		return credential;
+	}
+
+	getParentTypes(name: string): string[] {
+		const parents = this.types.get(name)?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		const credentialType = this.types.get(type);
+		if (!credentialType) throw new Error(`unknown credential type ${type}`);
+		if (!credentialType.extends) {
+			return type === 'oAuth2Api'
+				? [...credentialType.properties, { displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', default: {} }]
+				: credentialType.properties;
+		}
+		const merged: INodeProperties[] = [];
+		for (const parent of credentialType.extends) NodeHelpers.mergeNodeProperties(merged, this.getCredentialsProperties(parent));
+		NodeHelpers.mergeNodeProperties(merged, credentialType.properties);
+		return merged;
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		mode: WorkflowExecuteMode,
+		_executeData?: unknown,
+		raw?: boolean,
+	): Promise<ICredentialDataDecryptedObject> {
+		const original = structuredClone(this.stored(nodeCredentials.id!).data);
+		if (raw) return original;
+		return await this.resolve(type, original, mode);
+	}
+
+	/** Defaults and expressions as n8n's CredentialsHelper.applyDefaultsAndOverwrites does. */
+	async resolve(type: string, original: ICredentialDataDecryptedObject, mode: WorkflowExecuteMode = 'manual') {
+		const properties = this.getCredentialsProperties(type);
+		const withDefaults = NodeHelpers.getNodeParameters(
+			properties,
+			original as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
+		if (original.oauthTokenData !== undefined) withDefaults.oauthTokenData = original.oauthTokenData;
+		const mockNode: INode = {
+			id: 'credential-resolver',
+			name: 'mock',
+			type: 'mock',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
+		const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: resolverNodeTypes });
+		return workflow.expression.getComplexParameterValue(
+			mockNode,
+			withDefaults as INodeParameters,
+			mode,
+			{},
+			undefined,
+			undefined,
+			withDefaults,
+		) as ICredentialDataDecryptedObject;
+	}
+
+	async updateCredentialsOauthTokenData(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<void> {
+		const stored = this.stored(nodeCredentials.id!);
+		stored.data.oauthTokenData = structuredClone(data.oauthTokenData);
+		this.tokenUpdates.push({ id: stored.id, oauthTokenData: structuredClone(data.oauthTokenData) });
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+		this.stored(nodeCredentials.id!).data = structuredClone(data);
+	}
+
+	async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+		return requestOptions;
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(_helpers: IHttpRequestHelper): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('getCredentials is not used by n8n-core for OAuth2 signing');
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+}
