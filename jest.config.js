@@ -1,12 +1,36 @@
-/** Tests run the nodes in n8n-core's real engine against the emulator over real HTTP. */
+/**
+ * Two projects:
+ *  - unit: the nodes in n8n-core's real engine against the emulator over real HTTP (fast);
+ *  - e2e: a real n8n (the provisioned 2.40.7 under Node 24) with the packed package installed,
+ *    shared by every file in test/e2e/ (started once by test/e2e/global-setup.ts, only when an
+ *    e2e test is selected: `npm run test:fast` leaves them out).
+ */
+const transform = {
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+};
+
 module.exports = {
-	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
-	testMatch: ['**/*.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
-	},
-	setupFiles: ['<rootDir>/test/setup/env.ts'],
 	testTimeout: 120000,
 	maxWorkers: 1,
+	projects: [
+		{
+			displayName: 'unit',
+			testEnvironment: 'node',
+			roots: ['<rootDir>/test'],
+			testMatch: ['**/*.test.ts'],
+			testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+			transform,
+			setupFiles: ['<rootDir>/test/setup/env.ts'],
+		},
+		{
+			displayName: 'e2e',
+			testEnvironment: 'node',
+			roots: ['<rootDir>/test/e2e'],
+			testMatch: ['**/*.test.ts'],
+			transform,
+			setupFiles: ['<rootDir>/test/setup/env.ts'],
+			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+		},
+	],
 };

@@ -81,3 +81,21 @@ export function internalError(ids: RequestIds, error: unknown): HandlerResult {
 	const detail = error instanceof Error ? error.message : String(error);
 	return graphError(500, 'generalException', `An internal emulator error occurred: ${detail}`, ids);
 }
+
+/**
+ * Gives an error answer from the mail service Graph's `innerError` (date and ids), which only the
+ * server knows. An error that already has an `innerError` key is left alone (set it to undefined
+ * to send none, as some real errors do).
+ */
+export function withInnerError(result: HandlerResult, ids: RequestIds): HandlerResult {
+	const body = result.json as { error?: Record<string, unknown> } | undefined;
+	const error = body?.error;
+	if (result.status < 400 || !error || typeof error !== 'object' || 'innerError' in error) return result;
+	return {
+		...result,
+		json: {
+			...body,
+			error: { ...error, innerError: { date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId } },
+		},
+	};
+}

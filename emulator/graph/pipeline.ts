@@ -4,7 +4,7 @@ import type { FaultInjector, FaultKind } from '../faults';
 import { serverTimeFor, type RuntimeSettings } from '../settings';
 import { uploadBytesOf, type MailboxThrottle } from '../throttle';
 import { sleep } from '../util/sleep';
-import { accessDenied, graphError, internalError, tooManyRequests, type RequestIds } from './errors';
+import { accessDenied, graphError, internalError, tooManyRequests, withInnerError, type RequestIds } from './errors';
 import { routeAllows } from './route-scopes';
 
 export interface PipelineDeps {
@@ -95,7 +95,7 @@ export async function runOperation(deps: PipelineDeps, op: Operation): Promise<O
 	try {
 		op.onAdmitted?.();
 		if (op.applyServerTime !== false) await sleep(serverTimeFor(deps.settings, route));
-		result = await op.handle();
+		result = withInnerError(await op.handle(), op.ids);
 	} catch (error) {
 		result = internalError(op.ids, error);
 	} finally {

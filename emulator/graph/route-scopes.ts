@@ -1,5 +1,7 @@
 import type { RouteName } from '../contract';
 
+/** Mail.ReadBasic reads messages without body or attachments (the mail service trims what it returns). */
+const READ_BASIC = ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
 const WRITE = ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'];
 const SEND = ['Mail.Send', 'Mail.Send.Shared'];
@@ -16,15 +18,15 @@ const ROUTE_SCOPES: Partial<Record<RouteName, string[]>> = {
 	user: PROFILE,
 	sendMail: SEND,
 	sendDraft: SEND,
-	listMessages: READ,
-	getMessage: READ,
+	listMessages: READ_BASIC,
+	getMessage: READ_BASIC,
 	messageValue: READ,
 	listAttachments: READ,
 	getAttachment: READ,
 	attachmentValue: READ,
-	listFolders: READ,
-	getFolder: READ,
-	delta: READ,
+	listFolders: READ_BASIC,
+	getFolder: READ_BASIC,
+	delta: READ_BASIC,
 	createMessage: WRITE,
 	updateMessage: WRITE,
 	deleteMessage: WRITE,

@@ -22,7 +22,15 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Body
 			}
 			chunks.push(chunk);
 		});
-		req.on('end', () => resolve(tooLarge ? { ok: false, tooLarge: true } : { ok: true, body: Buffer.concat(chunks) }));
+		let ended = false;
+		req.on('end', () => {
+			ended = true;
+			resolve(tooLarge ? { ok: false, tooLarge: true } : { ok: true, body: Buffer.concat(chunks) });
+		});
 		req.on('error', reject);
+		// A client that hangs up mid-body never sends 'end'.
+		req.on('close', () => {
+			if (!ended) reject(new Error('request aborted before its body was complete'));
+		});
 	});
 }

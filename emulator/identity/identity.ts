@@ -104,6 +104,7 @@ export class Identity {
 		if (!who) throw new Error('userId or upn is required');
 		const user = this.deps.directory().findUser(who);
 		if (!user) throw new Error(`unknown user: ${who}`);
+		if (typeof request.scopes !== 'string' && !Array.isArray(request.scopes)) throw new Error('scopes (string or array) is required');
 		const app = this.apps.find(request.clientId ?? DEFAULT_APP.clientId);
 		if (!app) throw new Error(`unknown client: ${request.clientId}`);
 		let scopes: string[];
@@ -117,8 +118,9 @@ export class Identity {
 
 	/** Checks a Graph request's Authorization header. */
 	authenticate(authorization: string | undefined): BearerCheck {
-		const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-		if (!authorization || !authorization.trim()) return { ok: false, message: 'Access token is empty.' };
+		const value = (authorization ?? '').trim();
+		if (!value || /^Bearer$/i.test(value)) return { ok: false, message: 'Access token is empty.' };
+		const match = /^Bearer\s+(\S+)$/i.exec(value);
 		if (!match) return { ok: false, message: 'Access token validation failure.' };
 		const token = match[1];
 		const record = this.tokens.findAccessToken(token);

@@ -40,7 +40,6 @@ function discoveryDocument(loginBase: string): Record<string, unknown> {
 		token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
 		scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
 		id_token_signing_alg_values_supported: ['none'],
-		tenant_region_scope: 'EU',
 	};
 }
 

@@ -48,19 +48,6 @@ export function parseSelect(query: URLSearchParams, allowed: readonly string[], 
 	return selected;
 }
 
-export function parseExpand(query: URLSearchParams, allowed: readonly string[]): string[] {
-	const raw = queryValue(query, '$expand');
-	if (raw === undefined || raw.trim() === '') return [];
-	const result: string[] = [];
-	for (const part of raw.split(',')) {
-		const name = part.trim();
-		const canonical = allowed.find((a) => a.toLowerCase() === name.toLowerCase());
-		if (!canonical) throw badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${name}'.`);
-		result.push(canonical);
-	}
-	return result;
-}
-
 export interface Preferences {
 	bodyFormat?: 'text' | 'html';
 	maxPageSize?: number;

@@ -2,7 +2,7 @@
 import { bodyInFormat, previewOf } from './body-format';
 import { childFolders, hasVisibleAttachments, messagesOfFolder } from './store';
 import { toGraphDate } from './time';
-import type { Address, DirectoryUser, Mailbox, StoredAttachment, StoredFolder, StoredMessage } from './types';
+import type { Address, DirectoryUser, ExtendedProperty, Mailbox, StoredAttachment, StoredFolder, StoredMessage } from './types';
 
 export const MESSAGE_TYPE = 'microsoft.graph.message';
 
@@ -63,7 +63,13 @@ export interface MessageView {
 	select?: string[];
 	bodyFormat: 'text' | 'html';
 	expandAttachments?: boolean;
+	/** `$expand=singleValueExtendedProperties($filter=...)`: which ones to show. */
+	expandExtendedProperties?: (property: ExtendedProperty) => boolean;
+	/** Caller has only Mail.ReadBasic: no body, uniqueBody, bodyPreview or attachments. */
+	basicOnly?: boolean;
 }
+
+const NOT_BASIC = new Set(['body', 'uniqueBody', 'bodyPreview']);
 
 function messageProperty(message: StoredMessage, name: string, view: MessageView): unknown {
 	switch (name) {
@@ -136,11 +142,15 @@ export function serializeMessage(message: StoredMessage, view: MessageView): Rec
 	const selected = view.select ? new Set(['id', ...view.select]) : undefined;
 	for (const name of MESSAGE_PROPERTIES) {
 		if (selected ? !selected.has(name) : SELECT_ONLY.has(name)) continue;
+		if (view.basicOnly && NOT_BASIC.has(name)) continue;
 		// a draft without from/sender shows neither (draft vector); asked for explicitly they are null
 		if (!selected && (name === 'sender' || name === 'from') && !message[name]) continue;
 		out[name] = messageProperty(message, name, view);
 	}
-	if (view.expandAttachments) out.attachments = message.attachments.map((a) => serializeAttachment(a, {}));
+	if (view.expandAttachments && !view.basicOnly) out.attachments = message.attachments.map((a) => serializeAttachment(a, {}));
+	if (view.expandExtendedProperties) {
+		out.singleValueExtendedProperties = message.extendedProperties.filter(view.expandExtendedProperties).map((p) => ({ ...p }));
+	}
 	return out;
 }
 

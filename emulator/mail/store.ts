@@ -136,6 +136,7 @@ export function buildMessage(state: MailState, now: number, fields: MessageField
 		inferenceClassification: fields.inferenceClassification ?? 'focused',
 		flag: fields.flag ?? { flagStatus: 'notFlagged' },
 		headers: fields.headers ?? [],
+		extendedProperties: fields.extendedProperties ?? [],
 		attachments: fields.attachments ?? [],
 	};
 }

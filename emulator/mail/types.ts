@@ -33,6 +33,12 @@ export interface StoredAttachment {
 
 export type Importance = 'low' | 'normal' | 'high';
 
+/** A MAPI property set through singleValueExtendedProperties, e.g. `Boolean 0x0E01` (delete after submit). */
+export interface ExtendedProperty {
+	id: string;
+	value: string;
+}
+
 export interface StoredMessage {
 	id: string;
 	/** Creation order, unique per service: the tie-break of every sort and page cursor. */
@@ -66,6 +72,7 @@ export interface StoredMessage {
 	inferenceClassification: 'focused' | 'other';
 	flag: Record<string, unknown>;
 	headers: InternetHeader[];
+	extendedProperties: ExtendedProperty[];
 	attachments: StoredAttachment[];
 	/** Cached text preview; dropped whenever the body changes (never persisted). */
 	previewCache?: string;

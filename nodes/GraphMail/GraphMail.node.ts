@@ -3,6 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
+import { searchFolders } from './methods/searchFolders';
 
 export class GraphMail implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,6 +35,8 @@ export class GraphMail implements INodeType {
 			...message.description,
 		],
 	};
+
+	methods = { listSearch: { searchFolders } };
 
 	execute = route;
 }

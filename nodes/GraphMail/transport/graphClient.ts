@@ -11,7 +11,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { failedResponseOf, graphApiError, graphErrorDetails } from './graphError';
+import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { KeyedLimiter } from './keyedLimiter';
 import {
@@ -38,6 +38,8 @@ export interface GraphRequest {
 	/** Safe to repeat after a lost response (reads, deletes, PUT). Sends are not. */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/** `arraybuffer`: the body comes back as raw bytes (a Buffer), e.g. an attachment's `$value`. Default JSON. */
+	encoding?: 'arraybuffer';
 }
 
 export interface GraphResponse<T = IDataObject> {
@@ -45,6 +47,8 @@ export interface GraphResponse<T = IDataObject> {
 	headers: Record<string, string>;
 	body: T;
 }
+
+export type GraphOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse };
 
 export interface GraphClientOptions {
 	maxInFlightPerMailbox?: number;
@@ -118,12 +122,27 @@ export class GraphClient {
 	}
 
 	async request<T = IDataObject>(request: GraphRequest): Promise<GraphResponse<T>> {
+		const outcome = await this.attempt<T>(request);
+		if ('response' in outcome) return outcome.response;
+		throw graphApiError(this.ctx.getNode(), graphErrorDetails(outcome.failure), { itemIndex: request.itemIndex });
+	}
+
+	/**
+	 * Like `request`, but a final failure is returned rather than thrown, for callers that must
+	 * tell "Graph refused" from "the answer was lost" (a lost answer to a send is not a refusal).
+	 * `weight` is the number of in-flight slots the request takes (a `$batch` takes all of them).
+	 */
+	async attempt<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
 		const url = this.resolveUrl(request.path, request.itemIndex);
 		const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
 		let waitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
-			const outcome = await this.limiter.run(request.mailbox.toLowerCase(), async () => await this.send<T>(url, request));
-			if ('response' in outcome) return outcome.response;
+			const outcome = await this.limiter.run(
+				request.mailbox.toLowerCase(),
+				async () => await this.send<T>(url, request),
+				weight,
+			);
+			if ('response' in outcome) return outcome;
 			const { failure } = outcome;
 			const retryable =
 				(failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status) && (failure.status !== 504 || idempotent)) ||
@@ -131,27 +150,36 @@ export class GraphClient {
 			const delay = retryable
 				? nextDelayMs(this.backoff, attempt, waitedMs, parseRetryAfterMs(failure.headers['retry-after'], Date.now()))
 				: undefined;
-			if (delay === undefined) {
-				throw graphApiError(this.ctx.getNode(), graphErrorDetails(failure), { itemIndex: request.itemIndex });
-			}
-			this.stats.retries++;
-			this.stats.waitedMs += delay;
+			if (delay === undefined) return outcome;
+			await this.wait(delay);
 			waitedMs += delay;
-			await sleep(delay);
 		}
 	}
 
-	private async send<T>(
-		url: string,
-		request: GraphRequest,
-	): Promise<{ response: GraphResponse<T> } | { failure: ReturnType<typeof failedResponseOf> }> {
+	/** Waits out a Retry-After or backoff delay, counted in the stats. */
+	async wait(delayMs: number): Promise<void> {
+		this.stats.retries++;
+		this.stats.waitedMs += delayMs;
+		await sleep(delayMs);
+	}
+
+	get backoffPolicy(): BackoffPolicy {
+		return this.backoff;
+	}
+
+	get maxInFlightPerMailbox(): number {
+		return this.limiter.limit;
+	}
+
+	private async send<T>(url: string, request: GraphRequest): Promise<GraphOutcome<T>> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
 			qs: request.qs,
 			headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...request.headers },
 			body: request.body,
-			json: true,
+			json: request.encoding === undefined,
+			...(request.encoding !== undefined ? { encoding: request.encoding } : {}),
 			returnFullResponse: true,
 			timeout: this.timeoutMs,
 		};

@@ -1,46 +1,48 @@
 /**
- * At most `limit` tasks in flight per key (a mailbox), FIFO per key. Created per node
- * execution (never module state), so it holds for one execution on one worker.
+ * At most `limit` slots in use per key (a mailbox), FIFO per key. A task may take several slots
+ * (a `$batch`, which Graph runs 4 sub-requests at a time). Created per node execution (never
+ * module state), so it holds for one execution on one worker.
  */
 export class KeyedLimiter {
-	private readonly running = new Map<string, number>();
-	private readonly waiting = new Map<string, Array<() => void>>();
+	private readonly used = new Map<string, number>();
+	private readonly waiting = new Map<string, Array<{ weight: number; wake: () => void }>>();
 
-	constructor(private readonly limit: number) {}
+	constructor(readonly limit: number) {}
 
-	async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-		await this.acquire(key);
+	async run<T>(key: string, task: () => Promise<T>, weight = 1): Promise<T> {
+		const slots = Math.max(1, Math.min(this.limit, weight));
+		await this.acquire(key, slots);
 		try {
 			return await task();
 		} finally {
-			this.release(key);
+			this.release(key, slots);
 		}
 	}
 
-	private async acquire(key: string): Promise<void> {
-		const inFlight = this.running.get(key) ?? 0;
-		if (inFlight < this.limit) {
-			this.running.set(key, inFlight + 1);
+	private async acquire(key: string, slots: number): Promise<void> {
+		const queue = this.waiting.get(key);
+		if (!queue?.length && (this.used.get(key) ?? 0) + slots <= this.limit) {
+			this.used.set(key, (this.used.get(key) ?? 0) + slots);
 			return;
 		}
-		await new Promise<void>((resolve) => {
-			const queue = this.waiting.get(key) ?? [];
-			queue.push(resolve);
-			this.waiting.set(key, queue);
+		await new Promise<void>((wake) => {
+			const list = queue ?? [];
+			list.push({ weight: slots, wake });
+			this.waiting.set(key, list);
 		});
 	}
 
-	private release(key: string): void {
+	private release(key: string, slots: number): void {
+		let used = (this.used.get(key) ?? slots) - slots;
 		const queue = this.waiting.get(key);
-		const next = queue?.shift();
-		if (next) {
-			// The slot passes straight to the next waiter.
-			next();
-			return;
+		// Wake waiters in order while they fit; the head waits rather than being overtaken.
+		while (queue?.length && used + queue[0].weight <= this.limit) {
+			const next = queue.shift()!;
+			used += next.weight;
+			next.wake();
 		}
-		if (queue) this.waiting.delete(key);
-		const inFlight = (this.running.get(key) ?? 1) - 1;
-		if (inFlight === 0) this.running.delete(key);
-		else this.running.set(key, inFlight);
+		if (queue && queue.length === 0) this.waiting.delete(key);
+		if (used === 0) this.used.delete(key);
+		else this.used.set(key, used);
 	}
 }

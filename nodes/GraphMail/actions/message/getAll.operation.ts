@@ -1,14 +1,250 @@
-// PLACEHOLDER, replaced by the getAll implementation. Never committed.
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
+import { parseDateInput } from '../../helpers/dates';
+import { searchParameter, kqlProblem } from '../../helpers/kql';
+import {
+	buildListQuery,
+	customFilterProblem,
+	hasFilters,
+	type Importance,
+	type MessageFilters,
+	type ReadStatus,
+	type SortOrder,
+} from '../../helpers/odata';
 import type { GraphClient } from '../../transport/graphClient';
+import { pages } from '../../transport/paging';
+import { errorItemOrThrow } from '../itemErrors';
+import {
+	downloadAttachments,
+	Gate,
+	mailboxOf,
+	mapLimited,
+	mayHaveAttachments,
+	outputPlan,
+	preferBodyFormat,
+	shapeMessage,
+	type AttachmentOptions,
+	type MailboxRef,
+	type OutputMode,
+	type OutputPlan,
+} from './getAll.common';
+import { getAllFields } from './getAll.fields';
 
-export const properties: INodeProperties[] = [];
+export const properties: INodeProperties[] = getAllFields;
 
+const WELL_KNOWN_FOLDERS = new Set(['archive', 'deleteditems', 'drafts', 'inbox', 'junkemail', 'sentitems']);
+
+/** Everything one input item asks for, checked before any request is made. */
+interface ListPlan {
+	itemIndex: number;
+	ref: MailboxRef;
+	path: string;
+	qs: IDataObject;
+	headers: Record<string, string>;
+	/** undefined = Return All */
+	limit?: number;
+	output: OutputPlan;
+	attachments?: AttachmentOptions;
+}
+
+function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, { itemIndex, description });
+}
+
+function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
+	const folder = String(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
+	if (folder === 'all') return `${ref.base}/messages`;
+	if (folder === 'other') {
+		const id = String(ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		if (id === '') {
+			throw refuse(ctx, itemIndex, 'No folder is selected', 'Pick a folder from the list or enter its ID');
+		}
+		return `${ref.base}/mailFolders/${encodeURIComponent(id)}/messages`;
+	}
+	if (!WELL_KNOWN_FOLDERS.has(folder.toLowerCase())) {
+		throw refuse(
+			ctx,
+			itemIndex,
+			`The folder "${folder}" is not one of the listed choices`,
+			'Choose a folder from the list, or Other Folder to pick any folder or enter its ID',
+		);
+	}
+	return `${ref.base}/mailFolders/${folder.toLowerCase()}/messages`;
+}
+
+function dateFilter(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): Date | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const date = parseDateInput(value, ctx.getTimezone());
+	if (!date) {
+		throw refuse(
+			ctx,
+			itemIndex,
+			`${label} "${String(value)}" is not a date`,
+			'Use an ISO 8601 date such as 2024-05-01 or 2024-05-01T09:00:00+02:00',
+		);
+	}
+	return date;
+}
+
+function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
+	const ref = mailboxOf(ctx, itemIndex);
+	const path = folderPath(ctx, itemIndex, ref);
+
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	let limit: number | undefined;
+	if (!returnAll) {
+		limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+		if (!Number.isInteger(limit) || limit < 1) {
+			throw refuse(ctx, itemIndex, `The limit ${String(limit)} is not a whole number of at least 1`, 'Set Limit to 1 or more, or turn on Return All');
+		}
+	}
+
+	const raw = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const filters: MessageFilters = {
+		readStatus: raw.readStatus ? (String(raw.readStatus) as ReadStatus) : undefined,
+		from: typeof raw.from === 'string' ? raw.from : undefined,
+		receivedAfter: dateFilter(ctx, itemIndex, 'Received After', raw.receivedAfter),
+		receivedBefore: dateFilter(ctx, itemIndex, 'Received Before', raw.receivedBefore),
+		hasAttachments: typeof raw.hasAttachments === 'boolean' ? raw.hasAttachments : undefined,
+		importance: raw.importance ? (String(raw.importance) as Importance) : undefined,
+		subjectContains: typeof raw.subjectContains === 'string' ? raw.subjectContains : undefined,
+		custom: typeof raw.customFilter === 'string' ? raw.customFilter : undefined,
+	};
+	if (filters.readStatus && !['read', 'unread'].includes(filters.readStatus)) {
+		throw refuse(ctx, itemIndex, `Read Status "${filters.readStatus}" is not known`, 'Use read or unread');
+	}
+	if (filters.importance && !['low', 'normal', 'high'].includes(filters.importance)) {
+		throw refuse(ctx, itemIndex, `Importance "${filters.importance}" is not known`, 'Use low, normal or high');
+	}
+	const customProblem = filters.custom !== undefined ? customFilterProblem(filters.custom) : undefined;
+	if (customProblem) {
+		throw refuse(ctx, itemIndex, `The custom filter is not valid: ${customProblem}`, 'Correct the OData expression in Custom Filter');
+	}
+
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const sortChoice = options.sort === undefined ? undefined : (String(options.sort) as SortOrder);
+	if (sortChoice !== undefined && sortChoice !== 'newest' && sortChoice !== 'oldest') {
+		throw refuse(ctx, itemIndex, `Sort "${sortChoice}" is not known`, 'Use newest or oldest');
+	}
+
+	const qs: IDataObject = {};
+	const search = typeof raw.search === 'string' ? raw.search.trim() : '';
+	if (search !== '') {
+		const problem = kqlProblem(search);
+		if (problem) throw refuse(ctx, itemIndex, `The search is not valid: ${problem}`, 'Correct the KQL query in Search');
+		if (hasFilters(filters)) {
+			throw refuse(
+				ctx,
+				itemIndex,
+				'Search cannot be combined with other filters',
+				'Microsoft Graph does not accept $search together with $filter. Remove the other filters, or express them in the KQL query (e.g. from:alex@contoso.com hasAttachments:true).',
+			);
+		}
+		if (sortChoice === 'oldest') {
+			throw refuse(
+				ctx,
+				itemIndex,
+				'Search results cannot be sorted oldest first',
+				'Microsoft Graph does not accept $search together with $orderby: search results come newest first. Remove the Sort option or the search.',
+			);
+		}
+		qs.$search = searchParameter(search);
+	} else {
+		Object.assign(qs, buildListQuery(filters, sortChoice ?? 'newest'));
+	}
+
+	const downloading = options.downloadAttachments === true;
+	const attachments: AttachmentOptions | undefined = downloading
+		? {
+				prefix: String(options.attachmentPrefix ?? 'attachment_'),
+				skipInline: options.skipInline !== false,
+			}
+		: undefined;
+	const mode = ctx.getNodeParameter('output', itemIndex, 'simple') as OutputMode;
+	const fields = mode === 'fields' ? (ctx.getNodeParameter('fields', itemIndex, []) as string[]) : [];
+	const output = outputPlan(mode, fields, attachments?.skipInline === true);
+	if (output.select) qs.$select = output.select.join(',');
+
+	return {
+		itemIndex,
+		ref,
+		path,
+		qs,
+		headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
+		limit,
+		output,
+		attachments,
+	};
+}
+
+async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: Gate): Promise<INodeExecutionData[]> {
+	const results: INodeExecutionData[] = [];
+	const request = { path: plan.path, qs: plan.qs, headers: plan.headers, mailbox: plan.ref.mailbox, itemIndex: plan.itemIndex };
+	for await (const page of pages<IDataObject>(client, request, { limit: plan.limit })) {
+		const attachments = plan.attachments;
+		if (!attachments) {
+			for (const message of page) results.push({ json: shapeMessage(plan.output, message), pairedItem: { item: plan.itemIndex } });
+			continue;
+		}
+		// up to 4 messages at a time: the client keeps at most 4 requests in flight per mailbox anyway
+		const shaped = await mapLimited(page, 4, async (message): Promise<INodeExecutionData> => {
+			const binary =
+				typeof message.id === 'string' && mayHaveAttachments(message, attachments)
+					? await downloadAttachments(
+							ctx,
+							client,
+							{ ref: plan.ref, messageId: message.id, itemIndex: plan.itemIndex },
+							attachments,
+							largeGate,
+						)
+					: undefined;
+			return {
+				json: shapeMessage(plan.output, message),
+				...(binary ? { binary } : {}),
+				pairedItem: { item: plan.itemIndex },
+			};
+		});
+		results.push(...shaped);
+	}
+	return results;
+}
+
+/**
+ * Get Many: per input item, the messages of a mailbox or folder, filtered or searched, sorted, up
+ * to the limit or all of them across pages. Every item's settings are checked before the first
+ * request, so a refused combination costs no call.
+ */
 export async function execute(
 	this: IExecuteFunctions,
-	_items: INodeExecutionData[],
-	_client: GraphClient,
+	items: INodeExecutionData[],
+	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	throw new NodeOperationError(this.getNode(), 'not implemented yet');
+	const plans: Array<ListPlan | INodeExecutionData> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			plans.push(planFor(this, itemIndex));
+		} catch (error) {
+			plans.push(errorItemOrThrow(this, error, itemIndex));
+		}
+	}
+	const largeGate = new Gate();
+	const output: INodeExecutionData[] = [];
+	for (const plan of plans) {
+		if ('json' in plan) {
+			output.push(plan);
+			continue;
+		}
+		try {
+			output.push(...(await run(this, client, plan, largeGate)));
+		} catch (error) {
+			output.push(errorItemOrThrow(this, error, plan.itemIndex));
+		}
+	}
+	return output;
 }

@@ -1,0 +1,322 @@
+/**
+ * Send, step 2: runs one prepared plan against Graph.
+ *  - sendMail: `POST {mailbox}/sendMail` with the attachments inline (one request, 202);
+ *  - draft: `POST {mailbox}/messages` (Prefer: IdType="ImmutableId", so the id stays valid in
+ *    Sent Items), `POST .../attachments` for the other small files, an upload session per large
+ *    file, then `POST .../send`. If a step before the send fails, the draft is deleted: nothing
+ *    is sent and nothing is left behind.
+ * A `$batch` executor (bulk sending) can run the same plans; this one runs one plan at a time.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { openUploadSource, readAttachmentBytes, type ResolvedAttachment } from '../../binary/binaryAttachments';
+import { mailboxPath, type GraphFileAttachment } from '../../helpers/sendPayload';
+import {
+	draftBody,
+	fileAttachment,
+	sendMailBody,
+	UPLOAD_CHUNK_BYTES,
+	type PlannedAttachment,
+	type SendPlan,
+} from '../../helpers/sendPlan';
+import type { GraphClient } from '../../transport/graphClient';
+import { uploadAttachment } from '../../transport/uploadSession';
+import type { PreparedSend } from './send.prepare';
+
+const MAYBE_SENT =
+	'No definite answer came back to the send request: the message may have been sent. Check Sent Items before running the node again.';
+
+export const IMMUTABLE_ID_HEADERS = { Prefer: 'IdType="ImmutableId"' };
+
+/** What Graph told us about the sent message (draft path only). */
+export interface SentDetails {
+	messageId?: string;
+	internetMessageId?: string;
+	conversationId?: string;
+	webLink?: string;
+}
+
+export interface SendReport {
+	details: SentDetails;
+	/** Bytes of file content sent in upload-session PUTs (resent ranges included). */
+	uploadedBytes: number;
+}
+
+type Stage = 'sendMail' | 'createDraft' | 'addAttachment' | 'uploadSession' | 'sendDraft';
+
+function graphCodeOf(error: unknown): string | undefined {
+	const code = (error as { context?: IDataObject })?.context?.graphCode;
+	return typeof code === 'string' ? code : undefined;
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+	const code = Number((error as { httpCode?: unknown })?.httpCode);
+	return Number.isFinite(code) && code > 0 ? code : undefined;
+}
+
+function reworded(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	message: string,
+	description: string | undefined,
+): NodeApiError {
+	const graphCode = graphCodeOf(error);
+	const status = httpStatusOf(error);
+	const original = error instanceof Error ? error.message : String(error);
+	const rewritten = new NodeApiError(ctx.getNode(), { code: graphCode ?? 'Error', message: original } as JsonObject, {
+		message,
+		description,
+		httpCode: status ? String(status) : undefined,
+		itemIndex,
+	});
+	rewritten.context.graphCode = graphCode;
+	return rewritten;
+}
+
+/** Graph's refusal as an error that says which item, which field, and how to fix it. */
+export function explainSendError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	prepared: PreparedSend,
+	stage: Stage,
+): NodeApiError | NodeOperationError {
+	const { itemIndex, plan } = prepared;
+	const item = `Item ${itemIndex + 1}`;
+	const code = graphCodeOf(error);
+	const status = httpStatusOf(error);
+	const otherMailbox = plan.mailbox !== 'me';
+	const from = plan.message.from?.emailAddress.address;
+	const original = error instanceof Error ? error.message : String(error);
+
+	if (code === 'ErrorSendAsDenied') {
+		return reworded(
+			ctx,
+			error,
+			itemIndex,
+			`${item}: From: the connected account has no Send As or Send on Behalf permission on ${from ? `'${from}'` : `mailbox '${plan.mailbox}'`}`,
+			"Graph answered 403 ErrorSendAsDenied. An Exchange admin must give the connected account Send As or Send on Behalf permission on that mailbox, and the credential needs the Mail.Send.Shared scope: add it under Additional Scopes in the credential and reconnect.",
+		);
+	}
+	if (stage === 'uploadSession' && otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
+		return reworded(
+			ctx,
+			error,
+			itemIndex,
+			`${item}: Attachments: Graph refused to upload a large attachment into mailbox '${plan.mailbox}'`,
+			'With delegated permissions Graph only accepts upload sessions (files of 3 MB or more) in the signed-in user\'s own mailbox. Send the mail from the connected account (empty Mailbox, set From instead) or keep each file under 3 MB.',
+		);
+	}
+	if (otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
+		return reworded(
+			ctx,
+			error,
+			itemIndex,
+			`${item}: Mailbox: the connected account may not send through mailbox '${plan.mailbox}'`,
+			'Graph answered 403. Sending through another mailbox needs Full Access to it for the connected account, and the Mail.Send.Shared and Mail.ReadWrite.Shared scopes: add them under Additional Scopes in the credential and reconnect.',
+		);
+	}
+	if (otherMailbox && (code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || status === 404) && stage !== 'addAttachment') {
+		return reworded(
+			ctx,
+			error,
+			itemIndex,
+			`${item}: Mailbox: Graph found no usable mailbox '${plan.mailbox}'`,
+			`${original}. Check the user principal name or ID; the mailbox must be an Exchange Online mailbox.`,
+		);
+	}
+	if (code === 'ErrorMessageSizeExceeded') {
+		return reworded(
+			ctx,
+			error,
+			itemIndex,
+			`${item}: Attachments: the message is larger than the mailbox accepts`,
+			'Exchange Online limits the message size per mailbox (35 MB by default, up to 150 MB when an admin raises it). Send smaller or fewer files.',
+		);
+	}
+	if (code === 'ErrorInvalidRecipients') {
+		return reworded(ctx, error, itemIndex, `${item}: To: Graph refused a recipient: ${original}`, undefined);
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (!error.message.startsWith(`${item}:`)) error.message = `${item}: ${error.message}`;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), `${item}: ${original}`, { itemIndex });
+}
+
+async function inlineAttachment(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	planned: PlannedAttachment,
+	resolved: ResolvedAttachment,
+): Promise<GraphFileAttachment> {
+	const bytes = await readAttachmentBytes(ctx, itemIndex, resolved);
+	if (bytes.length !== planned.size) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Item ${itemIndex + 1}: Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`,
+			{ itemIndex },
+		);
+	}
+	return fileAttachment(planned, bytes.toString('base64'));
+}
+
+function detailsOf(body: IDataObject | undefined, plan: SendPlan): SentDetails {
+	const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+	const details: SentDetails = {
+		internetMessageId: text(body?.internetMessageId),
+		conversationId: text(body?.conversationId),
+	};
+	// Without a Sent Items copy the message has no id or link once it is sent.
+	if (plan.saveToSentItems) {
+		details.messageId = text(body?.id);
+		details.webLink = text(body?.webLink);
+	}
+	return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as SentDetails;
+}
+
+async function sendWithSendMail(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+	const { plan, itemIndex } = prepared;
+	const attachments: GraphFileAttachment[] = [];
+	for (let i = 0; i < plan.attachments.length; i++) {
+		attachments.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
+	}
+	try {
+		await client.request({
+			method: 'POST',
+			path: `${mailboxPath(plan.mailbox)}/sendMail`,
+			body: sendMailBody(plan.message, plan.saveToSentItems, attachments) as unknown as IDataObject,
+			mailbox: plan.mailbox,
+			idempotent: false,
+			itemIndex,
+		});
+	} catch (error) {
+		const explained = explainSendError(ctx, error, prepared, 'sendMail');
+		const status = httpStatusOf(error);
+		if (status === undefined || status >= 500) explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+		throw explained;
+	}
+	return { details: {}, uploadedBytes: 0 };
+}
+
+async function deleteDraft(client: GraphClient, plan: SendPlan, messagePath: string, itemIndex: number): Promise<void> {
+	try {
+		await client.request({ method: 'DELETE', path: messagePath, headers: IMMUTABLE_ID_HEADERS, mailbox: plan.mailbox, itemIndex });
+	} catch {
+		// A draft left in Drafts is harmless; the original error matters more.
+	}
+}
+
+async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+	const { plan, itemIndex } = prepared;
+	const base = mailboxPath(plan.mailbox);
+	const inline: GraphFileAttachment[] = [];
+	for (let i = 0; i < plan.attachments.length; i++) {
+		if (plan.attachments[i].via === 'inline') {
+			inline.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
+		}
+	}
+	let created: IDataObject;
+	try {
+		const response = await client.request<IDataObject>({
+			method: 'POST',
+			path: `${base}/messages`,
+			body: draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject,
+			headers: IMMUTABLE_ID_HEADERS,
+			mailbox: plan.mailbox,
+			idempotent: false,
+			itemIndex,
+		});
+		created = response.body ?? {};
+	} catch (error) {
+		throw explainSendError(ctx, error, prepared, 'createDraft');
+	}
+	inline.length = 0;
+	const draftId = typeof created.id === 'string' ? created.id : '';
+	if (!draftId) {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: Graph created the draft but returned no id`, { itemIndex });
+	}
+	const messagePath = `${base}/messages/${encodeURIComponent(draftId)}`;
+	let uploadedBytes = 0;
+	let stage: Stage = 'addAttachment';
+	try {
+		for (let i = 0; i < plan.attachments.length; i++) {
+			const planned = plan.attachments[i];
+			if (planned.via === 'attachment') {
+				stage = 'addAttachment';
+				const body = await inlineAttachment(ctx, itemIndex, planned, prepared.attachments[i]);
+				await client.request({
+					method: 'POST',
+					path: `${messagePath}/attachments`,
+					body: body as unknown as IDataObject,
+					headers: IMMUTABLE_ID_HEADERS,
+					mailbox: plan.mailbox,
+					idempotent: false,
+					itemIndex,
+				});
+			} else if (planned.via === 'uploadSession') {
+				stage = 'uploadSession';
+				const source = openUploadSource(ctx, prepared.attachments[i], UPLOAD_CHUNK_BYTES);
+				try {
+					const result = await uploadAttachment(
+						ctx,
+						client,
+						{
+							mailbox: plan.mailbox,
+							messagePath,
+							name: planned.name,
+							size: planned.size,
+							contentType: planned.contentType,
+							isInline: planned.isInline,
+							contentId: planned.contentId,
+							itemIndex,
+							headers: IMMUTABLE_ID_HEADERS,
+						},
+						source,
+						{ chunkBytes: UPLOAD_CHUNK_BYTES },
+					);
+					uploadedBytes += result.bytesSent;
+				} finally {
+					await source.close();
+				}
+			}
+		}
+	} catch (error) {
+		await deleteDraft(client, plan, messagePath, itemIndex);
+		throw explainSendError(ctx, error, prepared, stage);
+	}
+	try {
+		await client.request({
+			method: 'POST',
+			path: `${messagePath}/send`,
+			headers: IMMUTABLE_ID_HEADERS,
+			mailbox: plan.mailbox,
+			idempotent: false,
+			itemIndex,
+		});
+	} catch (error) {
+		// A definite refusal (4xx) left the draft unsent: remove it. Otherwise it may have gone out.
+		const status = httpStatusOf(error);
+		const explained = explainSendError(ctx, error, prepared, 'sendDraft');
+		if (status !== undefined && status >= 400 && status < 500) {
+			await deleteDraft(client, plan, messagePath, itemIndex);
+		} else {
+			explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+		}
+		throw explained;
+	}
+	return { details: detailsOf(created, plan), uploadedBytes };
+}
+
+/** Sends one prepared item; throws an error naming the item when Graph refuses. */
+export async function executeSend(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+	return prepared.plan.method === 'sendMail'
+		? await sendWithSendMail(ctx, client, prepared)
+		: await sendWithDraft(ctx, client, prepared);
+}

@@ -1,0 +1,110 @@
+/**
+ * Send, step 1: one item's fields -> a SendPlan (or the item's problems). Reads parameters and
+ * binary metadata only; sends nothing. Every item is prepared before any mail is sent.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { resolveAttachments, type AttachmentRow, type ResolvedAttachment } from '../../binary/binaryAttachments';
+import {
+	buildMessage,
+	mailboxOf,
+	type BodyType,
+	type CustomHeader,
+	type FieldProblem,
+	type Importance,
+} from '../../helpers/sendPayload';
+import { planSend, type SendPlan } from '../../helpers/sendPlan';
+
+export interface PreparedSend {
+	itemIndex: number;
+	plan: SendPlan;
+	/** Same order as plan.attachments. */
+	attachments: ResolvedAttachment[];
+	dryRun: boolean;
+}
+
+/** "Item 3: To: 'bob@' is not an email address", with the other problems and the fix in the description. */
+export function problemsError(ctx: IExecuteFunctions, itemIndex: number, problems: FieldProblem[]): NodeOperationError {
+	const [first, ...rest] = problems;
+	const lines: string[] = [];
+	if (first.hint) lines.push(first.hint);
+	if (rest.length) lines.push(`Also: ${rest.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
+	const error = new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${first.field}: ${first.message}`, {
+		itemIndex,
+		description: lines.join('\n') || undefined,
+	});
+	error.context.field = first.field;
+	error.context.problems = problems.map((problem) => ({ ...problem }));
+	return error;
+}
+
+function rowsOf(value: unknown): IDataObject[] {
+	if (!value || typeof value !== 'object') return [];
+	const rows = (value as IDataObject).attachment ?? (value as IDataObject).header;
+	return Array.isArray(rows) ? (rows as IDataObject[]) : [];
+}
+
+function booleanOption(options: IDataObject, name: string): boolean | undefined {
+	const value = options[name];
+	return value === undefined || value === null ? undefined : value === true || value === 'true';
+}
+
+/** One item's plan, or a NodeOperationError naming the item and the field. */
+export async function prepareSend(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+): Promise<PreparedSend | NodeOperationError> {
+	let options: IDataObject;
+	let fields: Parameters<typeof buildMessage>[0];
+	try {
+		options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		fields = {
+			to: ctx.getNodeParameter('toRecipients', itemIndex, ''),
+			cc: ctx.getNodeParameter('ccRecipients', itemIndex, ''),
+			bcc: ctx.getNodeParameter('bccRecipients', itemIndex, ''),
+			replyTo: ctx.getNodeParameter('replyTo', itemIndex, ''),
+			subject: ctx.getNodeParameter('subject', itemIndex, ''),
+			bodyType: ctx.getNodeParameter('bodyContentType', itemIndex, 'text') as BodyType,
+			body: ctx.getNodeParameter('bodyContent', itemIndex, ''),
+			importance: options.importance as Importance | undefined,
+			readReceipt: booleanOption(options, 'readReceipt'),
+			deliveryReceipt: booleanOption(options, 'deliveryReceipt'),
+			customHeaders: rowsOf(options.customHeaders).map((row) => ({
+				name: row.name as string,
+				value: row.value as string,
+			})) as CustomHeader[],
+			categories: options.categories,
+			from: options.from,
+			saveToSentItems: booleanOption(options, 'saveToSentItems'),
+		};
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, {
+			itemIndex,
+			description: (error as { description?: string }).description,
+		});
+	}
+
+	const problems: FieldProblem[] = [];
+	const built = buildMessage(fields);
+	if (!built.ok) problems.push(...built.problems);
+	const mailbox = mailboxOf(options.mailbox);
+	if ('problem' in mailbox) problems.push(mailbox.problem);
+	const { attachments, problems: attachmentProblems } = await resolveAttachments(
+		ctx,
+		item,
+		rowsOf(options.attachments) as AttachmentRow[],
+	);
+	problems.push(...attachmentProblems);
+	if (problems.length || !built.ok || 'problem' in mailbox) return problemsError(ctx, itemIndex, problems);
+
+	const planned = planSend({
+		mailbox: mailbox.mailbox,
+		built: built.value,
+		attachments: attachments.map(({ binary: _binary, ...spec }) => spec),
+		returnDetails: booleanOption(options, 'returnDetails') === true,
+	});
+	if (!planned.ok) return problemsError(ctx, itemIndex, planned.problems);
+	return { itemIndex, plan: planned.plan, attachments, dryRun: booleanOption(options, 'dryRun') === true };
+}

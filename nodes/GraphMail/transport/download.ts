@@ -1,0 +1,31 @@
+import type { GraphClient } from './graphClient';
+
+export interface DownloadedBytes {
+	bytes: Buffer;
+	contentType?: string;
+}
+
+/**
+ * Raw bytes of a Graph resource (an attachment's `$value`, a message's MIME) through the client:
+ * signed, kept on the Graph host, within the mailbox's in-flight cap, retried like any read.
+ */
+export async function downloadBytes(
+	client: Pick<GraphClient, 'request'>,
+	request: { path: string; mailbox: string; itemIndex?: number },
+): Promise<DownloadedBytes> {
+	const response = await client.request<Buffer | ArrayBuffer | string>({
+		method: 'GET',
+		path: request.path,
+		mailbox: request.mailbox,
+		itemIndex: request.itemIndex,
+		encoding: 'arraybuffer',
+	});
+	const body = response.body;
+	const bytes = Buffer.isBuffer(body)
+		? body
+		: body instanceof ArrayBuffer
+			? Buffer.from(body)
+			: Buffer.from(typeof body === 'string' ? body : '', 'binary');
+	const contentType = response.headers['content-type'];
+	return { bytes, contentType: contentType ? contentType.split(';')[0].trim() : undefined };
+}

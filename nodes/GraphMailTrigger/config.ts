@@ -1,0 +1,141 @@
+import { NodeOperationError, type IDataObject, type INode, type IPollFunctions } from 'n8n-workflow';
+
+import {
+	mailboxRef,
+	outputPlan,
+	preferBodyFormat,
+	type AttachmentOptions,
+	type MailboxRef,
+	type OutputMode,
+	type OutputPlan,
+} from '../GraphMail/actions/message/getAll.common';
+import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
+
+/** Everything a poll needs from the node's parameters, checked before any request. */
+export interface FolderPlan {
+	/** Key of the folder's cursor in the static data: mailbox and folder. */
+	key: string;
+	/** The folder as entered (an id or a well-known name), for messages. */
+	label: string;
+	/** `/me/mailFolders/{id}/messages` (the delta path adds `/delta`). */
+	messagesPath: string;
+}
+
+export interface TriggerPlan {
+	ref: MailboxRef;
+	folders: FolderPlan[];
+	filters: TriggerFilters;
+	output: OutputPlan;
+	/** `$select` of every delta round (the output's fields plus what the cursor and filters read); undefined = Raw. */
+	select?: string[];
+	/** Fingerprint of the delta query options: a cursor made with other options is resynced. */
+	query: string;
+	bodyFormat: string;
+	/** Delta page size (`Prefer: odata.maxpagesize`). */
+	pageSize: number;
+	attachments?: AttachmentOptions;
+	/** "Include Mails From Last N Minutes", in ms. */
+	includeMs: number;
+}
+
+/** Well-known folder names Graph accepts in place of an id in every mailbox language (case-insensitive). */
+const WELL_KNOWN_FOLDERS = new Set([
+	'archive',
+	'clutter',
+	'conversationhistory',
+	'deleteditems',
+	'drafts',
+	'inbox',
+	'junkemail',
+	'outbox',
+	'sentitems',
+]);
+
+/** Pages of messages carrying bodies are kept small (Graph can time out on large ones). */
+const HEAVY_FIELDS = new Set(['body', 'uniqueBody', 'internetMessageHeaders']);
+export const LIGHT_PAGE_SIZE = 1000;
+export const HEAVY_PAGE_SIZE = 100;
+
+function refuse(node: INode, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(node, message, { description });
+}
+
+function folderValue(entry: unknown): string {
+	const raw = (entry as { folderId?: unknown } | undefined)?.folderId;
+	const value = raw && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
+	return typeof value === 'string' ? value.trim() : '';
+}
+
+export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): FolderPlan[] {
+	const entries = Array.isArray(raw.folder) ? raw.folder : [];
+	const plans: FolderPlan[] = [];
+	const keys = new Set<string>();
+	for (const entry of entries) {
+		const value = folderValue(entry);
+		if (value === '') {
+			throw refuse(node, 'A folder to watch is empty', 'Pick each folder from the list or enter its ID, or remove the empty entry');
+		}
+		const wellKnown = WELL_KNOWN_FOLDERS.has(value.toLowerCase());
+		const id = wellKnown ? value.toLowerCase() : value;
+		const key = `${ref.mailbox.toLowerCase()}|${id}`;
+		if (keys.has(key)) continue;
+		keys.add(key);
+		plans.push({ key, label: value, messagesPath: `${ref.base}/mailFolders/${encodeURIComponent(id)}/messages` });
+	}
+	if (plans.length === 0) {
+		throw refuse(node, 'No folder to watch', 'Add at least one folder (Inbox, for example) under Folders');
+	}
+	return plans;
+}
+
+export function readPlan(ctx: IPollFunctions): TriggerPlan {
+	const node = ctx.getNode();
+	const event = String(ctx.getNodeParameter('event', 'newMessage'));
+	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
+
+	const kind = String(ctx.getNodeParameter('mailbox', 'me'));
+	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', '') ?? '') : '';
+	const ref = mailboxRef(kind, userId);
+	if ('problem' in ref) {
+		throw refuse(node, ref.problem, "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID");
+	}
+	const folders = folderPlans(node, ref, ctx.getNodeParameter('folders', {}) as IDataObject);
+	const filters = readFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
+
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const attachments: AttachmentOptions | undefined =
+		options.downloadAttachments === true
+			? { prefix: String(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
+			: undefined;
+	const mode = String(ctx.getNodeParameter('output', 'simple')) as OutputMode;
+	if (!['simple', 'raw', 'fields'].includes(mode)) {
+		throw refuse(node, `The output "${mode}" is not known`, 'Choose Simplified, Raw or Selected Fields under Output');
+	}
+	const fields = mode === 'fields' ? (ctx.getNodeParameter('fields', []) as string[]) : [];
+	const output = outputPlan(mode, fields, attachments?.skipInline === true);
+	const select = output.select ? [...new Set([...output.select, ...CURSOR_FIELDS])].sort() : undefined;
+
+	const includeMinutes = Number(options.includeMinutes ?? 0);
+	if (!Number.isFinite(includeMinutes) || includeMinutes < 0) {
+		throw refuse(node, `Include Mails From Last N Minutes is ${String(options.includeMinutes)}`, 'Enter 0 or a positive number of minutes');
+	}
+	const heavy = select === undefined || select.some((field) => HEAVY_FIELDS.has(field));
+	return {
+		ref,
+		folders,
+		filters,
+		output,
+		select,
+		query: JSON.stringify({ changeType: 'created', select: select ?? null }),
+		bodyFormat: String(options.bodyFormat ?? 'html'),
+		pageSize: heavy ? HEAVY_PAGE_SIZE : LIGHT_PAGE_SIZE,
+		attachments,
+		includeMs: Math.round(includeMinutes * 60_000),
+	};
+}
+
+/** Headers of every request: body format and, for delta, the page size. */
+export function requestHeaders(plan: TriggerPlan, delta: boolean): Record<string, string> {
+	const prefer = preferBodyFormat(plan.bodyFormat).Prefer;
+	return { Prefer: delta ? `${prefer}, odata.maxpagesize=${plan.pageSize}` : prefer };
+}
