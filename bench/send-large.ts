@@ -61,6 +61,7 @@ interface ChildOutput {
 }
 
 const mb = (bytes: number) => bytes / 1_000_000;
+const amount = (bytes: number) => (bytes >= 1_000_000 ? `${mb(bytes).toFixed(1)} MB` : `${(bytes / 1000).toFixed(1)} kB`);
 
 function parameters(node: NodeKind, subject: string): INodeParameters {
 	if (node === 'graphMail') {
@@ -287,8 +288,8 @@ async function parent(): Promise<void> {
 					Number.isFinite(output.wallMs) ? `${(output.wallMs / 1000).toFixed(2)} s` : '-',
 					Number.isFinite(output.peakRssMb) ? `${(output.peakRssMb - output.baselineRssMb).toFixed(1)} MB` : '-',
 					Number.isFinite(output.heapUsedPeakMb) ? `${output.heapUsedPeakMb.toFixed(1)} MB` : '-',
-					`${mb(counters.bytesUploaded).toFixed(1)} MB`,
-					`${mb(graphBytes).toFixed(1)} MB`,
+					amount(counters.bytesUploaded),
+					amount(graphBytes),
 					sent ? `yes, ${sent.attachments.map((a) => `${mb(a.size).toFixed(1)} MB`).join(', ')}` : 'no',
 				]);
 				process.stdout.write(`\n[${node}, ${mb(size)} MB] ${output.outcome.slice(0, 400)}\n  requests: ${statuses.slice(-14).join(' | ')}\n`);

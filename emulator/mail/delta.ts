@@ -42,7 +42,7 @@ interface DeltaToken {
 	options: DeltaOptions;
 }
 
-type DeltaEntry = { kind: 'message'; message: StoredMessage; seq: number } | { kind: 'removed'; id: string; seq: number };
+type DeltaEntry = { kind: 'message'; message: StoredMessage; seq: number } | { kind: 'removed'; id: string; immutableId: string; seq: number };
 
 const syncStateNotFound = () =>
 	new GraphError(410, 'SyncStateNotFound', 'The sync state is no longer valid. Start over with an initial delta request.');
@@ -125,7 +125,7 @@ function roundEntries(ctx: RequestContext, folder: StoredFolder, base: number | 
 	if (base !== null && wants('deleted')) {
 		for (const removal of ctx.mailbox.removals) {
 			if (removal.folderId === folder.id && removal.seq > base && removal.seq <= watermark) {
-				entries.push({ kind: 'removed', id: removal.messageId, seq: removal.seq });
+				entries.push({ kind: 'removed', id: removal.messageId, immutableId: removal.immutableId, seq: removal.seq });
 			}
 		}
 	}
@@ -154,8 +154,12 @@ export function deltaMessages(ctx: RequestContext, folder: StoredFolder): Handle
 	const basicOnly = readsBasicOnly(ctx.config, ctx.caller);
 	const value = page.map((entry) =>
 		entry.kind === 'message'
-			? serializeMessage(entry.message, { select: options.select, bodyFormat, basicOnly })
-			: { '@odata.type': '#microsoft.graph.message', id: entry.id, '@removed': { reason: 'deleted' } },
+			? serializeMessage(entry.message, { select: options.select, bodyFormat, basicOnly, immutableIds: prefs.immutableIds })
+			: {
+					'@odata.type': '#microsoft.graph.message',
+					id: prefs.immutableIds ? entry.immutableId : entry.id,
+					'@removed': { reason: 'deleted' },
+				},
 	);
 	const common = { mailbox: ctx.mailbox.userId, folder: folder.id, epoch: ctx.state.deltaEpoch, options };
 	const link = (param: string, payload: DeltaToken) =>
@@ -176,7 +180,7 @@ export function deltaMessages(ctx: RequestContext, folder: StoredFolder): Handle
 	}
 	return {
 		status: 200,
-		headers: preferenceApplied({ bodyFormat: prefs.bodyFormat, maxPageSize: prefs.maxPageSize }),
+		headers: preferenceApplied({ bodyFormat: prefs.bodyFormat, maxPageSize: prefs.maxPageSize, immutableIds: prefs.immutableIds }),
 		json: body,
 	};
 }

@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MailState } from './types';
 
-type IdKind = 'message' | 'folder' | 'attachment' | 'conversation' | 'changeKey' | 'upload';
+type IdKind = 'message' | 'folder' | 'attachment' | 'conversation' | 'changeKey' | 'upload' | 'immutable';
 
 const KIND_BYTE: Record<IdKind, number> = {
 	message: 1,
@@ -11,6 +11,7 @@ const KIND_BYTE: Record<IdKind, number> = {
 	conversation: 4,
 	changeKey: 5,
 	upload: 6,
+	immutable: 7,
 };
 
 const PREFIX: Record<IdKind, string> = {
@@ -20,6 +21,7 @@ const PREFIX: Record<IdKind, string> = {
 	conversation: 'AAQkAG',
 	changeKey: 'CQAAABYAAA',
 	upload: 'AAMkAU',
+	immutable: 'AAkALgAAAAAAHYQD',
 };
 
 /** Exchange REST ids use `-` and `_` instead of `/` and `+`. */

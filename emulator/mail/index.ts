@@ -12,7 +12,7 @@ import { newIdSource } from './ids';
 import { stateFromJson, stateToJson } from './persistence';
 import { deliverSeed, folderOf, mailboxOf, seedMany } from './seeding';
 import { snapshotMailbox } from './snapshot';
-import { createMailbox, wellKnownFolder } from './store';
+import { createMailbox, findMessage, wellKnownFolder } from './store';
 import { classifyUpload, handleUpload } from './upload';
 import { findUserByKey, makeDirectoryUser, publicUser, setRights } from './users';
 import type { NewUser } from './users';
@@ -117,7 +117,8 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 		},
 		attachmentBytes: (userId, messageId, attachmentId) => {
 			const user = findUserByKey(state, userId);
-			const message = user ? state.mailboxes.get(user.id)?.messages.get(messageId) : undefined;
+			const mailbox = user ? state.mailboxes.get(user.id) : undefined;
+			const message = mailbox ? findMessage(mailbox, messageId) : undefined;
 			return message?.attachments.find((a) => a.id === attachmentId)?.bytes;
 		},
 		deliveryCounters: () => ({ ...state.counters }),

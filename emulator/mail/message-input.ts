@@ -23,6 +23,8 @@ export interface MessageInput {
 	inferenceClassification?: 'focused' | 'other';
 	flag?: Record<string, unknown>;
 	headers?: InternetHeader[];
+	/** Writable on create and while a draft (Graph: "Updatable only if isDraft is true"). */
+	internetMessageId?: string;
 	extendedProperties?: ExtendedProperty[];
 	attachments?: StoredAttachment[];
 }
@@ -36,7 +38,6 @@ const READ_ONLY = new Set([
 	'receiveddatetime',
 	'sentdatetime',
 	'hasattachments',
-	'internetmessageid',
 	'bodypreview',
 	'parentfolderid',
 	'conversationid',
@@ -216,6 +217,12 @@ export function parseMessageInput(state: MailState, now: number, json: JsonObjec
 				break;
 			case 'internetmessageheaders':
 				input.headers = parseHeaders(value);
+				break;
+			case 'internetmessageid':
+				if (typeof value !== 'string' || !/^<[^<>\s@]+@[^<>\s@]+>$/.test(value)) {
+					throw invalidValue('internetMessageId', "an RFC 5322 message id like '<local@domain>'");
+				}
+				input.internetMessageId = value;
 				break;
 			case 'singlevalueextendedproperties':
 				input.extendedProperties = parseExtendedProperties(value);

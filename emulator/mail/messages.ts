@@ -25,6 +25,7 @@ import { MESSAGE_PROPERTIES, MESSAGE_TYPE, odataContext, serializeMessage } from
 import type { MessageView } from './serialize';
 import {
 	buildMessage,
+	findMessage,
 	insertMessage,
 	messagesOfFolder,
 	messagesOfMailbox,
@@ -55,13 +56,14 @@ export function messageViewOf(ctx: RequestContext): ViewOptions {
 			expandAttachments: expand.attachments,
 			expandExtendedProperties: expand.extendedProperties,
 			basicOnly: readsBasicOnly(ctx.config, ctx.caller),
+			immutableIds: prefs.immutableIds,
 		},
-		headers: preferenceApplied({ bodyFormat: prefs.bodyFormat }),
+		headers: preferenceApplied({ bodyFormat: prefs.bodyFormat, immutableIds: prefs.immutableIds }),
 	};
 }
 
 export function findMessageOr404(ctx: RequestContext, id: string, folder?: StoredFolder): StoredMessage {
-	const message = ctx.mailbox.messages.get(id);
+	const message = findMessage(ctx.mailbox, id);
 	if (!message || (folder && message.folderId !== folder.id)) throw itemNotFound();
 	return message;
 }
@@ -115,7 +117,11 @@ export function listMessages(ctx: RequestContext, folder?: StoredFolder): Handle
 		});
 	}
 	body.value = page.map((m) => serializeMessage(m, view));
-	const applied = preferenceApplied({ bodyFormat: prefs.bodyFormat, maxPageSize: queryValue(req.query, '$top') ? undefined : prefs.maxPageSize });
+	const applied = preferenceApplied({
+		bodyFormat: prefs.bodyFormat,
+		maxPageSize: queryValue(req.query, '$top') ? undefined : prefs.maxPageSize,
+		immutableIds: prefs.immutableIds,
+	});
 	return { status: 200, headers: applied, json: body };
 }
 
@@ -167,6 +173,7 @@ export function createMessage(ctx: RequestContext, folder?: StoredFolder): Handl
 		inferenceClassification: input.inferenceClassification,
 		flag: input.flag,
 		headers: input.headers,
+		internetMessageId: input.internetMessageId,
 		extendedProperties: input.extendedProperties,
 		attachments: input.attachments ?? [],
 	};
@@ -184,6 +191,10 @@ export function updateMessage(ctx: RequestContext, id: string, folder?: StoredFo
 	if (input.headers && !message.isDraft) {
 		throw badRequest('Internet message headers can only be set on a draft.', 'ErrorInvalidPropertyUpdateSentMessage');
 	}
+	if (input.internetMessageId !== undefined && !message.isDraft) {
+		throw badRequest('The internetMessageId can only be set on a draft.', 'ErrorInvalidPropertyUpdateSentMessage');
+	}
+	if (input.internetMessageId !== undefined) message.internetMessageId = input.internetMessageId;
 	if (input.subject !== undefined) message.subject = input.subject;
 	if (input.body) {
 		message.body = input.body.contentType === 'html' ? { contentType: 'html', content: wrapHtmlDocument(input.body.content) } : input.body;

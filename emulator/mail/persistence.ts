@@ -108,25 +108,28 @@ export function stateFromJson(json: unknown): MailState {
 		const mailbox: Mailbox = {
 			userId: m.userId,
 			seq: m.seq,
-			removals: m.removals.map((r) => ({ ...r })),
+			removals: m.removals.map((r) => ({ ...r, immutableId: r.immutableId ?? r.messageId })),
 			wellKnown: new Map(m.wellKnown),
+			byImmutableId: new Map(),
 			folders: new Map(m.folders.map((f) => [f.id, { ...f, messageIds: new Set<string>() }])),
 			messages: new Map(),
 		};
 		for (const jm of m.messages) {
 			const message: StoredMessage = {
 				...jm,
+				immutableId: jm.immutableId ?? jm.id,
 				extendedProperties: jm.extendedProperties ?? [],
 				attachments: jm.attachments.map(attachmentFromJson),
 			};
 			mailbox.messages.set(message.id, message);
+			mailbox.byImmutableId.set(message.immutableId, message.id);
 			mailbox.folders.get(message.folderId)?.messageIds.add(message.id);
 		}
 		state.mailboxes.set(mailbox.userId, mailbox);
 	}
 	for (const { bytes, ...session } of data.uploads) {
 		const buffer = Buffer.from(bytes, 'base64');
-		state.uploads.set(session.id, { ...session, chunks: buffer.length ? [buffer] : [] });
+		state.uploads.set(session.id, { ...session, messageRef: session.messageRef ?? session.messageId, chunks: buffer.length ? [buffer] : [] });
 	}
 	return state;
 }

@@ -51,6 +51,7 @@ export function parseSelect(query: URLSearchParams, allowed: readonly string[], 
 export interface Preferences {
 	bodyFormat?: 'text' | 'html';
 	maxPageSize?: number;
+	immutableIds?: boolean;
 }
 
 function headerText(req: RawRequest, name: string): string {
@@ -68,6 +69,7 @@ export function parsePreferences(req: RawRequest): Preferences {
 		const name = m[1].toLowerCase();
 		const value = m[2].trim().toLowerCase();
 		if (name === 'outlook.body-content-type' && (value === 'text' || value === 'html')) prefs.bodyFormat = value;
+		if (name === 'idtype' && value === 'immutableid') prefs.immutableIds = true;
 		if (name === 'odata.maxpagesize' && /^\d+$/.test(value) && Number(value) >= 1) {
 			prefs.maxPageSize = Math.min(Number(value), LIMITS.maxPageSize);
 		}
@@ -76,8 +78,9 @@ export function parsePreferences(req: RawRequest): Preferences {
 }
 
 /** `Preference-Applied` listing what this response honoured. */
-export function preferenceApplied(applied: { bodyFormat?: 'text' | 'html'; maxPageSize?: number }): Record<string, string> {
+export function preferenceApplied(applied: { bodyFormat?: 'text' | 'html'; maxPageSize?: number; immutableIds?: boolean }): Record<string, string> {
 	const parts: string[] = [];
+	if (applied.immutableIds) parts.push('IdType="ImmutableId"');
 	if (applied.maxPageSize !== undefined) parts.push(`odata.maxpagesize=${applied.maxPageSize}`);
 	if (applied.bodyFormat) parts.push(`outlook.body-content-type="${applied.bodyFormat}"`);
 	return parts.length ? { 'Preference-Applied': parts.join(', ') } : {};

@@ -13,7 +13,7 @@ import { deletesAfterSubmit, parseMessageInput } from './message-input';
 import type { MessageInput } from './message-input';
 import { decodeMimeBase64, parseMime } from './mime-parse';
 import { contentTypeOf } from './query';
-import { buildMessage, insertMessage, messageSize, moveMessage, removeMessage, wellKnownFolder } from './store';
+import { buildMessage, findMessage, insertMessage, messageSize, moveMessage, removeMessage, wellKnownFolder } from './store';
 import { wholeSeconds } from './time';
 import { findUserByAddress, rightsOf } from './users';
 import type { Address, ItemBody, StoredMessage } from './types';
@@ -174,6 +174,7 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 		isReadReceiptRequested: input.isReadReceiptRequested ?? false,
 		flag: input.flag,
 		headers: input.headers ?? [],
+		internetMessageId: input.internetMessageId,
 		extendedProperties: input.extendedProperties ?? [],
 		attachments: input.attachments ?? [],
 	};
@@ -191,7 +192,7 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 /** POST /messages/{id}/send -> 202; the draft moves to Sent Items (with a new id, as Exchange does). */
 export function sendDraft(ctx: RequestContext, messageId: string): HandlerResult {
 	readJsonObject(ctx.req, { allowEmpty: true }); // `{}` and no body are both fine; garbage is not
-	const draft = ctx.mailbox.messages.get(messageId);
+	const draft = findMessage(ctx.mailbox, messageId);
 	if (!draft) throw itemNotFound();
 	if (!draft.isDraft) throw badRequest('Only a draft message can be sent.', 'ErrorInvalidOperation');
 	validateRecipients(draft.to, draft.cc, draft.bcc);

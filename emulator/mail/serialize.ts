@@ -65,6 +65,8 @@ export interface MessageView {
 	expandAttachments?: boolean;
 	/** `$expand=singleValueExtendedProperties($filter=...)`: which ones to show. */
 	expandExtendedProperties?: (property: ExtendedProperty) => boolean;
+	/** `Prefer: IdType="ImmutableId"`: answer immutable message ids. */
+	immutableIds?: boolean;
 	/** Caller has only Mail.ReadBasic: no body, uniqueBody, bodyPreview or attachments. */
 	basicOnly?: boolean;
 }
@@ -74,7 +76,7 @@ const NOT_BASIC = new Set(['body', 'uniqueBody', 'bodyPreview']);
 function messageProperty(message: StoredMessage, name: string, view: MessageView): unknown {
 	switch (name) {
 		case 'id':
-			return message.id;
+			return view.immutableIds ? message.immutableId : message.id;
 		case 'createdDateTime':
 			return toGraphDate(message.createdAt);
 		case 'lastModifiedDateTime':
@@ -110,7 +112,7 @@ function messageProperty(message: StoredMessage, name: string, view: MessageView
 		case 'isDraft':
 			return message.isDraft;
 		case 'webLink':
-			return webLinkOf(message.id);
+			return webLinkOf(view.immutableIds ? message.immutableId : message.id);
 		case 'inferenceClassification':
 			return message.inferenceClassification;
 		case 'body':

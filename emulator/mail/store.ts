@@ -48,6 +48,7 @@ export function createMailbox(state: MailState, userId: string): Mailbox {
 		seq: 0,
 		removals: [],
 		wellKnown: new Map(),
+		byImmutableId: new Map(),
 	};
 	const root = addFolder(state, mailbox, 'Root', '', { isHidden: true, inMailboxView: false });
 	mailbox.wellKnown.set(ROOT_KEY, root.id);
@@ -104,13 +105,14 @@ export function childFolders(mailbox: Mailbox, parentId: string): StoredFolder[]
 	return children;
 }
 
-export type MessageFields = Partial<Omit<StoredMessage, 'id' | 'ordinal' | 'folderId' | 'createdSeq' | 'changedSeq'>>;
+export type MessageFields = Partial<Omit<StoredMessage, 'id' | 'immutableId' | 'ordinal' | 'folderId' | 'createdSeq' | 'changedSeq'>>;
 
 /** Builds a message with Graph's defaults (times in whole seconds). */
 export function buildMessage(state: MailState, now: number, fields: MessageFields): Omit<StoredMessage, 'folderId' | 'createdSeq' | 'changedSeq'> {
 	const t = wholeSeconds(now);
 	return {
 		id: newId(state, 'message'),
+		immutableId: newId(state, 'immutable'),
 		ordinal: nextOrdinal(state),
 		createdAt: fields.createdAt ?? t,
 		lastModifiedAt: fields.lastModifiedAt ?? t,
@@ -150,6 +152,7 @@ export function insertMessage(
 	mailbox.seq += 1;
 	const stored: StoredMessage = { ...message, folderId: folder.id, createdSeq: mailbox.seq, changedSeq: mailbox.seq };
 	mailbox.messages.set(stored.id, stored);
+	mailbox.byImmutableId.set(stored.immutableId, stored.id);
 	folder.messageIds.add(stored.id);
 	return stored;
 }
@@ -166,9 +169,10 @@ export function touchMessage(state: MailState, mailbox: Mailbox, message: Stored
 /** Takes a message out of its folder and logs it for delta `@removed`. */
 export function removeMessage(mailbox: Mailbox, message: StoredMessage): void {
 	mailbox.seq += 1;
-	mailbox.removals.push({ seq: mailbox.seq, folderId: message.folderId, messageId: message.id });
+	mailbox.removals.push({ seq: mailbox.seq, folderId: message.folderId, messageId: message.id, immutableId: message.immutableId });
 	mailbox.folders.get(message.folderId)?.messageIds.delete(message.id);
 	mailbox.messages.delete(message.id);
+	mailbox.byImmutableId.delete(message.immutableId);
 }
 
 /** Exchange gives a moved item a new id: remove + insert as a new item of the destination. */
@@ -185,8 +189,17 @@ export function moveMessage(state: MailState, mailbox: Mailbox, message: StoredM
 	return moved;
 }
 
+/**
+ * By REST id or immutable id (Graph accepts both in paths). A soft-deleted message is found only by
+ * its REST id (which no client has any more): deleted means gone.
+ */
 export function findMessage(mailbox: Mailbox, id: string): StoredMessage | undefined {
-	return mailbox.messages.get(id);
+	const direct = mailbox.messages.get(id);
+	if (direct) return direct;
+	const current = mailbox.byImmutableId.get(id);
+	const message = current ? mailbox.messages.get(current) : undefined;
+	if (!message || mailbox.folders.get(message.folderId)?.wellKnownName === 'recoverableitemsdeletions') return undefined;
+	return message;
 }
 
 export function messagesOfFolder(mailbox: Mailbox, folder: StoredFolder): StoredMessage[] {

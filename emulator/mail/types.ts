@@ -41,6 +41,8 @@ export interface ExtendedProperty {
 
 export interface StoredMessage {
 	id: string;
+	/** `Prefer: IdType="ImmutableId"`: stays the same when the message moves within its mailbox. */
+	immutableId: string;
 	/** Creation order, unique per service: the tie-break of every sort and page cursor. */
 	ordinal: number;
 	folderId: string;
@@ -94,6 +96,7 @@ export interface Removal {
 	seq: number;
 	folderId: string;
 	messageId: string;
+	immutableId: string;
 }
 
 export interface Mailbox {
@@ -106,6 +109,8 @@ export interface Mailbox {
 	removals: Removal[];
 	/** Lower-case well-known name -> folder id. */
 	wellKnown: Map<string, string>;
+	/** Immutable id -> current message id. */
+	byImmutableId: Map<string, string>;
 }
 
 export interface DirectoryUser extends EmulatorUser {
@@ -128,7 +133,10 @@ export interface UploadSession {
 	id: string;
 	authToken: string;
 	userId: string;
+	/** Immutable id of the target message. */
 	messageId: string;
+	/** The message id as the client wrote it in the createUploadSession path. */
+	messageRef: string;
 	name: string;
 	size: number;
 	contentType: string | null;

@@ -13,7 +13,7 @@ import { newId, newSecret } from './ids';
 import { getProperty, isObject, readJsonObject } from './json-body';
 import { findMessageOr404 } from './messages';
 import { odataContext } from './serialize';
-import { messageSize, touchMessage } from './store';
+import { findMessage, messageSize, touchMessage } from './store';
 import { wholeSeconds } from './time';
 import type { MailState, ServiceConfig, StoredFolder, UploadSession } from './types';
 
@@ -63,7 +63,9 @@ export function createUploadSession(ctx: RequestContext, messageId: string, fold
 		id: newSecret(18),
 		authToken: newSecret(32),
 		userId: ctx.owner.id,
-		messageId: message.id,
+		// the immutable id survives a move of the draft; the Location names the message as the client did
+		messageId: message.immutableId,
+		messageRef: messageId,
 		name,
 		size,
 		contentType: typeof contentType === 'string' && contentType ? contentType : null,
@@ -185,7 +187,7 @@ function putChunk(
 function completeUpload(state: MailState, config: ServiceConfig, urls: UrlContext, session: UploadSession, now: number): HandlerResult {
 	state.uploads.delete(session.id);
 	const mailbox = state.mailboxes.get(session.userId);
-	const message = mailbox?.messages.get(session.messageId);
+	const message = mailbox ? findMessage(mailbox, session.messageId) : undefined;
 	if (!mailbox || !message) return itemNotFound().toResult();
 	const bytes = Buffer.concat(session.chunks, session.size);
 	session.chunks = [];
@@ -207,7 +209,7 @@ function completeUpload(state: MailState, config: ServiceConfig, urls: UrlContex
 	return {
 		status: 201,
 		headers: {
-			Location: `${urls.graphBaseUrl}/v1.0/users('${session.userId}')/messages('${message.id}')/attachments('${attachment.id}')`,
+			Location: `${urls.graphBaseUrl}/v1.0/users('${session.userId}')/messages('${session.messageRef}')/attachments('${attachment.id}')`,
 		},
 	};
 }

@@ -14,9 +14,7 @@ import {
  */
 
 /** The Folder resource locator's modes (From List with the folder search, By ID) as Get Many has them. */
-const folderModes: INodePropertyMode[] = folderFields.find((p) => p.name === 'folderId')?.modes ?? [
-	{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. inbox' },
-];
+const folderModes: INodePropertyMode[] = folderFields.find((p) => p.name === 'folderId')?.modes ?? [];
 
 /** Get Many's From, Has Attachments and Subject Contains filters. */
 const getManyFilterOptions = (getAllFields.find((p) => p.name === 'filters')?.options ?? []) as INodeProperties[];

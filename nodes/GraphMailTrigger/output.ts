@@ -1,4 +1,11 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type IPollFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import {
 	downloadAttachments,
@@ -13,6 +20,11 @@ import type { TriggerPlan } from './config';
 function notFound(error: unknown): boolean {
 	const e = error as { httpCode?: unknown; context?: { graphCode?: unknown } } | undefined;
 	return e?.httpCode === '404' || e?.context?.graphCode === 'ErrorItemNotFound';
+}
+
+function asNodeError(ctx: IPollFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeApiError(ctx.getNode(), error as JsonObject);
 }
 
 /**
@@ -42,7 +54,7 @@ export async function toItems(
 					largeGate,
 				);
 			} catch (error) {
-				if (!notFound(error)) throw error;
+				if (!notFound(error)) throw asNodeError(ctx, error);
 				binary = undefined;
 			}
 		}

@@ -262,6 +262,64 @@ describe('mail service: sending', () => {
 			expect(folder(s.service, ALEX.id, 'inbox').messages.map((m) => m.subject)).toContain('Draft one (edited)');
 		});
 
+		it('singleValueExtendedProperties: stored, PATCH-merged, $expand and any() filter; Boolean 0x0E01 = delete after submit', async () => {
+			const s = setup();
+			const color = 'String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color';
+			const created = await s.graph.post('/me/messages', {
+				subject: 'tagged',
+				toRecipients: to(MEGAN.userPrincipalName),
+				singleValueExtendedProperties: [{ id: color, value: 'Green' }],
+			});
+			expect(created.status).toBe(201);
+			expect(created.body).not.toHaveProperty('singleValueExtendedProperties');
+			const id = created.body.id;
+			await s.graph.patch(`/me/messages/${enc(id)}`, { singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }] });
+			const expanded = await s.graph.get(`/me/messages/${enc(id)}?$expand=${enc(`singleValueExtendedProperties($filter=id eq '${color}')`)}`);
+			expect(expanded.body.singleValueExtendedProperties).toEqual([{ id: color, value: 'Green' }]);
+			const found = await s.graph.get(
+				`/me/mailFolders/drafts/messages?$filter=${enc(`singleValueExtendedProperties/any(ep: ep/id eq '${color}' and ep/value eq 'green')`)}`,
+			);
+			expect(found.body.value.map((m: { id: string }) => m.id)).toEqual([id]);
+			const sentBefore = folder(s.service, ADELE.id, 'sentitems').messages.length;
+			expect((await s.graph.post(`/me/messages/${enc(id)}/send`)).status).toBe(202);
+			expect(folder(s.service, ADELE.id, 'sentitems').messages.length).toBe(sentBefore);
+			expect(folder(s.service, ADELE.id, 'drafts').messages.map((m) => m.id)).not.toContain(id);
+			expect(folder(s.service, MEGAN.id, 'inbox').messages.map((m) => m.subject)).toContain('tagged');
+			const viaSendMail = simpleMail('not kept', undefined, { singleValueExtendedProperties: [{ id: 'Boolean 0xE01', value: 'True' }] });
+			expect((await s.graph.post('/me/sendMail', viaSendMail)).status).toBe(202);
+			expect(folder(s.service, ADELE.id, 'sentitems').messages.length).toBe(sentBefore);
+		});
+
+		it('Prefer: IdType="ImmutableId": the id survives moves and the send into Sent Items', async () => {
+			const s = setup();
+			const immutable = { headers: { Prefer: 'IdType="ImmutableId"' } };
+			const created = await s.graph.post('/me/messages', { subject: 'immutable', toRecipients: to(MEGAN.userPrincipalName) }, immutable);
+			expect(created.status).toBe(201);
+			expect(created.headers['preference-applied']).toBe('IdType="ImmutableId"');
+			const id = created.body.id;
+			expect(id).toMatch(/^AAkALgAAAAAAHYQD/);
+			const session = await s.graph.post(`/me/messages/${enc(id)}/attachments/createUploadSession`, {
+				AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: 3_000_000 },
+			}, immutable);
+			expect(session.status).toBe(201);
+			const moved = await s.graph.post(`/me/messages/${enc(id)}/move`, { destinationId: 'archive' }, immutable);
+			expect(moved.body.id).toBe(id);
+			const done = await s.client.upload('PUT', session.body.uploadUrl, {
+				rawBody: Buffer.alloc(3_000_000, 1),
+				headers: { 'Content-Range': 'bytes 0-2999999/3000000' },
+			});
+			expect(done.status).toBe(201);
+			expect(done.headers.location).toContain(`messages('${id}')`);
+			expect((await s.graph.post(`/me/messages/${enc(id)}/send`)).status).toBe(202);
+			const sent = await s.graph.get(`/me/messages/${enc(id)}?$select=isDraft,parentFolderId,hasAttachments`, immutable);
+			expect(sent.status).toBe(200);
+			expect(sent.body).toMatchObject({ id, isDraft: false, hasAttachments: true, parentFolderId: folder(s.service, ADELE.id, 'sentitems').id });
+			const plain = await s.graph.get(`/me/messages/${enc(id)}?$select=subject`);
+			expect(plain.body.id).not.toBe(id); // without the preference, the REST id
+			expect((await s.graph.delete(`/me/messages/${enc(id)}`)).status).toBe(204);
+			expect((await s.graph.get(`/me/messages/${enc(id)}`)).status).toBe(404);
+		});
+
 		it('sending: a draft without recipients is 400; a non-draft is 400; headers cannot change after sending', async () => {
 			const s = setup();
 			const empty = await s.graph.post('/me/messages', { subject: 'nobody' });

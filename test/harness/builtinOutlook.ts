@@ -105,3 +105,18 @@ export async function connectBuiltinOutlookCredential(
 	});
 	return id;
 }
+
+export const BUILTIN_OUTLOOK_TRIGGER_NODE_TYPE = 'n8n-nodes-base.microsoftOutlookTrigger';
+
+/**
+ * Registers n8n's built-in Microsoft Outlook Trigger (the polling "Message Received" trigger) and,
+ * through registerBuiltinOutlook, its credential types. Throws when n8n is not provisioned.
+ */
+export function registerBuiltinOutlookTrigger(engine: Engine): void {
+	registerBuiltinOutlook(engine);
+	const MicrosoftOutlookTrigger = load<INodeType>(
+		join(nodesBaseDist()!, 'nodes/Microsoft/Outlook/MicrosoftOutlookTrigger.node.js'),
+		'MicrosoftOutlookTrigger',
+	);
+	engine.nodeTypes.add(BUILTIN_OUTLOOK_TRIGGER_NODE_TYPE, new MicrosoftOutlookTrigger());
+}

@@ -282,6 +282,12 @@ describe('fields', () => {
 		expect(result.error?.description).toMatch(/Mail\.Send\.Shared/);
 	});
 
+	it('a mailbox that does not exist: an error naming the item and the field', async () => {
+		const result = await runSend(env, sendParams({}, { mailbox: 'nobody@contoso.onmicrosoft.com' }));
+		expect(result.error?.message).toBe("Item 1: Mailbox: Graph found no usable mailbox 'nobody@contoso.onmicrosoft.com'");
+		expect(result.error?.description).toMatch(/^Graph answered ErrorInvalidUser: /);
+	});
+
 	it('From without Send As permission: ErrorSendAsDenied explained', async () => {
 		const subject = uniqueSubject('Send as denied');
 		const result = await runSend(env, sendParams({ subject }, { from: ALEX.userPrincipalName }));
@@ -338,6 +344,27 @@ describe('fields', () => {
 			messageId: expect.any(String),
 			webLink: expect.stringMatching(/^https:\/\//),
 		});
+		expect(bySubject(env.folder(ADELE.id, 'drafts'), subject)).toHaveLength(0);
+		// The id is immutable: it names the copy in Sent Items.
+		const fetched = await env.graphGet(ADELE.id, `/me/messages/${encodeURIComponent(String(items[0].json.messageId))}?$select=subject,isDraft`, {
+			Prefer: 'IdType="ImmutableId"',
+		});
+		expect(fetched).toMatchObject({ status: 200, subject, isDraft: false });
+	});
+
+	it('saveToSentItems false on the draft path: delivered, no copy in Sent Items, no id returned', async () => {
+		const subject = uniqueSubject('Draft not saved');
+		const big = await storeBinary(Buffer.alloc(3_100_000, 7), { fileName: 'big.bin' });
+		const items = await runSendOk(env, sendParams({ subject }, { saveToSentItems: false, ...attachmentsOption({ binaryPropertyName: 'data' }) }), {
+			items: [{ json: {}, binary: { data: big } }],
+		});
+		expect(items[0].json).toMatchObject({ method: 'draft', internetMessageId: expect.any(String) });
+		expect(items[0].json).not.toHaveProperty('messageId');
+		expect(items[0].json).not.toHaveProperty('webLink');
+		const draft = env.graphRequests('POST', /^\/me\/messages$/)[0];
+		expect(draft.json!.singleValueExtendedProperties).toEqual([{ id: 'Boolean 0x0E01', value: 'true' }]);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(1);
+		expect(bySubject(env.folder(ADELE.id, 'sentitems'), subject)).toHaveLength(0);
 		expect(bySubject(env.folder(ADELE.id, 'drafts'), subject)).toHaveLength(0);
 	});
 });

@@ -30,7 +30,7 @@ export interface SendEnvironment extends TestEnvironment {
 	/** Messages of a user's folder (well-known name), from the emulator's snapshot. */
 	folder(userId: string, wellKnownName: string): MailboxSnapshot['folders'][number]['messages'];
 	/** A Graph GET as `userId` straight to the emulator (for properties the snapshot lacks). */
-	graphGet(userId: string, path: string): Promise<IDataObject>;
+	graphGet(userId: string, path: string, headers?: Record<string, string>): Promise<IDataObject & { status?: number }>;
 	/** Clears recordings, faults and counters; reconnects nothing (tokens stay valid). */
 	clear(): void;
 }
@@ -93,12 +93,12 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 		graphRequests: (method, pathPattern) => recorded.filter((r) => r.method === method && pathPattern.test(r.path)),
 		folder: (userId, wellKnownName) =>
 			base.emulator.control.mailbox(userId).folders.find((f) => f.wellKnownName === wellKnownName)?.messages ?? [],
-		graphGet: async (userId, path) => {
+		graphGet: async (userId, path, headers = {}) => {
 			const tokens = base.emulator.control.issueTokens({ userId, scopes: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'User.Read'] });
 			const response = await fetch(`${base.emulator.graphBaseUrl}/v1.0${path}`, {
-				headers: { Authorization: `Bearer ${tokens.access_token}` },
+				headers: { Authorization: `Bearer ${tokens.access_token}`, ...headers },
 			});
-			return (await response.json()) as IDataObject;
+			return { status: response.status, ...((await response.json()) as IDataObject) };
 		},
 		clear: () => {
 			recorded.length = 0;

@@ -6,6 +6,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { setBinaryMode, storeBinary } from '../harness/binaryData';
 import {
+	ADELE,
 	MEGAN,
 	attachmentsOption,
 	bySubject,
@@ -142,3 +143,37 @@ describe('Continue On Fail', () => {
 		expect(result.error?.description).toMatch(/Item 1 was sent before this error/);
 	});
 });
+
+describe('lost answers are never retried into duplicates', () => {
+	it('sendMail answer lost: not repeated, the error says the mail may have been sent', async () => {
+		env.emulator.control.injectFault({ route: 'sendMail', kind: 'lostResponse' });
+		const subject = uniqueSubject('Lost sendMail');
+		const result = await runSend(env, sendParams({ subject }));
+		expect(result.error?.message).toMatch(/^Item 1: /);
+		expect(result.error?.description).toMatch(/may have been sent\. Check Sent Items/);
+		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(1);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(1);
+	});
+
+	it('send-draft answer lost: not repeated, the sent message is not deleted', async () => {
+		env.emulator.control.injectFault({ route: 'sendDraft', kind: 'lostResponse' });
+		const subject = uniqueSubject('Lost send');
+		const result = await runSend(env, sendParams({ subject }, { returnDetails: true }));
+		expect(result.error?.description).toMatch(/may have been sent/);
+		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(1);
+		expect(env.graphRequests('DELETE', /./)).toHaveLength(0);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(1);
+		expect(bySubject(env.folder(ADELE.id, 'sentitems'), subject)).toHaveLength(1);
+	});
+
+	it('429 on sendMail: retried after Retry-After, sent once', async () => {
+		env.emulator.control.injectFault({ route: 'sendMail', kind: '429', retryAfter: '0.1' });
+		const subject = uniqueSubject('Throttled');
+		const result = await runSend(env, sendParams({ subject }));
+		expect(result.error).toBeUndefined();
+		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(2);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(1);
+		expect(env.emulator.control.counters().duplicatesDelivered).toBe(0);
+	});
+});
+

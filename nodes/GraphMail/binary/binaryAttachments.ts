@@ -26,6 +26,9 @@ export interface ResolvedAttachment extends AttachmentSpec {
 	binary: IBinaryData;
 }
 
+/** Bytes per read from n8n's binary data stream (the ranges sent are assembled from these). */
+export const STREAM_READ_BYTES = 256 * 1024;
+
 /** What `binaryData.data` holds instead of bytes when the data lives in a binary data store. */
 const STORE_MODE_MARKER = /^(filesystem(-v2)?|s3|database|azure|default)$/i;
 
@@ -47,11 +50,21 @@ function defaultFileName(property: string, binary: IBinaryData): string {
 	return binary.fileExtension ? `${property}.${binary.fileExtension}` : property;
 }
 
-async function sizeOf(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number> {
-	if (binary.id) {
-		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
-		return Number(metadata.fileSize);
+/** Size of stored binary data: the store's metadata, else the item's `bytes`, else counted from a stream. */
+async function storedSize(ctx: IExecuteFunctions, id: string, binary: IBinaryData): Promise<number> {
+	const metadata = await ctx.helpers.getBinaryMetadata(id);
+	const fromMetadata = Number(metadata?.fileSize);
+	if (Number.isSafeInteger(fromMetadata) && fromMetadata >= 0) return fromMetadata;
+	if (typeof binary.bytes === 'number' && Number.isSafeInteger(binary.bytes) && binary.bytes >= 0) return binary.bytes;
+	let counted = 0;
+	for await (const chunk of await ctx.helpers.getBinaryStream(id, STREAM_READ_BYTES)) {
+		counted += (chunk as Uint8Array).length;
 	}
+	return counted;
+}
+
+async function sizeOf(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number> {
+	if (binary.id) return await storedSize(ctx, binary.id, binary);
 	return new Base64ByteSource(binary.data ?? '').size;
 }
 
@@ -157,11 +170,8 @@ export async function readAttachmentBytes(
 }
 
 /** A range reader for an upload session: a stream by binary id, or ranges of the in-memory base64. */
-export function openUploadSource(ctx: IExecuteFunctions, attachment: ResolvedAttachment, chunkBytes: number): UploadSource {
+export function openUploadSource(ctx: IExecuteFunctions, attachment: ResolvedAttachment): UploadSource {
 	const id = attachment.binary.id;
-	const exp = (globalThis as any)['proc' + 'ess'].env;
-	const streamChunk = Number(exp.EXP_STREAM_CHUNK ?? chunkBytes);
-	const reuse = exp.EXP_REUSE === '1';
-	if (id) return new StreamByteSource(async () => await ctx.helpers.getBinaryStream(id, streamChunk), attachment.size, reuse);
+	if (id) return new StreamByteSource(async () => await ctx.helpers.getBinaryStream(id, STREAM_READ_BYTES), attachment.size);
 	return new Base64ByteSource(attachment.binary.data ?? '');
 }

@@ -25,6 +25,7 @@ export const MAX_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 /** Bytes of one file, read range by range in increasing order (a re-read from an earlier offset is allowed). */
 export interface UploadSource {
 	readonly size: number;
+	/** The bytes at [offset, offset + length); the returned buffer may be reused by the next read. */
 	read(offset: number, length: number): Promise<Buffer>;
 	close(): Promise<void>;
 }

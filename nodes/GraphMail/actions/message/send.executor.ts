@@ -60,6 +60,14 @@ function httpStatusOf(error: unknown): number | undefined {
 	return Number.isFinite(code) && code > 0 ? code : undefined;
 }
 
+/** Whether the request may have been carried out although it failed (lost answer, server error). */
+function outcomeUncertain(error: unknown): boolean {
+	const status = httpStatusOf(error);
+	if (status !== undefined) return status >= 500;
+	const code = graphCodeOf(error) ?? '';
+	return /^E[A-Z_]+$/.test(code) && code !== 'ECONNREFUSED';
+}
+
 function reworded(
 	ctx: IExecuteFunctions,
 	error: unknown,
@@ -94,6 +102,8 @@ export function explainSendError(
 	const otherMailbox = plan.mailbox !== 'me';
 	const from = plan.message.from?.emailAddress.address;
 	const original = error instanceof Error ? error.message : String(error);
+	// Graph's own words, without GraphClient's "Microsoft Graph refused the request: <code>: " prefix.
+	const graphMessage = original.replace(/^Microsoft Graph refused the request: [^:]+: /, '');
 
 	if (code === 'ErrorSendAsDenied') {
 		return reworded(
@@ -128,7 +138,7 @@ export function explainSendError(
 			error,
 			itemIndex,
 			`${item}: Mailbox: Graph found no usable mailbox '${plan.mailbox}'`,
-			`${original}. Check the user principal name or ID; the mailbox must be an Exchange Online mailbox.`,
+			`Graph answered ${code ?? status}: ${graphMessage} Check the user principal name or ID; the mailbox must be an Exchange Online mailbox.`,
 		);
 	}
 	if (code === 'ErrorMessageSizeExceeded') {
@@ -141,7 +151,7 @@ export function explainSendError(
 		);
 	}
 	if (code === 'ErrorInvalidRecipients') {
-		return reworded(ctx, error, itemIndex, `${item}: To: Graph refused a recipient: ${original}`, undefined);
+		return reworded(ctx, error, itemIndex, `${item}: To: Graph refused a recipient: ${graphMessage}`, undefined);
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (!error.message.startsWith(`${item}:`)) error.message = `${item}: ${error.message}`;
@@ -198,8 +208,7 @@ async function sendWithSendMail(ctx: IExecuteFunctions, client: GraphClient, pre
 		});
 	} catch (error) {
 		const explained = explainSendError(ctx, error, prepared, 'sendMail');
-		const status = httpStatusOf(error);
-		if (status === undefined || status >= 500) explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+		if (outcomeUncertain(error)) explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
 		throw explained;
 	}
 	return { details: {}, uploadedBytes: 0 };
@@ -262,7 +271,7 @@ async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepar
 				});
 			} else if (planned.via === 'uploadSession') {
 				stage = 'uploadSession';
-				const source = openUploadSource(ctx, prepared.attachments[i], UPLOAD_CHUNK_BYTES);
+				const source = openUploadSource(ctx, prepared.attachments[i]);
 				try {
 					const result = await uploadAttachment(
 						ctx,
@@ -301,13 +310,12 @@ async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepar
 			itemIndex,
 		});
 	} catch (error) {
-		// A definite refusal (4xx) left the draft unsent: remove it. Otherwise it may have gone out.
-		const status = httpStatusOf(error);
+		// A definite refusal left the draft unsent: remove it. After a lost answer it may have gone out: keep it.
 		const explained = explainSendError(ctx, error, prepared, 'sendDraft');
-		if (status !== undefined && status >= 400 && status < 500) {
-			await deleteDraft(client, plan, messagePath, itemIndex);
-		} else {
+		if (outcomeUncertain(error)) {
 			explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+		} else {
+			await deleteDraft(client, plan, messagePath, itemIndex);
 		}
 		throw explained;
 	}
