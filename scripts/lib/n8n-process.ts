@@ -28,6 +28,9 @@ export function n8nEnv(
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// Settings of the parent's own n8n-core (jest's test/setup/env.ts) must not leak in.
 	for (const name of Object.keys(env)) if (name.startsWith('N8N_') || name.startsWith('DB_')) delete env[name];
+	// Under jest NODE_ENV is "test", which makes n8n exit at start without a word.
+	delete env.NODE_ENV;
+	delete env.JEST_WORKER_ID;
 	return {
 		...env,
 		// n8n starts its JavaScript task runner as `node` from PATH: make that Node 24 too.

@@ -2,7 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import { delay } from './net';
+/** Waits for `promise` at most `ms`, leaving no timer behind. */
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+	let timer: NodeJS.Timeout | undefined;
+	await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+	clearTimeout(timer);
+}
 
 export interface ManagedProcess {
 	name: string;
@@ -84,11 +89,11 @@ export function startProcess(options: {
 				} catch {
 					// already gone
 				}
-				await Promise.race([managed.exited, delay(graceMs)]);
+				await within(managed.exited, graceMs);
 			}
 			// Anything it left behind in its group (or the process itself after the grace period).
 			killGroup(pid, 'SIGKILL');
-			await Promise.race([managed.exited, delay(2000)]);
+			await within(managed.exited, 2000);
 			running.delete(managed);
 		},
 	};

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -42,17 +42,24 @@ export default async function globalSetup(): Promise<void> {
 	let uploadPort = await freePort();
 	while (uploadPort === n8nPort || uploadPort === emulatorPort) uploadPort = await freePort();
 	const encryptionKey = 'graph-mail-e2e-encryption-key';
-	const stack = await startStack({
-		runtime,
-		userFolder: join(tmpDir, 'n8n'),
-		encryptionKey,
-		packDir: join(tmpDir, 'pack'),
-		logDir,
-		ports: { n8n: n8nPort, emulator: emulatorPort, emulatorUpload: uploadPort },
-		owner: E2E_OWNER,
-		autoApprove: false,
-		log,
-	});
+	let stack: Stack;
+	try {
+		stack = await startStack({
+			runtime,
+			userFolder: join(tmpDir, 'n8n'),
+			encryptionKey,
+			packDir: join(tmpDir, 'pack'),
+			logDir,
+			ports: { n8n: n8nPort, emulator: emulatorPort, emulatorUpload: uploadPort },
+			owner: E2E_OWNER,
+			autoApprove: false,
+			log,
+		});
+	} catch (error) {
+		if (existsSync(logDir)) cpSync(logDir, join(artifactsDir, 'logs'), { recursive: true });
+		rmSync(tmpDir, { recursive: true, force: true });
+		throw error;
+	}
 	log(`n8n ${runtime.n8nVersion} at ${stack.n8n.url}, emulator at ${stack.emulator.url}`);
 	const state: E2eState = {
 		runtime,

@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
 import { deliver, getManyParams, newFolder, requestsTo, run, runOk, subjects } from './support';
 
@@ -48,7 +50,7 @@ describe('Get Many: filters, search and sort', () => {
 	});
 	afterAll(async () => await env?.stop());
 
-	const list = async (filters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
+	const list = async (filters: INodeParameters = {}, options: INodeParameters = {}) =>
 		subjects(await runOk(env, getManyParams(folder, { filters, options })));
 
 	const ALL_NEWEST = ['Lunch?', 'Invoice 1002 reminder', 'Weekly report', "It's done", 'Invoice 1001'];

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
-import { deliver, getManyParams, newFolder, requestsTo, run, runOk } from './support';
+import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { deliver, getManyParams, newFolder, requestsTo, run, runOk, startGraphProxy } from './support';
 
 const SIMPLE_KEYS = [
 	'id',
@@ -162,6 +162,37 @@ describe('Get Many / Get: output, body format, attachments', () => {
 		expect(counters.throttled429).toBe(0);
 		expect(Math.max(...Object.values(counters.peakInFlightByMailbox))).toBeLessThanOrEqual(4);
 		expect(Math.max(...Object.values(counters.peakInFlightByMailbox))).toBeGreaterThan(1);
+	});
+
+	it('fetches large attachments one at a time, small ones in parallel', async () => {
+		const proxy = await startGraphProxy(env.emulator.graphBaseUrl);
+		await connectCredential(env.engine, env.emulator, { userId: env.userId, credentialId: 'counted', extra: { customGraphUrl: proxy.url } });
+		const largeFolder = newFolder(env, 'Large');
+		const smallFolder = newFolder(env, 'Small');
+		for (let i = 0; i < 4; i++) {
+			deliver(env, largeFolder, {
+				subject: `Large ${i}`,
+				attachments: [
+					{ name: `l${i}a.bin`, bytes: randomBytes(3 * 1024 * 1024 + 1) },
+					{ name: `l${i}b.bin`, bytes: randomBytes(3 * 1024 * 1024 + 2) },
+				],
+			});
+			deliver(env, smallFolder, { subject: `Small ${i}`, attachments: [{ name: `s${i}.txt`, bytes: Buffer.from(`s${i}`) }] });
+		}
+		env.emulator.control.setOptions({ serverTimeMs: { attachmentValue: 40 } });
+		try {
+			const large = await runOk(env, getManyParams(largeFolder, { options: { downloadAttachments: true } }), { credentialId: 'counted' });
+			expect(large.flatMap((i) => Object.values(i.binary ?? {}).map((b) => b.fileName)).sort()).toEqual(
+				[0, 1, 2, 3].flatMap((i) => [`l${i}a.bin`, `l${i}b.bin`]),
+			);
+			expect(proxy.peakValueDownloads()).toBe(1);
+			const small = await runOk(env, getManyParams(smallFolder, { options: { downloadAttachments: true } }), { credentialId: 'counted' });
+			expect(small.every((i) => i.binary?.attachment_0)).toBe(true);
+			expect(proxy.peakValueDownloads()).toBeGreaterThan(1);
+		} finally {
+			env.emulator.control.setOptions({ serverTimeMs: 0 });
+			await proxy.close();
+		}
 	});
 
 	describe('Get by ID', () => {

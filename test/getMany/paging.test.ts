@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	deliver,
@@ -7,7 +9,7 @@ import {
 	run,
 	runOk,
 	startForeignHost,
-	startNextLinkRewriter,
+	startGraphProxy,
 	type RecordingServer,
 } from './support';
 
@@ -27,7 +29,7 @@ describe('Get Many: paging', () => {
 	});
 	afterAll(async () => await env?.stop());
 
-	const countingLists = async (parameters: Record<string, unknown>) => {
+	const countingLists = async (parameters: INodeParameters) => {
 		const before = requestsTo(env, 'listMessages');
 		const items = await runOk(env, getManyParams(bulk, parameters));
 		return { items, requests: requestsTo(env, 'listMessages') - before };
@@ -58,6 +60,14 @@ describe('Get Many: paging', () => {
 		expect(exact.items).toHaveLength(1000);
 	});
 
+	it('waits out 429 Retry-After while paging and still returns exactly the limit', async () => {
+		env.emulator.control.injectFault({ route: 'listMessages', kind: '429', retryAfter: '0.05', times: 2 });
+		const { items, requests } = await countingLists({ limit: 1500 });
+		expect(items.map((i) => i.json.id)).toEqual(bulkIdsNewestFirst.slice(0, 1500));
+		expect(requests).toBe(4);
+		expect(env.emulator.control.faults()).toEqual([]);
+	});
+
 	it('the default limit is 50', async () => {
 		expect(await runOk(env, getManyParams(bulk))).toHaveLength(50);
 	});
@@ -86,7 +96,7 @@ describe('Get Many: paging', () => {
 
 		beforeAll(async () => {
 			foreign = await startForeignHost();
-			proxy = await startNextLinkRewriter(env.emulator.graphBaseUrl, foreign.url);
+			proxy = await startGraphProxy(env.emulator.graphBaseUrl, { foreignOrigin: foreign.url });
 			await connectCredential(env.engine, env.emulator, {
 				userId: env.userId,
 				credentialId: 'proxied-graph',

@@ -124,16 +124,26 @@ export async function startForeignHost(): Promise<RecordingServer> {
 	return { url, requests, close: async () => await closeServer(server) };
 }
 
+export interface GraphProxy extends RecordingServer {
+	/** Most attachment `$value` downloads that were in flight at once. */
+	peakValueDownloads(): number;
+}
+
 /**
- * A transparent proxy in front of the emulator's Graph that rewrites every `@odata.nextLink` to
- * point at `foreignOrigin` (same path and query): what a compromised or misconfigured upstream
- * could send. The credential's Graph base URL points at the proxy.
+ * A transparent proxy in front of the emulator's Graph; the credential's Graph base URL points at
+ * it. It counts concurrent attachment `$value` downloads and, given `foreignOrigin`, rewrites every
+ * `@odata.nextLink` to that origin (same path and query): what a compromised or misconfigured
+ * upstream could send.
  */
-export async function startNextLinkRewriter(targetOrigin: string, foreignOrigin: string): Promise<RecordingServer> {
+export async function startGraphProxy(targetOrigin: string, options: { foreignOrigin?: string } = {}): Promise<GraphProxy> {
 	const requests: RecordingServer['requests'] = [];
 	const target = new URL(targetOrigin);
+	let valueDownloads = 0;
+	let peak = 0;
 	const server = createServer((req, res) => {
 		requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+		const isValue = /\/\$value(\?|$)/.test(req.url ?? '');
+		if (isValue) peak = Math.max(peak, ++valueDownloads);
 		const upstream = httpRequest(
 			{
 				host: target.hostname,
@@ -146,14 +156,15 @@ export async function startNextLinkRewriter(targetOrigin: string, foreignOrigin:
 				const chunks: Buffer[] = [];
 				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
 				answer.on('end', () => {
+					if (isValue) valueDownloads--;
 					let body = Buffer.concat(chunks);
 					const headers = { ...answer.headers };
-					if (String(headers['content-type'] ?? '').includes('json') && body.length) {
+					if (options.foreignOrigin && String(headers['content-type'] ?? '').includes('json') && body.length) {
 						const json = JSON.parse(body.toString('utf8')) as IDataObject;
 						const link = json['@odata.nextLink'];
 						if (typeof link === 'string') {
 							const url = new URL(link);
-							json['@odata.nextLink'] = `${foreignOrigin}${url.pathname}${url.search}`;
+							json['@odata.nextLink'] = `${options.foreignOrigin}${url.pathname}${url.search}`;
 						}
 						body = Buffer.from(JSON.stringify(json));
 						headers['content-length'] = String(body.length);
@@ -167,5 +178,5 @@ export async function startNextLinkRewriter(targetOrigin: string, foreignOrigin:
 		req.pipe(upstream);
 	});
 	const url = await listenLocal(server);
-	return { url, requests, close: async () => await closeServer(server) };
+	return { url, requests, peakValueDownloads: () => peak, close: async () => await closeServer(server) };
 }

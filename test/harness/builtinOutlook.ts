@@ -17,15 +17,13 @@ export const BUILTIN_OUTLOOK_NODE_TYPE = 'n8n-nodes-base.microsoftOutlook';
 export const BUILTIN_OUTLOOK_CREDENTIAL_TYPE = 'microsoftOutlookOAuth2Api';
 export const BUILTIN_OUTLOOK_CREDENTIAL_ID = 'builtin-outlook-credential';
 
-/** Scopes the built-in credential asks for by default (its class's defaultScopes). */
+/**
+ * The mail part of the built-in credential's default scopes (its Contacts.* and Calendars.* scopes
+ * are unknown to the emulator, which only models mail).
+ */
 export const BUILTIN_OUTLOOK_SCOPES = [
 	'openid',
 	'offline_access',
-	'Contacts.Read',
-	'Contacts.ReadWrite',
-	'Calendars.Read',
-	'Calendars.Read.Shared',
-	'Calendars.ReadWrite',
 	'Mail.ReadWrite',
 	'Mail.ReadWrite.Shared',
 	'Mail.Send',
@@ -52,9 +50,9 @@ function load<T>(file: string, exportName: string): new () => T {
 	return cls;
 }
 
-/** Adds a credential type to the engine's credential helper (it keeps its types in a private map). */
+/** Adds a credential type to the engine's credential helper. */
 export function registerCredentialType(engine: Engine, type: ICredentialType): void {
-	(engine.credentials as unknown as { types: Map<string, ICredentialType> }).types.set(type.name, type);
+	engine.credentials.addType(type);
 }
 
 /** Registers the built-in Outlook node and its credential types in `engine`. Throws when n8n is not provisioned. */

@@ -48,6 +48,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		for (const type of [new GraphMailOAuth2Api(), oAuth2ApiType()]) this.types.set(type.name, type);
 	}
 
+	/** Registers another credential type (e.g. n8n's built-in Outlook credentials for benchmarks). */
+	addType(type: ICredentialType): void {
+		this.types.set(type.name, type);
+	}
+
 	add(credential: StoredCredential): void {
 		this.store.set(credential.id, structuredClone(credential));
 	}

@@ -14,6 +14,7 @@ import {
 import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { KeyedLimiter } from './keyedLimiter';
+import { MailboxBudget } from './mailboxBudget';
 import {
 	DEFAULT_BACKOFF,
 	RETRYABLE_STATUSES,
@@ -40,6 +41,11 @@ export interface GraphRequest {
 	itemIndex?: number;
 	/** `arraybuffer`: the body comes back as raw bytes (a Buffer), e.g. an attachment's `$value`. Default JSON. */
 	encoding?: 'arraybuffer';
+	/**
+	 * What the request costs against the mailbox's budgets: requests (a `$batch` counts its
+	 * sub-requests) and upload bytes. Default: 1 request, the JSON body's size for POST/PATCH/PUT.
+	 */
+	cost?: { requests?: number; uploadBytes?: number };
 }
 
 export interface GraphResponse<T = IDataObject> {
@@ -48,18 +54,41 @@ export interface GraphResponse<T = IDataObject> {
 	body: T;
 }
 
-export type GraphOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse };
+/** A final failure, with how hard the client tried (`gaveUp`: a retryable answer, but the backoff policy ran out). */
+export interface GraphFailure {
+	failure: FailedResponse;
+	attempts: number;
+	waitedMs: number;
+	gaveUp: boolean;
+}
+
+export type GraphOutcome<T> = { response: GraphResponse<T> } | GraphFailure;
+
+type SendOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse };
 
 export interface GraphClientOptions {
+	/** 1 to 4 (Outlook's limit); default 4. */
 	maxInFlightPerMailbox?: number;
 	backoff?: BackoffPolicy;
 	timeoutMs?: number;
+	/** Per-mailbox request and upload budgets to pace by; `false` turns pacing off. Default: Outlook's limits. */
+	budget?: MailboxBudget | false;
 }
 
 export interface GraphClientStats {
+	/** HTTP requests sent (a `$batch` once). */
 	requests: number;
+	/** Waits before a retry (Retry-After or backoff). */
 	retries: number;
+	/** Time spent waiting before retries, in ms. */
 	waitedMs: number;
+	/** Time spent waiting for room in a mailbox budget, in ms. */
+	pacedMs: number;
+}
+
+/** "after 3 attempts and 4.2 s of waiting" */
+export function describeAttempts(attempts: number, waitedMs: number): string {
+	return `after ${attempts} attempt${attempts === 1 ? '' : 's'} and ${(waitedMs / 1000).toFixed(1)} s of waiting`;
 }
 
 const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED']);
@@ -70,12 +99,13 @@ const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 
  * flight per mailbox, and retries 429/503/504 after Retry-After. One client per node execution.
  */
 export class GraphClient {
-	readonly stats: GraphClientStats = { requests: 0, retries: 0, waitedMs: 0 };
+	readonly stats: GraphClientStats = { requests: 0, retries: 0, waitedMs: 0, pacedMs: 0 };
 
 	private readonly limiter: KeyedLimiter;
 	private readonly backoff: BackoffPolicy;
 	private readonly timeoutMs: number;
 	private readonly origin: string;
+	private readonly budget: MailboxBudget | undefined;
 
 	private constructor(
 		private readonly ctx: GraphContext,
@@ -86,6 +116,7 @@ export class GraphClient {
 		this.backoff = options.backoff ?? DEFAULT_BACKOFF;
 		this.timeoutMs = options.timeoutMs ?? 120_000;
 		this.origin = new URL(baseUrl).origin;
+		this.budget = options.budget === false ? undefined : (options.budget ?? new MailboxBudget());
 	}
 
 	static async create(ctx: GraphContext, options: GraphClientOptions = {}): Promise<GraphClient> {
@@ -124,7 +155,13 @@ export class GraphClient {
 	async request<T = IDataObject>(request: GraphRequest): Promise<GraphResponse<T>> {
 		const outcome = await this.attempt<T>(request);
 		if ('response' in outcome) return outcome.response;
-		throw graphApiError(this.ctx.getNode(), graphErrorDetails(outcome.failure), { itemIndex: request.itemIndex });
+		const details = graphErrorDetails(outcome.failure);
+		throw graphApiError(this.ctx.getNode(), details, {
+			itemIndex: request.itemIndex,
+			description: outcome.gaveUp
+				? `Graph still answered ${details.status ?? details.code} ${describeAttempts(outcome.attempts, outcome.waitedMs)}.${details.requestId ? ` Graph request-id ${details.requestId}` : ''}`
+				: undefined,
+		});
 	}
 
 	/**
@@ -135,8 +172,16 @@ export class GraphClient {
 	async attempt<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
 		const url = this.resolveUrl(request.path, request.itemIndex);
 		const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
+		const requests = request.cost?.requests ?? 1;
+		const uploadBytes =
+			request.cost?.uploadBytes ??
+			(['POST', 'PATCH', 'PUT'].includes(request.method) && request.body !== undefined
+				? Buffer.byteLength(JSON.stringify(request.body))
+				: 0);
 		let waitedMs = 0;
 		for (let attempt = 1; ; attempt++) {
+			// Pace first, then take a slot: a request waiting for budget holds no slot.
+			await this.pace(request.mailbox, requests, uploadBytes);
 			const outcome = await this.limiter.run(
 				request.mailbox.toLowerCase(),
 				async () => await this.send<T>(url, request),
@@ -150,7 +195,7 @@ export class GraphClient {
 			const delay = retryable
 				? nextDelayMs(this.backoff, attempt, waitedMs, parseRetryAfterMs(failure.headers['retry-after'], Date.now()))
 				: undefined;
-			if (delay === undefined) return outcome;
+			if (delay === undefined) return { failure, attempts: attempt, waitedMs, gaveUp: retryable };
 			await this.wait(delay);
 			waitedMs += delay;
 		}
@@ -163,6 +208,19 @@ export class GraphClient {
 		await sleep(delayMs);
 	}
 
+	/**
+	 * Waits until `requests` requests with `uploadBytes` of body fit the mailbox's budgets, then
+	 * counts them. Requests made through `request`/`attempt` are paced already; other traffic to
+	 * the mailbox (upload-session PUTs) calls this itself.
+	 */
+	async pace(mailbox: string, requests: number, uploadBytes: number): Promise<void> {
+		if (!this.budget) return;
+		await this.budget.reserve(mailbox, requests, uploadBytes, async (ms) => {
+			this.stats.pacedMs += ms;
+			await sleep(ms);
+		});
+	}
+
 	get backoffPolicy(): BackoffPolicy {
 		return this.backoff;
 	}
@@ -171,7 +229,7 @@ export class GraphClient {
 		return this.limiter.limit;
 	}
 
-	private async send<T>(url: string, request: GraphRequest): Promise<GraphOutcome<T>> {
+	private async send<T>(url: string, request: GraphRequest): Promise<SendOutcome<T>> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,

@@ -299,6 +299,8 @@ export async function uploadAttachment(
 					itemIndex,
 				});
 			}
+			// PUTs count against the mailbox's upload budget like any POST/PATCH/PUT body.
+			await client.pace(request.mailbox, 1, length);
 			const outcome = await put(ctx, uploadUrl, chunk, offset, size, timeoutMs);
 			result.puts++;
 			result.bytesSent += length;

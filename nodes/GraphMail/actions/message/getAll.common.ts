@@ -44,7 +44,7 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 export function mailboxInEditor(ctx: ILoadOptionsFunctions): MailboxRef {
 	const kind = String(ctx.getCurrentNodeParameter('mailbox') ?? 'me');
 	const userId = String(ctx.getCurrentNodeParameter('userId') ?? '');
-	if (kind === 'user' && userId.startsWith('=')) {
+	if (kind.startsWith('=') || (kind === 'user' && userId.startsWith('='))) {
 		throw new NodeOperationError(ctx.getNode(), 'The list needs a fixed user, not an expression', {
 			description: 'Enter the user as plain text to pick a folder from the list, or enter the folder ID',
 		});
