@@ -6,7 +6,7 @@
  *    e2e test is selected: `npm run test:fast` leaves them out).
  */
 const transform = {
-	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }],
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 };
 
 module.exports = {

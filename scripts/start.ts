@@ -72,12 +72,24 @@ interface DevState {
 	encryptionKey: string;
 	credentialId?: string;
 	connectedAs?: string;
+	/** The processes the last start ran, to catch leftovers of a start that was killed. */
+	pids?: { n8n?: number; emulator?: number };
 }
 
 function pidIsAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Whether `pid` still runs the given program (a pid alone may have been reused). */
+function stillRuns(pid: number | undefined, marker: string): boolean {
+	if (!pid || !pidIsAlive(pid)) return false;
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
 	} catch {
 		return false;
 	}
@@ -93,18 +105,29 @@ async function main(): Promise<void> {
 			throw new Error(`npm start is already running (pid ${pid}) on ${relative(process.cwd(), devDir) || devDir}; stop it with Ctrl-C first`);
 		}
 	}
+	const stateFile = join(devDir, 'state.json');
+	const readState = (): DevState =>
+		existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DevState) : { encryptionKey: randomBytes(24).toString('base64url') };
+	let state = readState();
+	const saveState = () => writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
+	// A start that was killed (kill -9, a closed terminal) leaves its n8n and emulator running on
+	// this folder; a second n8n on the same database would corrupt it. Say so rather than guess.
+	const leftovers = [
+		{ what: 'n8n', pid: state.pids?.n8n },
+		{ what: 'the emulator', pid: state.pids?.emulator },
+	].filter(({ what, pid }) => stillRuns(pid, what === 'n8n' ? 'n8n' : 'emulator'));
+	if (leftovers.length) {
+		const list = leftovers.map(({ what, pid }) => `${what} (pid ${pid})`).join(' and ');
+		throw new Error(`${list} from an earlier npm start still running on this folder; stop it first: kill ${leftovers.map(({ pid }) => pid).join(' ')}`);
+	}
 	if (flags.reset && existsSync(devDir)) {
 		log(`--reset: deleting ${devDir}`);
 		rmSync(devDir, { recursive: true, force: true });
+		state = readState();
 	}
 	mkdirSync(devDir, { recursive: true });
 	writeFileSync(lockFile, String(process.pid));
 
-	const stateFile = join(devDir, 'state.json');
-	const state: DevState = existsSync(stateFile)
-		? (JSON.parse(readFileSync(stateFile, 'utf8')) as DevState)
-		: { encryptionKey: randomBytes(24).toString('base64url') };
-	const saveState = () => writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
 	saveState();
 	const emulatorStateFile = join(devDir, 'emulator-state.json');
 	const freshEmulator = !existsSync(emulatorStateFile);
@@ -119,6 +142,10 @@ async function main(): Promise<void> {
 		process.stderr.write(`\n`);
 		log(`${reason}: stopping n8n and the emulator`);
 		await Promise.allSettled(stoppers.map((stop) => stop()));
+		if (existsSync(stateFile)) {
+			state.pids = undefined;
+			saveState();
+		}
 		rmSync(lockFile, { force: true });
 		log('stopped');
 		process.exit(code);
@@ -154,6 +181,8 @@ async function main(): Promise<void> {
 		throw error;
 	}
 
+	state.pids = { n8n: stack.n8n.process.pid, emulator: stack.emulator.process.pid };
+	saveState();
 	const users = await stack.emulator.control.users();
 	if (users.length < 2) throw new Error('the emulator has fewer than two users; the demo needs its demo seed (delete .n8n-dev/emulator-state.json or use --reset)');
 	const connectAs = users.find((user) => user.userPrincipalName === state.connectedAs) ?? users[0];

@@ -1,15 +1,13 @@
 /**
- * Microsoft's documented requests and responses (/work/shared/vectors), replayed against the real
+ * Microsoft's documented requests and responses (test/vectors), replayed against the real
  * emulator over loopback HTTP: requests adapted to the emulator's base URL and ids, answers checked
  * against the documented shapes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_USERS } from '../../emulator/mail/index';
 import { api, HttpClient } from '../../emulator/mail/testing';
+import { loadVectors } from '../harness/vectors';
 
-const VECTORS_DIR = process.env.GRAPH_VECTORS_DIR ?? join(__dirname, '../../../shared/vectors');
 
 interface Vector {
 	title: string;
@@ -23,7 +21,7 @@ interface Vector {
 	historical?: boolean;
 }
 
-const load = (file: string) => JSON.parse(readFileSync(join(VECTORS_DIR, file), 'utf8')) as Vector[];
+const load = (file: string) => loadVectors<Vector>(file);
 const sendVectors = load('sendmail_examples.json');
 const extraVectors = load('sendmail_extra_examples.json');
 const listVectors = load('list_examples.json');

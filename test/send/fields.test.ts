@@ -1,9 +1,7 @@
 /**
  * Send: every field reaches Graph as documented (recorded requests compared with the documented
- * bodies in ../shared/vectors), and what the emulator stored and delivered.
+ * bodies in test/vectors), and what the emulator stored and delivered.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -21,13 +19,14 @@ import {
 	uniqueSubject,
 	type SendEnvironment,
 } from './support';
+import { loadVectors } from '../harness/vectors';
 
 interface Vector {
 	title: string;
 	body: { message: IDataObject; saveToSentItems?: unknown };
 	historical?: boolean;
 }
-const vectors = (file: string) => JSON.parse(readFileSync(join(__dirname, '../../../shared/vectors', file), 'utf8')) as Vector[];
+const vectors = (file: string) => loadVectors<Vector>(file);
 const examples = vectors('sendmail_examples.json').filter((v) => !v.historical);
 const vector = (prefix: string) => examples.find((v) => v.title.startsWith(prefix))!;
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-
 import { SIMPLE_FIELDS, simplifyMessage, withoutAnnotations } from '../../nodes/GraphMail/helpers/simplify';
+import { loadVectors } from '../harness/vectors';
 
-const vectors = JSON.parse(readFileSync('/work/shared/vectors/list_examples.json', 'utf8')) as Array<{
+const vectors = loadVectors<{
 	title: string;
 	response: { body: Record<string, unknown> };
-}>;
+}>('list_examples.json');
 
 describe('simplify', () => {
 	it('simplifies the documented full message', () => {

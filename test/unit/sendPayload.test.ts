@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { buildMessage, headerProblems, mailboxOf, mailboxPath, type SendFields } from '../../nodes/GraphMail/helpers/sendPayload';
 import { fileAttachment, sendMailBody } from '../../nodes/GraphMail/helpers/sendPlan';
+import { loadVectors } from '../harness/vectors';
 
 interface Vector {
 	title: string;
 	body: { message: Record<string, unknown>; saveToSentItems?: string | boolean };
 }
 const vectors = (file: string) =>
-	JSON.parse(readFileSync(join(__dirname, '../../../shared/vectors', file), 'utf8')) as Vector[];
+	loadVectors<Vector>(file);
 const examples = vectors('sendmail_examples.json').filter((v) => !('historical' in v && (v as { historical?: boolean }).historical));
 const extra = vectors('sendmail_extra_examples.json');
 const byTitle = (list: Vector[], prefix: string) => list.find((v) => v.title.startsWith(prefix))!;

@@ -61,6 +61,8 @@ export interface GraphMessage {
 	isDeliveryReceiptRequested?: boolean;
 	internetMessageHeaders?: CustomHeader[];
 	categories?: string[];
+	/** Set by the node (Exactly Once): the item's idempotency key as the Message-ID. */
+	internetMessageId?: string;
 	attachments?: GraphFileAttachment[];
 	singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }

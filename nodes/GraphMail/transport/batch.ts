@@ -1,41 +1,77 @@
+/**
+ * JSON batching (`POST /$batch`) for ONE mailbox: up to 20 sub-requests per batch, each batch
+ * kept under Graph's ~4 MB request limit, batches sent one at a time (Graph runs a batch's
+ * sub-requests 4 at a time: the whole per-mailbox allowance, so a batch takes every in-flight
+ * slot of the mailbox). A sub-request answered 429 or 503 is retried in a later batch after its
+ * own Retry-After (or backoff), within the client's backoff policy. Results come back in input
+ * order, whatever order the batch answered in.
+ *
+ * Whether an outcome is known matters for requests that must not run twice: when the batch's
+ * answer is lost (connection reset, timeout) or a sub-request answers 5xx (but 503), the result
+ * is `uncertain` -- unless the sub-request is marked idempotent, in which case it is retried.
+ * Knows nothing of mail: the caller decides what an uncertain send means.
+ */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
 import { graphErrorDetails } from './graphError';
-import { nextDelayMs, parseRetryAfterMs, RETRYABLE_STATUSES } from './retryAfter';
+import { nextDelayMs, parseRetryAfterMs } from './retryAfter';
 
-/** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`). */
+/** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`), query included. */
 export interface BatchSubRequest {
 	method: IHttpRequestMethods;
 	url: string;
 	body?: IDataObject;
 	headers?: Record<string, string>;
+	/** Safe to run again when its outcome is unknown (reads). Default false. */
+	idempotent?: boolean;
 }
 
 export type BatchSubResult =
-	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown }
-	/** The batch's answer never arrived: the sub-request may or may not have run. */
-	| { kind: 'uncertain'; reason: string };
+	/** The sub-request's own answer (after retries of 429/503, when `attempts` > 1). */
+	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; attempts: number; waitedMs: number; gaveUp: boolean }
+	/** No definite answer: the sub-request may or may not have run. */
+	| { kind: 'uncertain'; reason: string }
+	/** Never sent: `stop()` said so before its batch went out. */
+	| { kind: 'notSent' };
 
 export const MAX_BATCH_REQUESTS = 20;
 /** Graph refuses requests over 4 MiB; stay well under it with the batch envelope. */
 export const MAX_BATCH_BYTES = 3.5 * 1024 * 1024;
 
+export interface BatchOptions {
+	/** Sub-requests per batch, 1 to 20 (default 20). Graph runs at most this many of one batch at once. */
+	maxRequestsPerBatch?: number;
+	maxBatchBytes?: number;
+	/** Asked before each batch goes out; true leaves that batch and the rest unsent (`notSent`). */
+	stop?: () => boolean;
+	/** Called with each batch's size, before it is sent. */
+	onBatch?: (size: number, bytes: number) => void;
+}
+
 interface Pending {
 	index: number;
 	request: BatchSubRequest;
 	bytes: number;
+	bodyBytes: number;
+	/** Answers received (429/503 ones included). */
 	attempts: number;
 	waitedMs: number;
+	readyAt: number;
 }
 
-/** Splits pending sub-requests into batches of at most 20 and at most MAX_BATCH_BYTES. */
-export function packBatches<T extends { bytes: number }>(pending: T[], maxBytes = MAX_BATCH_BYTES): T[][] {
+/** Splits sub-requests into batches of at most `maxRequests` and at most `maxBytes`, keeping their order. */
+export function packBatches<T extends { bytes: number }>(
+	pending: T[],
+	maxBytes = MAX_BATCH_BYTES,
+	maxRequests = MAX_BATCH_REQUESTS,
+): T[][] {
+	const limit = Math.max(1, Math.min(MAX_BATCH_REQUESTS, maxRequests));
 	const batches: T[][] = [];
 	let current: T[] = [];
 	let size = 0;
 	for (const entry of pending) {
-		if (current.length && (current.length === MAX_BATCH_REQUESTS || size + entry.bytes > maxBytes)) {
+		if (current.length && (current.length === limit || size + entry.bytes > maxBytes)) {
 			batches.push(current);
 			current = [];
 			size = 0;
@@ -53,90 +89,149 @@ function lowerCase(headers: unknown): Record<string, string> {
 	return out;
 }
 
+/** The JSON of one sub-request inside the batch body. */
+function wireRequest(id: string, request: BatchSubRequest): IDataObject {
+	const wire: IDataObject = { id, method: request.method, url: request.url };
+	if (request.body !== undefined) {
+		wire.body = request.body;
+		wire.headers = { 'Content-Type': 'application/json', ...request.headers };
+	} else if (request.headers && Object.keys(request.headers).length) {
+		wire.headers = { ...request.headers };
+	}
+	return wire;
+}
+
+/** Statuses after which a sub-request's effect is unknown (a 503 means it did not run; it is retried). */
+function outcomeUnknown(status: number): boolean {
+	return status >= 500 && status !== 503;
+}
+
 /**
- * Runs sub-requests for ONE mailbox through `$batch`: batches go one at a time (Graph runs a
- * batch's sub-requests 4 at a time, the whole per-mailbox allowance), a sub-request answered 429
- * or 503 is retried in a later batch after its own Retry-After, every other answer is returned
- * as is. Results come back in input order, whatever order the batch answered in.
+ * Runs sub-requests for ONE mailbox through `$batch` and returns one result per sub-request, in
+ * input order.
  */
 export async function executeBatch(
 	client: GraphClient,
 	mailbox: string,
 	requests: BatchSubRequest[],
-	onBatch?: (size: number) => void,
+	options: BatchOptions = {},
 ): Promise<BatchSubResult[]> {
 	const results: BatchSubResult[] = new Array(requests.length);
-	let pending: Pending[] = requests.map((request, index) => ({
-		index,
-		request,
-		bytes: Buffer.byteLength(JSON.stringify(request)) + 64,
-		attempts: 0,
-		waitedMs: 0,
-	}));
+	const maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
+	const policy = client.backoffPolicy;
+	let pending: Pending[] = requests.map((request, index) => {
+		const bodyBytes = request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.body));
+		return {
+			index,
+			request,
+			bodyBytes,
+			// The sub-request's JSON in the envelope: its body plus url, headers and punctuation.
+			bytes: bodyBytes + Buffer.byteLength(request.url) + 200,
+			attempts: 0,
+			waitedMs: 0,
+			readyAt: 0,
+		};
+	});
+
+	/** Puts an entry back for a later batch after `delay`, or returns false when the policy says stop. */
+	const retryLater = (entry: Pending, retryAfterMs: number | undefined, later: Pending[]): boolean => {
+		const delay = nextDelayMs(policy, Math.max(1, entry.attempts), entry.waitedMs, retryAfterMs);
+		if (delay === undefined) return false;
+		entry.waitedMs += delay;
+		entry.readyAt = Date.now() + delay;
+		later.push(entry);
+		return true;
+	};
+
 	while (pending.length) {
-		const retry: Pending[] = [];
-		let retryDelay = 0;
-		for (const batch of packBatches(pending)) {
-			onBatch?.(batch.length);
+		const now = Date.now();
+		const ready = pending.filter((entry) => entry.readyAt <= now);
+		if (!ready.length) {
+			await client.wait(Math.min(...pending.map((entry) => entry.readyAt)) - now);
+			continue;
+		}
+		const later = pending.filter((entry) => entry.readyAt > now);
+		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
+		for (let b = 0; b < batches.length; b++) {
+			if (options.stop?.()) {
+				for (const entry of [...batches.slice(b).flat(), ...later]) results[entry.index] = { kind: 'notSent' };
+				return results;
+			}
+			const batch = batches[b];
+			const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
+			options.onBatch?.(batch.length, bytes);
 			const outcome = await client.attempt<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
 				{
 					method: 'POST',
 					path: '/$batch',
 					mailbox,
 					idempotent: false,
-					body: {
-						requests: batch.map((entry) => ({
-							id: String(entry.index),
-							method: entry.request.method,
-							url: entry.request.url,
-							...(entry.request.body !== undefined
-								? { body: entry.request.body, headers: { 'Content-Type': 'application/json', ...entry.request.headers } }
-								: entry.request.headers
-									? { headers: entry.request.headers }
-									: {}),
-						})),
-					},
+					body: { requests: batch.map((entry) => wireRequest(String(entry.index), entry.request)) },
+					cost: { requests: batch.length, uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0) },
 				},
 				client.maxInFlightPerMailbox,
 			);
+
 			if ('failure' in outcome) {
 				const { failure } = outcome;
+				const unknown = failure.status === undefined || outcomeUnknown(failure.status);
+				const reason = `the $batch request failed: ${graphErrorDetails(failure).message}`;
 				for (const entry of batch) {
-					results[entry.index] =
-						failure.status === undefined || failure.status === 504
-							? { kind: 'uncertain', reason: graphErrorDetails(failure).message }
-							: { kind: 'response', status: failure.status, headers: failure.headers, body: failure.body };
+					if (unknown) {
+						entry.attempts++;
+						if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
+						results[entry.index] = { kind: 'uncertain', reason };
+					} else {
+						// The batch itself was refused (or throttled past the policy): none of it ran.
+						results[entry.index] = {
+							kind: 'response',
+							status: failure.status!,
+							headers: failure.headers,
+							body: failure.body,
+							attempts: outcome.attempts,
+							waitedMs: outcome.waitedMs,
+							gaveUp: outcome.gaveUp,
+						};
+					}
 				}
 				continue;
 			}
-			const byId = new Map((outcome.response.body.responses ?? []).map((answer) => [answer.id, answer]));
+
+			const answers = outcome.response.body?.responses ?? [];
+			const byId = new Map(answers.map((answer) => [String(answer.id), answer]));
 			for (const entry of batch) {
 				const answer = byId.get(String(entry.index));
-				if (!answer) {
-					results[entry.index] = { kind: 'uncertain', reason: 'The batch answer had no response for this request' };
+				entry.attempts++;
+				if (!answer || typeof answer.status !== 'number') {
+					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
+					results[entry.index] = { kind: 'uncertain', reason: 'the $batch answer had no response for this request' };
 					continue;
 				}
 				const headers = lowerCase(answer.headers);
-				entry.attempts++;
-				if (RETRYABLE_STATUSES.has(answer.status) && answer.status !== 504) {
-					const delay = nextDelayMs(
-						client.backoffPolicy,
-						entry.attempts,
-						entry.waitedMs,
-						parseRetryAfterMs(headers['retry-after'], Date.now()),
-					);
-					if (delay !== undefined) {
-						entry.waitedMs += delay;
-						retryDelay = Math.max(retryDelay, delay);
-						retry.push(entry);
-						continue;
-					}
+				const { status } = answer;
+				const throttled = status === 429 || status === 503;
+				if (throttled || (outcomeUnknown(status) && entry.request.idempotent)) {
+					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], Date.now()), later)) continue;
 				}
-				results[entry.index] = { kind: 'response', status: answer.status, headers, body: answer.body };
+				if (outcomeUnknown(status) && !entry.request.idempotent) {
+					results[entry.index] = {
+						kind: 'uncertain',
+						reason: `Graph answered ${status} ${graphErrorDetails({ status, headers, body: answer.body }).message}`,
+					};
+					continue;
+				}
+				results[entry.index] = {
+					kind: 'response',
+					status,
+					headers,
+					body: answer.body,
+					attempts: entry.attempts,
+					waitedMs: entry.waitedMs,
+					gaveUp: throttled || outcomeUnknown(status),
+				};
 			}
 		}
-		if (retry.length) await client.wait(retryDelay);
-		pending = retry;
+		pending = later;
 	}
 	return results;
 }

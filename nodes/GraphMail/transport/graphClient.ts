@@ -6,6 +6,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
+	type INode,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
@@ -219,6 +220,11 @@ export class GraphClient {
 			this.stats.pacedMs += ms;
 			await sleep(ms);
 		});
+	}
+
+	/** The node the client works for (errors name it). */
+	get node(): INode {
+		return this.ctx.getNode();
 	}
 
 	get backoffPolicy(): BackoffPolicy {

@@ -5,7 +5,12 @@
  *    Sent Items), `POST .../attachments` for the other small files, an upload session per large
  *    file, then `POST .../send`. If a step before the send fails, the draft is deleted: nothing
  *    is sent and nothing is left behind.
- * A `$batch` executor (bulk sending) can run the same plans; this one runs one plan at a time.
+ * Bulk sending (send.bulk.ts) runs sendMail plans through `$batch` and draft plans through here.
+ * With Exactly Once (`recover`), a lost answer is resolved instead of reported: a lost answer to
+ * the draft's creation deletes any draft carrying the item's internetMessageId and creates it
+ * again (no mail can go out twice: nothing was sent yet); a lost answer to the send looks at the
+ * draft (by its immutable id): sent (no longer a draft, or gone) -> done; still a draft -> sent
+ * again, which cannot send twice either (a draft is sent once).
  */
 import {
 	NodeApiError,
@@ -25,11 +30,14 @@ import {
 	type PlannedAttachment,
 	type SendPlan,
 } from '../../helpers/sendPlan';
+import { sleep } from 'n8n-workflow';
+
 import type { GraphClient } from '../../transport/graphClient';
 import { uploadAttachment } from '../../transport/uploadSession';
+import { findByInternetMessageId } from './send.lookup';
 import type { PreparedSend } from './send.prepare';
 
-const MAYBE_SENT =
+export const MAYBE_SENT =
 	'No definite answer came back to the send request: the message may have been sent. Check Sent Items before running the node again.';
 
 export const IMMUTABLE_ID_HEADERS = { Prefer: 'IdType="ImmutableId"' };
@@ -48,7 +56,19 @@ export interface SendReport {
 	uploadedBytes: number;
 }
 
-type Stage = 'sendMail' | 'createDraft' | 'addAttachment' | 'uploadSession' | 'sendDraft';
+export type Stage = 'sendMail' | 'createDraft' | 'addAttachment' | 'uploadSession' | 'sendDraft';
+
+/** Exactly Once: how a lost answer is resolved (see the file's comment). */
+export interface Recovery {
+	/** Wait at least this long after a lost answer before looking (the service may still be at work). */
+	settleMs: number;
+	/** Looks (and sends again where that cannot send twice) at most this many times. */
+	rounds: number;
+}
+
+export interface ExecuteOptions {
+	recover?: Recovery;
+}
 
 function graphCodeOf(error: unknown): string | undefined {
 	const code = (error as { context?: IDataObject })?.context?.graphCode;
@@ -61,7 +81,7 @@ function httpStatusOf(error: unknown): number | undefined {
 }
 
 /** Whether the request may have been carried out although it failed (lost answer, server error). */
-function outcomeUncertain(error: unknown): boolean {
+export function outcomeUncertain(error: unknown): boolean {
 	const status = httpStatusOf(error);
 	if (status !== undefined) return status >= 500;
 	const code = graphCodeOf(error) ?? '';
@@ -191,17 +211,24 @@ function detailsOf(body: IDataObject | undefined, plan: SendPlan): SentDetails {
 	return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as SentDetails;
 }
 
-async function sendWithSendMail(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+/** The body of `POST {mailbox}/sendMail` for a sendMail plan, with the attachments' bytes read. */
+export async function sendMailRequestBody(ctx: IExecuteFunctions, prepared: PreparedSend): Promise<IDataObject> {
 	const { plan, itemIndex } = prepared;
 	const attachments: GraphFileAttachment[] = [];
 	for (let i = 0; i < plan.attachments.length; i++) {
 		attachments.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
 	}
+	return sendMailBody(plan.message, plan.saveToSentItems, attachments) as unknown as IDataObject;
+}
+
+async function sendWithSendMail(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+	const { plan, itemIndex } = prepared;
+	const body = await sendMailRequestBody(ctx, prepared);
 	try {
 		await client.request({
 			method: 'POST',
 			path: `${mailboxPath(plan.mailbox)}/sendMail`,
-			body: sendMailBody(plan.message, plan.saveToSentItems, attachments) as unknown as IDataObject,
+			body,
 			mailbox: plan.mailbox,
 			idempotent: false,
 			itemIndex,
@@ -222,7 +249,108 @@ async function deleteDraft(client: GraphClient, plan: SendPlan, messagePath: str
 	}
 }
 
-async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+async function settle(since: number, settleMs: number): Promise<void> {
+	const left = since + settleMs - Date.now();
+	if (left > 0) await sleep(left);
+}
+
+/**
+ * Creates the draft. With `recover`, a lost answer deletes the drafts that carry the item's
+ * internetMessageId (the one that may have been created) and creates it again.
+ */
+async function createDraft(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	prepared: PreparedSend,
+	body: IDataObject,
+	recover: Recovery | undefined,
+): Promise<IDataObject> {
+	const { plan, itemIndex } = prepared;
+	const internetMessageId = plan.message.internetMessageId;
+	for (let round = 0; ; round++) {
+		let failedAt: number;
+		try {
+			const response = await client.request<IDataObject>({
+				method: 'POST',
+				path: `${mailboxPath(plan.mailbox)}/messages`,
+				body,
+				headers: IMMUTABLE_ID_HEADERS,
+				mailbox: plan.mailbox,
+				idempotent: false,
+				itemIndex,
+			});
+			return response.body ?? {};
+		} catch (error) {
+			if (!recover || !internetMessageId || !outcomeUncertain(error) || round >= recover.rounds) {
+				throw explainSendError(ctx, error, prepared, 'createDraft');
+			}
+			failedAt = Date.now();
+		}
+		await settle(failedAt, recover.settleMs);
+		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(() => undefined);
+		if (!found) continue;
+		for (const draft of (found.get(internetMessageId) ?? []).filter((message) => message.isDraft)) {
+			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${encodeURIComponent(draft.id)}`, itemIndex);
+		}
+	}
+}
+
+type DraftState = { sent: true; body?: IDataObject } | { sent: false } | undefined;
+
+/** Whether the draft went out: no longer a draft, or gone (deleted after submit); undefined when unknown. */
+async function draftState(client: GraphClient, plan: SendPlan, messagePath: string, itemIndex: number): Promise<DraftState> {
+	const outcome = await client.attempt<IDataObject>({
+		method: 'GET',
+		path: `${messagePath}?$select=id,isDraft,internetMessageId,conversationId,webLink`,
+		headers: IMMUTABLE_ID_HEADERS,
+		mailbox: plan.mailbox,
+		itemIndex,
+	});
+	if ('response' in outcome) return outcome.response.body?.isDraft === false ? { sent: true, body: outcome.response.body } : { sent: false };
+	return outcome.failure.status === 404 ? { sent: true } : undefined;
+}
+
+/**
+ * After a lost answer to `POST .../send`: looks at the draft and sends it again while it is still
+ * a draft. Resolves to the sent message (or {}), or undefined when it stays unknown.
+ */
+async function recoverDraftSend(
+	client: GraphClient,
+	prepared: PreparedSend,
+	messagePath: string,
+	recover: Recovery,
+): Promise<IDataObject | undefined> {
+	const { plan, itemIndex } = prepared;
+	let failedAt = Date.now();
+	for (let round = 0; round < recover.rounds; round++) {
+		await settle(failedAt, recover.settleMs);
+		const state = await draftState(client, plan, messagePath, itemIndex);
+		if (state?.sent) return state.body ?? {};
+		if (!state) {
+			failedAt = Date.now();
+			continue;
+		}
+		const outcome = await client.attempt({
+			method: 'POST',
+			path: `${messagePath}/send`,
+			headers: IMMUTABLE_ID_HEADERS,
+			mailbox: plan.mailbox,
+			idempotent: false,
+			itemIndex,
+		});
+		if ('response' in outcome) return {};
+		// A refusal now may mean the first send went through meanwhile: look again next round.
+		failedAt = Date.now();
+	}
+	return undefined;
+}
+
+async function sendWithDraft(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	prepared: PreparedSend,
+	options: ExecuteOptions,
+): Promise<SendReport> {
 	const { plan, itemIndex } = prepared;
 	const base = mailboxPath(plan.mailbox);
 	const inline: GraphFileAttachment[] = [];
@@ -231,21 +359,13 @@ async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepar
 			inline.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
 		}
 	}
-	let created: IDataObject;
-	try {
-		const response = await client.request<IDataObject>({
-			method: 'POST',
-			path: `${base}/messages`,
-			body: draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject,
-			headers: IMMUTABLE_ID_HEADERS,
-			mailbox: plan.mailbox,
-			idempotent: false,
-			itemIndex,
-		});
-		created = response.body ?? {};
-	} catch (error) {
-		throw explainSendError(ctx, error, prepared, 'createDraft');
-	}
+	const created = await createDraft(
+		ctx,
+		client,
+		prepared,
+		draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject,
+		options.recover,
+	);
 	inline.length = 0;
 	const draftId = typeof created.id === 'string' ? created.id : '';
 	if (!draftId) {
@@ -313,6 +433,8 @@ async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepar
 		// A definite refusal left the draft unsent: remove it. After a lost answer it may have gone out: keep it.
 		const explained = explainSendError(ctx, error, prepared, 'sendDraft');
 		if (outcomeUncertain(error)) {
+			const recovered = options.recover ? await recoverDraftSend(client, prepared, messagePath, options.recover) : undefined;
+			if (recovered) return { details: detailsOf({ ...created, ...recovered }, plan), uploadedBytes };
 			explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
 		} else {
 			await deleteDraft(client, plan, messagePath, itemIndex);
@@ -323,8 +445,13 @@ async function sendWithDraft(ctx: IExecuteFunctions, client: GraphClient, prepar
 }
 
 /** Sends one prepared item; throws an error naming the item when Graph refuses. */
-export async function executeSend(ctx: IExecuteFunctions, client: GraphClient, prepared: PreparedSend): Promise<SendReport> {
+export async function executeSend(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	prepared: PreparedSend,
+	options: ExecuteOptions = {},
+): Promise<SendReport> {
 	return prepared.plan.method === 'sendMail'
 		? await sendWithSendMail(ctx, client, prepared)
-		: await sendWithDraft(ctx, client, prepared);
+		: await sendWithDraft(ctx, client, prepared, options);
 }

@@ -2,9 +2,16 @@
  * Send, step 1: one item's fields -> a SendPlan (or the item's problems). Reads parameters and
  * binary metadata only; sends nothing. Every item is prepared before any mail is sent.
  */
+import { createHash } from 'node:crypto';
+
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { resolveAttachments, type AttachmentRow, type ResolvedAttachment } from '../../binary/binaryAttachments';
+import {
+	readAttachmentBytes,
+	resolveAttachments,
+	type AttachmentRow,
+	type ResolvedAttachment,
+} from '../../binary/binaryAttachments';
 import {
 	buildMessage,
 	mailboxOf,
@@ -13,7 +20,8 @@ import {
 	type FieldProblem,
 	type Importance,
 } from '../../helpers/sendPayload';
-import { planSend, type SendPlan } from '../../helpers/sendPlan';
+import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from '../../helpers/sendKey';
+import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from '../../helpers/sendPlan';
 
 export interface PreparedSend {
 	itemIndex: number;
@@ -21,6 +29,30 @@ export interface PreparedSend {
 	/** Same order as plan.attachments. */
 	attachments: ResolvedAttachment[];
 	dryRun: boolean;
+	/** Exactly Once: the item's key; its internetMessageId is stamped on plan.message. */
+	sendKey?: SendKey;
+}
+
+/**
+ * What stands for an attachment's content in the key: the sha256 of its bytes when they are in
+ * memory or small (under 3 MB, read anyway to send them inline); name, type and size otherwise.
+ */
+async function keyAttachment(ctx: IExecuteFunctions, itemIndex: number, attachment: ResolvedAttachment): Promise<KeyAttachment> {
+	const { name, contentType, size, isInline, contentId } = attachment;
+	let digest: string | undefined;
+	if (!attachment.binary.id) {
+		digest = createHash('sha256').update(attachment.binary.data ?? '').digest('hex');
+	} else if (size < UPLOAD_SESSION_MIN_BYTES) {
+		digest = createHash('sha256').update(await readAttachmentBytes(ctx, itemIndex, attachment)).digest('hex');
+	}
+	return { name, contentType, size, isInline, contentId, ...(digest ? { digest } : {}) };
+}
+
+/** The workflow's and the node's ids (stable across executions and renames). */
+function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string } {
+	const workflow = ctx.getWorkflow();
+	const node = ctx.getNode();
+	return { workflowId: String(workflow.id ?? workflow.name ?? ''), nodeId: String(node.id || node.name) };
 }
 
 /** "Item 3: To: 'bob@' is not an email address", with the other problems and the fix in the description. */
@@ -99,6 +131,29 @@ export async function prepareSend(
 	problems.push(...attachmentProblems);
 	if (problems.length || !built.ok || 'problem' in mailbox) return problemsError(ctx, itemIndex, problems);
 
+	let sendKey: SendKey | undefined;
+	if (booleanOption(options, 'exactlyOnce') !== false) {
+		let keyAttachments: KeyAttachment[];
+		try {
+			keyAttachments = await Promise.all(attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)));
+		} catch (error) {
+			return problemsError(ctx, itemIndex, [
+				{ field: 'Attachments', message: `could not be read: ${error instanceof Error ? error.message : String(error)}` },
+			]);
+		}
+		const key = idempotencyKey({
+			...keyScope(ctx),
+			itemIndex,
+			mailbox: mailbox.mailbox,
+			message: built.value.message,
+			saveToSentItems: built.value.saveToSentItems,
+			attachments: keyAttachments,
+			itemJson: item.json,
+		});
+		sendKey = sendKeyFor(key, windowMsOf(options.deduplicationWindow), Date.now());
+		built.value.message.internetMessageId = sendKey.internetMessageId;
+	}
+
 	const planned = planSend({
 		mailbox: mailbox.mailbox,
 		built: built.value,
@@ -106,5 +161,11 @@ export async function prepareSend(
 		returnDetails: booleanOption(options, 'returnDetails') === true,
 	});
 	if (!planned.ok) return problemsError(ctx, itemIndex, planned.problems);
-	return { itemIndex, plan: planned.plan, attachments, dryRun: booleanOption(options, 'dryRun') === true };
+	return {
+		itemIndex,
+		plan: planned.plan,
+		attachments,
+		dryRun: booleanOption(options, 'dryRun') === true,
+		...(sendKey ? { sendKey } : {}),
+	};
 }

@@ -1,0 +1,107 @@
+/**
+ * Exactly Once, the look: finds the messages of a mailbox that carry given internetMessageIds
+ * (`GET {mailbox}/messages?$filter=internetMessageId eq '...' or ...`, 14 ids per filter, the
+ * filters grouped through `$batch`). The whole mailbox is searched, not only Sent Items: a mail
+ * still in the Outbox, or whose Sent Items copy was moved or deleted (Deleted Items), is found
+ * too. Drafts come back with `isDraft: true`; what counts as sent is decided by `earlierSend`.
+ */
+import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+
+import { internetMessageIdFilter, lookupGroups, type FoundMessage } from '../../helpers/sendKey';
+import { mailboxPath } from '../../helpers/sendPayload';
+import { executeBatch, type BatchSubRequest } from '../../transport/batch';
+import type { GraphClient } from '../../transport/graphClient';
+import { graphApiError, graphErrorDetails } from '../../transport/graphError';
+
+const SELECT = 'id,internetMessageId,sentDateTime,isDraft,parentFolderId';
+const PAGE_SIZE = 100;
+/** Immutable ids, so a found message's id stays valid when it moves between folders. */
+const HEADERS = { Prefer: 'IdType="ImmutableId"' };
+
+interface Page {
+	value?: Array<Record<string, unknown>>;
+	'@odata.nextLink'?: string;
+}
+
+function collect(page: Page | undefined, into: Map<string, FoundMessage[]>): void {
+	for (const message of page?.value ?? []) {
+		const internetMessageId = typeof message.internetMessageId === 'string' ? message.internetMessageId : '';
+		if (!internetMessageId || typeof message.id !== 'string') continue;
+		const found: FoundMessage = {
+			id: message.id,
+			internetMessageId,
+			isDraft: message.isDraft === true,
+			...(typeof message.sentDateTime === 'string' ? { sentDateTime: message.sentDateTime } : {}),
+			...(typeof message.parentFolderId === 'string' ? { parentFolderId: message.parentFolderId } : {}),
+		};
+		const list = into.get(internetMessageId) ?? [];
+		list.push(found);
+		into.set(internetMessageId, list);
+	}
+}
+
+/** Thrown when the mailbox could not be searched: Exactly Once cannot tell what was sent. */
+export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unknown): NodeApiError | NodeOperationError {
+	const status = Number((cause as { httpCode?: unknown })?.httpCode);
+	const original = cause instanceof Error ? cause.message : String(cause);
+	const where = mailbox === 'me' ? "the connected account's mailbox" : `mailbox '${mailbox}'`;
+	const description =
+		status === 403 || status === 401
+			? `Exactly Once looks for the run's messages in the mailbox before sending, which needs read access: the Mail.ReadWrite scope${mailbox === 'me' ? '' : ', and Mail.ReadWrite.Shared for another mailbox'}. Add the scope in the credential and reconnect, or switch Exactly Once off in the node's options.`
+			: 'Exactly Once looks for the run\'s messages in the mailbox before sending and after a lost answer. Nothing was sent that could not be checked; run the node again, or switch Exactly Once off in the node\'s options.';
+	const error =
+		cause instanceof NodeApiError
+			? cause
+			: new NodeOperationError(ctx.getNode(), original);
+	error.message = `Exactly Once: could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
+	error.description = description;
+	return error;
+}
+
+/**
+ * Messages of `mailbox` carrying any of `ids`, by internetMessageId. Throws (a NodeApiError) when
+ * Graph refuses or does not answer a lookup after the client's retries.
+ */
+export async function findByInternetMessageId(
+	client: GraphClient,
+	mailbox: string,
+	ids: string[],
+): Promise<Map<string, FoundMessage[]>> {
+	const found = new Map<string, FoundMessage[]>();
+	const groups = lookupGroups(ids);
+	if (!groups.length) return found;
+	const base = `${mailboxPath(mailbox)}/messages`;
+	const urls = groups.map(
+		(group) =>
+			`${base}?$filter=${encodeURIComponent(internetMessageIdFilter(group))}&$select=${SELECT}&$top=${PAGE_SIZE}`,
+	);
+	const followNextLinks = async (page: Page | undefined) => {
+		let next = page?.['@odata.nextLink'];
+		while (next) {
+			const { body } = await client.request<Page>({ method: 'GET', path: next, headers: HEADERS, mailbox });
+			collect(body, found);
+			next = body?.['@odata.nextLink'];
+		}
+	};
+
+	if (urls.length === 1) {
+		const { body } = await client.request<Page>({ method: 'GET', path: urls[0], headers: HEADERS, mailbox });
+		collect(body, found);
+		await followNextLinks(body);
+		return found;
+	}
+	const requests: BatchSubRequest[] = urls.map((url) => ({ method: 'GET', url, headers: HEADERS, idempotent: true }));
+	const results = await executeBatch(client, mailbox, requests);
+	for (const result of results) {
+		if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
+			collect(result.body as Page, found);
+			await followNextLinks(result.body as Page);
+			continue;
+		}
+		if (result.kind === 'response') {
+			throw graphApiError(client.node, graphErrorDetails({ status: result.status, headers: result.headers, body: result.body }));
+		}
+		throw graphApiError(client.node, { code: 'NoAnswer', message: result.kind === 'uncertain' ? result.reason : 'not sent' });
+	}
+	return found;
+}
