@@ -1,15 +1,13 @@
 // Copies node and credential icons next to the compiled files (tsc does not copy assets).
 const path = require('path');
+const { finished } = require('stream/promises');
 const { task, src, dest } = require('gulp');
 
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+function copy(folder) {
+	const stream = src(path.resolve(folder, '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', folder)),
+	);
+	return finished(stream);
 }
+
+task('build:icons', () => Promise.all([copy('nodes'), copy('credentials')]));

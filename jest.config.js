@@ -28,7 +28,7 @@ module.exports = {
 			roots: ['<rootDir>/test/e2e'],
 			testMatch: ['**/*.test.ts'],
 			transform,
-			setupFiles: ['<rootDir>/test/setup/env.ts'],
+			// No test/setup/env.ts: nothing here runs n8n-core in-process (n8n runs as its own process).
 			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},

@@ -206,18 +206,18 @@ async function main(): Promise<void> {
 	const present: string[] = [];
 	const skipped: string[] = [];
 	for (const example of loadExamples()) {
-		if (usesTrigger(example) && !haveTrigger) {
-			skipped.push(`${example.name} (this build has no ${TRIGGER_NODE_TYPE})`);
+		const trigger = usesTrigger(example);
+		if (trigger && !haveTrigger) {
+			skipped.push(`${example.name}: skipped (this build has no ${TRIGGER_NODE_TYPE})`);
 			continue;
 		}
-		if (await stack.client.getWorkflow(example.id)) {
-			present.push(example.name);
-			continue;
-		}
-		await stack.client.createWorkflow(
+		let workflow = await stack.client.getWorkflow(example.id);
+		const existed = Boolean(workflow);
+		workflow ??= await stack.client.createWorkflow(
 			prepareExample(example, { id: credential.id, name: CREDENTIAL_NAME }, { recipient: recipient.mail, filesFolder: stack.home.filesDir }),
 		);
-		imported.push(example.name);
+		const note = trigger ? (workflow.active ? ' (active)' : ' (inactive: open it and press Publish to answer new mail)') : '';
+		(existed ? present : imported).push(`${example.name}${note}`);
 	}
 	if (imported.length) log(`imported ${imported.length} example workflow(s)`);
 
@@ -231,7 +231,9 @@ async function main(): Promise<void> {
 		`    log in as       ${DEMO_OWNER.email} / ${DEMO_OWNER.password}`,
 		`    credential      ${editor}/home/credentials/${credential.id}  ("${CREDENTIAL_NAME}", connected as ${connectAs.userPrincipalName})`,
 		`    workflows       ${editor}/home/workflows`,
-		...[...imported.map((name) => `                    + ${name} (imported)`), ...present.map((name) => `                    = ${name}`), ...skipped.map((name) => `                    - ${name}: skipped`)],
+		...imported.map((name) => `                    + ${name} [imported now]`),
+		...present.map((name) => `                    = ${name}`),
+		...skipped.map((name) => `                    - ${name}`),
 		`    package         ${shown(stack.tarball)}${stack.installed ? ' (installed now)' : ' (unchanged)'} in ${shown(join(stack.home.userFolder, '.n8n', 'nodes'))}`,
 		'',
 		`  Emulator          ${stack.emulator.url}/   (consent page ${flags.autoApprove ? 'skipped: --auto-approve' : 'shown when you press Connect'})`,

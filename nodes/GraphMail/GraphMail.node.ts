@@ -12,7 +12,8 @@ export class GraphMail implements INodeType {
 		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle:
+			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,

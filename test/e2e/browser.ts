@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { Runtime } from '../../scripts/lib/paths';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from the provisioned n8n folder, without its types */
+// playwright-core is loaded from the provisioned n8n folder, without its types.
 export type Page = any;
 export type BrowserContext = any;
 
@@ -31,7 +31,6 @@ export interface Browser {
  */
 export async function launchChromium(runtime: Runtime, scratchDir: string): Promise<Browser> {
 	if (!runtime.chromium) throw new Error('chromium is not installed: scripts/provision.sh installs it (apt-get install chromium)');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { chromium } = require(runtime.playwrightCore) as { chromium: any };
 	mkdirSync(scratchDir, { recursive: true });
 	const profile = mkdtempSync(join(scratchDir, 'chromium-profile-'));

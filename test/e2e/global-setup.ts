@@ -34,6 +34,8 @@ export default async function globalSetup(): Promise<void> {
 	process.stderr.write('\n');
 	const tmpDir = mkdtempSync(join(tmpdir(), 'graph-mail-e2e-'));
 	const artifactsDir = join(REPO_ROOT, 'artifacts', 'e2e');
+	// Screenshots and logs of this run only.
+	rmSync(artifactsDir, { recursive: true, force: true });
 	mkdirSync(artifactsDir, { recursive: true });
 	const logDir = join(tmpDir, 'logs');
 	const n8nPort = await freePort();

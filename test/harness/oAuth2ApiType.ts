@@ -9,7 +9,7 @@ import { provisionedN8nRoot } from './provisioned';
  * n8n's generic `oAuth2Api` credential type, which ours extends. n8n-nodes-base is not a
  * dependency of this package (80+ packages), so the engine tests use the real class from the
  * provisioned n8n when it is there and otherwise this transcription of its fields;
- * test/harness/oAuth2ApiType.test.ts fails if the two ever differ.
+ * test/e2e/oAuth2ApiType.test.ts fails if the two ever differ.
  */
 export const TRANSCRIBED_OAUTH2_PROPERTIES: INodeProperties[] = [
 	{
