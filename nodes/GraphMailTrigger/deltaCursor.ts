@@ -37,9 +37,18 @@ export interface FolderCursor {
  */
 export const RESYNC_MARGIN_MS = 24 * 60 * 60 * 1000;
 
-/** A folder seen for the first time: an initial round that emits only mail received from `now - includeMs` on. */
+/** Graph's receivedDateTime has whole seconds: a start inside a second covers that whole second. */
+export function startOfSecond(ms: number): number {
+	return Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A folder seen for the first time: an initial round that emits only mail received from
+ * `now - includeMs` on, counted from the start of that second (a mail stamped in the same second
+ * as the activation is emitted rather than lost).
+ */
 export function startCursor(query: string, now: number, includeMs = 0): FolderCursor {
-	return { query, emitSince: now - Math.max(0, includeMs), seen: { entries: [] } };
+	return { query, emitSince: startOfSecond(now - Math.max(0, includeMs)), seen: { entries: [] } };
 }
 
 /**
@@ -49,7 +58,7 @@ export function startCursor(query: string, now: number, includeMs = 0): FolderCu
  * An initial round that breaks restarts with its own `emitSince`.
  */
 export function resyncCursor(cursor: FolderCursor, query: string, now: number, marginMs = RESYNC_MARGIN_MS): FolderCursor {
-	let emitSince = cursor.emitSince ?? (cursor.syncedAt !== undefined ? cursor.syncedAt - marginMs : now);
+	let emitSince = cursor.emitSince ?? startOfSecond(cursor.syncedAt !== undefined ? cursor.syncedAt - marginMs : now);
 	const floor = SeenIds.from(cursor.seen).floorMs;
 	if (floor !== undefined) emitSince = Math.max(emitSince, floor + 1);
 	return {

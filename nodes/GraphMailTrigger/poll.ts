@@ -48,8 +48,8 @@ export interface FolderOutcome {
 	cursor: FolderCursor;
 	/** New messages that passed the filters, in the order to emit them. */
 	messages: IDataObject[];
+	/** Whether the folder started a new initial round in this poll (broken token, changed query, foreign link). */
 	resynced: boolean;
-	requests: number;
 }
 
 /** Graph's answers that mean "this delta token is no good any more: start a new round". */
@@ -105,14 +105,12 @@ export async function syncFolder(
 	let seen = SeenIds.from(cursor.seen);
 	let found: Array<{ message: IDataObject; received: number }> = [];
 	let initialRound = cursor.emitSince !== undefined;
-	let requests = 0;
 	const headers = requestHeaders(plan, true);
 	const firstQuery: IDataObject = { changeType: 'created', ...(plan.select ? { $select: plan.select.join(',') } : {}) };
 
 	for (;;) {
 		const sentAt = Date.now();
 		cursor = beginRequest(cursor, sentAt);
-		requests++;
 		const outcome = await client.attempt<DeltaPage>({
 			method: 'GET',
 			path: cursor.link ?? `${folder.messagesPath}/delta`,
@@ -160,7 +158,7 @@ export async function syncFolder(
 	cursor = { ...cursor, seen: seen.toJSON() };
 	// An initial round lists newest first; emit oldest first as live rounds do (by change order).
 	if (initialRound) found.sort((a, b) => a.received - b.received);
-	return { cursor, messages: found.map((f) => f.message), resynced, requests };
+	return { cursor, messages: found.map((f) => f.message), resynced };
 }
 
 function pagingDeadline(ctx: IPollFunctions, started: number): number {

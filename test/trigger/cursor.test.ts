@@ -1,4 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
+
+import type { GraphClient } from '../../nodes/GraphMail/transport/graphClient';
 
 import { buildListQuery } from '../../nodes/GraphMail/helpers/odata';
 import {
@@ -11,7 +13,9 @@ import {
 	startCursor,
 	type FolderCursor,
 } from '../../nodes/GraphMailTrigger/deltaCursor';
+import type { TriggerPlan } from '../../nodes/GraphMailTrigger/config';
 import { asListFilters, matchesFilters, readFilters } from '../../nodes/GraphMailTrigger/filters';
+import { toItems } from '../../nodes/GraphMailTrigger/output';
 import { needsResync } from '../../nodes/GraphMailTrigger/poll';
 import { hashMessageId, SeenIds } from '../../nodes/GraphMailTrigger/seenIds';
 import { commitState, loadState } from '../../nodes/GraphMailTrigger/state';
@@ -61,6 +65,13 @@ describe('delta cursor transitions', () => {
 		expect(classify(cursor, seenNone, 'a', T)).toBe('new');
 		expect(classify(cursor, { has: () => true }, 'a', T)).toBe('seen');
 		expect(startCursor('q', T, 30 * 60_000).emitSince).toBe(T - 30 * 60_000);
+	});
+
+	it('first activation inside a second still emits a mail stamped at the start of that second', () => {
+		const cursor = beginRequest(startCursor('q', T + 750), T + 750);
+		expect(cursor.emitSince).toBe(T);
+		expect(classify(cursor, seenNone, 'a', T)).toBe('new');
+		expect(classify(cursor, seenNone, 'a', T - 1)).toBe('old');
 	});
 
 	it('a nextLink continues the round; a deltaLink ends it and makes it the sync point', () => {
@@ -148,5 +159,30 @@ describe('filters', () => {
 				"receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false and from/emailAddress/address eq 'a@b.com' and hasAttachments eq true and contains(subject,'it''s')",
 			$orderby: 'receivedDateTime desc',
 		});
+	});
+});
+
+describe('items', () => {
+	const node = { id: 'n', name: 'Trigger', type: 't', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+	const ctx = { getNode: () => node, helpers: { prepareBinaryData: async () => ({}) } } as unknown as IPollFunctions;
+	const plan = {
+		ref: { mailbox: 'me', base: '/me' },
+		output: { mode: 'raw' },
+		attachments: { prefix: 'attachment_', skipInline: true },
+	} as unknown as TriggerPlan;
+	const failing = (httpCode: string) =>
+		({
+			request: async () => {
+				throw new NodeApiError(node, { message: 'x' }, { httpCode });
+			},
+		}) as unknown as GraphClient;
+
+	it('a message deleted before its attachments are read is still emitted, without them', async () => {
+		const items = await toItems(ctx, failing('404'), plan, [{ id: 'gone', hasAttachments: true }]);
+		expect(items).toEqual([{ json: { id: 'gone', hasAttachments: true } }]);
+	});
+
+	it('any other failure fails the poll', async () => {
+		await expect(toItems(ctx, failing('503'), plan, [{ id: 'm', hasAttachments: true }])).rejects.toThrow(NodeApiError);
 	});
 });
