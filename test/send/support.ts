@@ -21,11 +21,14 @@ export interface RecordedRequest {
 	/** Parsed JSON body (only for bodies under 5 MB). */
 	json?: IDataObject;
 	status?: number;
+	/** A sub-request of a `$batch` (its `path` is the sub-request's relative URL). */
+	viaBatch?: boolean;
 }
 
 export interface SendEnvironment extends TestEnvironment {
-	/** Every Graph request the node made (through the recording proxy), in order. */
+	/** Every HTTP request the node made to Graph (through the recording proxy), in order. */
 	recorded: RecordedRequest[];
+	/** Graph requests by meaning: a `$batch` stands for its sub-requests (with their own statuses). */
 	graphRequests(method: string, pathPattern: RegExp): RecordedRequest[];
 	/** Messages of a user's folder (well-known name), from the emulator's snapshot. */
 	folder(userId: string, wellKnownName: string): MailboxSnapshot['folders'][number]['messages'];
@@ -53,6 +56,7 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 	});
 	const target = new URL(base.emulator.graphBaseUrl);
 	const recorded: RecordedRequest[] = [];
+	const logical: RecordedRequest[] = [];
 	const proxy = createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -72,12 +76,51 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 				}
 			}
 			recorded.push(entry);
+			const batched = /^\/(\$|%24)batch$/i.test(entry.path) && Array.isArray(entry.json?.requests);
+			const subEntries = new Map<string, RecordedRequest>();
+			if (batched) {
+				for (const sub of entry.json!.requests as IDataObject[]) {
+					const subEntry: RecordedRequest = {
+						method: String(sub.method),
+						path: String(sub.url),
+						headers: (sub.headers ?? {}) as Record<string, string>,
+						bodyBytes: sub.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(sub.body)),
+						json: sub.body as IDataObject | undefined,
+						viaBatch: true,
+					};
+					subEntries.set(String(sub.id), subEntry);
+					logical.push(subEntry);
+				}
+			} else {
+				logical.push(entry);
+			}
 			const upstream = httpRequest(
 				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
 				(answer: IncomingMessage) => {
 					entry.status = answer.statusCode;
 					res.writeHead(answer.statusCode ?? 502, answer.headers);
-					answer.pipe(res);
+					if (!batched) {
+						answer.pipe(res);
+						return;
+					}
+					const parts: Buffer[] = [];
+					answer.on('data', (chunk: Buffer) => {
+						parts.push(chunk);
+						res.write(chunk);
+					});
+					answer.on('end', () => {
+						res.end();
+						try {
+							const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { responses?: Array<{ id: string; status: number }> };
+							for (const response of body.responses ?? []) {
+								const subEntry = subEntries.get(String(response.id));
+								if (subEntry) subEntry.status = response.status;
+							}
+						} catch {
+							// not a batch answer
+						}
+					});
+					answer.on('error', () => res.destroy());
 				},
 			);
 			upstream.on('error', () => res.destroy());
@@ -90,7 +133,7 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 	const env: SendEnvironment = {
 		...base,
 		recorded,
-		graphRequests: (method, pathPattern) => recorded.filter((r) => r.method === method && pathPattern.test(r.path)),
+		graphRequests: (method, pathPattern) => logical.filter((r) => r.method === method && pathPattern.test(r.path)),
 		folder: (userId, wellKnownName) =>
 			base.emulator.control.mailbox(userId).folders.find((f) => f.wellKnownName === wellKnownName)?.messages ?? [],
 		graphGet: async (userId, path, headers = {}) => {
@@ -102,6 +145,7 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 		},
 		clear: () => {
 			recorded.length = 0;
+			logical.length = 0;
 			base.emulator.control.clearFaults();
 			base.emulator.control.resetCounters();
 		},

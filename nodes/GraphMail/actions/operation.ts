@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { GraphClient } from '../transport/graphClient';
+import type { GraphClient, GraphClientOptions } from '../transport/graphClient';
 
 /**
  * One operation of one resource. `execute` receives every input item at once so that an
@@ -10,6 +10,8 @@ import type { GraphClient } from '../transport/graphClient';
 export interface Operation {
 	properties: INodeProperties[];
 	execute(this: IExecuteFunctions, items: INodeExecutionData[], client: GraphClient): Promise<INodeExecutionData[]>;
+	/** How the router configures the operation's client (concurrency, retries); defaults when absent. */
+	clientOptions?(this: IExecuteFunctions, items: INodeExecutionData[]): GraphClientOptions;
 }
 
 /** Adds `displayOptions` for one resource/operation to an operation's fields. */

@@ -18,6 +18,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	const client = await GraphClient.create(this);
+	// One client per node execution, configured by the operation (no state outlives the execution).
+	const client = await GraphClient.create(this, handler.clientOptions?.call(this, items) ?? {});
 	return [await handler.execute.call(this, items, client)];
 }

@@ -47,6 +47,10 @@ export interface BatchOptions {
 	stop?: () => boolean;
 	/** Called with each batch's size, before it is sent. */
 	onBatch?: (size: number, bytes: number) => void;
+	/** Called with each final result as soon as it is known (e.g. to stop at the first refusal). */
+	onResult?: (index: number, result: BatchSubResult) => void;
+	/** The clock (tests); default Date.now. `client.wait` is what waits. */
+	now?: () => number;
 }
 
 interface Pending {
@@ -117,8 +121,13 @@ export async function executeBatch(
 	options: BatchOptions = {},
 ): Promise<BatchSubResult[]> {
 	const results: BatchSubResult[] = new Array(requests.length);
+	const settle = (index: number, result: BatchSubResult) => {
+		results[index] = result;
+		options.onResult?.(index, result);
+	};
 	const maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
 	const policy = client.backoffPolicy;
+	const clock = options.now ?? Date.now;
 	let pending: Pending[] = requests.map((request, index) => {
 		const bodyBytes = request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.body));
 		return {
@@ -138,13 +147,13 @@ export async function executeBatch(
 		const delay = nextDelayMs(policy, Math.max(1, entry.attempts), entry.waitedMs, retryAfterMs);
 		if (delay === undefined) return false;
 		entry.waitedMs += delay;
-		entry.readyAt = Date.now() + delay;
+		entry.readyAt = clock() + delay;
 		later.push(entry);
 		return true;
 	};
 
 	while (pending.length) {
-		const now = Date.now();
+		const now = clock();
 		const ready = pending.filter((entry) => entry.readyAt <= now);
 		if (!ready.length) {
 			await client.wait(Math.min(...pending.map((entry) => entry.readyAt)) - now);
@@ -154,7 +163,7 @@ export async function executeBatch(
 		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
 		for (let b = 0; b < batches.length; b++) {
 			if (options.stop?.()) {
-				for (const entry of [...batches.slice(b).flat(), ...later]) results[entry.index] = { kind: 'notSent' };
+				for (const entry of [...batches.slice(b).flat(), ...later]) settle(entry.index, { kind: 'notSent' });
 				return results;
 			}
 			const batch = batches[b];
@@ -180,10 +189,10 @@ export async function executeBatch(
 					if (unknown) {
 						entry.attempts++;
 						if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-						results[entry.index] = { kind: 'uncertain', reason };
+						settle(entry.index, { kind: 'uncertain', reason });
 					} else {
 						// The batch itself was refused (or throttled past the policy): none of it ran.
-						results[entry.index] = {
+						settle(entry.index, {
 							kind: 'response',
 							status: failure.status!,
 							headers: failure.headers,
@@ -191,7 +200,7 @@ export async function executeBatch(
 							attempts: outcome.attempts,
 							waitedMs: outcome.waitedMs,
 							gaveUp: outcome.gaveUp,
-						};
+						});
 					}
 				}
 				continue;
@@ -204,23 +213,23 @@ export async function executeBatch(
 				entry.attempts++;
 				if (!answer || typeof answer.status !== 'number') {
 					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-					results[entry.index] = { kind: 'uncertain', reason: 'the $batch answer had no response for this request' };
+					settle(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
 					continue;
 				}
 				const headers = lowerCase(answer.headers);
 				const { status } = answer;
 				const throttled = status === 429 || status === 503;
 				if (throttled || (outcomeUnknown(status) && entry.request.idempotent)) {
-					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], Date.now()), later)) continue;
+					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) continue;
 				}
 				if (outcomeUnknown(status) && !entry.request.idempotent) {
-					results[entry.index] = {
+					settle(entry.index, {
 						kind: 'uncertain',
 						reason: `Graph answered ${status} ${graphErrorDetails({ status, headers, body: answer.body }).message}`,
-					};
+					});
 					continue;
 				}
-				results[entry.index] = {
+				settle(entry.index, {
 					kind: 'response',
 					status,
 					headers,
@@ -228,7 +237,7 @@ export async function executeBatch(
 					attempts: entry.attempts,
 					waitedMs: entry.waitedMs,
 					gaveUp: throttled || outcomeUnknown(status),
-				};
+				});
 			}
 		}
 		pending = later;

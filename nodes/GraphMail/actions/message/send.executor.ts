@@ -15,6 +15,7 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type JsonObject,
@@ -30,8 +31,6 @@ import {
 	type PlannedAttachment,
 	type SendPlan,
 } from '../../helpers/sendPlan';
-import { sleep } from 'n8n-workflow';
-
 import type { GraphClient } from '../../transport/graphClient';
 import { uploadAttachment } from '../../transport/uploadSession';
 import { findByInternetMessageId } from './send.lookup';

@@ -5,7 +5,7 @@
  * still in the Outbox, or whose Sent Items copy was moved or deleted (Deleted Items), is found
  * too. Drafts come back with `isDraft: true`; what counts as sent is decided by `earlierSend`.
  */
-import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { internetMessageIdFilter, lookupGroups, type FoundMessage } from '../../helpers/sendKey';
 import { mailboxPath } from '../../helpers/sendPayload';
@@ -48,14 +48,18 @@ export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unkn
 	const description =
 		status === 403 || status === 401
 			? `Exactly Once looks for the run's messages in the mailbox before sending, which needs read access: the Mail.ReadWrite scope${mailbox === 'me' ? '' : ', and Mail.ReadWrite.Shared for another mailbox'}. Add the scope in the credential and reconnect, or switch Exactly Once off in the node's options.`
-			: 'Exactly Once looks for the run\'s messages in the mailbox before sending and after a lost answer. Nothing was sent that could not be checked; run the node again, or switch Exactly Once off in the node\'s options.';
-	const error =
-		cause instanceof NodeApiError
-			? cause
-			: new NodeOperationError(ctx.getNode(), original);
-	error.message = `Exactly Once: could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
-	error.description = description;
-	return error;
+			: "Exactly Once looks for the run's messages in the mailbox before sending and after a lost answer; without that look it cannot tell what was already sent. Run the node again, or switch Exactly Once off in the node's options.";
+	const message = `Exactly Once: could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
+	if (cause instanceof NodeApiError) {
+		const error = new NodeApiError(ctx.getNode(), { message: original } as JsonObject, {
+			message,
+			description,
+			httpCode: cause.httpCode ?? undefined,
+		});
+		error.context.graphCode = cause.context.graphCode;
+		return error;
+	}
+	return new NodeOperationError(ctx.getNode(), message, { description });
 }
 
 /**

@@ -1,8 +1,13 @@
 /**
  * Message > Send. Every item is validated and planned first (addresses, headers, attachments and
- * their sizes); only then is anything sent, one item after the other. A bad item stops the node
- * before any mail goes out, or with Continue On Fail becomes an error item while the valid items
- * are sent once each.
+ * their sizes); only then is anything sent. A bad item stops the node before any mail goes out,
+ * or with Continue On Fail becomes an error item while the valid items are sent once each.
+ *
+ * Sending (send.bulk.ts): per mailbox, sendMail plans through `$batch`, draft plans a few at a
+ * time, mailboxes in parallel, at most 4 requests in flight per mailbox, Retry-After honoured,
+ * budgets paced. Exactly Once (default on) stamps each item's idempotency key as its
+ * internetMessageId and looks the run's keys up in the mailbox before sending and after a lost
+ * answer, so that no mail goes out twice. Results come back in input order, paired with their items.
  */
 import {
 	NodeOperationError,
@@ -13,11 +18,16 @@ import {
 } from 'n8n-workflow';
 
 import { draftBody, fileAttachment, sendMailBody, type SendPlan } from '../../helpers/sendPlan';
-import type { GraphClient } from '../../transport/graphClient';
+import type { GraphClient, GraphClientOptions } from '../../transport/graphClient';
+import { DEFAULT_BACKOFF } from '../../transport/retryAfter';
 import { errorItemOrThrow } from '../itemErrors';
-import { executeSend, type SendReport } from './send.executor';
+import { sendAll, type SendOutcome } from './send.bulk';
+import type { SendReport } from './send.executor';
 import { sendFields } from './send.fields';
 import { prepareSend, type PreparedSend } from './send.prepare';
+
+/** Exactly Once: wait this long after a lost answer before looking for the mail, and look at most this often. */
+const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 export const properties: INodeProperties[] = sendFields;
 
@@ -50,7 +60,7 @@ function dryRunPayload(plan: SendPlan): IDataObject {
 	};
 }
 
-function summary(prepared: PreparedSend, report?: SendReport): IDataObject {
+function summary(prepared: PreparedSend, report?: SendReport, extra: IDataObject = {}): IDataObject {
 	const { plan } = prepared;
 	return {
 		status: report ? 'sent' : 'dryRun',
@@ -66,7 +76,54 @@ function summary(prepared: PreparedSend, report?: SendReport): IDataObject {
 		})),
 		requestBytes: plan.requestBytes,
 		...(report ? { ...report.details } : { payload: dryRunPayload(plan) }),
+		...extra,
 	};
+}
+
+function numberOption(options: IDataObject, name: string, fallback: number, min: number, max: number): number {
+	const raw = options[name];
+	const value = raw === undefined || raw === null || raw === '' ? NaN : Number(raw);
+	return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+/**
+ * The client for a Send run, configured from the first item's options (the concurrency and retry
+ * options hold for the node, not per item).
+ */
+export function clientOptions(this: IExecuteFunctions, items: INodeExecutionData[]): GraphClientOptions {
+	let options: IDataObject = {};
+	try {
+		if (items.length) options = (this.getNodeParameter('options', 0, {}) as IDataObject) ?? {};
+	} catch {
+		// A broken expression is reported per item by prepareSend; the client takes the defaults.
+	}
+	return {
+		maxInFlightPerMailbox: numberOption(options, 'maxInFlightPerMailbox', 4, 1, 4),
+		backoff: {
+			...DEFAULT_BACKOFF,
+			maxAttempts: Math.round(numberOption(options, 'maxAttempts', DEFAULT_BACKOFF.maxAttempts, 1, 20)),
+			maxTotalWaitMs: Math.round(
+				numberOption(options, 'maxRetryWait', DEFAULT_BACKOFF.maxTotalWaitMs / 1000, 0, 3600) * 1000,
+			),
+		},
+	};
+}
+
+/** The item's output for what happened to its mail (errors are handled by the caller). */
+function outputFor(prepared: PreparedSend, outcome: SendOutcome | undefined): IDataObject | undefined {
+	const exactlyOnce = prepared.sendKey !== undefined;
+	if (outcome?.kind === 'sent') {
+		return summary(prepared, outcome, exactlyOnce ? { alreadySent: false } : {});
+	}
+	if (outcome?.kind === 'alreadySent') {
+		const { found } = outcome;
+		return summary(
+			prepared,
+			{ details: { internetMessageId: found.internetMessageId }, uploadedBytes: 0 },
+			{ alreadySent: true, messageId: found.id, ...(found.sentDateTime ? { sentDateTime: found.sentDateTime } : {}) },
+		);
+	}
+	return undefined;
 }
 
 export async function execute(
@@ -74,6 +131,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
 	// 1. Validate and plan every item; nothing is sent yet.
 	const prepared: Array<PreparedSend | NodeOperationError> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -82,16 +140,23 @@ export async function execute(
 	const invalid = prepared
 		.map((entry, itemIndex) => (entry instanceof NodeOperationError ? itemIndex : -1))
 		.filter((itemIndex) => itemIndex >= 0);
-	if (invalid.length && !this.continueOnFail()) {
+	if (invalid.length && !continueOnFail) {
 		const first = prepared[invalid[0]] as NodeOperationError;
 		const others = invalid.length > 1 ? ` ${itemList(invalid.slice(1))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
 		first.description = `${first.description ? `${first.description}\n` : ''}Nothing was sent.${others}`;
 		throw first;
 	}
 
-	// 2. Send the valid items, in order, once each.
+	// 2. Send the valid items (batched, in parallel per mailbox, each once).
+	const toSend = prepared.filter((entry): entry is PreparedSend => !(entry instanceof NodeOperationError) && !entry.dryRun);
+	const outcomes = toSend.length
+		? await sendAll(this, client, toSend, { continueOnFail, recovery: RECOVERY })
+		: new Map<number, SendOutcome>();
+
+	// 3. Results in input order.
 	const output: INodeExecutionData[] = [];
 	const sent: number[] = [];
+	const failed: number[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const entry = prepared[itemIndex];
 		if (entry instanceof NodeOperationError) {
@@ -102,19 +167,33 @@ export async function execute(
 			output.push({ json: summary(entry), pairedItem: { item: itemIndex } });
 			continue;
 		}
-		let report: SendReport;
-		try {
-			report = await executeSend(this, client, entry);
-		} catch (error) {
-			if (!this.continueOnFail() && sent.length) {
-				const described = error as { description?: string | null };
-				described.description = `${described.description ? `${described.description}\n` : ''}${itemList(sent)} ${sent.length > 1 ? 'were' : 'was'} sent before this error; running the node again sends ${sent.length > 1 ? 'them' : 'it'} again.`;
-			}
-			output.push(errorItemOrThrow(this, error, itemIndex));
-			continue;
+		const outcome = outcomes.get(itemIndex);
+		const json = outputFor(entry, outcome);
+		if (json) {
+			if (outcome?.kind === 'sent') sent.push(itemIndex);
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} else if (outcome?.kind === 'error') {
+			failed.push(itemIndex);
+			if (continueOnFail) output.push(errorItemOrThrow(this, outcome.error, itemIndex));
 		}
-		sent.push(itemIndex);
-		output.push({ json: summary(entry, report), pairedItem: { item: itemIndex } });
+	}
+	if (!continueOnFail && failed.length) {
+		const outcome = outcomes.get(failed[0]) as Extract<SendOutcome, { kind: 'error' }>;
+		const error = outcome.error;
+		const lines: string[] = [];
+		if (sent.length) {
+			const exactlyOnce = sent.every((itemIndex) => (prepared[itemIndex] as PreparedSend).sendKey !== undefined);
+			lines.push(
+				`${itemList(sent)} ${sent.length > 1 ? 'were' : 'was'} sent before this error; running the node again ${
+					exactlyOnce ? `does not send ${sent.length > 1 ? 'them' : 'it'} again (Exactly Once)` : `sends ${sent.length > 1 ? 'them' : 'it'} again`
+				}.`,
+			);
+		}
+		if (failed.length > 1) lines.push(`${itemList(failed.slice(1))} failed too.`);
+		const notSent = [...outcomes].filter(([, value]) => value.kind === 'notSent').map(([itemIndex]) => itemIndex).sort((a, b) => a - b);
+		if (notSent.length) lines.push(`${itemList(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`);
+		if (lines.length) error.description = `${error.description ? `${error.description}\n` : ''}${lines.join(' ')}`;
+		throw error;
 	}
 	return output;
 }

@@ -1,0 +1,397 @@
+/**
+ * Send, step 2 for many items: every mailbox on its own, mailboxes in parallel.
+ *  1. Exactly Once: before anything is sent, the run's internetMessageIds are looked up in each
+ *     mailbox (14 per filter, the filters through `$batch`); items already sent within the
+ *     deduplication window are not sent again.
+ *  2. sendMail plans go through `$batch` (up to 20 per batch, under ~4 MB; one batch at a time per
+ *     mailbox, which Graph runs 4 sub-requests at a time), a single one as a plain request;
+ *     draft plans run through the executor, at most `maxInFlightPerMailbox` items at once (the
+ *     client's limiter caps the requests themselves).
+ *  3. A send without a definite answer (lost batch answer, reset, 5xx) is looked up again after a
+ *     short wait: found -> sent; not found -> sent again; at most `recovery.rounds` times. Without
+ *     Exactly Once (or without a Sent Items copy to find) it becomes the item's error, never a
+ *     blind retry.
+ * Without Continue On Fail the first definite error stops new work (batches and drafts not yet
+ * started are not sent); the operation reports what was sent.
+ */
+import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import { earlierSend, type FoundMessage } from '../../helpers/sendKey';
+import { mailboxPath } from '../../helpers/sendPayload';
+import { executeBatch, MAX_BATCH_REQUESTS, type BatchSubRequest, type BatchSubResult } from '../../transport/batch';
+import { describeAttempts, type GraphClient } from '../../transport/graphClient';
+import { graphApiError, graphErrorDetails } from '../../transport/graphError';
+import {
+	executeSend,
+	explainSendError,
+	MAYBE_SENT,
+	sendMailRequestBody,
+	type Recovery,
+	type SentDetails,
+} from './send.executor';
+import { findByInternetMessageId, lookupError } from './send.lookup';
+import type { PreparedSend } from './send.prepare';
+
+export type SendOutcome =
+	| { kind: 'sent'; details: SentDetails; uploadedBytes: number }
+	/** Sent before this run (Retry On Fail, a retried execution) within the deduplication window. */
+	| { kind: 'alreadySent'; found: FoundMessage }
+	| { kind: 'error'; error: NodeApiError | NodeOperationError }
+	/** Not started because an earlier error stopped the node. */
+	| { kind: 'notSent' };
+
+export interface BulkOptions {
+	continueOnFail: boolean;
+	recovery: Recovery;
+}
+
+/** sendMail bodies read into memory at once (per mailbox): bounds memory for mails with attachments. */
+const WINDOW_BYTES = 32 * 1024 * 1024;
+const WINDOW_ITEMS = 1000;
+
+type SubmitResult = BatchSubResult | { kind: 'error'; error: NodeApiError | NodeOperationError };
+
+/** Items whose earlier send can be found in the mailbox: a key, and a copy kept in Sent Items. */
+function findable(prepared: PreparedSend): boolean {
+	return prepared.sendKey !== undefined && prepared.plan.saveToSentItems;
+}
+
+function idsOf(prepared: PreparedSend): string[] {
+	const key = prepared.sendKey!;
+	return [key.internetMessageId, key.previousInternetMessageId];
+}
+
+function foundFor(prepared: PreparedSend, found: Map<string, FoundMessage[]>): FoundMessage[] {
+	return idsOf(prepared).flatMap((id) => found.get(id) ?? []);
+}
+
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const message = `Item ${itemIndex + 1}: ${error instanceof Error ? error.message : String(error)}`;
+	const wrapped = new NodeOperationError(ctx.getNode(), message, { itemIndex });
+	wrapped.message = message;
+	return wrapped;
+}
+
+function withDescription<T extends { description?: string | null }>(error: T, line: string): T {
+	error.description = `${error.description ? `${error.description}\n` : ''}${line}`;
+	return error;
+}
+
+/** Graph's definite refusal of one send, explained for the item. */
+function refusal(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+	result: Extract<BatchSubResult, { kind: 'response' }>,
+): NodeApiError | NodeOperationError {
+	const details = graphErrorDetails({ status: result.status, headers: result.headers, body: result.body });
+	const error = graphApiError(ctx.getNode(), details, {
+		itemIndex: prepared.itemIndex,
+		description: result.gaveUp
+			? `Graph still answered ${result.status} ${describeAttempts(result.attempts, result.waitedMs)}; nothing was sent. Raise Max Attempts or Max Retry Wait (Seconds) in the node's options, or lower Max Requests In Flight Per Mailbox.`
+			: undefined,
+	});
+	return explainSendError(ctx, error, prepared, 'sendMail');
+}
+
+function maybeSent(ctx: IExecuteFunctions, prepared: PreparedSend, reason: string, extra?: string): NodeOperationError {
+	const message = `Item ${prepared.itemIndex + 1}: no definite answer to the send (${reason})`;
+	const error = new NodeOperationError(ctx.getNode(), message, {
+		itemIndex: prepared.itemIndex,
+		description: extra ? `${MAYBE_SENT}\n${extra}` : MAYBE_SENT,
+	});
+	// Set after construction: n8n would swap a message naming a network code for a generic one.
+	error.message = message;
+	return error;
+}
+
+/**
+ * The item's error when its mailbox could not be searched before sending: another mailbox that is
+ * missing or not accessible is explained as for the send itself (the send would fail the same
+ * way); anything else as Exactly Once's problem.
+ */
+function lookupFailure(ctx: IExecuteFunctions, prepared: PreparedSend, cause: unknown): NodeApiError | NodeOperationError {
+	const status = Number((cause as { httpCode?: unknown })?.httpCode);
+	const code = String((cause as { context?: { graphCode?: unknown } })?.context?.graphCode ?? '');
+	const mailboxProblem =
+		prepared.plan.mailbox !== 'me' &&
+		(status === 403 || status === 404 || ['ErrorAccessDenied', 'ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI'].includes(code));
+	if (mailboxProblem) {
+		return withDescription(
+			explainSendError(ctx, cause, prepared, 'sendMail'),
+			'(Exactly Once looks for earlier sends in the mailbox before sending; that look failed, so nothing was sent.)',
+		);
+	}
+	return lookupError(ctx, prepared.plan.mailbox, cause);
+}
+
+/** Consecutive groups whose request bodies stay within WINDOW_BYTES. */
+function windows(entries: PreparedSend[]): PreparedSend[][] {
+	const out: PreparedSend[][] = [];
+	let current: PreparedSend[] = [];
+	let bytes = 0;
+	for (const entry of entries) {
+		if (current.length && (current.length >= WINDOW_ITEMS || bytes + entry.plan.requestBytes > WINDOW_BYTES)) {
+			out.push(current);
+			current = [];
+			bytes = 0;
+		}
+		current.push(entry);
+		bytes += entry.plan.requestBytes;
+	}
+	if (current.length) out.push(current);
+	return out;
+}
+
+class MailboxRun {
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly client: GraphClient,
+		private readonly mailbox: string,
+		private readonly options: BulkOptions,
+		private readonly outcomes: Map<number, SendOutcome>,
+		private readonly state: { stopped: boolean },
+	) {}
+
+	private readonly stop = () => this.state.stopped;
+
+	private fail(prepared: PreparedSend, error: unknown): void {
+		this.outcomes.set(prepared.itemIndex, { kind: 'error', error: asNodeError(this.ctx, error, prepared.itemIndex) });
+		if (!this.options.continueOnFail) this.state.stopped = true;
+	}
+
+	private sent(prepared: PreparedSend, details: SentDetails = {}, uploadedBytes = 0): void {
+		const internetMessageId = details.internetMessageId ?? prepared.plan.message.internetMessageId;
+		this.outcomes.set(prepared.itemIndex, {
+			kind: 'sent',
+			details: { ...details, ...(internetMessageId ? { internetMessageId } : {}) },
+			uploadedBytes,
+		});
+	}
+
+	async run(entries: PreparedSend[]): Promise<void> {
+		await Promise.all([
+			this.sendMails(entries.filter((entry) => entry.plan.method === 'sendMail')),
+			this.sendDrafts(entries.filter((entry) => entry.plan.method === 'draft')),
+		]);
+	}
+
+	/** Draft plans (large attachments, Return Sent Message Details): a few items at once. */
+	private async sendDrafts(entries: PreparedSend[]): Promise<void> {
+		let next = 0;
+		const worker = async () => {
+			while (next < entries.length) {
+				const prepared = entries[next++];
+				if (this.stop()) {
+					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
+					continue;
+				}
+				try {
+					const report = await executeSend(
+						this.ctx,
+						this.client,
+						prepared,
+						prepared.sendKey ? { recover: this.options.recovery } : {},
+					);
+					this.sent(prepared, report.details, report.uploadedBytes);
+				} catch (error) {
+					this.fail(prepared, error);
+				}
+			}
+		};
+		const workers = Math.min(entries.length, this.client.maxInFlightPerMailbox);
+		await Promise.all(Array.from({ length: workers }, worker));
+	}
+
+	/** sendMail plans: sent, then the uncertain ones looked up and sent again where missing. */
+	private async sendMails(entries: PreparedSend[]): Promise<void> {
+		let toSend = entries;
+		for (let round = 0; toSend.length; round++) {
+			const results = await this.submit(toSend);
+			const uncertain: PreparedSend[] = [];
+			let reason = '';
+			toSend.forEach((prepared, i) => {
+				const result = results[i];
+				if (result.kind === 'notSent') {
+					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
+				} else if (result.kind === 'error') {
+					this.fail(prepared, result.error);
+				} else if (result.kind === 'response') {
+					if (result.status >= 200 && result.status < 300) this.sent(prepared);
+					else this.fail(prepared, refusal(this.ctx, prepared, result));
+				} else if (findable(prepared) && round < this.options.recovery.rounds) {
+					uncertain.push(prepared);
+					reason = result.reason;
+				} else {
+					this.fail(
+						prepared,
+						maybeSent(
+							this.ctx,
+							prepared,
+							result.reason,
+							prepared.sendKey && !prepared.plan.saveToSentItems
+								? 'With Save to Sent Items off there is no copy to look for, so Exactly Once cannot check it.'
+								: prepared.sendKey
+									? `Exactly Once looked for it ${round} time(s) without finding it and stopped sending it again.`
+									: undefined,
+						),
+					);
+				}
+			});
+			if (!uncertain.length) return;
+
+			// Look for the uncertain ones once the service has had time to file them.
+			const failedAt = Date.now();
+			await sleep(Math.max(0, failedAt + this.options.recovery.settleMs - Date.now()));
+			let found: Map<string, FoundMessage[]>;
+			try {
+				found = await findByInternetMessageId(this.client, this.mailbox, uncertain.flatMap(idsOf));
+			} catch (error) {
+				const looked = lookupError(this.ctx, this.mailbox, error);
+				for (const prepared of uncertain) this.fail(prepared, maybeSent(this.ctx, prepared, reason, looked.message));
+				return;
+			}
+			const now = Date.now();
+			toSend = [];
+			for (const prepared of uncertain) {
+				if (earlierSend(prepared.sendKey!, foundFor(prepared, found), now)) this.sent(prepared);
+				else if (this.stop()) this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
+				else toSend.push(prepared);
+			}
+		}
+	}
+
+	/** One result per entry, in order: a plain request for a single mail, `$batch` otherwise. */
+	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
+		if (entries.length === 1) return [await this.sendOne(entries[0])];
+		const cap = this.client.maxInFlightPerMailbox;
+		const results: SubmitResult[] = [];
+		for (const window of windows(entries)) {
+			if (this.stop()) {
+				results.push(...window.map((): SubmitResult => ({ kind: 'notSent' })));
+				continue;
+			}
+			const built: Array<{ request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
+			for (const prepared of window) {
+				try {
+					built.push({
+						request: {
+							method: 'POST',
+							url: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
+							body: await sendMailRequestBody(this.ctx, prepared),
+						},
+					});
+				} catch (error) {
+					built.push({ error: asNodeError(this.ctx, error, prepared.itemIndex) });
+				}
+			}
+			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
+			const answers = requests.length
+				? await executeBatch(this.client, this.mailbox, requests, {
+						// Graph runs up to 4 of a batch at once: a lower cap needs smaller batches.
+						maxRequestsPerBatch: cap < 4 ? cap : MAX_BATCH_REQUESTS,
+						stop: this.stop,
+						// Without Continue On Fail, a refusal stops the batches not yet sent.
+						onResult: (_index, result) => {
+							if (result.kind === 'response' && (result.status < 200 || result.status >= 300) && !this.options.continueOnFail) {
+								this.state.stopped = true;
+							}
+						},
+					})
+				: [];
+			let next = 0;
+			for (const entry of built) results.push(entry.error ? { kind: 'error', error: entry.error } : answers[next++]);
+		}
+		return results;
+	}
+
+	private async sendOne(prepared: PreparedSend): Promise<SubmitResult> {
+		if (this.stop()) return { kind: 'notSent' };
+		let body: IDataObject;
+		try {
+			body = await sendMailRequestBody(this.ctx, prepared);
+		} catch (error) {
+			return { kind: 'error', error: asNodeError(this.ctx, error, prepared.itemIndex) };
+		}
+		const outcome = await this.client.attempt({
+			method: 'POST',
+			path: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
+			body,
+			mailbox: prepared.plan.mailbox,
+			idempotent: false,
+			itemIndex: prepared.itemIndex,
+		});
+		if ('response' in outcome) {
+			const { status, headers, body: answer } = outcome.response;
+			return { kind: 'response', status, headers, body: answer, attempts: 1, waitedMs: 0, gaveUp: false };
+		}
+		const { failure } = outcome;
+		if (failure.status === undefined || (failure.status >= 500 && failure.status !== 503)) {
+			return { kind: 'uncertain', reason: graphErrorDetails(failure).message };
+		}
+		return {
+			kind: 'response',
+			status: failure.status,
+			headers: failure.headers,
+			body: failure.body,
+			attempts: outcome.attempts,
+			waitedMs: outcome.waitedMs,
+			gaveUp: outcome.gaveUp,
+		};
+	}
+}
+
+/**
+ * Sends every prepared item (dry runs and invalid items left out by the caller). Resolves to one
+ * outcome per item index. Throws only when Exactly Once cannot look into a mailbox before
+ * anything was sent and Continue On Fail is off.
+ */
+export async function sendAll(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	entries: PreparedSend[],
+	options: BulkOptions,
+): Promise<Map<number, SendOutcome>> {
+	const outcomes = new Map<number, SendOutcome>();
+	const byMailbox = new Map<string, PreparedSend[]>();
+	for (const entry of entries) {
+		const key = entry.plan.mailbox.toLowerCase();
+		byMailbox.set(key, [...(byMailbox.get(key) ?? []), entry]);
+	}
+	const groups = [...byMailbox.values()];
+
+	// 1. Exactly Once: look before anything goes out, in every mailbox.
+	const looked = await Promise.allSettled(
+		groups.map(async (group) => {
+			const keyed = group.filter(findable);
+			if (!keyed.length) return;
+			const found = await findByInternetMessageId(client, group[0].plan.mailbox, keyed.flatMap(idsOf));
+			const now = Date.now();
+			for (const prepared of keyed) {
+				const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
+				if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
+			}
+		}),
+	);
+	const blocked = new Set<PreparedSend[]>();
+	looked.forEach((result, g) => {
+		if (result.status === 'fulfilled') return;
+		const group = groups[g];
+		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, result.reason);
+		if (!options.continueOnFail) throw withDescription(errorFor(group[0]), 'Nothing was sent.');
+		blocked.add(group);
+		for (const prepared of group) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
+	});
+
+	// 2. Send: mailboxes in parallel.
+	const state = { stopped: false };
+	await Promise.all(
+		groups
+			.filter((group) => !blocked.has(group))
+			.map(async (group) => {
+				const run = new MailboxRun(ctx, client, group[0].plan.mailbox, options, outcomes, state);
+				await run.run(group.filter((entry) => !outcomes.has(entry.itemIndex)));
+			}),
+	);
+	return outcomes;
+}
