@@ -143,7 +143,11 @@ export async function startGraphProxy(targetOrigin: string, options: { foreignOr
 	const server = createServer((req, res) => {
 		requests.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
 		const isValue = /\/\$value(\?|$)/.test(req.url ?? '');
-		if (isValue) peak = Math.max(peak, ++valueDownloads);
+		if (isValue) {
+			peak = Math.max(peak, ++valueDownloads);
+			// Counted until the client's exchange is over, however it ends (answer sent, error, abort).
+			res.once('close', () => valueDownloads--);
+		}
 		const upstream = httpRequest(
 			{
 				host: target.hostname,
@@ -156,7 +160,6 @@ export async function startGraphProxy(targetOrigin: string, options: { foreignOr
 				const chunks: Buffer[] = [];
 				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
 				answer.on('end', () => {
-					if (isValue) valueDownloads--;
 					let body = Buffer.concat(chunks);
 					const headers = { ...answer.headers };
 					if (options.foreignOrigin && String(headers['content-type'] ?? '').includes('json') && body.length) {
@@ -175,6 +178,7 @@ export async function startGraphProxy(targetOrigin: string, options: { foreignOr
 				});
 			},
 		);
+		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
 	});
 	const url = await listenLocal(server);

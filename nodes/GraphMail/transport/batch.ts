@@ -14,7 +14,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
-import { graphErrorDetails } from './graphError';
+import { graphErrorDetails, lowerCaseHeaders } from './graphError';
 import { nextDelayMs, parseRetryAfterMs } from './retryAfter';
 
 /** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`), query included. */
@@ -85,12 +85,6 @@ export function packBatches<T extends { bytes: number }>(
 	}
 	if (current.length) batches.push(current);
 	return batches;
-}
-
-function lowerCase(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) out[name.toLowerCase()] = String(value);
-	return out;
 }
 
 /** The JSON of one sub-request inside the batch body. */
@@ -216,7 +210,7 @@ export async function executeBatch(
 					settle(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
 					continue;
 				}
-				const headers = lowerCase(answer.headers);
+				const headers = lowerCaseHeaders(answer.headers);
 				const { status } = answer;
 				const throttled = status === 429 || status === 503;
 				if (throttled || (outcomeUnknown(status) && entry.request.idempotent)) {

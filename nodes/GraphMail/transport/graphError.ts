@@ -8,7 +8,8 @@ export interface FailedResponse {
 	networkCode?: string;
 }
 
-function lowerCaseHeaders(headers: unknown): Record<string, string> {
+/** Header names in lower case, values as strings; absent values dropped. */
+export function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (headers && typeof headers === 'object') {
 		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {

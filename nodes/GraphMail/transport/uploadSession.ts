@@ -17,7 +17,7 @@ import {
 } from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
-import { graphApiError, graphErrorDetails, failedResponseOf } from './graphError';
+import { failedResponseOf, graphApiError, graphErrorDetails, lowerCaseHeaders } from './graphError';
 import { parseRetryAfterMs } from './retryAfter';
 
 export const MAX_UPLOAD_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -69,16 +69,6 @@ interface PutOutcome {
 	headers: Record<string, string>;
 	body: unknown;
 	networkCode?: string;
-}
-
-function lowerCaseHeaders(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	if (headers && typeof headers === 'object') {
-		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-			if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
-		}
-	}
-	return out;
 }
 
 function parseJson(body: unknown): unknown {

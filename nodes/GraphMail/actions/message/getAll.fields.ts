@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { IMPORTANCE_OPTIONS } from '../../helpers/importance';
+
 /** Fields shared by Get and Get Many: whose mailbox, what to output, attachments. */
 
 export const mailboxFields: INodeProperties[] = [
@@ -249,11 +251,7 @@ export const getAllFields: INodeProperties[] = [
 				displayName: 'Importance',
 				name: 'importance',
 				type: 'options',
-				options: [
-					{ name: 'High', value: 'high' },
-					{ name: 'Low', value: 'low' },
-					{ name: 'Normal', value: 'normal' },
-				],
+				options: IMPORTANCE_OPTIONS,
 				default: 'high',
 			},
 			{

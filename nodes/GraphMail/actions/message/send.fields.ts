@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { IMPORTANCE_OPTIONS } from '../../helpers/importance';
+
 /** The Send operation's fields (displayOptions are added by forOperation). */
 export const sendFields: INodeProperties[] = [
 	{
@@ -206,11 +208,7 @@ export const sendFields: INodeProperties[] = [
 				displayName: 'Importance',
 				name: 'importance',
 				type: 'options',
-				options: [
-					{ name: 'High', value: 'high' },
-					{ name: 'Low', value: 'low' },
-					{ name: 'Normal', value: 'normal' },
-				],
+				options: IMPORTANCE_OPTIONS,
 				default: 'normal',
 			},
 			{
