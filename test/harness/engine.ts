@@ -49,6 +49,25 @@ export class Engine {
 		this.credentials.add(credential);
 	}
 
+	/** What n8n hands a node besides its parameters: the credentials helper and the instance URLs. */
+	additionalData(extra: { executionId?: string; hooks?: ExecutionLifecycleHooks } = {}): IWorkflowExecuteAdditionalData {
+		return {
+			...extra,
+			credentialsHelper: this.credentials,
+			variables: {},
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+			userId: 'test-user',
+			currentNodeParameters: undefined,
+			currentNodeExecutionIndex: 0,
+			evalLlmMockHandler: undefined,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
 	async runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		const credentialId = options.credentialId ?? 'graph-mail-credential';
 		const credentialType = options.credentialType ?? 'graphMailOAuth2Api';
@@ -87,22 +106,7 @@ export class Engine {
 		const executionId = options.executionId ?? `execution-${++executionCounter}`;
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 		const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
-		const additionalData = {
-			executionId,
-			hooks,
-			credentialsHelper: this.credentials,
-			variables: {},
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			userId: 'test-user',
-			currentNodeParameters: undefined,
-			currentNodeExecutionIndex: 0,
-			evalLlmMockHandler: undefined,
-		} as unknown as IWorkflowExecuteAdditionalData;
+		const additionalData = this.additionalData({ executionId, hooks });
 		const runData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [

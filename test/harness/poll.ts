@@ -8,7 +8,6 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type IPollFunctions,
-	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
@@ -94,20 +93,7 @@ export class Poller {
 	}
 
 	context(mode: WorkflowExecuteMode = 'trigger'): PollContext {
-		const additionalData = {
-			executionId: undefined,
-			credentialsHelper: this.engine.credentials,
-			variables: {},
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
-			userId: 'test-user',
-			currentNodeParameters: undefined,
-			evalLlmMockHandler: undefined,
-		} as unknown as IWorkflowExecuteAdditionalData;
+		const additionalData = this.engine.additionalData();
 		const budget = this.options.pollBudgetMs;
 		return new PollContext(
 			this.workflow,
