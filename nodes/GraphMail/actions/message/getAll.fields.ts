@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { IMPORTANCE_OPTIONS } from '../../helpers/importance';
+import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../../helpers/optionLists';
 
 /** Fields shared by Get and Get Many: whose mailbox, what to output, attachments. */
 
@@ -119,10 +119,7 @@ export const attachmentAndBodyOptions: INodeProperties[] = [
 		displayName: 'Body Format',
 		name: 'bodyFormat',
 		type: 'options',
-		options: [
-			{ name: 'HTML', value: 'html' },
-			{ name: 'Text', value: 'text' },
-		],
+		options: BODY_TYPE_OPTIONS,
 		default: 'html',
 		description: 'Format of the message body in the Raw and Selected Fields outputs',
 	},

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { IMPORTANCE_OPTIONS } from '../../helpers/importance';
+import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../../helpers/optionLists';
 
 /** The Send operation's fields (displayOptions are added by forOperation). */
 export const sendFields: INodeProperties[] = [
@@ -49,10 +49,7 @@ export const sendFields: INodeProperties[] = [
 		displayName: 'Body Type',
 		name: 'bodyContentType',
 		type: 'options',
-		options: [
-			{ name: 'HTML', value: 'html' },
-			{ name: 'Text', value: 'text' },
-		],
+		options: BODY_TYPE_OPTIONS,
 		default: 'text',
 	},
 	{

@@ -6,3 +6,9 @@ export const IMPORTANCE_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Low', value: 'low' },
 	{ name: 'Normal', value: 'normal' },
 ];
+
+/** Graph's body content types, for Send's body and the body format of what is read. */
+export const BODY_TYPE_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'HTML', value: 'html' },
+	{ name: 'Text', value: 'text' },
+];
