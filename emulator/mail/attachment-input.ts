@@ -32,19 +32,27 @@ function attachmentKind(json: JsonObject): 'file' | 'item' {
 		}
 		throw badRequest(`A type named '${type}' could not be resolved by the model.`, 'RequestBodyRead');
 	}
-	// attachment is abstract: without @odata.type, infer from the payload like a lenient client library would
-	if (getProperty(json, 'contentBytes') !== undefined) return 'file';
-	if (getProperty(json, 'item') !== undefined) return 'item';
-	throw badRequest("The attachment needs '@odata.type' (#microsoft.graph.fileAttachment or #microsoft.graph.itemAttachment).", 'RequestBodyRead');
+	// attachment is abstract: Graph cannot create one without being told which kind (fileattachment.md)
+	throw badRequest(
+		"An instance of the abstract type 'microsoft.graph.attachment' cannot be created: add '@odata.type' (#microsoft.graph.fileAttachment or #microsoft.graph.itemAttachment).",
+		'RequestBodyRead',
+	);
 }
 
-const BASE64_CHARS = /^[A-Za-z0-9+/=_\-\s]*$/;
+/**
+ * Edm.Binary as Graph's .NET reader takes it (Convert.FromBase64String): the standard alphabet,
+ * whitespace ignored, length a multiple of 4, at most two '=' at the end. So `QQ` (unpadded) and
+ * `filesystem-v2` (base64url, wrong length) are refused, as is the docs' truncated `R0lGODdhEAYEAA7`
+ * (microsoft-graph-docs#18914).
+ */
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function decodeContentBytes(value: unknown): Buffer {
-	if (typeof value !== 'string' || !BASE64_CHARS.test(value)) {
+	const compact = typeof value === 'string' ? value.replace(/\s+/g, '') : undefined;
+	if (compact === undefined || !STRICT_BASE64.test(compact)) {
 		throw badRequest("Cannot convert the literal in 'contentBytes' to the expected type 'Edm.Binary'.", 'RequestBodyRead');
 	}
-	return Buffer.from(value.replace(/\s+/g, ''), 'base64');
+	return Buffer.from(compact, 'base64');
 }
 
 function optionalString(json: JsonObject, name: string): string | null {

@@ -1,11 +1,24 @@
 /** Reading JSON request bodies the way Graph does: object payloads, case-insensitive property names. */
 import type { RawRequest } from '../contract';
-import { invalidJson } from './errors';
+import { GraphError, invalidJson } from './errors';
+import { contentTypeOf } from './query';
 
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A JSON body must be declared as one (user-sendmail.md: "Use application/json for a JSON object");
+ * Graph's OData reader answers anything else with 415 RequestBodyRead.
+ */
+function unsupportedMediaType(contentType: string): GraphError {
+	return new GraphError(
+		415,
+		'RequestBodyRead',
+		`A supported MIME type could not be found that matches the content type of the response. None of the supported type(s) 'application/json' matches the content type '${contentType || '(none)'}'.`,
+	);
 }
 
 /** Parses the body as a JSON object; an empty body is `{}` only where the caller allows it. */
@@ -15,6 +28,8 @@ export function readJsonObject(req: RawRequest, opts: { allowEmpty?: boolean } =
 		if (opts.allowEmpty) return {};
 		throw invalidJson();
 	}
+	const contentType = contentTypeOf(req);
+	if (contentType !== 'application/json') throw unsupportedMediaType(contentType);
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);

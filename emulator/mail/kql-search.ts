@@ -7,6 +7,7 @@
  */
 import { bodyAsText } from './body-format';
 import { badRequest } from './errors';
+import { NestingDepth } from './query-nesting';
 import { hasVisibleAttachments } from './store';
 import { parseIsoDate } from './time';
 import type { Address, StoredMessage } from './types';
@@ -180,6 +181,7 @@ function termPredicate(token: { text: string; quoted: boolean }): Predicate {
 
 class SearchParser {
 	private pos = 0;
+	private readonly nesting = new NestingDepth(syntaxError);
 	constructor(private readonly tokens: Token[]) {}
 
 	parse(): Predicate {
@@ -188,43 +190,41 @@ class SearchParser {
 		return predicate;
 	}
 
+	/** `a OR b OR c` as one list, so a long chain costs no stack when evaluated. */
 	private parseOr(): Predicate {
-		let left = this.parseAnd();
+		const operands = [this.parseAnd()];
 		while (this.tokens[this.pos].kind === 'OR') {
 			this.pos++;
-			const l = left;
-			const r = this.parseAnd();
-			left = (m) => l(m) || r(m);
+			operands.push(this.parseAnd());
 		}
-		return left;
+		return operands.length === 1 ? operands[0] : (m) => operands.some((operand) => operand(m));
 	}
 
 	private parseAnd(): Predicate {
-		let left = this.parseNot();
+		const operands = [this.parseNot()];
 		for (;;) {
 			const kind = this.tokens[this.pos].kind;
 			if (kind === 'AND') this.pos++;
 			else if (kind !== 'term' && kind !== 'NOT' && kind !== '(') break;
-			const l = left;
-			const r = this.parseNot();
-			left = (m) => l(m) && r(m);
+			operands.push(this.parseNot());
 		}
-		return left;
+		return operands.length === 1 ? operands[0] : (m) => operands.every((operand) => operand(m));
 	}
 
 	private parseNot(): Predicate {
 		if (this.tokens[this.pos].kind === 'NOT') {
 			this.pos++;
-			const inner = this.parseNot();
+			const inner = this.nesting.enter(() => this.parseNot());
 			return (m) => !inner(m);
 		}
 		return this.parsePrimary();
 	}
 
+
 	private parsePrimary(): Predicate {
 		const token = this.tokens[this.pos++];
 		if (token.kind === '(') {
-			const inner = this.parseOr();
+			const inner = this.nesting.enter(() => this.parseOr());
 			if (this.tokens[this.pos++].kind !== ')') throw syntaxError("missing ')'");
 			return inner;
 		}

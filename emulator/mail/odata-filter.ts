@@ -6,6 +6,7 @@
  */
 import { GraphError } from './errors';
 import { parseIsoDate } from './time';
+import { NestingDepth } from './query-nesting';
 
 /** Collections are only reachable through any()/all(): of strings (categories) or of objects (extended properties). */
 export type PropertyType = 'date' | 'bool' | 'string' | 'stringCollection' | 'objectCollection';
@@ -148,6 +149,7 @@ class FilterParser<T> {
 	private lambdaVariable?: string;
 	singleCandidate?: { property: string; op: CompareOp; literal: Literal };
 	private comparisons = 0;
+	private readonly nesting = new NestingDepth(syntaxError);
 
 	constructor(
 		private readonly tokens: Token[],
@@ -179,44 +181,42 @@ class FilterParser<T> {
 		if (token.kind !== kind) throw syntaxError(`expected '${kind}' but found '${describe(token)}'`);
 	}
 
+	/** `a or b or c` as one list, so a long chain costs no stack when evaluated. */
 	private parseOr(): Evaluator<T> {
-		let left = this.parseAnd();
+		const operands = [this.parseAnd()];
 		while (this.peek().kind === 'or') {
 			this.next();
-			const l = left;
-			const r = this.parseAnd();
-			left = (item, v) => l(item, v) || r(item, v);
+			operands.push(this.parseAnd());
 			this.singleCandidate = undefined;
 		}
-		return left;
+		return operands.length === 1 ? operands[0] : (item, v) => operands.some((operand) => operand(item, v));
 	}
 
 	private parseAnd(): Evaluator<T> {
-		let left = this.parseUnary();
+		const operands = [this.parseUnary()];
 		while (this.peek().kind === 'and') {
 			this.next();
-			const l = left;
-			const r = this.parseUnary();
-			left = (item, v) => l(item, v) && r(item, v);
+			operands.push(this.parseUnary());
 			this.singleCandidate = undefined;
 		}
-		return left;
+		return operands.length === 1 ? operands[0] : (item, v) => operands.every((operand) => operand(item, v));
 	}
 
 	private parseUnary(): Evaluator<T> {
 		if (this.peek().kind === 'not') {
 			this.next();
-			const operand = this.parseUnary();
+			const operand = this.nesting.enter(() => this.parseUnary());
 			this.singleCandidate = undefined;
 			return (item, v) => !operand(item, v);
 		}
 		return this.parsePrimary();
 	}
 
+
 	private parsePrimary(): Evaluator<T> {
 		if (this.peek().kind === '(') {
 			this.next();
-			const inner = this.parseOr();
+			const inner = this.nesting.enter(() => this.parseOr());
 			this.expect(')');
 			return inner;
 		}
@@ -312,7 +312,7 @@ class FilterParser<T> {
 		if (variable.kind !== 'ident') throw syntaxError('expected a lambda variable');
 		this.expect(':');
 		this.lambdaVariable = variable.text;
-		const predicate = this.parseOr();
+		const predicate = this.nesting.enter(() => this.parseOr());
 		this.lambdaVariable = undefined;
 		this.expect(')');
 		this.noteProperty(def.name);

@@ -6,7 +6,7 @@ import { wrapHtmlDocument } from './body-format';
 import { guessContentType } from './content-type';
 import type { RequestContext } from './context';
 import { deliverToRecipients } from './delivery';
-import { badRequest, GraphError, itemNotFound } from './errors';
+import { badRequest, GraphError, invalidActionParameter, itemNotFound } from './errors';
 import { newId } from './ids';
 import { getProperty, isObject, readJsonObject } from './json-body';
 import { deletesAfterSubmit, parseMessageInput } from './message-input';
@@ -100,7 +100,7 @@ function jsonSendRequest(ctx: RequestContext): { input: MessageInput; saveToSent
 	for (const key of Object.keys(json)) {
 		const lower = key.toLowerCase();
 		if (lower !== 'message' && lower !== 'savetosentitems' && !key.startsWith('@odata.')) {
-			throw badRequest(`The parameter '${key}' in the request payload is not a valid parameter for the operation 'sendMail'.`, 'RequestBodyRead');
+			throw invalidActionParameter(key, 'sendMail');
 		}
 	}
 	return {
@@ -191,7 +191,12 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 
 /** POST /messages/{id}/send -> 202; the draft moves to Sent Items (with a new id, as Exchange does). */
 export function sendDraft(ctx: RequestContext, messageId: string): HandlerResult {
-	readJsonObject(ctx.req, { allowEmpty: true }); // `{}` and no body are both fine; garbage is not
+	// message-send.md: "Do not supply a request body". No body, or `{}` (what a $batch needs,
+	// wire facts 5), is an empty parameter list; any parameter is refused like OData refuses one.
+	const parameters = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
+	if (parameters.length > 0) {
+		throw invalidActionParameter(parameters[0], 'send');
+	}
 	const draft = findMessage(ctx.mailbox, messageId);
 	if (!draft) throw itemNotFound();
 	if (!draft.isDraft) throw badRequest('Only a draft message can be sent.', 'ErrorInvalidOperation');

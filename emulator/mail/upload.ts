@@ -109,6 +109,11 @@ function uploadError(status: number, code: string, message: string): HandlerResu
 	return new GraphError(status, code, message).toResult();
 }
 
+/** A range the session cannot take, shaped as errors.md's sample: `badRequest` with inner `invalidRange`. */
+function rangeError(status: 400 | 416, message: string): HandlerResult {
+	return new GraphError(status, 'badRequest', message, undefined, 'invalidRange').toResult();
+}
+
 function progressBody(urls: UrlContext, session: UploadSession): Record<string, unknown> {
 	return {
 		'@odata.context': `${urls.uploadBaseUrl}/upload/$metadata#AttachmentSessions/$entity`,
@@ -157,25 +162,25 @@ function putChunk(
 		return uploadError(413, 'RequestEntityTooLarge', `A fragment may carry at most ${LIMITS.maxUploadChunkBytes} bytes (4 MiB); this one has ${body.length}.`);
 	}
 	const range = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(header(req, 'content-range') ?? '');
-	if (!range) return uploadError(400, 'invalidRange', "The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.");
+	if (!range) return rangeError(400, "The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.");
 	const start = Number(range[1]);
 	const end = Number(range[2]);
 	const total = Number(range[3]);
 	const declaredLength = header(req, 'content-length');
 	if (declaredLength !== undefined && Number(declaredLength) !== body.length) {
-		return uploadError(400, 'invalidRange', `Content-Length ${declaredLength} does not match the ${body.length} bytes received.`);
+		return rangeError(400, `Content-Length ${declaredLength} does not match the ${body.length} bytes received.`);
 	}
 	if (end < start || end - start + 1 !== body.length) {
-		return uploadError(400, 'invalidRange', `Content-Range ${start}-${end} does not match the ${body.length} bytes received.`);
+		return rangeError(400, `Content-Range ${start}-${end} does not match the ${body.length} bytes received.`);
 	}
 	if (total !== session.size) {
-		return uploadError(400, 'invalidRange', `The total size ${total} in Content-Range does not match the session size ${session.size}.`);
+		return rangeError(400, `The total size ${total} in Content-Range does not match the session size ${session.size}.`);
 	}
 	if (start < session.nextOffset) {
-		return uploadError(400, 'invalidRange', `Uploaded fragment overlaps with existing data. Next expected range: ${session.nextOffset}-`);
+		return rangeError(400, `Uploaded fragment overlaps with existing data. Next expected range: ${session.nextOffset}-`);
 	}
 	if (start > session.nextOffset) {
-		return uploadError(416, 'invalidRange', `The fragment starts at ${start} but the next expected range is ${session.nextOffset}-.`);
+		return rangeError(416, `The fragment starts at ${start} but the next expected range is ${session.nextOffset}-.`);
 	}
 	session.chunks.push(body);
 	session.nextOffset = end + 1;

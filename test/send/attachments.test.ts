@@ -197,6 +197,21 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 		expect(counters.duplicatesDelivered).toBe(0);
 	});
 
+	it('a lost answer and no progress to ask: the resent range overlaps (badRequest > invalidRange) and the upload resumes where the error says', async () => {
+		env.emulator.control.injectFault([
+			{ route: 'uploadChunk', method: 'PUT', kind: 'lostResponse' },
+			{ route: 'uploadChunk', method: 'GET', kind: '504' },
+		]);
+		const size = 10 * MiB + 4321;
+		const { subject, sha, result } = await sendOne(size, 'overlap');
+		expect(result.error).toBeUndefined();
+		const counters = env.emulator.control.counters();
+		expect(counters.faultsServed).toMatchObject({ lostResponse: 1, '504': 1 });
+		// the first range went twice: stored, then refused as an overlap; nothing after it was resent
+		expect(counters.bytesUploaded).toBe(size + 4 * MiB);
+		expect(received(MEGAN.id, 'inbox', subject)).toEqual([expect.objectContaining({ size, sha })]);
+	});
+
 	it('the answer to the last range is lost: the upload is complete, the mail is sent once', async () => {
 		env.emulator.control.injectFault({ route: 'uploadChunk', method: 'PUT', kind: 'lostResponse' });
 		const { subject, sha, result } = await sendOne(3_200_000, 'last-range');

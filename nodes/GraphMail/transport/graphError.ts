@@ -48,6 +48,8 @@ export function failedResponseOf(error: unknown): FailedResponse {
 export interface GraphErrorDetails {
 	status?: number;
 	code: string;
+	/** The more specific `innerError.code`, as in errors.md's badRequest > invalidRange. */
+	innerCode?: string;
 	message: string;
 	requestId?: string;
 }
@@ -63,10 +65,12 @@ export function graphErrorDetails(response: FailedResponse): GraphErrorDetails {
 			body = { error: { code: 'UnknownError', message: text.slice(0, 300) } };
 		}
 	}
-	const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+	const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: { code?: unknown } } } | undefined)?.error;
+	const innerCode = error?.innerError?.code;
 	return {
 		status: response.status,
 		code: typeof error?.code === 'string' ? error.code : response.networkCode ?? 'UnknownError',
+		innerCode: typeof innerCode === 'string' ? innerCode : undefined,
 		message:
 			typeof error?.message === 'string'
 				? error.message

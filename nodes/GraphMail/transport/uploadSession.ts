@@ -320,7 +320,8 @@ export async function uploadAttachment(
 					return result;
 				}
 			}
-			const rangeConflict = status === 416 || (status === 400 && /^invalidRange$/i.test(failure.code));
+			// errors.md nests it: {"code":"badRequest","innerError":{"code":"invalidRange"}}
+			const rangeConflict = status === 416 || (status === 400 && [failure.code, failure.innerCode].some((code) => /^invalidRange$/i.test(code ?? '')));
 			const retryable = status === undefined || status === 408 || status === 429 || status >= 500 || rangeConflict;
 			if (!retryable || failuresInARow >= maxAttempts) break;
 			result.recoveredFailures++;
