@@ -4,6 +4,7 @@ import { LIMITS, type Caller, type HandlerResult, type RawRequest, type RouteInf
 import { graphError, graphErrorBody, type RequestIds } from './graph/errors';
 import { runOperation, type PipelineDeps } from './graph/pipeline';
 import { GRAPH_JSON_CONTENT_TYPE } from './http/respond';
+import { jsonNestingDepth, MAX_JSON_NESTING } from './util/json-depth';
 import { Semaphore } from './util/semaphore';
 import { sleep } from './util/sleep';
 
@@ -50,9 +51,12 @@ function isBatchPath(path: string): boolean {
 export { isBatchPath };
 
 function parseSpecs(body: Buffer): SubRequestSpec[] {
+	const text = body.toString('utf8');
+	// a sub-request body is re-serialised later: bound its depth before anything recurses over it
+	if (jsonNestingDepth(text) > MAX_JSON_NESTING + 3) throw new BatchFormatError(`The JSON payload is nested more than ${MAX_JSON_NESTING} levels deep.`);
 	let payload: unknown;
 	try {
-		payload = JSON.parse(body.toString('utf8'));
+		payload = JSON.parse(text);
 	} catch {
 		throw new BatchFormatError('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
 	}

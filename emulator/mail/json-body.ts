@@ -1,6 +1,7 @@
 /** Reading JSON request bodies the way Graph does: object payloads, case-insensitive property names. */
 import type { RawRequest } from '../contract';
-import { GraphError, invalidJson } from './errors';
+import { jsonNestingDepth, MAX_JSON_NESTING } from '../util/json-depth';
+import { badRequest, GraphError, invalidJson } from './errors';
 import { contentTypeOf } from './query';
 
 export type JsonObject = Record<string, unknown>;
@@ -30,6 +31,9 @@ export function readJsonObject(req: RawRequest, opts: { allowEmpty?: boolean } =
 	}
 	const contentType = contentTypeOf(req);
 	if (contentType !== 'application/json') throw unsupportedMediaType(contentType);
+	if (jsonNestingDepth(text) > MAX_JSON_NESTING) {
+		throw badRequest(`The JSON payload is nested more than ${MAX_JSON_NESTING} levels deep.`, 'RequestBodyRead');
+	}
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);

@@ -201,10 +201,26 @@ function splitMultipart(body: string, boundary: string): string[] {
 	return parts;
 }
 
-function walk(entity: Entity, out: ParsedMime): void {
+/** Exchange Online takes at most 250 MIME parts (wire facts 6.4); nesting is bounded so that one request cannot exhaust memory. */
+const MAX_MIME_PARTS = 250;
+const MAX_MIME_NESTING = 20;
+
+function mimeTooComplex(): GraphError {
+	return new GraphError(
+		400,
+		'ErrorMimeContentInvalid',
+		`The MIME content has more than ${MAX_MIME_PARTS} parts or multiparts nested more than ${MAX_MIME_NESTING} deep.`,
+	);
+}
+
+function walk(entity: Entity, out: ParsedMime, budget: { parts: number }, depth = 0): void {
 	const contentType = parseHeaderValue(header(entity.headers, 'Content-Type') ?? 'text/plain; charset=us-ascii');
 	if (contentType.value.startsWith('multipart/') && contentType.params.boundary) {
-		for (const part of splitMultipart(entity.body, contentType.params.boundary)) walk(splitEntity(part), out);
+		if (depth >= MAX_MIME_NESTING) throw mimeTooComplex();
+		for (const part of splitMultipart(entity.body, contentType.params.boundary)) {
+			if (++budget.parts > MAX_MIME_PARTS) throw mimeTooComplex();
+			walk(splitEntity(part), out, budget, depth + 1);
+		}
 		return;
 	}
 	const disposition = parseHeaderValue(header(entity.headers, 'Content-Disposition') ?? '');
@@ -252,6 +268,6 @@ export function parseMime(raw: Buffer): ParsedMime {
 		importance: importance === 'low' || importance === 'normal' || importance === 'high' ? importance : undefined,
 		attachments: [],
 	};
-	walk(entity, out);
+	walk(entity, out, { parts: 0 });
 	return out;
 }

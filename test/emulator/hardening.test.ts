@@ -121,6 +121,31 @@ describe('emulator hardening: the control API and the main listener', () => {
 		expect(batch.status).toBe(200);
 		expect((await batch.json()).responses[0].status).toBe(200);
 	});
+
+	it('deeply nested MIME or JSON in one request is 400, not an exhausted heap or a 500', async () => {
+		const token = await accessTokenFor(emulator, ADELE);
+		// 20,000 nested multiparts (1.9 MB of base64) used to take gigabytes and abort the process
+		const depth = 20_000;
+		const opening = Array.from({ length: depth }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join('');
+		const closing = Array.from({ length: depth }, (_, i) => `\r\n--b${depth - 1 - i}--`).join('');
+		const mime = `To: ${ADELE}\r\nSubject: nested\r\n${opening}Content-Type: text/plain\r\n\r\nhi${closing}`;
+		const nestedMime = await graph(emulator, '/me/sendMail', {
+			token,
+			body: Buffer.from(mime).toString('base64'),
+			headers: { 'Content-Type': 'text/plain' },
+		});
+		expect(nestedMime.status).toBe(400);
+		expect((await nestedMime.json()).error.code).toBe('ErrorMimeContentInvalid');
+		const deepItem = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
+		const itemAttachment = `{"message":{"toRecipients":[{"emailAddress":{"address":"${ADELE}"}}],"attachments":[{"@odata.type":"#microsoft.graph.itemAttachment","name":"x","item":${deepItem}}]}}`;
+		const nestedJson = await graph(emulator, '/me/sendMail', { token, body: itemAttachment });
+		expect(nestedJson.status).toBe(400);
+		expect((await nestedJson.json()).error.code).toBe('RequestBodyRead');
+		const batchBody = `{"requests":[{"id":"1","method":"POST","url":"/me/messages","headers":{"Content-Type":"application/json"},"body":${deepItem}}]}`;
+		const nestedBatch = await graph(emulator, '/$batch', { token, body: batchBody });
+		expect(nestedBatch.status).toBe(400);
+		expect(emulator.control.counters().delivered).toBe(0);
+	});
 });
 
 describe('--host 0.0.0.0', () => {
