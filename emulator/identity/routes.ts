@@ -73,8 +73,10 @@ export async function handleIdentityRequest(
 	match = TOKEN.exec(pathname);
 	if (match) {
 		const form = (method === 'POST' ? await readForm(req) : new URLSearchParams()) ?? new URLSearchParams();
+		identity.deps.counters.countRoute('token');
 		const fired = faults?.take({ route: 'token', method, path: pathname, inBatch: false }, TOKEN_FAULT_KINDS);
 		if (fired?.latencyMs) await sleep(fired.latencyMs);
+		if (fired?.fault) identity.deps.counters.countFault(fired.fault.kind);
 		if (fired?.fault?.kind === 'reset') {
 			req.socket.destroy();
 			return;

@@ -38,10 +38,15 @@ function isDotOrBlank(form: string): boolean {
 
 /**
  * Encodes `value` as exactly one path segment, or names why it cannot be one: empty, only
- * whitespace, `.` or `..` (in any percent-encoded form), or text that is not valid Unicode.
+ * whitespace, `.` or `..` (in any percent-encoded form), parentheses (Graph reads `name(key)` as
+ * two segments, even percent-encoded; no Graph id or UPN has them), or text that is not valid Unicode.
  */
 export function checkPathSegment(value: string): SegmentCheck {
-	if (decodedForms(value).some(isDotOrBlank)) {
+	const forms = decodedForms(value);
+	if (forms.some((form) => /[()]/.test(form))) {
+		return { problem: `'${quoteForMessage(value)}' is not an ID: IDs have no parentheses` };
+	}
+	if (forms.some(isDotOrBlank)) {
 		return {
 			problem:
 				value.trim() === '' ? 'is empty' : `'${quoteForMessage(value)}' is not an ID: it would point at another resource`,

@@ -321,7 +321,7 @@ export class GraphClient {
 			for (const [name, value] of Object.entries(full.headers ?? {})) headers[name.toLowerCase()] = String(value);
 			return { response: { status: full.statusCode, headers, body: full.body } };
 		} catch (error) {
-			const loginFailure = loginFailureOf(error, this.origin);
+			const loginFailure = loginFailureOf(error, (url) => this.onGraph(url));
 			if (loginFailure) return { loginFailure };
 			const failure = failedResponseOf(error);
 			if (failure.status === undefined && !failure.networkCode) {

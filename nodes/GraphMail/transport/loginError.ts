@@ -33,10 +33,10 @@ interface Candidate {
 	cause?: unknown;
 }
 
-function originOf(url: unknown): string | undefined {
+function parseUrl(url: unknown): URL | undefined {
 	if (typeof url !== 'string') return undefined;
 	try {
-		return new URL(url).origin;
+		return new URL(url);
 	} catch {
 		return undefined;
 	}
@@ -70,9 +70,9 @@ function fromOAuthBody(body: Record<string, unknown> | undefined): Pick<LoginFai
 
 /**
  * The login failure inside whatever n8n-core threw, or undefined when the error is not one
- * (Graph's own answers, which come from `graphOrigin`).
+ * (Graph's own answers: requests to URLs for which `onGraph` holds; login and Graph may share a host).
  */
-export function loginFailureOf(error: unknown, graphOrigin: string): LoginFailure | undefined {
+export function loginFailureOf(error: unknown, onGraph: (url: URL) => boolean): LoginFailure | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
@@ -87,8 +87,8 @@ export function loginFailureOf(error: unknown, graphOrigin: string): LoginFailur
 			return { status, ...fromOAuthBody(body), notJson: body === undefined, retryable: status >= 500 };
 		}
 		const url = candidate.config?.url ?? candidate.response?.config?.url;
-		const origin = originOf(url);
-		if (origin !== undefined && origin !== graphOrigin) {
+		const parsed = parseUrl(url);
+		if (parsed !== undefined && !onGraph(parsed)) {
 			const status = typeof candidate.response?.status === 'number' ? candidate.response.status : undefined;
 			const body = parseBody(candidate.response?.data);
 			const networkCode = status === undefined && typeof candidate.code === 'string' ? candidate.code : undefined;
