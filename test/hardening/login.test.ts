@@ -48,6 +48,20 @@ describe('login host failures', () => {
 		expect(tokenRequests()).toBe(1);
 	});
 
+	it('a revoked refresh token: "reconnect" for every item, one token request', async () => {
+		await connectCredential(env.engine, env.emulator, { userId: env.userId, credentialId: 'revoked' });
+		env.emulator.control.revokeRefreshTokens(env.userId);
+		env.emulator.control.expireAccessTokens(env.userId);
+		const result = await run(env, getManyParams(undefined, { limit: 1 }), {
+			credentialId: 'revoked',
+			continueOnFail: true,
+			items: [{ json: {} }, { json: {} }, { json: {} }],
+		});
+		expect(result.items).toHaveLength(3);
+		for (const item of result.items) expect(item.json.error).toMatch(/needs to be reconnected/);
+		expect(tokenRequests()).toBe(1);
+	});
+
 	it('an HTML page with 200: the login host is named, no retry', async () => {
 		env.emulator.control.injectFault({ route: 'token', kind: 'html', status: 200, probability: 1 });
 		const result = await run(env, whoAmI);

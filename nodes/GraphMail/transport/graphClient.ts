@@ -115,6 +115,8 @@ export class GraphClient {
 	private readonly budget: MailboxBudget | undefined;
 	/** Set once the login host refused or failed for good: later requests fail at once, without another refresh. */
 	private loginFailure: { failure: LoginFailure; attempts: number } | undefined;
+	/** n8n-core's "needs to be reconnected" (a revoked or expired refresh token), kept for the same reason. */
+	private reconnectError: unknown;
 
 	private constructor(
 		private readonly ctx: GraphContext,
@@ -239,6 +241,9 @@ export class GraphClient {
 
 	/** Fails at once when the login host already refused in this execution (no refresh loop). */
 	private throwIfLoginFailed(itemIndex?: number): void {
+		if (this.reconnectError !== undefined) {
+			throw new NodeApiError(this.ctx.getNode(), this.reconnectError as JsonObject, { itemIndex });
+		}
 		if (!this.loginFailure) return;
 		throw loginApiError(this.ctx.getNode(), this.loginFailure.failure, {
 			loginHost: this.loginHost,
@@ -326,6 +331,7 @@ export class GraphClient {
 			const failure = failedResponseOf(error);
 			if (failure.status === undefined && !failure.networkCode) {
 				// Not an HTTP answer (e.g. "The credential needs to be reconnected"): surface its message.
+				if (needsReconnect(error)) this.reconnectError = error;
 				throw new NodeApiError(this.ctx.getNode(), error as JsonObject, { itemIndex: request.itemIndex });
 			}
 			return { failure };
@@ -340,4 +346,17 @@ function loginHostOf(accessTokenUrl: unknown): string {
 	} catch {
 		return 'the login host';
 	}
+}
+
+/** n8n-core's error for a refresh token the login host refused for good (`invalid_grant`). */
+function needsReconnect(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = current as { failure?: { cause?: unknown }; cause?: unknown };
+		if (candidate.failure?.cause === 'credential-invalid') return true;
+		current = candidate.cause;
+	}
+	return false;
 }
