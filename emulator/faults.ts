@@ -26,7 +26,7 @@ interface ActiveFault {
 	remaining: number;
 }
 
-const KINDS: FaultKind[] = ['429', '503', '504', 'reset', 'lostResponse', 'latency'];
+const KINDS: FaultKind[] = ['429', '503', '504', 'reset', 'lostResponse', 'latency', 'redirect', 'html', 'answer'];
 const DEFAULT_SEED = 0x5eed;
 
 /** Small seeded PRNG (mulberry32), so probability faults repeat from run to run. */
@@ -53,6 +53,14 @@ export function validateFaultSpec(spec: FaultSpec): void {
 	if (spec.kind === 'latency' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
 		throw new Error('a latency fault needs delayMs >= 0');
 	}
+	if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 200 && spec.status <= 599)) {
+		throw new Error('fault status must be an HTTP status (200-599)');
+	}
+	if (spec.kind === 'redirect') {
+		if (typeof spec.location !== 'string' || spec.location === '') throw new Error('a redirect fault needs a location');
+		if (spec.status !== undefined && (spec.status < 300 || spec.status > 399)) throw new Error('a redirect fault needs a 3xx status');
+	}
+	if (spec.kind === 'answer' && spec.status === undefined) throw new Error('an answer fault needs a status');
 	if (spec.pathPattern !== undefined) new RegExp(spec.pathPattern);
 }
 

@@ -207,7 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 			await handleGraphHttp(graphDeps, req, res, rawPath, query);
 		} else if (isIdentityPath(rawPath)) {
 			await sleep(settings.latencyMs);
-			await handleIdentityRequest(identity, req, res, rawPath, query);
+			await handleIdentityRequest(identity, req, res, rawPath, query, faults);
 		} else if (rawPath.startsWith('/_emulator/')) {
 			await handleControlHttp(control, req, res, rawPath, controlKey);
 		} else if (isWebPath(rawPath) && (method === 'GET' || method === 'HEAD')) {

@@ -220,6 +220,24 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 		expect(env.emulator.control.counters().bytesUploaded).toBe(3_200_000);
 	});
 
+	it('200 instead of 201 to the last range, the attachment missing: the item fails, nothing is sent', async () => {
+		env.emulator.control.injectFault({
+			route: 'uploadChunk',
+			method: 'PUT',
+			kind: 'answer',
+			status: 200,
+			body: { expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: [] },
+		});
+		const { subject, result } = await sendOne(3_200_000, 'final-200');
+		expect(env.emulator.control.counters().faultsServed.answer).toBe(1);
+		expect(result.error?.message).toMatch(
+			/Uploading 'final-200.bin' did not complete: the upload host answered 200 to the last range instead of 201, and the message has no such attachment/,
+		);
+		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(0);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(0);
+		expect(bySubject(env.folder(ADELE.id, 'drafts'), subject)).toHaveLength(0);
+	});
+
 	it('a PUT that keeps failing: a clear error, the draft is removed, nothing is sent', async () => {
 		env.emulator.control.injectFault({ route: 'uploadChunk', method: 'PUT', kind: '503', retryAfter: '0', times: 20 });
 		const { subject, result } = await sendOne(3_300_000, 'failing');

@@ -54,7 +54,26 @@ export interface GraphErrorDetails {
 	requestId?: string;
 }
 
+/** `https://host/path` of a Location header, without its query (which may hold a token). */
+function redirectTarget(location: string | undefined): string {
+	if (!location) return 'no Location';
+	try {
+		const url = new URL(location);
+		return `${url.origin}${url.pathname}`;
+	} catch {
+		return location.startsWith('/') ? location.split('?')[0] : 'an invalid Location';
+	}
+}
+
 export function graphErrorDetails(response: FailedResponse): GraphErrorDetails {
+	if (response.status !== undefined && response.status >= 300 && response.status < 400) {
+		return {
+			status: response.status,
+			code: 'RedirectNotFollowed',
+			message: `answered ${response.status} with a redirect to ${redirectTarget(response.headers.location)}; redirects are not followed, so neither the request nor the access token went there`,
+			requestId: response.headers['request-id'],
+		};
+	}
 	let body = response.body;
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body === 'string') {

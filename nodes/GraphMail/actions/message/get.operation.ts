@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { idSegment } from '../../helpers/pathSegment';
 import type { GraphClient } from '../../transport/graphClient';
 import { errorItemOrThrow } from '../itemErrors';
 import {
@@ -56,7 +57,7 @@ export async function execute(
 			const ref = mailboxOf(this, itemIndex);
 			const messageId = String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
 			if (messageId === '') {
-				throw new NodeOperationError(this.getNode(), `No message ID is set (item ${itemIndex})`, {
+				throw new NodeOperationError(this.getNode(), 'No message ID is set', {
 					itemIndex,
 					description: 'Enter the ID of the message, e.g. {{ $json.id }} after Get Many',
 				});
@@ -71,7 +72,7 @@ export async function execute(
 			const plan = outputPlan(mode, fields, attachments?.skipInline === true);
 			const { body: message } = await client.request<IDataObject>({
 				method: 'GET',
-				path: `${ref.base}/messages/${encodeURIComponent(messageId)}`,
+				path: `${ref.base}/messages/${idSegment(this.getNode(), messageId, 'Message ID', itemIndex)}`,
 				qs: plan.select ? { $select: plan.select.join(',') } : undefined,
 				headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
 				mailbox: ref.mailbox,

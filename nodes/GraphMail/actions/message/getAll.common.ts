@@ -6,6 +6,7 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import { checkPathSegment, idSegment } from '../../helpers/pathSegment';
 import { SIMPLE_FIELDS, simplifyMessage, withoutAnnotations } from '../../helpers/simplify';
 import { downloadBytes } from '../../transport/download';
 import type { GraphClient } from '../../transport/graphClient';
@@ -24,7 +25,9 @@ export function mailboxRef(kind: string, userId: string): MailboxRef | { problem
 	if (kind !== 'user') return { mailbox: 'me', base: '/me' };
 	const user = userId.trim();
 	if (user === '') return { problem: 'No user is set for the mailbox' };
-	return { mailbox: user, base: `/users/${encodeURIComponent(user)}` };
+	const checked = checkPathSegment(user);
+	if ('problem' in checked) return { problem: `User ${checked.problem}` };
+	return { mailbox: user, base: `/users/${checked.segment}` };
 }
 
 export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef {
@@ -32,7 +35,7 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', itemIndex, '') ?? '') : '';
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
-		throw new NodeOperationError(ctx.getNode(), `${ref.problem} (item ${itemIndex})`, {
+		throw new NodeOperationError(ctx.getNode(), ref.problem, {
 			itemIndex,
 			description: "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
 		});
@@ -147,7 +150,7 @@ export async function downloadAttachments(
 	largeGate: Gate,
 ): Promise<IBinaryKeyData | undefined> {
 	const { ref, itemIndex } = target;
-	const messagePath = `${ref.base}/messages/${encodeURIComponent(target.messageId)}`;
+	const messagePath = `${ref.base}/messages/${idSegment(client.node, target.messageId, 'Message ID', itemIndex)}`;
 	const attachments = await collect<AttachmentMeta>(
 		client,
 		{
@@ -166,7 +169,7 @@ export async function downloadAttachments(
 		if (options.skipInline && attachment.isInline) continue;
 		const fetch = async () => {
 			const { bytes, contentType } = await downloadBytes(client, {
-				path: `${messagePath}/attachments/${encodeURIComponent(attachment.id as string)}/$value`,
+				path: `${messagePath}/attachments/${idSegment(client.node, attachment.id as string, 'Attachment ID', itemIndex)}/$value`,
 				mailbox: ref.mailbox,
 				itemIndex,
 			});

@@ -22,7 +22,8 @@ import {
 } from 'n8n-workflow';
 
 import { openUploadSource, readAttachmentBytes, type ResolvedAttachment } from '../../binary/binaryAttachments';
-import { mailboxPath, type GraphFileAttachment } from '../../helpers/sendPayload';
+import { idSegment, mailboxPath } from '../../helpers/pathSegment';
+import type { GraphFileAttachment } from '../../helpers/sendPayload';
 import {
 	draftBody,
 	fileAttachment,
@@ -289,7 +290,7 @@ async function createDraft(
 		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(() => undefined);
 		if (!found) continue;
 		for (const draft of (found.get(internetMessageId) ?? []).filter((message) => message.isDraft)) {
-			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${encodeURIComponent(draft.id)}`, itemIndex);
+			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${idSegment(client.node, draft.id, 'Draft ID', itemIndex)}`, itemIndex);
 		}
 	}
 }
@@ -370,7 +371,7 @@ async function sendWithDraft(
 	if (!draftId) {
 		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: Graph created the draft but returned no id`, { itemIndex });
 	}
-	const messagePath = `${base}/messages/${encodeURIComponent(draftId)}`;
+	const messagePath = `${base}/messages/${idSegment(client.node, draftId, 'Draft ID', itemIndex)}`;
 	let uploadedBytes = 0;
 	let stage: Stage = 'addAttachment';
 	try {
