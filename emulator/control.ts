@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot, MailService, SeedMessage } from './contract';
 import type { CounterStore } from './counters';
 import { MAX_CONTROL_BODY_BYTES, refuseNonJson, refuseWithoutKey } from './control-guard';
-import type { FaultInjector } from './faults';
+import type { FaultInjector } from './graph/faults';
 import { readBody } from './http/body';
 import { sendJson } from './http/respond';
 import type { AppRegistration, RegisteredApp } from './identity/apps';

@@ -1,8 +1,8 @@
 import type { FaultSpec, HandlerResult, MailService, RouteInfo } from '../contract';
 import type { CounterStore } from '../counters';
-import type { FaultInjector, FaultKind } from '../faults';
+import type { FaultInjector, FaultKind } from './faults';
 import { serverTimeFor, type RuntimeSettings } from '../settings';
-import { uploadBytesOf, type MailboxThrottle } from '../throttle';
+import { uploadBytesOf, type MailboxThrottle } from './throttle';
 import { sleep } from '../util/sleep';
 import { accessDenied, graphError, internalError, tooManyRequests, withInnerError, type RequestIds } from './errors';
 import { routeAllows } from './route-scopes';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { FaultInjector, FaultKind } from '../faults';
+import type { FaultInjector, FaultKind } from '../graph/faults';
 import { requestIdsFor } from '../graph/errors';
 import { faultResult } from '../graph/pipeline';
 import { readBody } from '../http/body';

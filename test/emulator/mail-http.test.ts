@@ -4,7 +4,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_USERS } from '../../emulator/mail/index';
-import { api, HttpClient } from '../../emulator/mail/testing';
+import { api, HttpClient } from './support/mail-client';
 
 const { adele: ADELE, megan: MEGAN } = DEMO_USERS;
 const SCOPES = ['openid', 'offline_access', 'User.Read', 'Mail.ReadWrite', 'Mail.Send'];

@@ -1,7 +1,7 @@
 /** Upload sessions: creation rules, in-order chunks, resume from nextExpectedRanges, expiry, cancel, auth. */
 import { LIMITS, MiB } from '../../emulator/contract';
 import { createMailService, DEMO_USERS } from '../../emulator/mail/index';
-import { api, DirectClient, rawRequest, type TestResponse } from '../../emulator/mail/testing';
+import { api, DirectClient, rawRequest, type TestResponse } from './support/mail-client';
 
 const { adele: ADELE, megan: MEGAN } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

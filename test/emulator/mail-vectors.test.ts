@@ -5,7 +5,7 @@
  */
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { DEMO_USERS } from '../../emulator/mail/index';
-import { api, HttpClient } from '../../emulator/mail/testing';
+import { api, HttpClient } from './support/mail-client';
 import { loadVectors } from '../harness/vectors';
 
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 
-import { pathSegments } from '../../emulator/mail/routes';
-import { tokenize } from '../../emulator/mail/odata-filter';
-import { unwrapSearch } from '../../emulator/mail/kql-search';
+import { pathSegments } from '../../emulator/mail/routing/routes';
+import { tokenize } from '../../emulator/mail/query/odata-filter';
+import { unwrapSearch } from '../../emulator/mail/query/kql-search';
 import { isValidAddress, parseAddresses } from '../../nodes/GraphMail/helpers/addresses';
 import { escapeKql, kqlPhrase, searchParameter } from '../../nodes/GraphMail/helpers/kql';
 import { buildListQuery, odataString } from '../../nodes/GraphMail/helpers/odata';
