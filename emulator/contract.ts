@@ -1,6 +1,6 @@
 /**
  * The seams of the Microsoft 365 emulator. Two halves meet here:
- *  - the server (emulator/server.ts, identity/, throttle.ts, faults.ts, batch.ts, control.ts, web/):
+ *  - the server (emulator/server.ts, identity/, graph/ with throttle, faults and $batch, control.ts, web/):
  *    HTTP listeners, the identity platform, bearer-token checks, throttling, fault injection,
  *    `$batch`, counters, the control API and the web view;
  *  - the mail service (emulator/mail/): users, mailboxes, folders, messages, attachments,
