@@ -82,7 +82,25 @@ export function appOnlyTokenError(node: INode, message: string, itemIndex?: numb
 
 /** Graph's 403 for a mailbox outside the app's application access policy (RBAC for Applications answers alike). */
 export function isAccessPolicyRefusal(details: GraphErrorDetails): boolean {
-	return details.status === 403 && /AppOnly\s*AccessPolicy|\[RAOP\]/i.test(details.message);
+	return details.status === 403 && (/AppOnly\s*AccessPolicy|\[RAOP\]/i.test(details.message) || details.message.startsWith(ACCESS_POLICY_MESSAGE));
+}
+
+/** App-only words for Graph's 403s (outside the access policy, or no role for the request); undefined for others. */
+export function appOnlyRefusal(
+	node: INode,
+	details: Pick<GraphErrorDetails, 'status' | 'code' | 'message'>,
+): { message: string; description: string } | undefined {
+	if (!usesAppOnly(node) || details.status !== 403) return undefined;
+	if (isAccessPolicyRefusal(details as GraphErrorDetails)) {
+		return { message: ACCESS_POLICY_MESSAGE, description: ACCESS_POLICY_DESCRIPTION + details.message };
+	}
+	if (details.code === 'ErrorAccessDenied' || details.code === 'Authorization_RequestDenied') {
+		return {
+			message: 'The app has no application permission for this request',
+			description: `Sending needs the Microsoft Graph application permission Mail.Send; reading, drafts, large attachments and exactly-once need Mail.ReadWrite. Add them under API permissions and grant admin consent; the credential's test (on Save) lists what is missing. Graph said: ${details.message}`,
+		};
+	}
+	return undefined;
 }
 
 export const ACCESS_POLICY_MESSAGE =
