@@ -43,9 +43,12 @@ export interface EmulatorUser {
 
 /** Who is calling Graph, from a valid bearer token. */
 export interface Caller {
+	/** Empty for an app-only caller. */
 	userId: string;
 	clientId: string;
-	scopes: string[]; // normalised, e.g. ['openid','offline_access','User.Read','Mail.Send']
+	scopes: string[]; // normalised, e.g. ['openid','offline_access','User.Read','Mail.Send']; app-only: the roles
+	/** App-only access (client credentials): the application access policy's mailboxes (absent = all). */
+	app?: { mailboxes?: string[] };
 }
 
 export interface RawRequest {
@@ -237,5 +240,7 @@ export interface EmulatorCounters {
 	/** Requests that arrived with an Authorization header at the upload listener (always rejected). */
 	uploadRequestsWithAuthorization: number;
 	tokensIssued: number;
+	/** Of which client-credentials (app-only) tokens. */
+	appOnlyTokensIssued: number;
 	refreshes: number;
 }

@@ -10,6 +10,7 @@ export class CounterStore {
 	bytesUploaded = 0;
 	uploadRequestsWithAuthorization = 0;
 	tokensIssued = 0;
+	appOnlyTokensIssued = 0;
 	refreshes = 0;
 	private deliveryBaseline = { delivered: 0, duplicatesDelivered: 0 };
 
@@ -39,6 +40,7 @@ export class CounterStore {
 			peakInFlightByMailbox: this.throttle.peaks(),
 			uploadRequestsWithAuthorization: this.uploadRequestsWithAuthorization,
 			tokensIssued: this.tokensIssued,
+			appOnlyTokensIssued: this.appOnlyTokensIssued,
 			refreshes: this.refreshes,
 		};
 	}
@@ -51,6 +53,7 @@ export class CounterStore {
 		this.bytesUploaded = 0;
 		this.uploadRequestsWithAuthorization = 0;
 		this.tokensIssued = 0;
+		this.appOnlyTokensIssued = 0;
 		this.refreshes = 0;
 		this.deliveryBaseline = { ...this.mail().deliveryCounters() };
 		this.throttle.resetPeaks();

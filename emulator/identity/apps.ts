@@ -1,4 +1,5 @@
 import { newGuid, randomToken } from '../util/ids';
+import type { AppOnlyConfig } from './client-credentials';
 
 export interface RegisteredApp {
 	clientId: string;
@@ -8,6 +9,8 @@ export interface RegisteredApp {
 	displayName: string;
 	/** The default app accepts any http(s) redirect URI on a loopback host. */
 	anyLoopbackRedirect: boolean;
+	/** Application permissions, access policy and certificates for the client credentials grant. */
+	appOnly?: AppOnlyConfig;
 }
 
 export interface AppRegistration {
@@ -16,6 +19,7 @@ export interface AppRegistration {
 	clientSecret?: string | null;
 	redirectUris: string[];
 	displayName?: string;
+	appOnly?: AppOnlyConfig;
 }
 
 /** The app every emulator knows from the start (fixed, so n8n credentials survive restarts). */
@@ -25,6 +29,8 @@ export const DEFAULT_APP: RegisteredApp = {
 	redirectUris: [],
 	displayName: 'Graph Mail (emulator default app)',
 	anyLoopbackRedirect: true,
+	// Admin-consented application permissions, every mailbox: app-only access works out of the box.
+	appOnly: { roles: ['Mail.Send', 'Mail.ReadWrite'] },
 };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -47,7 +53,7 @@ export class AppRegistry {
 	}
 
 	reset(): void {
-		this.apps = new Map([[DEFAULT_APP.clientId, { ...DEFAULT_APP }]]);
+		this.apps = new Map([[DEFAULT_APP.clientId, { ...DEFAULT_APP, appOnly: checkedAppOnly(DEFAULT_APP.appOnly!) }]]);
 	}
 
 	find(clientId: string): RegisteredApp | undefined {
@@ -68,6 +74,7 @@ export class AppRegistry {
 			redirectUris: [...registration.redirectUris],
 			displayName: registration.displayName ?? `App ${clientId}`,
 			anyLoopbackRedirect: false,
+			appOnly: registration.appOnly ? checkedAppOnly(registration.appOnly) : undefined,
 		};
 		this.apps.set(clientId, app);
 		return { ...app };
@@ -92,4 +99,19 @@ export class AppRegistry {
 			}
 		}
 	}
+}
+
+/** The control API's `appOnly` object, checked and copied. */
+function checkedAppOnly(config: AppOnlyConfig): AppOnlyConfig {
+	const strings = (value: unknown, name: string): string[] => {
+		if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) throw new Error(`appOnly.${name} must be an array of strings`);
+		return [...(value as string[])];
+	};
+	return {
+		roles: strings(config.roles ?? [], 'roles'),
+		mailboxes: config.mailboxes === undefined ? undefined : strings(config.mailboxes, 'mailboxes'),
+		certificates: strings(config.certificates ?? [], 'certificates'),
+		secretExpiresAt: typeof config.secretExpiresAt === 'number' ? config.secretExpiresAt : undefined,
+		servicePrincipal: config.servicePrincipal !== false,
+	};
 }

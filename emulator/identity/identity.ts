@@ -133,6 +133,11 @@ export class Identity {
 			};
 		}
 		if (record.expiresAt <= Date.now()) return { ok: false, message: 'Access token has expired or is not yet valid.' };
+		if (record.app) {
+			// An app-only token without consented application permissions has neither scp nor roles.
+			if (record.scopes.length === 0) return { ok: false, message: 'Either scp or roles claim need to be present in the token.' };
+			return { ok: true, caller: { userId: '', clientId: record.clientId, scopes: [...record.scopes], app: { ...record.app } } };
+		}
 		if (!this.deps.directory().findUser(record.userId)) return { ok: false, message: 'Access token validation failure.' };
 		return { ok: true, caller: { userId: record.userId, clientId: record.clientId, scopes: [...record.scopes] } };
 	}

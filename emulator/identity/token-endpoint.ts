@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 import { AadError, aadErrorBody, newTrace } from './aad-error';
+import { redeemClientCredentials } from './client-credentials';
 import type { RegisteredApp } from './apps';
 import type { Identity, TokenResponse } from './identity';
 import { normaliseScopes } from './scopes';
@@ -158,6 +159,7 @@ export function handleToken(identity: Identity, input: TokenRequestInput): Token
 		}
 		const grantType = input.form.get('grant_type');
 		if (!grantType) throw missing('grant_type');
+		if (grantType === 'client_credentials') return { status: 200, json: redeemClientCredentials(identity, input.form, input.tenant) };
 		const app = authenticateClient(identity, input);
 		if (grantType === 'authorization_code') return { status: 200, json: redeemCode(identity, app, input.form) };
 		if (grantType === 'refresh_token') return { status: 200, json: redeemRefreshToken(identity, app, input.form) };

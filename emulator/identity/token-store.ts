@@ -13,10 +13,14 @@ export interface AuthCodeGrant {
 }
 
 export interface AccessTokenRecord {
+	/** Empty for an app-only token (no user). */
 	userId: string;
 	clientId: string;
+	/** Delegated scopes, or an app-only token's roles. */
 	scopes: string[];
 	expiresAt: number;
+	/** App-only: the application access policy (mailboxes the app may use; absent = all). */
+	app?: { mailboxes?: string[] };
 }
 
 export interface RefreshTokenRecord {
@@ -64,6 +68,11 @@ export class TokenStore {
 		const token = ACCESS_TOKEN_PREFIX + randomToken(64);
 		this.accessTokens.set(token, record);
 		return token;
+	}
+
+	/** An access token minted elsewhere (the client credentials grant's JWT). */
+	registerAccessToken(token: string, record: AccessTokenRecord): void {
+		this.accessTokens.set(token, record);
 	}
 
 	findAccessToken(token: string): AccessTokenRecord | undefined {

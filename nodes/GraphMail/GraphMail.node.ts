@@ -3,6 +3,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
+import { APP_ONLY_TEST, appOnlyMailboxProperty, authenticationProperty } from './helpers/appOnlyMailbox';
+import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
 import { searchFolders } from './methods/searchFolders';
 
 export class GraphMail implements INodeType {
@@ -19,8 +21,17 @@ export class GraphMail implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
+		credentials: [
+			{ name: 'graphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['delegated'] } } },
+			{
+				name: 'graphMailAppOnlyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['appOnly'] } },
+				testedBy: 'graphMailAppOnlyTest',
+			},
+		],
 		properties: [
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -32,12 +43,13 @@ export class GraphMail implements INodeType {
 				],
 				default: 'message',
 			},
+			appOnlyMailboxProperty,
 			...account.description,
 			...message.description,
 		],
 	};
 
-	methods = { listSearch: { searchFolders } };
+	methods = { listSearch: { searchFolders }, credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest } };
 
 	execute = route;
 }

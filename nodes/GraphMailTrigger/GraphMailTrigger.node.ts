@@ -1,6 +1,8 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { APP_ONLY_TEST } from '../GraphMail/helpers/appOnlyMailbox';
+import { graphMailAppOnlyTest } from '../GraphMail/methods/appOnlyCredentialTest';
 import { searchFolders } from '../GraphMail/methods/searchFolders';
 import { triggerProperties } from './fields';
 import { pollNewMail } from './poll';
@@ -19,11 +21,19 @@ export class GraphMailTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
+		credentials: [
+			{ name: 'graphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['delegated'] } } },
+			{
+				name: 'graphMailAppOnlyApi',
+				required: true,
+				displayOptions: { show: { authentication: ['appOnly'] } },
+				testedBy: 'graphMailAppOnlyTest',
+			},
+		],
 		properties: triggerProperties,
 	};
 
-	methods = { listSearch: { searchFolders } };
+	methods = { listSearch: { searchFolders }, credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollNewMail(this);

@@ -9,7 +9,9 @@ import {
 	type OutputMode,
 	type OutputPlan,
 } from '../GraphMail/actions/message/getAll.common';
+import { APP_ONLY_MAILBOX_HINT, checkAppOnlyMailbox } from '../GraphMail/helpers/appOnlyMailbox';
 import { idSegment } from '../GraphMail/helpers/pathSegment';
+import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
 
 /** Everything a poll needs from the node's parameters, checked before any request. */
@@ -94,12 +96,7 @@ export function readPlan(ctx: IPollFunctions): TriggerPlan {
 	const event = String(ctx.getNodeParameter('event', 'newMessage'));
 	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
 
-	const kind = String(ctx.getNodeParameter('mailbox', 'me'));
-	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', '') ?? '') : '';
-	const ref = mailboxRef(kind, userId);
-	if ('problem' in ref) {
-		throw refuse(node, ref.problem, "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID");
-	}
+	const ref = triggerMailbox(ctx);
 	const folders = folderPlans(node, ref, ctx.getNodeParameter('folders', {}) as IDataObject);
 	const filters = readFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
 
@@ -139,4 +136,21 @@ export function readPlan(ctx: IPollFunctions): TriggerPlan {
 export function requestHeaders(plan: TriggerPlan, delta: boolean): Record<string, string> {
 	const prefer = preferBodyFormat(plan.bodyFormat).Prefer;
 	return { Prefer: delta ? `${prefer}, odata.maxpagesize=${plan.pageSize}` : prefer };
+}
+
+/** The watched mailbox: the signed-in user's or another (delegated), always a named one (app-only). */
+function triggerMailbox(ctx: IPollFunctions): MailboxRef {
+	const node = ctx.getNode();
+	if (usesAppOnly(node)) {
+		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', ''));
+		if ('problem' in ref) throw refuse(node, ref.problem, APP_ONLY_MAILBOX_HINT);
+		return ref;
+	}
+	const kind = String(ctx.getNodeParameter('mailbox', 'me'));
+	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', '') ?? '') : '';
+	const ref = mailboxRef(kind, userId);
+	if ('problem' in ref) {
+		throw refuse(node, ref.problem, "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID");
+	}
+	return ref;
 }

@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
+import { appOnlyMailboxProperty, authenticationProperty } from '../GraphMail/helpers/appOnlyMailbox';
 import {
 	attachmentAndBodyOptions,
 	folderFields,
@@ -25,6 +26,7 @@ const reusedFilters = ['from', 'hasAttachments', 'subjectContains']
 export const INBOX_FOLDER = { __rl: true, mode: 'list', value: 'inbox', cachedResultName: 'Inbox' };
 
 export const triggerProperties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Trigger On',
 		name: 'event',
@@ -39,6 +41,7 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'newMessage',
 	},
+	appOnlyMailboxProperty,
 	...mailboxFields.map((field) =>
 		field.name === 'userId'
 			? { ...field, description: "The mailbox owner's user principal name or user ID" }

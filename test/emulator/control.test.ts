@@ -50,6 +50,7 @@ describe('control API over HTTP', () => {
 				'peakInFlightByMailbox',
 				'uploadRequestsWithAuthorization',
 				'tokensIssued',
+				'appOnlyTokensIssued',
 				'refreshes',
 			].sort(),
 		);

@@ -82,7 +82,8 @@ export async function searchFolders(
 	});
 	const additionalData = {
 		credentialsHelper: env.engine.credentials,
-		currentNodeParameters: parameters,
+		// The editor sends the node's parameters with their defaults, Authentication among them.
+		currentNodeParameters: { authentication: 'delegated', ...parameters },
 		variables: {},
 		restApiUrl: 'http://127.0.0.1:5678/rest',
 		instanceBaseUrl: 'http://127.0.0.1:5678/',

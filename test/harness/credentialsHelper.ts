@@ -1,5 +1,6 @@
 import {
 	ICredentialsHelper,
+	isExpression,
 	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -16,6 +17,7 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { GraphMailAppOnlyApi } from '../../credentials/GraphMailAppOnlyApi.credentials';
 import { GraphMailOAuth2Api } from '../../credentials/GraphMailOAuth2Api.credentials';
 import { oAuth2ApiType } from './oAuth2ApiType';
 
@@ -40,12 +42,14 @@ const resolverNodeTypes: INodeTypes = {
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly tokenUpdates: Array<{ id: string; oauthTokenData: unknown }> = [];
+	/** preAuthentication runs that asked the credential (app-only), with why. */
+	readonly preAuthentications: Array<{ id?: string; expired: boolean }> = [];
 	private readonly store = new Map<string, StoredCredential>();
 	private readonly types = new Map<string, ICredentialType>();
 
 	constructor() {
 		super();
-		for (const type of [new GraphMailOAuth2Api(), oAuth2ApiType()]) this.types.set(type.name, type);
+		for (const type of [new GraphMailOAuth2Api(), new GraphMailAppOnlyApi(), oAuth2ApiType()]) this.types.set(type.name, type);
 	}
 
 	/** Registers another credential type (e.g. n8n's built-in Outlook credentials for benchmarks). */
@@ -141,12 +145,67 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		this.stored(nodeCredentials.id!).data = structuredClone(data);
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions) {
+	/** Behaves as n8n 2.40.7's CredentialsHelper.authenticate does for function and generic authentication. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	) {
+		const credentialType = this.types.get(typeName);
+		const authenticate = credentialType?.authenticate;
+		if (!authenticate) return requestOptions;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
+		const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
+		if (authenticate.type === 'generic') {
+			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
+				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
+					const resolve = (parameter: string) =>
+						isExpression(parameter)
+							? String(workflow.expression.getSimpleParameterValue(node, parameter, 'internal', { $credentials: credentials }, undefined, '') || '')
+							: parameter;
+					options[outerKey] ??= {};
+					options[outerKey][resolve(key)] = resolve(value);
+				}
+			}
+		}
 		return requestOptions;
 	}
 
-	async preAuthentication(): Promise<undefined> {
-		return undefined;
+	/**
+	 * Behaves as n8n 2.40.7's CredentialsHelper.preAuthentication does: runs the credential's
+	 * preAuthentication when the expirable field is empty, the token expired (401) or the
+	 * credential is being tested, and persists the answer to the stored credential.
+	 */
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = this.types.get(typeName);
+		const expirable = credentialType?.properties.find(
+			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
+		if (!credentialType || expirable?.name === undefined) return undefined;
+		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		const nodeCredentials = node.credentials?.[credentialType.name];
+		this.preAuthentications.push({ id: nodeCredentials?.id ?? undefined, expired: credentialsExpired });
+		const output = await credentialType.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		if (!nodeCredentials) return undefined;
+		const storedData = structuredClone(this.stored(nodeCredentials.id!).data);
+		const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
+		for (const [key, value] of Object.entries(output)) {
+			if (key === expirable.name || !isExpression(storedData[key])) dataToPersist[key] = value as never;
+		}
+		await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
+		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication(_helpers: IHttpRequestHelper): Promise<undefined> {

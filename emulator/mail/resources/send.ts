@@ -63,12 +63,14 @@ export function checkMessageSize(ctx: RequestContext, message: Pick<StoredMessag
 export function resolveIdentity(ctx: RequestContext, requestedFrom: Address | undefined): { from: Address; sender: Address } {
 	const fromAddress = requestedFrom?.address ?? ctx.owner.mail;
 	const fromUser = findUserByAddress(ctx.state, fromAddress);
-	const callerUser = ctx.state.users.get(ctx.caller.userId.toLowerCase());
-	if (fromUser && fromUser.id === ctx.caller.userId.toLowerCase()) {
+	// An app-only caller acts as the mailbox owner.
+	const actingId = ctx.caller.app ? ctx.owner.id : ctx.caller.userId.toLowerCase();
+	const callerUser = ctx.state.users.get(actingId);
+	if (fromUser && fromUser.id === actingId) {
 		const self = { name: requestedFrom?.name ?? fromUser.displayName, address: fromAddress };
 		return { from: self, sender: self };
 	}
-	const rights = fromUser ? rightsOf(ctx.state, fromUser.id, ctx.caller.userId) : undefined;
+	const rights = fromUser ? rightsOf(ctx.state, fromUser.id, actingId) : undefined;
 	if (!fromUser || !rights || !(rights.sendAs || rights.sendOnBehalf) || !hasSendSharedScope(ctx.config, ctx.caller)) {
 		throw new GraphError(403, 'ErrorSendAsDenied', SEND_AS_DENIED);
 	}

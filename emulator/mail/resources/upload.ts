@@ -32,7 +32,8 @@ function uploadUrl(urls: UrlContext, session: UploadSession): string {
 /** POST .../messages/{id}/attachments/createUploadSession {AttachmentItem: {...}} -> 201 uploadSession. */
 export function createUploadSession(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
 	// Graph known issue, opt-in: delegated createUploadSession fails with 403 outside the caller's own mailbox
-	if (ctx.config.sharedMailboxUploadForbidden && ctx.owner.id !== ctx.caller.userId.toLowerCase()) throw accessDenied();
+	// Delegated access only (Graph's known issue); app-only callers upload to any mailbox they may use.
+	if (ctx.config.sharedMailboxUploadForbidden && !ctx.caller.app && ctx.owner.id !== ctx.caller.userId.toLowerCase()) throw accessDenied();
 	const message = findMessageOr404(ctx, messageId, folder);
 	const json = readJsonObject(ctx.req);
 	const item = getProperty(json, 'AttachmentItem');

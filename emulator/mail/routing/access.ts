@@ -3,8 +3,9 @@
  * a fullAccess grant AND the matching `.Shared` scope, else 403 ErrorAccessDenied.
  */
 import type { Caller } from '../../contract';
-import { accessDenied } from '../errors';
-import { rightsOf } from '../storage/users';
+import { appOnlyPolicyAllows } from '../../identity/app-access';
+import { accessDenied, GraphError } from '../errors';
+import { findUserByKey, rightsOf } from '../storage/users';
 import type { MailState, ServiceConfig } from '../types';
 
 /** readBasic: message/folder metadata (Mail.ReadBasic suffices); read: bodies, MIME and attachments. */
@@ -40,6 +41,7 @@ export function hasAnyScope(config: ServiceConfig, caller: Caller, wanted: strin
 }
 
 export function authorize(state: MailState, config: ServiceConfig, caller: Caller, mailboxId: string, kind: AccessKind): void {
+	if (caller.app) return authorizeApp(state, config, caller, mailboxId, kind);
 	if (kind === 'directory') return;
 	const own = mailboxId.toLowerCase() === caller.userId.toLowerCase();
 	if (own) {
@@ -57,4 +59,16 @@ export function hasSendSharedScope(config: ServiceConfig, caller: Caller): boole
 /** Mail.ReadBasic only: Graph leaves out body, uniqueBody, bodyPreview and attachments. */
 export function readsBasicOnly(config: ServiceConfig, caller: Caller): boolean {
 	return !hasAnyScope(config, caller, FULL_READ);
+}
+
+/** Graph's answer for a mailbox outside the app's application access policy. */
+export const ACCESS_POLICY_DENIED = 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.';
+
+/** App-only: the application access policy first, then the role for the operation (own-mailbox rules: the app holds no .Shared roles). */
+function authorizeApp(state: MailState, config: ServiceConfig, caller: Caller, mailboxId: string, kind: AccessKind): void {
+	if (!appOnlyPolicyAllows(caller, mailboxId, (key) => findUserByKey(state, key)?.id)) {
+		throw new GraphError(403, 'ErrorAccessDenied', ACCESS_POLICY_DENIED);
+	}
+	if (kind === 'directory') return;
+	if (!hasAnyScope(config, caller, OWN_SCOPES[kind])) throw accessDenied();
 }

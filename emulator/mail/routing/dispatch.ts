@@ -43,6 +43,7 @@ export function classifyGraph(state: MailState, req: RawRequest, caller: Caller)
 }
 
 function resolveOwner(state: MailState, match: MatchedRoute, caller: Caller): DirectoryUser {
+	if (match.target.kind === 'me' && caller.app) throw badRequest('/me request is only valid with delegated authentication flow.');
 	const key = match.target.kind === 'me' ? caller.userId : match.target.key;
 	const user = findUserByKey(state, key);
 	if (user) return user;

@@ -12,6 +12,13 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
+import {
+	AppOnlyRenewal,
+	appOnlyTokenError,
+	appOnlyTokenFailureOf,
+	credentialTypeOf,
+	usesAppOnly,
+} from './appOnlyAuth';
 import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { loginApiError, loginFailureOf, type LoginFailure } from './loginError';
@@ -25,7 +32,6 @@ import {
 	type BackoffPolicy,
 } from './retryAfter';
 
-export const CREDENTIAL_TYPE = 'graphMailOAuth2Api';
 
 export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -117,12 +123,18 @@ export class GraphClient {
 	private loginFailure: { failure: LoginFailure; attempts: number } | undefined;
 	/** n8n-core's "needs to be reconnected" (a revoked or expired refresh token), kept for the same reason. */
 	private reconnectError: unknown;
+	/** The app-only credential could not get a token (wrong secret, no consent, ...): later requests fail at once. */
+	private appOnlyFailure: string | undefined;
 
 	private constructor(
 		private readonly ctx: GraphContext,
 		readonly baseUrl: string,
 		options: GraphClientOptions,
 		private readonly loginHost: string,
+		/** `graphMailOAuth2Api` (delegated) or `graphMailAppOnlyApi`: the only place the choice is made. */
+		private readonly credentialType: string,
+		/** App-only: renews the stored token shortly before it expires. */
+		private readonly renewal?: AppOnlyRenewal,
 	) {
 		this.limiter = new KeyedLimiter(Math.max(1, Math.min(4, options.maxInFlightPerMailbox ?? 4)));
 		this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -132,14 +144,24 @@ export class GraphClient {
 	}
 
 	static async create(ctx: GraphContext, options: GraphClientOptions = {}): Promise<GraphClient> {
-		const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+		const node = ctx.getNode();
+		const credentialType = credentialTypeOf(node);
+		const credentials = await ctx.getCredentials(credentialType);
 		const base = graphBaseUrlOf(credentials);
 		if (typeof base !== 'string') {
 			throw new NodeOperationError(ctx.getNode(), base.problem, {
 				description: 'Open the Microsoft Graph Mail credential and correct the field',
 			});
 		}
-		return new GraphClient(ctx, base, options, loginHostOf(credentials.accessTokenUrl));
+		const appOnly = usesAppOnly(node);
+		return new GraphClient(
+			ctx,
+			base,
+			options,
+			appOnly ? 'the login host' : loginHostOf(credentials.accessTokenUrl),
+			credentialType,
+			appOnly ? new AppOnlyRenewal(node, credentials) : undefined,
+		);
 	}
 
 	/** Whether an absolute URL is under the credential's Graph base (`<origin>/v1.0/`). */
@@ -241,6 +263,7 @@ export class GraphClient {
 
 	/** Fails at once when the login host already refused in this execution (no refresh loop). */
 	private throwIfLoginFailed(itemIndex?: number): void {
+		if (this.appOnlyFailure !== undefined) throw appOnlyTokenError(this.ctx.getNode(), this.appOnlyFailure, itemIndex);
 		if (this.reconnectError !== undefined) {
 			throw new NodeApiError(this.ctx.getNode(), this.reconnectError as JsonObject, { itemIndex });
 		}
@@ -316,16 +339,24 @@ export class GraphClient {
 			timeout: this.timeoutMs,
 		};
 		this.stats.requests++;
+		const renewing = this.renewal?.options(Date.now());
 		try {
 			const full = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 				this.ctx,
-				CREDENTIAL_TYPE,
+				this.credentialType,
 				options,
+				renewing,
 			)) as { statusCode: number; headers: Record<string, unknown>; body: T };
+			this.renewal?.renewed(renewing);
 			const headers: Record<string, string> = {};
 			for (const [name, value] of Object.entries(full.headers ?? {})) headers[name.toLowerCase()] = String(value);
 			return { response: { status: full.statusCode, headers, body: full.body } };
 		} catch (error) {
+			const tokenFailure = appOnlyTokenFailureOf(error);
+			if (tokenFailure) {
+				if (!tokenFailure.retryable) this.appOnlyFailure = tokenFailure.message;
+				throw appOnlyTokenError(this.ctx.getNode(), tokenFailure.message, request.itemIndex);
+			}
 			const loginFailure = loginFailureOf(error, (url) => this.onGraph(url));
 			if (loginFailure) return { loginFailure };
 			const failure = failedResponseOf(error);

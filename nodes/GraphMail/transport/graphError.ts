@@ -1,5 +1,7 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { ACCESS_POLICY_DESCRIPTION, ACCESS_POLICY_MESSAGE, isAccessPolicyRefusal } from './appOnlyAuth';
+
 /** What Graph (or the network) answered, without anything that could carry a secret. */
 export interface FailedResponse {
 	status?: number;
@@ -106,10 +108,14 @@ export function graphApiError(
 	details: GraphErrorDetails,
 	options: { itemIndex?: number; description?: string } = {},
 ): NodeApiError {
+	const policy = isAccessPolicyRefusal(details);
 	const error = new NodeApiError(node, { ...details } as unknown as JsonObject, {
-		message: `Microsoft Graph refused the request: ${details.code}: ${details.message}`,
+		message: policy
+			? `${ACCESS_POLICY_MESSAGE} (${details.code})`
+			: `Microsoft Graph refused the request: ${details.code}: ${details.message}`,
 		description:
 			options.description ??
+			(policy ? ACCESS_POLICY_DESCRIPTION + details.message : undefined) ??
 			(details.requestId ? `Graph request-id ${details.requestId}` : undefined),
 		httpCode: details.status ? String(details.status) : undefined,
 		itemIndex: options.itemIndex,

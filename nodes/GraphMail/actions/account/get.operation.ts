@@ -1,11 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { usesAppOnly } from '../../transport/appOnlyAuth';
 import type { GraphClient } from '../../transport/graphClient';
+import { mailboxOf } from '../message/getAll.common';
 import { errorItemOrThrow } from '../itemErrors';
 
 export const properties: INodeProperties[] = [];
 
-/** Which account the credential is connected to (GET /me): n8n does not test OAuth2 credentials. */
+/**
+ * Which account the credential is connected to (GET /me): n8n does not test OAuth2 credentials.
+ * App-only: the Mailbox's user (GET /users/{id}, which needs User.ReadBasic.All).
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -14,11 +19,12 @@ export async function execute(
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			const ref = usesAppOnly(this.getNode()) ? mailboxOf(this, itemIndex) : { mailbox: 'me', base: '/me' };
 			const { body } = await client.request<IDataObject>({
 				method: 'GET',
-				path: '/me',
+				path: ref.base,
 				qs: { $select: 'id,displayName,mail,userPrincipalName' },
-				mailbox: 'me',
+				mailbox: ref.mailbox,
 				itemIndex,
 			});
 			const { id, displayName, mail, userPrincipalName } = body;

@@ -6,7 +6,9 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import { APP_ONLY_MAILBOX_HINT, checkAppOnlyMailbox } from '../../helpers/appOnlyMailbox';
 import { checkPathSegment, idSegment } from '../../helpers/pathSegment';
+import { usesAppOnly } from '../../transport/appOnlyAuth';
 import { SIMPLE_FIELDS, simplifyMessage, withoutAnnotations } from '../../helpers/simplify';
 import { downloadBytes } from '../../transport/download';
 import type { GraphClient } from '../../transport/graphClient';
@@ -31,6 +33,11 @@ export function mailboxRef(kind: string, userId: string): MailboxRef | { problem
 }
 
 export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef {
+	if (usesAppOnly(ctx.getNode())) {
+		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', itemIndex, ''));
+		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { itemIndex, description: APP_ONLY_MAILBOX_HINT });
+		return ref;
+	}
 	const kind = ctx.getNodeParameter('mailbox', itemIndex, 'me') as string;
 	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', itemIndex, '') ?? '') : '';
 	const ref = mailboxRef(kind, userId);
@@ -45,6 +52,12 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 
 /** The mailbox as currently set in the editor, for list searches. */
 export function mailboxInEditor(ctx: ILoadOptionsFunctions): MailboxRef {
+	if (usesAppOnly(ctx.getNode())) {
+		const value = String(ctx.getCurrentNodeParameter('appOnlyMailbox') ?? '');
+		const ref = value.startsWith('=') ? { problem: 'The list needs a fixed mailbox, not an expression' } : checkAppOnlyMailbox(value);
+		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { description: APP_ONLY_MAILBOX_HINT });
+		return ref;
+	}
 	const kind = String(ctx.getCurrentNodeParameter('mailbox') ?? 'me');
 	const userId = String(ctx.getCurrentNodeParameter('userId') ?? '');
 	if (kind.startsWith('=') || (kind === 'user' && userId.startsWith('='))) {

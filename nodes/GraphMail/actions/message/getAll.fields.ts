@@ -22,6 +22,7 @@ export const mailboxFields: INodeProperties[] = [
 			},
 		],
 		default: 'me',
+		displayOptions: { show: { authentication: ['delegated'] } },
 	},
 	{
 		displayName: 'User',

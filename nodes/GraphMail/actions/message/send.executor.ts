@@ -12,6 +12,7 @@
  * draft (by its immutable id): sent (no longer a draft, or gone) -> done; still a draft -> sent
  * again, which cannot send twice either (a draft is sent once).
  */
+import { appOnlyRefusal } from '../../transport/appOnlyAuth';
 import {
 	NodeApiError,
 	NodeOperationError,
@@ -134,6 +135,8 @@ export function explainSendError(
 			"Graph answered 403 ErrorSendAsDenied. An Exchange admin must give the connected account Send As or Send on Behalf permission on that mailbox, and the credential needs the Mail.Send.Shared scope: add it under Additional Scopes in the credential and reconnect.",
 		);
 	}
+	const appOnly = appOnlyRefusal(ctx.getNode(), { status, code: code ?? '', message: graphMessage });
+	if (appOnly) return reworded(ctx, error, itemIndex, `${item}: Mailbox '${plan.mailbox}': ${appOnly.message}`, appOnly.description);
 	if (stage === 'uploadSession' && otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
 		return reworded(
 			ctx,

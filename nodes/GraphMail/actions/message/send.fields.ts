@@ -213,6 +213,7 @@ export const sendFields: INodeProperties[] = [
 				name: 'mailbox',
 				type: 'string',
 				default: '',
+				displayOptions: { show: { '/authentication': ['delegated'] } },
 				placeholder: 'e.g. shared@example.com',
 				description:
 					"Send through this mailbox (a user principal name or user ID) instead of the connected account's. Needs Full Access to it and the credential's Mail.Send.Shared scope.",

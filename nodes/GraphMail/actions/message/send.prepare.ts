@@ -20,6 +20,8 @@ import {
 	type FieldProblem,
 	type Importance,
 } from '../../helpers/sendPayload';
+import { appOnlySendMailbox } from '../../helpers/appOnlyMailbox';
+import { usesAppOnly } from '../../transport/appOnlyAuth';
 import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from '../../helpers/sendKey';
 import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from '../../helpers/sendPlan';
 
@@ -121,7 +123,9 @@ export async function prepareSend(
 	const problems: FieldProblem[] = [];
 	const built = buildMessage(fields);
 	if (!built.ok) problems.push(...built.problems);
-	const mailbox = mailboxOf(options.mailbox);
+	const mailbox = usesAppOnly(ctx.getNode())
+		? appOnlySendMailbox(ctx.getNodeParameter('appOnlyMailbox', itemIndex, ''))
+		: mailboxOf(options.mailbox);
 	if ('problem' in mailbox) problems.push(mailbox.problem);
 	const { attachments, problems: attachmentProblems } = await resolveAttachments(
 		ctx,
