@@ -87,7 +87,7 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		const result = await run(env, getManyParams(ok, { filters: { customFilter: '={{ $json.custom }}' } }), {
 			items: [{ json: { custom: 'isRead eq true' } }, { json: { custom: "subject eq 'x" } }],
 		});
-		expect(result.error?.message).toMatch(/custom filter is not valid.*\(item 1\)/);
+		expect(result.error?.message).toMatch(/custom filter is not valid.*\[item 1\]/);
 		expect(env.emulator.control.counters().requests).toBe(before);
 	});
 

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import type { GraphClient } from '../../transport/graphClient';
-import { errorItemOrThrow } from '../itemErrors';
+import { errorItemOrThrow, itemMessage } from '../itemErrors';
 import {
 	downloadAttachments,
 	Gate,
@@ -56,7 +56,7 @@ export async function execute(
 			const ref = mailboxOf(this, itemIndex);
 			const messageId = String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
 			if (messageId === '') {
-				throw new NodeOperationError(this.getNode(), `No message ID is set (item ${itemIndex})`, {
+				throw new NodeOperationError(this.getNode(), itemMessage('No message ID is set', itemIndex), {
 					itemIndex,
 					description: 'Enter the ID of the message, e.g. {{ $json.id }} after Get Many',
 				});

@@ -19,7 +19,7 @@ import {
 } from '../../helpers/odata';
 import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
-import { errorItemOrThrow } from '../itemErrors';
+import { errorItemOrThrow, itemMessage } from '../itemErrors';
 import {
 	downloadAttachments,
 	Gate,
@@ -54,7 +54,7 @@ interface ListPlan {
 }
 
 function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, { itemIndex, description });
+	return new NodeOperationError(ctx.getNode(), itemMessage(message, itemIndex), { itemIndex, description });
 }
 
 function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
