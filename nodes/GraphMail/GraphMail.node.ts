@@ -4,6 +4,7 @@ import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import { searchFolders } from './methods/searchFolders';
+import { searchMessages } from './methods/searchMessages';
 
 export class GraphMail implements INodeType {
 	description: INodeTypeDescription = {
@@ -37,7 +38,7 @@ export class GraphMail implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchFolders } };
+	methods = { listSearch: { searchFolders, searchMessages } };
 
 	execute = route;
 }

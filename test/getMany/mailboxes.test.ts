@@ -91,6 +91,12 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		expect(env.emulator.control.counters().requests).toBe(before);
 	});
 
+	it('a limit that is not a number is named as given, not as NaN', async () => {
+		const ok = newFolder(env, 'Limit');
+		const result = await run(env, getManyParams(ok, { returnAll: false, limit: '={{ $json.limit }}' }), { items: [{ json: { limit: 'abc' } }] });
+		expect(result.error?.message).toBe('The limit "abc" is not a whole number of at least 1 [item 0]');
+	});
+
 	describe('Folder list search', () => {
 		let projects: string;
 		let y2024: string;
