@@ -46,6 +46,7 @@ const manyRecipients = Array.from({ length: 501 }, (_, i) => `user${i}@example.c
 
 const badCases: Array<[string, Record<string, unknown>, string]> = [
 	['a malformed address', { to: 'bob@' }, "To: 'bob@' is not an email address [item 1]"],
+	['an unclosed angle bracket (echoed with brackets the editor shows)', { to: 'Jane Doe <jane@' }, "To: 'Jane Doe ‹jane@' is not an email address [item 1]"],
 	['an address without @ among good ones', { to: 'ok@example.com; not-an-address' }, "To: 'not-an-address' is not an email address [item 1]"],
 	['an empty To', { to: '' }, 'To: no recipient: To is empty (and so are CC and BCC) [item 1]'],
 	['a missing binary property', { binaryName: 'invoice' }, "Attachments: the item has no binary field 'invoice' (it has: data) [item 1]"],
@@ -70,6 +71,13 @@ describe('bad input stops the node before anything is sent', () => {
 		expect(env.recorded).toHaveLength(0);
 		expect(env.emulator.control.counters().requests).toBe(0);
 		expect(env.folder(MEGAN.id, 'inbox').filter((m) => m.subject.startsWith(subject))).toHaveLength(0);
+	});
+
+	it('the description survives the editor: no angle brackets, a full stop between sentences', async () => {
+		const result = await runSend(env, perItemParams(), { items: await items(uniqueSubject('Editor text'), { to: 'Jane Doe <jane@' }) });
+		expect(result.error?.description).toBe(
+			'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma. Nothing was sent.',
+		);
 	});
 
 	it('names every bad item', async () => {
