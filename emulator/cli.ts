@@ -1,26 +1,8 @@
 /** `npm run emulator -- --port 4010 ...`: runs the Microsoft 365 emulator until SIGINT/SIGTERM. */
+import { describeEmulator } from './cli-banner';
 import { parseCliArgs, USAGE } from './cli-args';
-import { startEmulator, type Emulator } from './server';
-
-function describe(emulator: Emulator): string {
-	const users = emulator.mail
-		.listUsers()
-		.map((user) => `    ${user.userPrincipalName.padEnd(40)} ${user.displayName} (${user.id})`)
-		.join('\n');
-	return `Microsoft 365 emulator running
-  Web view      ${emulator.url}/
-  Login base    ${emulator.loginBaseUrl}   (e.g. ${emulator.loginBaseUrl}/common/oauth2/v2.0/authorize)
-  Graph base    ${emulator.graphBaseUrl}   (Graph at ${emulator.graphBaseUrl}/v1.0)
-  Upload base   ${emulator.uploadBaseUrl}
-  Control API   ${emulator.url}/_emulator/
-  Tenant        ${emulator.tenantId} (contoso.onmicrosoft.com)
-  Default app   client id     ${emulator.app.clientId}
-                client secret ${emulator.app.clientSecret}
-                redirect URIs: any http(s) URL on localhost / 127.x.x.x / [::1]
-  Users
-${users || '    (none)'}
-`;
-}
+import { CONTROL_KEY_ENV } from './control-guard';
+import { startEmulator } from './server';
 
 async function main(): Promise<void> {
 	let parsed;
@@ -34,8 +16,9 @@ async function main(): Promise<void> {
 		process.stdout.write(`${USAGE}\n`);
 		return;
 	}
-	const emulator = await startEmulator(parsed.options);
-	process.stdout.write(describe(emulator));
+	// A parent process (scripts/lib) may choose the control key; otherwise a fresh one is printed.
+	const emulator = await startEmulator({ ...parsed.options, controlKey: process.env[CONTROL_KEY_ENV] || undefined });
+	process.stdout.write(describeEmulator(emulator));
 	let stopping = false;
 	const stop = (signal: string) => {
 		if (stopping) return;

@@ -1,6 +1,6 @@
 /**
  * The seams of the Microsoft 365 emulator. Two halves meet here:
- *  - the server (emulator/server.ts, identity/, throttle.ts, faults.ts, batch.ts, control.ts, web/):
+ *  - the server (emulator/server.ts, identity/, graph/ with throttle, faults and $batch, control.ts, web/):
  *    HTTP listeners, the identity platform, bearer-token checks, throttling, fault injection,
  *    `$batch`, counters, the control API and the web view;
  *  - the mail service (emulator/mail/): users, mailboxes, folders, messages, attachments,
@@ -98,6 +98,7 @@ export type RouteName =
 	| 'delta'
 	| 'messageValue'
 	| 'batch'
+	| 'token' // the identity platform's token endpoint (faults only)
 	| 'other';
 
 export interface RouteInfo {
@@ -204,10 +205,19 @@ export interface FaultSpec {
 		| '504'
 		| 'reset' // socket destroyed before the request is processed (nothing committed)
 		| 'lostResponse' // request fully processed and committed, then the socket is destroyed
-		| 'latency'; // add delayMs before answering
+		| 'latency' // add delayMs before answering
+		| 'redirect' // answer `status` (default 302) with `Location: location`, doing nothing
+		| 'html' // answer `status` (default 500) with an HTML page, doing nothing (a gateway or proxy page)
+		| 'answer'; // answer `status` with the JSON `body` (default {}), doing nothing (a misbehaving host)
 	/** Retry-After header value as sent: seconds ('2', '0.5') or an HTTP date. */
 	retryAfter?: string;
 	delayMs?: number;
+	/** HTTP status of a redirect, html or answer fault. */
+	status?: number;
+	/** Location of a redirect fault (absolute, e.g. another host). */
+	location?: string;
+	/** JSON body of an answer fault. */
+	body?: unknown;
 	times?: number;
 	/** Instead of `times`: fire with this probability (0..1) on matching requests, seeded. */
 	probability?: number;

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot, MailService, SeedMessage } from './contract';
 import type { CounterStore } from './counters';
-import type { FaultInjector } from './faults';
+import { MAX_CONTROL_BODY_BYTES, refuseNonJson, refuseWithoutKey } from './control-guard';
+import type { FaultInjector } from './graph/faults';
 import { readBody } from './http/body';
 import { sendJson } from './http/respond';
 import type { AppRegistration, RegisteredApp } from './identity/apps';
@@ -64,6 +65,25 @@ export interface ControlDeps {
 	changed: () => void;
 }
 
+/** A control call refused with this HTTP status. */
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+/** Messages one seeding call may create: enough for any benchmark, far from exhausting the heap. */
+export const MAX_SEED_COUNT = 50_000;
+
+function checkSeedCount(count: number): void {
+	if (!Number.isInteger(count) || count < 0 || count > MAX_SEED_COUNT) {
+		throw new HttpError(400, `count must be an integer from 0 to ${MAX_SEED_COUNT} (seed more in several calls)`);
+	}
+}
+
 function resolveUserId(mail: MailService, idOrUpn: string): string {
 	const user = mail.findUser(idOrUpn);
 	if (!user) throw new Error(`unknown user: ${idOrUpn}`);
@@ -100,8 +120,10 @@ export function createControl(deps: ControlDeps): EmulatorControl {
 		createFolder: (userId, displayName, parentFolderId) =>
 			mutate(mail().createFolder(resolveUserId(mail(), userId), displayName, parentFolderId)),
 		deliver: (userId, folder, message) => mutate(mail().deliver(resolveUserId(mail(), userId), folder || 'inbox', message)),
-		seedMessages: (userId, folder, count, template) =>
-			mutate(mail().seedMessages(resolveUserId(mail(), userId), folder || 'inbox', count, template)),
+		seedMessages: (userId, folder, count, template) => {
+			checkSeedCount(count);
+			return mutate(mail().seedMessages(resolveUserId(mail(), userId), folder || 'inbox', count, template));
+		},
 		mailbox: (userId) => mail().mailbox(resolveUserId(mail(), userId)),
 		invalidateDeltaTokens: () => mutate(mail().invalidateDeltaTokens()),
 	};
@@ -126,31 +148,35 @@ function seedMessageFromJson(value: unknown): SeedMessage {
 	return message;
 }
 
-class HttpError extends Error {
-	constructor(
-		readonly status: number,
-		message: string,
-	) {
-		super(message);
-	}
-}
-
 function field<T>(body: Record<string, unknown>, name: string, type: 'string' | 'number'): T {
 	const value = body[name];
 	if (typeof value !== type) throw new HttpError(400, `${name} (${type}) is required`);
 	return value as T;
 }
 
-/** Routes `/_emulator/...` to the control methods. Bodies and answers are JSON. */
-export async function handleControlHttp(control: EmulatorControl, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+/**
+ * Routes `/_emulator/...` to the control methods. Every call needs the per-start key; bodies are
+ * JSON of at most MAX_CONTROL_BODY_BYTES; answers are JSON.
+ */
+export async function handleControlHttp(
+	control: EmulatorControl,
+	req: IncomingMessage,
+	res: ServerResponse,
+	pathname: string,
+	controlKey: string,
+): Promise<void> {
 	const method = (req.method ?? 'GET').toUpperCase();
 	const route = `${method} ${pathname.replace(/\/+$/, '')}`;
 	try {
+		const keyRefusal = refuseWithoutKey(req.headers, controlKey);
+		if (keyRefusal) throw new HttpError(keyRefusal.status, keyRefusal.message);
 		let body: Record<string, unknown> = {};
 		let rawBody: unknown;
 		if (method === 'POST' || method === 'PUT' || method === 'DELETE') {
-			const read = await readBody(req, 200 * 1024 * 1024);
-			if (!read.ok) throw new HttpError(413, 'body too large');
+			const read = await readBody(req, MAX_CONTROL_BODY_BYTES);
+			if (!read.ok) throw new HttpError(413, `control request bodies are limited to ${MAX_CONTROL_BODY_BYTES} bytes`);
+			const typeRefusal = refuseNonJson(req.headers, read.body);
+			if (typeRefusal) throw new HttpError(typeRefusal.status, typeRefusal.message);
 			const text = read.body.toString('utf8').trim();
 			if (text) {
 				try {

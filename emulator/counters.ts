@@ -1,5 +1,5 @@
 import type { EmulatorCounters, MailService } from './contract';
-import type { MailboxThrottle } from './throttle';
+import type { MailboxThrottle } from './graph/throttle';
 
 /** Counts what the server saw; delivery numbers come from the mail service (kept relative to the last reset). */
 export class CounterStore {

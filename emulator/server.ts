@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 
 import type { MailService, RouteName, UrlContext } from './contract';
 import { createControl, handleControlHttp, type EmulatorControl } from './control';
+import { newControlKey } from './control-guard';
 import { CounterStore } from './counters';
-import { FaultInjector } from './faults';
+import { FaultInjector } from './graph/faults';
 import { handleGraphHttp } from './graph/listener';
+import { isLocalHost } from './http/host';
 import { sendJson } from './http/respond';
 import { DEFAULT_APP } from './identity/apps';
 import { Identity } from './identity/identity';
@@ -13,9 +15,9 @@ import { handleIdentityRequest, isIdentityPath } from './identity/routes';
 import { TENANT_ID } from './identity/tenant';
 import { applyOptions, defaultSettings, type RuntimeSettings } from './settings';
 import { StateFile } from './state-file';
-import { MailboxThrottle } from './throttle';
+import { MailboxThrottle } from './graph/throttle';
 import { createMailService } from './mail/index';
-import { handleUploadHttp } from './upload-listener';
+import { handleUploadHttp } from './graph/upload-listener';
 import { sleep } from './util/sleep';
 import { handleWebRequest, isWebPath } from './web/routes';
 
@@ -50,6 +52,14 @@ export interface EmulatorOptions {
 	budgets?: { requestsPerTenMinutes?: number; uploadBytesPerFiveMinutes?: number };
 	/** A mail service to use instead of emulator/mail's. */
 	mail?: MailService;
+	/** Key the control API demands (header X-Emulator-Key); default a fresh random one per start. */
+	controlKey?: string;
+}
+
+/** Where a listener really listens (`0.0.0.0` stays `0.0.0.0`, unlike the URLs). */
+export interface BoundAddress {
+	address: string;
+	port: number;
 }
 
 export interface Emulator {
@@ -62,6 +72,10 @@ export interface Emulator {
 	/** Origin of the upload listener (upload URLs live under `/upload/`). */
 	uploadBaseUrl: string;
 	tenantId: string;
+	/** The addresses the main and upload listeners are bound to. */
+	bound: { main: BoundAddress; upload: BoundAddress };
+	/** Send as header X-Emulator-Key on every `/_emulator/` call over HTTP. */
+	controlKey: string;
 	/** The default app registration (accepts any loopback redirect URI). */
 	app: { clientId: string; clientSecret: string };
 	mail: MailService;
@@ -76,12 +90,13 @@ function originOf(host: string, port: number): string {
 	return `http://${shown}:${port}`;
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
+function listen(server: Server, host: string, port: number): Promise<BoundAddress> {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port, host, () => {
 			server.off('error', reject);
-			resolve((server.address() as AddressInfo).port);
+			const address = server.address() as AddressInfo;
+			resolve({ address: address.address, port: address.port });
 		});
 	});
 }
@@ -119,6 +134,7 @@ function failSafely(res: ServerResponse, error: unknown): void {
 /** Starts the emulator: a main listener and an upload listener on loopback. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const host = options.host ?? '127.0.0.1';
+	const controlKey = options.controlKey || newControlKey();
 	const seed = options.seed ?? 'demo';
 	const settings = defaultSettings();
 	applyOptions(settings, {
@@ -178,13 +194,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const onMainRequest = async (req: IncomingMessage, res: ServerResponse) => {
 		const { rawPath, query } = splitTarget(req.url ?? '/');
 		const method = (req.method ?? 'GET').toUpperCase();
+		if (!isLocalHost(req.headers.host)) {
+			sendJson(res, 403, {
+				error: {
+					code: 'ForeignHost',
+					message: `The emulator answers only requests addressed to an IP address or localhost, not '${req.headers.host}'.`,
+				},
+			});
+			return;
+		}
 		if (rawPath === '/v1.0' || rawPath.startsWith('/v1.0/')) {
 			await handleGraphHttp(graphDeps, req, res, rawPath, query);
 		} else if (isIdentityPath(rawPath)) {
 			await sleep(settings.latencyMs);
-			await handleIdentityRequest(identity, req, res, rawPath, query);
+			await handleIdentityRequest(identity, req, res, rawPath, query, faults);
 		} else if (rawPath.startsWith('/_emulator/')) {
-			await handleControlHttp(control, req, res, rawPath);
+			await handleControlHttp(control, req, res, rawPath, controlKey);
 		} else if (isWebPath(rawPath) && (method === 'GET' || method === 'HEAD')) {
 			handleWebRequest(mail, res, rawPath, query, { graph: mainOrigin, upload: uploadOrigin });
 		} else {
@@ -202,9 +227,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	// Clients see a socket error when a fault destroys a connection; the server should not log it.
 	for (const server of [mainServer, uploadServer]) server.on('clientError', (_error, socket) => socket.destroy());
 
+	let bound: Emulator['bound'];
 	try {
-		mainOrigin = originOf(host, await listen(mainServer, host, options.port ?? 0));
-		uploadOrigin = originOf(host, await listen(uploadServer, host, options.uploadPort ?? 0));
+		const main = await listen(mainServer, host, options.port ?? 0);
+		const upload = await listen(uploadServer, host, options.uploadPort ?? 0);
+		bound = { main, upload };
+		mainOrigin = originOf(host, main.port);
+		uploadOrigin = originOf(host, upload.port);
 	} catch (error) {
 		await Promise.all([close(mainServer), close(uploadServer)]);
 		throw error;
@@ -217,6 +246,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		graphBaseUrl: mainOrigin,
 		uploadBaseUrl: uploadOrigin,
 		tenantId: TENANT_ID,
+		bound,
+		controlKey,
 		app: { clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret ?? '' },
 		mail,
 		control,

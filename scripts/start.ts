@@ -239,6 +239,7 @@ async function main(): Promise<void> {
 		`  Emulator          ${stack.emulator.url}/   (consent page ${flags.autoApprove ? 'skipped: --auto-approve' : 'shown when you press Connect'})`,
 		`    mailbox         ${stack.emulator.mailboxUrl(connectAs.userPrincipalName)}   (${connectAs.displayName}, the connected account)`,
 		`    mailbox         ${stack.emulator.mailboxUrl(recipient.userPrincipalName)}   (${recipient.displayName}, the examples' recipient)`,
+		`    control API     ${stack.emulator.url}/_emulator/   (header X-Emulator-Key: ${stack.emulator.controlKey})`,
 		'',
 		`  Logs              ${shown(stack.n8n.process.logFile)}, ${shown(stack.emulator.process.logFile)}`,
 		`  Files             ${shown(stack.home.filesDir)} (what the examples read and write)`,

@@ -84,18 +84,23 @@ export function internalError(ids: RequestIds, error: unknown): HandlerResult {
 
 /**
  * Gives an error answer from the mail service Graph's `innerError` (date and ids), which only the
- * server knows. An error that already has an `innerError` key is left alone (set it to undefined
- * to send none, as some real errors do).
+ * server knows, next to an inner `code` the service may have set. An `innerError` key set to
+ * undefined is left alone (some real errors carry none).
  */
 export function withInnerError(result: HandlerResult, ids: RequestIds): HandlerResult {
 	const body = result.json as { error?: Record<string, unknown> } | undefined;
 	const error = body?.error;
-	if (result.status < 400 || !error || typeof error !== 'object' || 'innerError' in error) return result;
+	if (result.status < 400 || !error || typeof error !== 'object') return result;
+	const inner = error.innerError;
+	if ('innerError' in error && (inner === null || typeof inner !== 'object')) return result;
 	return {
 		...result,
 		json: {
 			...body,
-			error: { ...error, innerError: { date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId } },
+			error: {
+				...error,
+				innerError: { ...(inner as object | undefined), date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId },
+			},
 		},
 	};
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { executeBatch, isBatchPath } from '../batch';
+import { executeBatch, isBatchPath } from './batch';
 import { LIMITS, type RawRequest, type UrlContext } from '../contract';
 import { readBody } from '../http/body';
 import type { Identity } from '../identity/identity';

@@ -1,8 +1,8 @@
-import type { HandlerResult, MailService, RouteInfo } from '../contract';
+import type { FaultSpec, HandlerResult, MailService, RouteInfo } from '../contract';
 import type { CounterStore } from '../counters';
-import type { FaultInjector, FaultKind } from '../faults';
+import type { FaultInjector, FaultKind } from './faults';
 import { serverTimeFor, type RuntimeSettings } from '../settings';
-import { uploadBytesOf, type MailboxThrottle } from '../throttle';
+import { uploadBytesOf, type MailboxThrottle } from './throttle';
 import { sleep } from '../util/sleep';
 import { accessDenied, graphError, internalError, tooManyRequests, withInnerError, type RequestIds } from './errors';
 import { routeAllows } from './route-scopes';
@@ -44,7 +44,18 @@ export interface OperationOutcome {
 /** Reset faults inside a batch are checked for the whole batch before it runs (nothing committed). */
 const SUB_REQUEST_FAULT_KINDS: readonly FaultKind[] = ['429', '503', '504', 'lostResponse', 'latency'];
 
-function faultResult(kind: FaultKind, retryAfter: string | undefined, ids: RequestIds): HandlerResult | undefined {
+/** The answer of a fault that replaces the handler's, or undefined for faults that do not (reset, latency, lostResponse). */
+export function faultResult(fault: FaultSpec, ids: RequestIds): HandlerResult | undefined {
+	const { kind, retryAfter } = fault;
+	if (kind === 'redirect') {
+		return { status: fault.status ?? 302, headers: { Location: fault.location ?? '/', 'Content-Length': '0' }, raw: Buffer.alloc(0) };
+	}
+	if (kind === 'html') {
+		const status = fault.status ?? 500;
+		const page = `<!DOCTYPE html><html><head><title>${status}</title></head><body><h1>Service error ${status}</h1></body></html>`;
+		return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, raw: Buffer.from(page, 'utf8') };
+	}
+	if (kind === 'answer') return { status: fault.status ?? 200, json: fault.body ?? {} };
 	if (kind === '429') return tooManyRequests(ids, retryAfter ?? '1');
 	if (kind === '503') {
 		return graphError(
@@ -79,7 +90,7 @@ export async function runOperation(deps: PipelineDeps, op: Operation): Promise<O
 	const fault = fired.fault;
 	if (fault) counters.countFault(fault.kind);
 	if (fault?.kind === 'reset') return { socketFault: 'reset', latencyMs: fired.latencyMs };
-	const injected = fault ? faultResult(fault.kind, fault.retryAfter, op.ids) : undefined;
+	const injected = fault ? faultResult(fault, op.ids) : undefined;
 	if (injected) return { result: injected, latencyMs: fired.latencyMs };
 
 	let release = () => {};

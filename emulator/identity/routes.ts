@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { FaultInjector, FaultKind } from '../graph/faults';
+import { requestIdsFor } from '../graph/errors';
+import { faultResult } from '../graph/pipeline';
 import { readBody } from '../http/body';
-import { sendHtml, sendJson, sendRedirect } from '../http/respond';
+import { sendHtml, sendJson, sendRedirect, sendResult } from '../http/respond';
+import { sleep } from '../util/sleep';
 import { escapeHtml, htmlDocument } from '../util/html';
 import { handleAuthorize } from './authorize';
 import type { Identity } from './identity';
@@ -12,6 +16,8 @@ const AUTHORIZE = /^\/([^/]+)\/oauth2\/v2\.0\/authorize\/?$/;
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/;
 const DISCOVERY = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration\/?$/;
 const MAX_FORM_BYTES = 1024 * 1024;
+/** Faults the token endpoint serves (route `token`): a login host that is down, behind a proxy, or redirecting. */
+const TOKEN_FAULT_KINDS: readonly FaultKind[] = ['503', '504', 'reset', 'latency', 'redirect', 'html', 'answer'];
 
 export function isIdentityPath(pathname: string): boolean {
 	return AUTHORIZE.test(pathname) || TOKEN.test(pathname) || DISCOVERY.test(pathname) || pathname === '/error';
@@ -50,6 +56,7 @@ export async function handleIdentityRequest(
 	res: ServerResponse,
 	pathname: string,
 	query: URLSearchParams,
+	faults?: FaultInjector,
 ): Promise<void> {
 	const method = (req.method ?? 'GET').toUpperCase();
 	const clientRequestId = header(req, 'client-request-id');
@@ -66,6 +73,16 @@ export async function handleIdentityRequest(
 	match = TOKEN.exec(pathname);
 	if (match) {
 		const form = (method === 'POST' ? await readForm(req) : new URLSearchParams()) ?? new URLSearchParams();
+		identity.deps.counters.countRoute('token');
+		const fired = faults?.take({ route: 'token', method, path: pathname, inBatch: false }, TOKEN_FAULT_KINDS);
+		if (fired?.latencyMs) await sleep(fired.latencyMs);
+		if (fired?.fault) identity.deps.counters.countFault(fired.fault.kind);
+		if (fired?.fault?.kind === 'reset') {
+			req.socket.destroy();
+			return;
+		}
+		const injected = fired?.fault ? faultResult(fired.fault, requestIdsFor(req.headers)) : undefined;
+		if (injected) return sendResult(res, injected);
 		const outcome = handleToken(identity, {
 			method,
 			tenant: decodeURIComponent(match[1]),

@@ -7,12 +7,16 @@ export class GraphError extends Error {
 		readonly code: string,
 		message: string,
 		readonly headers?: Record<string, string>,
+		/** A more specific code nested as `innerError.code` (errors.md: badRequest > invalidRange). */
+		readonly innerCode?: string,
 	) {
 		super(message);
 	}
 
 	toResult(): HandlerResult {
-		return { status: this.status, headers: this.headers, json: { error: { code: this.code, message: this.message } } };
+		const error: Record<string, unknown> = { code: this.code, message: this.message };
+		if (this.innerCode) error.innerError = { code: this.innerCode };
+		return { status: this.status, headers: this.headers, json: { error } };
 	}
 }
 
@@ -45,6 +49,11 @@ export function unknownProperty(name: string, type: string): GraphError {
 		`The property '${name}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`,
 		'RequestBodyRead',
 	);
+}
+
+/** A body parameter the action does not take (OData's reader names the first one). */
+export function invalidActionParameter(name: string, operation: string): GraphError {
+	return badRequest(`The parameter '${name}' in the request payload is not a valid parameter for the operation '${operation}'.`, 'RequestBodyRead');
 }
 
 export function toErrorResult(err: unknown): HandlerResult {

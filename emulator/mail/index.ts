@@ -5,20 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '../contract';
 import type { Caller, HandlerResult, MailService, RawRequest, RouteInfo, UrlContext } from '../contract';
-import { seedDemoTenant } from './demo-seed';
-import { createFolderIn } from './folders';
-import { classifyGraph, handleGraphRequest } from './graph';
-import { newIdSource } from './ids';
-import { stateFromJson, stateToJson } from './persistence';
-import { deliverSeed, folderOf, mailboxOf, seedMany } from './seeding';
-import { snapshotMailbox } from './snapshot';
-import { createMailbox, findMessage, wellKnownFolder } from './store';
-import { classifyUpload, handleUpload } from './upload';
-import { findUserByKey, makeDirectoryUser, publicUser, setRights } from './users';
-import type { NewUser } from './users';
+import { seedDemoTenant } from './seeding/demo-seed';
+import { createFolderIn } from './resources/folders';
+import { classifyGraph, handleGraphRequest } from './routing/dispatch';
+import { newIdSource } from './storage/ids';
+import { stateFromJson, stateToJson } from './storage/persistence';
+import { deliverSeed, folderOf, mailboxOf, seedMany } from './seeding/seeding';
+import { snapshotMailbox } from './storage/snapshot';
+import { createMailbox, findMessage, wellKnownFolder } from './storage/store';
+import { classifyUpload, handleUpload } from './resources/upload';
+import { findUserByKey, makeDirectoryUser, publicUser, setRights } from './storage/users';
+import type { NewUser } from './storage/users';
 import type { MailState, ServiceConfig } from './types';
 
-export { DEMO_USERS } from './demo-seed';
+export { DEMO_USERS } from './seeding/demo-seed';
 
 export interface MailServiceOptions {
 	/** Largest message (body + attachments) a mailbox accepts; default 150 MiB. */

@@ -9,6 +9,7 @@ import {
 	type OutputMode,
 	type OutputPlan,
 } from '../GraphMail/actions/message/getAll.common';
+import { idSegment } from '../GraphMail/helpers/pathSegment';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
 
 /** Everything a poll needs from the node's parameters, checked before any request. */
@@ -80,7 +81,7 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 		const key = `${ref.mailbox.toLowerCase()}|${id}`;
 		if (keys.has(key)) continue;
 		keys.add(key);
-		plans.push({ key, label: value, messagesPath: `${ref.base}/mailFolders/${encodeURIComponent(id)}/messages` });
+		plans.push({ key, label: value, messagesPath: `${ref.base}/mailFolders/${idSegment(node, id, 'Folder ID')}/messages` });
 	}
 	if (plans.length === 0) {
 		throw refuse(node, 'No folder to watch', 'Add at least one folder (Inbox, for example) under Folders');

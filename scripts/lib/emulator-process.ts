@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { CONTROL_KEY_ENV, CONTROL_KEY_HEADER, newControlKey } from '../../emulator/control-guard';
 import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot } from '../../emulator/contract';
 import { DEFAULT_APP } from '../../emulator/identity/apps';
 import { waitFor } from './net';
@@ -26,12 +27,18 @@ export interface ControlMessage {
 
 /** The emulator's control API (`/_emulator/...`) over HTTP, for a process we do not share memory with. */
 export class EmulatorControlClient {
-	constructor(readonly url: string) {}
+	/** `key`: the emulator's control key (header X-Emulator-Key). */
+	constructor(
+		readonly url: string,
+		private readonly key: string,
+	) {}
 
 	private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+		const headers: Record<string, string> = { [CONTROL_KEY_HEADER]: this.key };
+		if (body !== undefined) headers['content-type'] = 'application/json';
 		const response = await fetch(`${this.url}/_emulator${path}`, {
 			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
+			headers,
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
@@ -60,6 +67,8 @@ export interface EmulatorProcess {
 	/** The default app registration (accepts any loopback redirect URI). */
 	app: { clientId: string; clientSecret: string };
 	control: EmulatorControlClient;
+	/** The control API's key (header X-Emulator-Key), chosen here for the process. */
+	controlKey: string;
 	process: ManagedProcess;
 	/** The read-only web view of a mailbox. */
 	mailboxUrl(user: string): string;
@@ -95,16 +104,18 @@ export async function startEmulatorProcess(options: {
 	];
 	if (options.stateFile) args.push('--state', options.stateFile);
 	if (options.autoApprove) args.push('--auto-approve');
+	// We choose the control key and hand it over in the environment (not argv, which `ps` shows).
+	const controlKey = newControlKey();
 	const child = startProcess({
 		name: 'emulator',
 		command: process.execPath,
 		args,
 		cwd: REPO_ROOT,
-		env: { ...process.env },
+		env: { ...process.env, [CONTROL_KEY_ENV]: controlKey },
 		logFile: options.logFile,
 	});
 	const url = `http://127.0.0.1:${options.port}`;
-	const control = new EmulatorControlClient(url);
+	const control = new EmulatorControlClient(url, controlKey);
 	try {
 		await waitFor('the emulator to answer', async () => ((await control.users()) ? true : undefined), {
 			timeoutMs: options.timeoutMs ?? 60_000,
@@ -122,6 +133,7 @@ export async function startEmulatorProcess(options: {
 		uploadBaseUrl: `http://127.0.0.1:${options.uploadPort}`,
 		app: { clientId: DEFAULT_APP.clientId, clientSecret: DEFAULT_APP.clientSecret ?? '' },
 		control,
+		controlKey,
 		process: child,
 		mailboxUrl: (user: string) => `${url}/web/users/${encodeURIComponent(user).replace(/%40/g, '@')}`,
 		stop: () => child.stop(5000),

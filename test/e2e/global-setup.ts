@@ -76,6 +76,7 @@ export default async function globalSetup(): Promise<void> {
 			graphBaseUrl: stack.emulator.graphBaseUrl,
 			uploadBaseUrl: stack.emulator.uploadBaseUrl,
 			app: stack.emulator.app,
+			controlKey: stack.emulator.controlKey,
 		},
 		tmpDir,
 		artifactsDir,

@@ -19,7 +19,7 @@ export async function e2e(): Promise<E2e> {
 	const state = readE2eState();
 	const client = new N8nClient(state.n8nUrl);
 	await client.login(state.owner.email, state.owner.password);
-	return { state, client, emulator: new EmulatorControlClient(state.emulator.url) };
+	return { state, client, emulator: new EmulatorControlClient(state.emulator.url, state.emulator.controlKey) };
 }
 
 export function uniqueName(prefix: string): string {

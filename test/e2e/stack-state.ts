@@ -17,6 +17,8 @@ export interface E2eState {
 		graphBaseUrl: string;
 		uploadBaseUrl: string;
 		app: { clientId: string; clientSecret: string };
+		/** Header X-Emulator-Key for the control API. */
+		controlKey: string;
 	};
 	/** Scratch space for the tests (deleted by the teardown). */
 	tmpDir: string;

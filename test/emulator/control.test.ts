@@ -10,7 +10,7 @@ import { postForm } from './support/http';
 async function control(emulator: Emulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
 	const response = await fetch(`${emulator.url}/_emulator${path}`, {
 		method,
-		headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+		headers: { 'X-Emulator-Key': emulator.controlKey, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	return { status: response.status, json: await response.json() };

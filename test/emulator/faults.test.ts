@@ -125,9 +125,55 @@ describe('fault injection', () => {
 		expect((await put()).status).toBe(200);
 	});
 
+	it('redirect, html and answer faults answer in place of the handler (nothing is done)', async () => {
+		emulator.control.injectFault([
+			{ kind: 'redirect', route: 'sendMail', status: 307, location: 'http://127.0.0.1:9/elsewhere' },
+			{ kind: 'html', route: 'me', status: 503 },
+			{ kind: 'answer', route: 'me', status: 200, body: { odd: true } },
+		]);
+		const before = inboxCount(ALEX);
+		const redirected = await graph(emulator, '/me/sendMail', { token: adele, body: sendMailBody(ALEX, 'r'), redirect: 'manual' });
+		expect(redirected.status).toBe(307);
+		expect(redirected.headers.get('location')).toBe('http://127.0.0.1:9/elsewhere');
+		expect(inboxCount(ALEX)).toBe(before);
+		const page = await graph(emulator, '/me', { token: adele });
+		expect(page.status).toBe(503);
+		expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(await page.text()).toMatch(/<h1>Service error 503<\/h1>/);
+		const odd = await graph(emulator, '/me', { token: adele });
+		expect(await odd.json()).toEqual({ odd: true });
+		expect(emulator.control.counters().faultsServed).toEqual({ redirect: 1, html: 1, answer: 1 });
+	});
+
+	it("faults on the token endpoint (route 'token'), counted like the other routes", async () => {
+		emulator.control.injectFault([
+			{ kind: 'html', route: 'token', status: 500 },
+			{ kind: 'redirect', route: 'token', status: 307, location: 'http://127.0.0.1:9/token' },
+		]);
+		const token = () =>
+			fetch(`${emulator.loginBaseUrl}/common/oauth2/v2.0/token`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: 'grant_type=refresh_token&refresh_token=x',
+				redirect: 'manual',
+			});
+		const page = await token();
+		expect(page.status).toBe(500);
+		expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+		const moved = await token();
+		expect(moved.status).toBe(307);
+		expect(moved.headers.get('location')).toBe('http://127.0.0.1:9/token');
+		expect((await token()).status).toBe(400);
+		expect(emulator.control.counters().requestsByRoute.token).toBe(3);
+		expect(emulator.control.counters().faultsServed).toEqual({ html: 1, redirect: 1 });
+	});
+
 	it('rejects malformed fault specs', () => {
 		expect(() => emulator.control.injectFault({ kind: 'explode' as never })).toThrow(/kind/);
 		expect(() => emulator.control.injectFault({ kind: 'latency' })).toThrow(/delayMs/);
 		expect(() => emulator.control.injectFault({ kind: '429', probability: 2 })).toThrow(/probability/);
+		expect(() => emulator.control.injectFault({ kind: 'redirect' })).toThrow(/location/);
+		expect(() => emulator.control.injectFault({ kind: 'redirect', location: '/x', status: 200 })).toThrow(/3xx/);
+		expect(() => emulator.control.injectFault({ kind: 'answer' })).toThrow(/status/);
 	});
 });

@@ -1,6 +1,6 @@
 /** Message delta: rounds by change sequence, paging, change types, late-visible mail, token invalidation. */
 import { createMailService, DEMO_USERS } from '../../emulator/mail/index';
-import { api, DirectClient, type TestResponse } from '../../emulator/mail/testing';
+import { api, DirectClient, type TestResponse } from './support/mail-client';
 
 const { megan: MEGAN } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

@@ -1,6 +1,6 @@
 /** Client-chosen internetMessageId: writable on create (sendMail, draft) and while a draft; filterable. */
 import { createMailService, DEMO_USERS } from '../../emulator/mail/index';
-import { api, DirectClient } from '../../emulator/mail/testing';
+import { api, DirectClient } from './support/mail-client';
 
 const { adele: ADELE, megan: MEGAN } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

@@ -1,6 +1,6 @@
 /** Query options on message and folder lists: $top, $select, $filter, $orderby, $search, paging, Prefer. */
 import { createMailService, DEMO_USERS, type EmulatorMailService } from '../../emulator/mail/index';
-import { allPages, api, DirectClient } from '../../emulator/mail/testing';
+import { allPages, api, DirectClient } from './support/mail-client';
 
 const MEGAN = DEMO_USERS.megan;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

@@ -1,7 +1,7 @@
 /** Sending, drafts and message operations: validation rules, send-as, delivery, duplicates, MIME, access. */
 import { LIMITS } from '../../emulator/contract';
 import { createMailService, DEMO_USERS, type EmulatorMailService } from '../../emulator/mail/index';
-import { api, DirectClient } from '../../emulator/mail/testing';
+import { api, DirectClient } from './support/mail-client';
 
 const { adele: ADELE, megan: MEGAN, alex: ALEX } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

@@ -1,7 +1,7 @@
 /** Service-level behaviour: seeding speed, snapshots, classify, reset, toJSON/load round trip. */
 import { MiB, type Caller } from '../../emulator/contract';
 import { createMailService, DEMO_USERS } from '../../emulator/mail/index';
-import { api, DirectClient, rawRequest } from '../../emulator/mail/testing';
+import { api, DirectClient, rawRequest } from './support/mail-client';
 
 const { adele: ADELE, megan: MEGAN, alex: ALEX } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];

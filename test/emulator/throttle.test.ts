@@ -1,4 +1,4 @@
-import { MailboxThrottle } from '../../emulator/throttle';
+import { MailboxThrottle } from '../../emulator/graph/throttle';
 import type { Emulator } from '../../emulator/server';
 import { accessTokenFor, ADELE, ALEX, graph, startTestEmulator } from './support/emulator';
 

@@ -197,12 +197,45 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 		expect(counters.duplicatesDelivered).toBe(0);
 	});
 
+	it('a lost answer and no progress to ask: the resent range overlaps (badRequest > invalidRange) and the upload resumes where the error says', async () => {
+		env.emulator.control.injectFault([
+			{ route: 'uploadChunk', method: 'PUT', kind: 'lostResponse' },
+			{ route: 'uploadChunk', method: 'GET', kind: '504' },
+		]);
+		const size = 10 * MiB + 4321;
+		const { subject, sha, result } = await sendOne(size, 'overlap');
+		expect(result.error).toBeUndefined();
+		const counters = env.emulator.control.counters();
+		expect(counters.faultsServed).toMatchObject({ lostResponse: 1, '504': 1 });
+		// the first range went twice: stored, then refused as an overlap; nothing after it was resent
+		expect(counters.bytesUploaded).toBe(size + 4 * MiB);
+		expect(received(MEGAN.id, 'inbox', subject)).toEqual([expect.objectContaining({ size, sha })]);
+	});
+
 	it('the answer to the last range is lost: the upload is complete, the mail is sent once', async () => {
 		env.emulator.control.injectFault({ route: 'uploadChunk', method: 'PUT', kind: 'lostResponse' });
 		const { subject, sha, result } = await sendOne(3_200_000, 'last-range');
 		expect(result.error).toBeUndefined();
 		expect(received(MEGAN.id, 'inbox', subject)).toEqual([expect.objectContaining({ size: 3_200_000, sha })]);
 		expect(env.emulator.control.counters().bytesUploaded).toBe(3_200_000);
+	});
+
+	it('200 instead of 201 to the last range, the attachment missing: the item fails, nothing is sent', async () => {
+		env.emulator.control.injectFault({
+			route: 'uploadChunk',
+			method: 'PUT',
+			kind: 'answer',
+			status: 200,
+			body: { expirationDateTime: '2030-01-01T00:00:00Z', nextExpectedRanges: [] },
+		});
+		const { subject, result } = await sendOne(3_200_000, 'final-200');
+		expect(env.emulator.control.counters().faultsServed.answer).toBe(1);
+		expect(result.error?.message).toMatch(
+			/Uploading 'final-200.bin' did not complete: the upload host answered 200 to the last range instead of 201, and the message has no such attachment/,
+		);
+		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(0);
+		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(0);
+		expect(bySubject(env.folder(ADELE.id, 'drafts'), subject)).toHaveLength(0);
 	});
 
 	it('a PUT that keeps failing: a clear error, the draft is removed, nothing is sent', async () => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { MailboxSnapshot } from '../../emulator/contract';
-import { DEMO_USERS } from '../../emulator/mail/demo-seed';
+import { DEMO_USERS } from '../../emulator/mail/index';
 import type { RunNodeOptions, RunNodeResult } from '../harness/engine';
 import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
 

@@ -1,5 +1,6 @@
 
-import { buildMessage, headerProblems, mailboxOf, mailboxPath, type SendFields } from '../../nodes/GraphMail/helpers/sendPayload';
+import { buildMessage, headerProblems, mailboxOf, type SendFields } from '../../nodes/GraphMail/helpers/sendPayload';
+import { mailboxPath } from '../../nodes/GraphMail/helpers/pathSegment';
 import { fileAttachment, sendMailBody } from '../../nodes/GraphMail/helpers/sendPlan';
 import { loadVectors } from '../harness/vectors';
 

@@ -4,6 +4,7 @@
  * can validate every item before anything is sent.
  */
 import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from './addresses';
+import { checkPathSegment } from './pathSegment';
 
 /** Exchange Online's default recipient limit per message (to + cc + bcc). */
 export const MAX_RECIPIENTS = 500;
@@ -227,7 +228,7 @@ export function mailboxOf(value: unknown): { mailbox: string } | { problem: Fiel
 	const text = value === undefined || value === null ? '' : String(value).trim();
 	if (text === '' || text.toLowerCase() === 'me') return { mailbox: 'me' };
 	const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
-	if (!guid && addressProblem(text) !== undefined) {
+	if ((!guid && addressProblem(text) !== undefined) || 'problem' in checkPathSegment(text)) {
 		return {
 			problem: {
 				field: 'Mailbox',
@@ -239,7 +240,3 @@ export function mailboxOf(value: unknown): { mailbox: string } | { problem: Fiel
 	return { mailbox: text };
 }
 
-/** Graph path of a mailbox: `/me` or `/users/{url-encoded id or UPN}`. */
-export function mailboxPath(mailbox: string): string {
-	return mailbox === 'me' ? '/me' : `/users/${encodeURIComponent(mailbox)}`;
-}

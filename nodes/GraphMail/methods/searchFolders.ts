@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
 import { mailboxInEditor, mapLimited } from '../actions/message/getAll.common';
+import { idSegment } from '../helpers/pathSegment';
 import { GraphClient } from '../transport/graphClient';
 import { collect } from '../transport/paging';
 
@@ -78,7 +79,7 @@ export async function searchFolders(
 	const select = { $select: 'id,displayName,childFolderCount' };
 	const listChildren: ListChildren = async (parentId) => {
 		const path =
-			parentId === undefined ? `${ref.base}/mailFolders` : `${ref.base}/mailFolders/${encodeURIComponent(parentId)}/childFolders`;
+			parentId === undefined ? `${ref.base}/mailFolders` : `${ref.base}/mailFolders/${idSegment(this.getNode(), parentId, 'Folder ID')}/childFolders`;
 		const folders = await collect<IDataObject>(client, { path, qs: select, mailbox: ref.mailbox }, { pageSize: 250 });
 		return folders
 			.filter((folder) => typeof folder.id === 'string')

@@ -14,6 +14,7 @@ import {
 
 import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
+import { loginApiError, loginFailureOf, type LoginFailure } from './loginError';
 import { KeyedLimiter } from './keyedLimiter';
 import { MailboxBudget } from './mailboxBudget';
 import {
@@ -65,7 +66,12 @@ export interface GraphFailure {
 
 export type GraphOutcome<T> = { response: GraphResponse<T> } | GraphFailure;
 
-type SendOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse };
+type SendOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse } | { loginFailure: LoginFailure };
+
+/** Attempts at renewing the token when the login host has a server error (the first included). */
+const LOGIN_ATTEMPTS = 3;
+/** Same-origin redirects followed for one read before giving up. */
+const MAX_REDIRECTS = 3;
 
 export interface GraphClientOptions {
 	/** 1 to 4 (Outlook's limit); default 4. */
@@ -107,11 +113,16 @@ export class GraphClient {
 	private readonly timeoutMs: number;
 	private readonly origin: string;
 	private readonly budget: MailboxBudget | undefined;
+	/** Set once the login host refused or failed for good: later requests fail at once, without another refresh. */
+	private loginFailure: { failure: LoginFailure; attempts: number } | undefined;
+	/** n8n-core's "needs to be reconnected" (a revoked or expired refresh token), kept for the same reason. */
+	private reconnectError: unknown;
 
 	private constructor(
 		private readonly ctx: GraphContext,
 		readonly baseUrl: string,
 		options: GraphClientOptions,
+		private readonly loginHost: string,
 	) {
 		this.limiter = new KeyedLimiter(Math.max(1, Math.min(4, options.maxInFlightPerMailbox ?? 4)));
 		this.backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -128,7 +139,12 @@ export class GraphClient {
 				description: 'Open the Microsoft Graph Mail credential and correct the field',
 			});
 		}
-		return new GraphClient(ctx, base, options);
+		return new GraphClient(ctx, base, options, loginHostOf(credentials.accessTokenUrl));
+	}
+
+	/** Whether an absolute URL is under the credential's Graph base (`<origin>/v1.0/`). */
+	private onGraph(url: URL): boolean {
+		return url.origin === this.origin && url.pathname.startsWith(new URL(`${this.baseUrl}/v1.0/`).pathname);
 	}
 
 	/** Absolute URL for a request, refusing any host but the credential's Graph host. */
@@ -140,7 +156,7 @@ export class GraphClient {
 		} catch {
 			throw new NodeOperationError(this.ctx.getNode(), `Graph returned a link that is not a URL`, { itemIndex });
 		}
-		if (url.origin !== this.origin || !url.pathname.startsWith(new URL(`${this.baseUrl}/v1.0/`).pathname)) {
+		if (!this.onGraph(url)) {
 			throw new NodeOperationError(
 				this.ctx.getNode(),
 				`Refused to follow a link to ${url.origin}: only ${this.origin} receives the access token`,
@@ -171,7 +187,11 @@ export class GraphClient {
 	 * `weight` is the number of in-flight slots the request takes (a `$batch` takes all of them).
 	 */
 	async attempt<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
-		const url = this.resolveUrl(request.path, request.itemIndex);
+		this.throwIfLoginFailed(request.itemIndex);
+		let url = this.resolveUrl(request.path, request.itemIndex);
+		let redirects = 0;
+		let current = request;
+		let loginAttempts = 0;
 		const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
 		const requests = request.cost?.requests ?? 1;
 		const uploadBytes =
@@ -185,11 +205,28 @@ export class GraphClient {
 			await this.pace(request.mailbox, requests, uploadBytes);
 			const outcome = await this.limiter.run(
 				request.mailbox.toLowerCase(),
-				async () => await this.send<T>(url, request),
+				async () => await this.send<T>(url, current),
 				weight,
 			);
 			if ('response' in outcome) return outcome;
-			const { failure } = outcome;
+			if ('loginFailure' in outcome) {
+				loginAttempts++;
+				if (outcome.loginFailure.retryable && loginAttempts < LOGIN_ATTEMPTS) {
+					await this.wait(1000 * loginAttempts);
+					continue;
+				}
+				this.loginFailure = { failure: outcome.loginFailure, attempts: loginAttempts };
+				this.throwIfLoginFailed(request.itemIndex);
+			}
+			const { failure } = outcome as { failure: FailedResponse };
+			const sameOrigin = this.sameOriginRedirect(request, failure, url);
+			if (sameOrigin !== undefined && redirects < MAX_REDIRECTS) {
+				redirects++;
+				url = sameOrigin;
+				// The Location carries its own query.
+				current = { ...request, qs: undefined };
+				continue;
+			}
 			const retryable =
 				(failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status) && (failure.status !== 504 || idempotent)) ||
 				(failure.status === undefined && idempotent && NETWORK_RETRY_CODES.has(failure.networkCode ?? ''));
@@ -199,6 +236,34 @@ export class GraphClient {
 			if (delay === undefined) return { failure, attempts: attempt, waitedMs, gaveUp: retryable };
 			await this.wait(delay);
 			waitedMs += delay;
+		}
+	}
+
+	/** Fails at once when the login host already refused in this execution (no refresh loop). */
+	private throwIfLoginFailed(itemIndex?: number): void {
+		if (this.reconnectError !== undefined) {
+			throw new NodeApiError(this.ctx.getNode(), this.reconnectError as JsonObject, { itemIndex });
+		}
+		if (!this.loginFailure) return;
+		throw loginApiError(this.ctx.getNode(), this.loginFailure.failure, {
+			loginHost: this.loginHost,
+			attempts: this.loginFailure.attempts,
+			itemIndex,
+		});
+	}
+
+	/**
+	 * Where a redirect of a read points, when that is under the Graph base (followed, with the
+	 * token, since it stays on the Graph host). Anything else is not followed: the 3xx is the answer.
+	 */
+	private sameOriginRedirect(request: GraphRequest, failure: FailedResponse, from: string): string | undefined {
+		if (failure.status === undefined || failure.status < 300 || failure.status >= 400) return undefined;
+		if (request.method !== 'GET' || !failure.headers.location) return undefined;
+		try {
+			const target = new URL(failure.headers.location, from);
+			return this.onGraph(target) ? target.toString() : undefined;
+		} catch {
+			return undefined;
 		}
 	}
 
@@ -245,6 +310,9 @@ export class GraphClient {
 			json: request.encoding === undefined,
 			...(request.encoding !== undefined ? { encoding: request.encoding } : {}),
 			returnFullResponse: true,
+			// n8n re-sends the Authorization header on cross-origin redirects: a 3xx comes back as
+			// the answer, and only a read redirected within the Graph base is followed (in attempt).
+			disableFollowRedirect: true,
 			timeout: this.timeoutMs,
 		};
 		this.stats.requests++;
@@ -258,12 +326,37 @@ export class GraphClient {
 			for (const [name, value] of Object.entries(full.headers ?? {})) headers[name.toLowerCase()] = String(value);
 			return { response: { status: full.statusCode, headers, body: full.body } };
 		} catch (error) {
+			const loginFailure = loginFailureOf(error, (url) => this.onGraph(url));
+			if (loginFailure) return { loginFailure };
 			const failure = failedResponseOf(error);
 			if (failure.status === undefined && !failure.networkCode) {
 				// Not an HTTP answer (e.g. "The credential needs to be reconnected"): surface its message.
+				if (needsReconnect(error)) this.reconnectError = error;
 				throw new NodeApiError(this.ctx.getNode(), error as JsonObject, { itemIndex: request.itemIndex });
 			}
 			return { failure };
 		}
 	}
+}
+
+/** The login host's origin from the credential's token URL, for messages. */
+function loginHostOf(accessTokenUrl: unknown): string {
+	try {
+		return new URL(String(accessTokenUrl)).origin;
+	} catch {
+		return 'the login host';
+	}
+}
+
+/** n8n-core's error for a refresh token the login host refused for good (`invalid_grant`). */
+function needsReconnect(error: unknown): boolean {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = current as { failure?: { cause?: unknown }; cause?: unknown };
+		if (candidate.failure?.cause === 'credential-invalid') return true;
+		current = candidate.cause;
+	}
+	return false;
 }

@@ -48,11 +48,32 @@ export function failedResponseOf(error: unknown): FailedResponse {
 export interface GraphErrorDetails {
 	status?: number;
 	code: string;
+	/** The more specific `innerError.code`, as in errors.md's badRequest > invalidRange. */
+	innerCode?: string;
 	message: string;
 	requestId?: string;
 }
 
+/** `https://host/path` of a Location header, without its query (which may hold a token). */
+function redirectTarget(location: string | undefined): string {
+	if (!location) return 'no Location';
+	try {
+		const url = new URL(location);
+		return `${url.origin}${url.pathname}`;
+	} catch {
+		return location.startsWith('/') ? location.split('?')[0] : 'an invalid Location';
+	}
+}
+
 export function graphErrorDetails(response: FailedResponse): GraphErrorDetails {
+	if (response.status !== undefined && response.status >= 300 && response.status < 400) {
+		return {
+			status: response.status,
+			code: 'RedirectNotFollowed',
+			message: `answered ${response.status} with a redirect to ${redirectTarget(response.headers.location)}; redirects are not followed, so neither the request nor the access token went there`,
+			requestId: response.headers['request-id'],
+		};
+	}
 	let body = response.body;
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
 	if (typeof body === 'string') {
@@ -63,10 +84,12 @@ export function graphErrorDetails(response: FailedResponse): GraphErrorDetails {
 			body = { error: { code: 'UnknownError', message: text.slice(0, 300) } };
 		}
 	}
-	const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+	const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: { code?: unknown } } } | undefined)?.error;
+	const innerCode = error?.innerError?.code;
 	return {
 		status: response.status,
 		code: typeof error?.code === 'string' ? error.code : response.networkCode ?? 'UnknownError',
+		innerCode: typeof innerCode === 'string' ? innerCode : undefined,
 		message:
 			typeof error?.message === 'string'
 				? error.message

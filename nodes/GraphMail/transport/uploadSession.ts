@@ -211,8 +211,12 @@ export async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: str
 	}
 }
 
-/** Whether the message already has a file attachment of this name (recovery after a lost completion answer). */
-async function hasAttachment(client: GraphClient, request: UploadAttachmentRequest): Promise<boolean> {
+/**
+ * Whether the message has a file attachment of this name (recovery after a lost completion
+ * answer). `exactSize`: its size must be known and at least the file's (Graph's reported size can
+ * exceed the raw byte count; it is never smaller).
+ */
+async function hasAttachment(client: GraphClient, request: UploadAttachmentRequest, exactSize = false): Promise<boolean> {
 	try {
 		const { body } = await client.request<{ value?: Array<{ name?: unknown; size?: unknown }> }>({
 			method: 'GET',
@@ -222,9 +226,10 @@ async function hasAttachment(client: GraphClient, request: UploadAttachmentReque
 			mailbox: request.mailbox,
 			itemIndex: request.itemIndex,
 		});
-		// Graph's reported size can exceed the raw byte count; it is never smaller.
 		return (body.value ?? []).some(
-			(attachment) => attachment.name === request.name && (typeof attachment.size !== 'number' || attachment.size >= request.size),
+			(attachment) =>
+				attachment.name === request.name &&
+				(typeof attachment.size === 'number' ? attachment.size >= request.size : !exactSize),
 		);
 	} catch {
 		return false;
@@ -295,9 +300,19 @@ export async function uploadAttachment(
 			result.puts++;
 			result.bytesSent += length;
 
-			if (outcome.status === 201 || (outcome.status === 200 && offset + length >= size && nextExpectedOffset(outcome.body) === undefined)) {
+			if (outcome.status === 201) {
 				result.attachmentId = attachmentIdFromLocation(outcome.headers.location);
 				return result;
+			}
+			if (outcome.status === 200 && offset + length >= size && nextExpectedOffset(outcome.body) === undefined) {
+				// Not Graph's documented completion (201 with the attachment's Location): trust it only
+				// when the message really has the attachment, at its full size.
+				if (await hasAttachment(client, request, true)) return result;
+				throw new NodeApiError(ctx.getNode(), { status: 200 } as JsonObject, {
+					message: `Uploading '${request.name}' did not complete: the upload host answered 200 to the last range instead of 201, and the message has no such attachment`,
+					description: `Upload host ${redact(uploadUrl)}; the upload was cancelled and the mail was not sent`,
+					itemIndex,
+				});
 			}
 			if (outcome.status === 200 || outcome.status === 202) {
 				const next = nextExpectedOffset(outcome.body);
@@ -320,7 +335,8 @@ export async function uploadAttachment(
 					return result;
 				}
 			}
-			const rangeConflict = status === 416 || (status === 400 && /^invalidRange$/i.test(failure.code));
+			// errors.md nests it: {"code":"badRequest","innerError":{"code":"invalidRange"}}
+			const rangeConflict = status === 416 || (status === 400 && [failure.code, failure.innerCode].some((code) => /^invalidRange$/i.test(code ?? '')));
 			const retryable = status === undefined || status === 408 || status === 429 || status >= 500 || rangeConflict;
 			if (!retryable || failuresInARow >= maxAttempts) break;
 			result.recoveredFailures++;

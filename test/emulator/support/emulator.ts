@@ -19,6 +19,8 @@ export interface GraphCall {
 	token?: string;
 	body?: unknown;
 	headers?: Record<string, string>;
+	/** `manual` to see a 3xx instead of following it. */
+	redirect?: RequestRedirect;
 }
 
 export async function graph(emulator: Emulator, path: string, call: GraphCall = {}): Promise<Response> {
@@ -29,7 +31,7 @@ export async function graph(emulator: Emulator, path: string, call: GraphCall = 
 		body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
 		headers['Content-Type'] ??= 'application/json';
 	}
-	return fetch(`${emulator.graphBaseUrl}/v1.0${path}`, { method: call.method ?? (body ? 'POST' : 'GET'), headers, body });
+	return fetch(`${emulator.graphBaseUrl}/v1.0${path}`, { method: call.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: call.redirect });
 }
 
 export function sendMailBody(to: string, subject = 'Hello'): unknown {

@@ -7,8 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import { messageIdFromLink, MESSAGE_LINK_REGEX } from '../../helpers/messageLink';
+import { idSegment } from '../../helpers/pathSegment';
 import type { GraphClient } from '../../transport/graphClient';
-import { errorItemOrThrow, itemMessage } from '../itemErrors';
+import { itemMessage } from '../../helpers/itemText';
+import { errorItemOrThrow } from '../itemErrors';
 import {
 	downloadAttachments,
 	Gate,
@@ -109,7 +111,7 @@ export async function execute(
 			const plan = outputPlan(mode, fields, attachments?.skipInline === true);
 			const { body: message } = await client.request<IDataObject>({
 				method: 'GET',
-				path: `${ref.base}/messages/${encodeURIComponent(messageId)}`,
+				path: `${ref.base}/messages/${idSegment(this.getNode(), messageId, 'Message ID', itemIndex)}`,
 				qs: plan.select ? { $select: plan.select.join(',') } : undefined,
 				headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
 				mailbox: ref.mailbox,

@@ -6,11 +6,12 @@ import {
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import { checkPathSegment, idSegment } from '../../helpers/pathSegment';
 import { SIMPLE_FIELDS, simplifyMessage, withoutAnnotations } from '../../helpers/simplify';
 import { downloadBytes } from '../../transport/download';
 import type { GraphClient } from '../../transport/graphClient';
 import { collect } from '../../transport/paging';
-import { itemMessage } from '../itemErrors';
+import { itemMessage } from '../../helpers/itemText';
 
 /** Shared by Get and Get Many (and the folder list search): mailboxes, output shaping, attachments. */
 
@@ -25,7 +26,9 @@ export function mailboxRef(kind: string, userId: string): MailboxRef | { problem
 	if (kind !== 'user') return { mailbox: 'me', base: '/me' };
 	const user = userId.trim();
 	if (user === '') return { problem: 'No user is set for the mailbox' };
-	return { mailbox: user, base: `/users/${encodeURIComponent(user)}` };
+	const checked = checkPathSegment(user);
+	if ('problem' in checked) return { problem: `User ${checked.problem}` };
+	return { mailbox: user, base: `/users/${checked.segment}` };
 }
 
 export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef {
@@ -148,7 +151,7 @@ export async function downloadAttachments(
 	largeGate: Gate,
 ): Promise<IBinaryKeyData | undefined> {
 	const { ref, itemIndex } = target;
-	const messagePath = `${ref.base}/messages/${encodeURIComponent(target.messageId)}`;
+	const messagePath = `${ref.base}/messages/${idSegment(client.node, target.messageId, 'Message ID', itemIndex)}`;
 	const attachments = await collect<AttachmentMeta>(
 		client,
 		{
@@ -167,7 +170,7 @@ export async function downloadAttachments(
 		if (options.skipInline && attachment.isInline) continue;
 		const fetch = async () => {
 			const { bytes, contentType } = await downloadBytes(client, {
-				path: `${messagePath}/attachments/${encodeURIComponent(attachment.id as string)}/$value`,
+				path: `${messagePath}/attachments/${idSegment(client.node, attachment.id as string, 'Attachment ID', itemIndex)}/$value`,
 				mailbox: ref.mailbox,
 				itemIndex,
 			});

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { parseDateInput } from '../../helpers/dates';
+import { idSegment } from '../../helpers/pathSegment';
 import { searchParameter, kqlProblem } from '../../helpers/kql';
 import {
 	buildListQuery,
@@ -19,7 +20,8 @@ import {
 } from '../../helpers/odata';
 import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
-import { errorItemOrThrow, itemMessage } from '../itemErrors';
+import { itemMessage } from '../../helpers/itemText';
+import { errorItemOrThrow } from '../itemErrors';
 import {
 	downloadAttachments,
 	Gate,
@@ -65,7 +67,7 @@ function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef):
 		if (id === '') {
 			throw refuse(ctx, itemIndex, 'No folder is selected', 'Pick a folder from the list or enter its ID');
 		}
-		return `${ref.base}/mailFolders/${encodeURIComponent(id)}/messages`;
+		return `${ref.base}/mailFolders/${idSegment(ctx.getNode(), id, 'Folder ID', itemIndex)}/messages`;
 	}
 	if (!WELL_KNOWN_FOLDERS.has(folder.toLowerCase())) {
 		throw refuse(

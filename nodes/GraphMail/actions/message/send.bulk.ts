@@ -17,7 +17,7 @@
 import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { earlierSend, type FoundMessage } from '../../helpers/sendKey';
-import { mailboxPath } from '../../helpers/sendPayload';
+import { mailboxPath } from '../../helpers/pathSegment';
 import { executeBatch, MAX_BATCH_REQUESTS, type BatchSubRequest, type BatchSubResult } from '../../transport/batch';
 import { describeAttempts, type GraphClient } from '../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../transport/graphError';
@@ -29,7 +29,7 @@ import {
 	type Recovery,
 	type SentDetails,
 } from './send.executor';
-import { addSentence, itemMessage } from '../itemErrors';
+import { addSentence, itemMessage } from '../../helpers/itemText';
 import { findByInternetMessageId, lookupError } from './send.lookup';
 import type { PreparedSend } from './send.prepare';
 

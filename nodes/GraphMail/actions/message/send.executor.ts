@@ -22,7 +22,8 @@ import {
 } from 'n8n-workflow';
 
 import { openUploadSource, readAttachmentBytes, type ResolvedAttachment } from '../../binary/binaryAttachments';
-import { mailboxPath, type GraphFileAttachment } from '../../helpers/sendPayload';
+import { idSegment, mailboxPath } from '../../helpers/pathSegment';
+import type { GraphFileAttachment } from '../../helpers/sendPayload';
 import {
 	draftBody,
 	fileAttachment,
@@ -33,7 +34,7 @@ import {
 } from '../../helpers/sendPlan';
 import type { GraphClient } from '../../transport/graphClient';
 import { uploadAttachment } from '../../transport/uploadSession';
-import { addSentence, itemMessage } from '../itemErrors';
+import { addSentence, itemMessage } from '../../helpers/itemText';
 import { findByInternetMessageId } from './send.lookup';
 import type { PreparedSend } from './send.prepare';
 
@@ -290,7 +291,7 @@ async function createDraft(
 		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(() => undefined);
 		if (!found) continue;
 		for (const draft of (found.get(internetMessageId) ?? []).filter((message) => message.isDraft)) {
-			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${encodeURIComponent(draft.id)}`, itemIndex);
+			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${idSegment(client.node, draft.id, 'Draft ID', itemIndex)}`, itemIndex);
 		}
 	}
 }
@@ -371,7 +372,7 @@ async function sendWithDraft(
 	if (!draftId) {
 		throw new NodeOperationError(ctx.getNode(), itemMessage('Graph created the draft but returned no id', itemIndex), { itemIndex });
 	}
-	const messagePath = `${base}/messages/${encodeURIComponent(draftId)}`;
+	const messagePath = `${base}/messages/${idSegment(client.node, draftId, 'Draft ID', itemIndex)}`;
 	let uploadedBytes = 0;
 	let stage: Stage = 'addAttachment';
 	try {

@@ -8,7 +8,7 @@
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
 
 import { internetMessageIdFilter, lookupGroups, type FoundMessage } from '../../helpers/sendKey';
-import { mailboxPath } from '../../helpers/sendPayload';
+import { mailboxPath } from '../../helpers/pathSegment';
 import { executeBatch, type BatchSubRequest } from '../../transport/batch';
 import type { GraphClient } from '../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../transport/graphError';

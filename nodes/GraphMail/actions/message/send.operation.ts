@@ -22,7 +22,8 @@ import {
 import { draftBody, fileAttachment, sendMailBody, type SendPlan } from '../../helpers/sendPlan';
 import type { GraphClient, GraphClientOptions } from '../../transport/graphClient';
 import { DEFAULT_BACKOFF } from '../../transport/retryAfter';
-import { addSentence, capitalised, errorItemOrThrow, itemList } from '../itemErrors';
+import { addSentence, capitalised, itemList } from '../../helpers/itemText';
+import { errorItemOrThrow } from '../itemErrors';
 import { sendAll, type SendOutcome } from './send.bulk';
 import type { SendReport } from './send.executor';
 import { sendFields } from './send.fields';

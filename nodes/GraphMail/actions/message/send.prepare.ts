@@ -22,7 +22,7 @@ import {
 } from '../../helpers/sendPayload';
 import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from '../../helpers/sendKey';
 import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from '../../helpers/sendPlan';
-import { addSentence, itemMessage } from '../itemErrors';
+import { addSentence, itemMessage } from '../../helpers/itemText';
 import type { RunIdentity } from './send.runIdentity';
 
 export interface PreparedSend {
