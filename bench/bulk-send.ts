@@ -74,7 +74,7 @@ function items(n: number, tag: string): INodeExecutionData[] {
 	}));
 }
 
-function parameters(node: NodeKind, options: INodeParameters = {}): INodeParameters {
+function parameters(node: NodeKind, delivery: INodeParameters = {}): INodeParameters {
 	if (node === 'graphMail') {
 		return {
 			resource: 'message',
@@ -83,7 +83,8 @@ function parameters(node: NodeKind, options: INodeParameters = {}): INodeParamet
 			subject: '={{ $json.subject }}',
 			bodyContentType: 'text',
 			bodyContent: '={{ "Hello " + $json.name + ", this is your personal mail." }}',
-			options,
+			options: {},
+			delivery,
 		};
 	}
 	return {
@@ -115,6 +116,7 @@ interface Scenario {
 	oursAgainWith?: { label: string; faults: FaultSpec[] };
 	/** Inject these once `at` mails are delivered. */
 	midRun?: { at: number; faults: (node: NodeKind) => FaultSpec[] };
+	/** Graph Mail's Delivery Settings. */
 	ours: INodeParameters;
 	run: Partial<RunNodeOptions>;
 	builtinRun: Partial<RunNodeOptions>;

@@ -6,6 +6,7 @@ import { route } from './actions/router';
 import { APP_ONLY_TEST, appOnlyMailboxProperty, authenticationProperty } from './helpers/appOnlyMailbox';
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
 import { searchFolders } from './methods/searchFolders';
+import { searchMessages } from './methods/searchMessages';
 
 export class GraphMail implements INodeType {
 	description: INodeTypeDescription = {
@@ -49,7 +50,10 @@ export class GraphMail implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchFolders }, credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest } };
+	methods = {
+		listSearch: { searchFolders, searchMessages },
+		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
+	};
 
 	execute = route;
 }

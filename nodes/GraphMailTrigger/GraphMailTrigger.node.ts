@@ -14,9 +14,9 @@ export class GraphMailTrigger implements INodeType {
 		icon: { light: 'file:graphMailTrigger.svg', dark: 'file:graphMailTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"New message" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
+		subtitle: '={{"New Message" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
 		description:
-			'Starts the workflow when a message arrives in Microsoft 365 folders (Microsoft Graph delta query): no mail lost, none twice',
+			'Starts the workflow when a new mail arrives in Outlook (Microsoft 365), once for each mail',
 		defaults: { name: 'Graph Mail Trigger' },
 		polling: true,
 		inputs: [],

@@ -16,7 +16,8 @@ export function emulatorCredentialData(emulator: {
 		tenantId: 'common',
 		clientId: emulator.app.clientId,
 		clientSecret: emulator.app.clientSecret,
-		additionalScopes: 'Mail.Send.Shared Mail.ReadWrite.Shared',
+		// Least privilege: the examples use the connected account's own mailbox only.
+		additionalScopes: '',
 	};
 }
 

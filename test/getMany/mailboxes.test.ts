@@ -87,8 +87,14 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		const result = await run(env, getManyParams(ok, { filters: { customFilter: '={{ $json.custom }}' } }), {
 			items: [{ json: { custom: 'isRead eq true' } }, { json: { custom: "subject eq 'x" } }],
 		});
-		expect(result.error?.message).toMatch(/custom filter is not valid.*\(item 1\)/);
+		expect(result.error?.message).toMatch(/custom filter is not valid.*\[item 1\]/);
 		expect(env.emulator.control.counters().requests).toBe(before);
+	});
+
+	it('a limit that is not a number is named as given, not as NaN', async () => {
+		const ok = newFolder(env, 'Limit');
+		const result = await run(env, getManyParams(ok, { returnAll: false, limit: '={{ $json.limit }}' }), { items: [{ json: { limit: 'abc' } }] });
+		expect(result.error?.message).toBe('The limit "abc" is not a whole number of at least 1 [item 0]');
 	});
 
 	describe('Folder list search', () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
-import { deliver, getManyParams, newFolder, requestsTo, run, runOk, startGraphProxy } from './support';
+import { deliver, getManyParams, newFolder, requestsTo, run, runOk, searchMessages, startGraphProxy } from './support';
 
 const SIMPLE_KEYS = [
 	'id',
@@ -196,7 +196,7 @@ describe('Get Many / Get: output, body format, attachments', () => {
 	});
 
 	describe('Get by ID', () => {
-		const getParams = (messageId: string, extra: Record<string, unknown> = {}) => ({
+		const getParams = (messageId: string | INodeParameterResourceLocator, extra: Record<string, unknown> = {}) => ({
 			resource: 'message',
 			operation: 'get',
 			messageId,
@@ -225,6 +225,22 @@ describe('Get Many / Get: output, body format, attachments', () => {
 			expect(Object.values(fields.binary ?? {}).map((b) => b.fileName)).toEqual(['notes.txt', 'archive.bin']);
 		});
 
+		it('the Message locator: By URL takes the id from an Outlook on the web link; From List shows recent messages and finds by text', async () => {
+			const webLink = `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(htmlId)}&exvsurl=1&viewmodel=ReadMessageItem`;
+			const [byUrl] = await runOk(env, getParams({ __rl: true, mode: 'url', value: webLink }));
+			expect(byUrl.json.subject).toBe('Formatted');
+			const [byOwaPath] = await runOk(env, getParams({ __rl: true, mode: 'url', value: `https://outlook.office.com/mail/inbox/id/${encodeURIComponent(htmlId)}` } as never));
+			expect(byOwaPath.json.subject).toBe('Formatted');
+			const [byId] = await runOk(env, getParams({ __rl: true, mode: 'id', value: htmlId }));
+			expect(byId.json.subject).toBe('Formatted');
+			const recent = await searchMessages(env, { resource: 'message', operation: 'get', mailbox: 'me' });
+			expect(recent.results.map((r) => r.value)).toEqual(expect.arrayContaining([htmlId, withAttachmentsId]));
+			expect(recent.results.find((r) => r.value === htmlId)?.name).toMatch(/^Formatted \(.+, \d{4}-\d\d-\d\d \d\d:\d\d\)$/);
+			const found = await searchMessages(env, { resource: 'message', operation: 'get', mailbox: 'me' }, 'Formatted');
+			expect(found.results.map((r) => r.value)).toContain(htmlId);
+			expect(found.results.map((r) => r.value)).not.toContain(withAttachmentsId);
+		});
+
 		it('an unknown ID fails with Graph\'s code, or becomes an error item with Continue On Fail', async () => {
 			const failed = await run(env, getParams('AAMkAGdoesnotexist='));
 			expect(failed.error?.message).toMatch(/ErrorItemNotFound/);
@@ -235,7 +251,7 @@ describe('Get Many / Get: output, body format, attachments', () => {
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 			expect(items[0].json.error).toMatch(/ErrorItemNotFound/);
 			expect(items[1].json.subject).toBe('Formatted');
-			expect(items[2].json.error).toMatch(/No message ID is set/);
+			expect(items[2].json.error).toBe('No message is set [item 2]');
 		});
 	});
 });

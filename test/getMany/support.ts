@@ -62,6 +62,7 @@ export async function searchFolders(
 	parameters: INodeParameters,
 	filter?: string,
 	paginationToken?: string,
+	method: 'searchFolders' | 'searchMessages' = 'searchFolders',
 ): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: 'list-search-node',
@@ -89,9 +90,13 @@ export async function searchFolders(
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		userId: 'test-user',
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.folderId');
-	const method = new GraphMail().methods.listSearch.searchFolders;
-	return await method.call(context, filter, paginationToken);
+	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${method === 'searchFolders' ? 'folderId' : 'messageId'}`);
+	return await new GraphMail().methods.listSearch[method].call(context, filter, paginationToken);
+}
+
+/** Get's Message list in the editor, with the search text the user typed. */
+export async function searchMessages(env: TestEnvironment, parameters: INodeParameters, filter?: string): Promise<INodeListSearchResult> {
+	return await searchFolders(env, parameters, filter, undefined, 'searchMessages');
 }
 
 export interface RecordingServer {

@@ -66,7 +66,7 @@ describe('login host failures', () => {
 		env.emulator.control.injectFault({ route: 'token', kind: 'html', status: 200, probability: 1 });
 		const result = await run(env, whoAmI);
 		expect(result.error?.message).toBe(
-			`Microsoft sign-in answered 200 with a page that is not a token (the login host ${env.emulator.loginBaseUrl})`,
+			`Microsoft sign-in answered 200 with a page that is not a token (the login host ${env.emulator.loginBaseUrl}) [item 0]`,
 		);
 		expect(result.error?.description).toMatch(/Login URL/);
 		expect(tokenRequests()).toBe(1);
@@ -79,11 +79,11 @@ describe('login host failures', () => {
 			items: [{ json: {} }, { json: {} }],
 		});
 		expect(result.items).toHaveLength(2);
-		for (const item of result.items) {
+		result.items.forEach((item, index) => {
 			expect(item.json.error).toBe(
-				`Microsoft sign-in answered ${status} with a page that is not a token (the login host ${env.emulator.loginBaseUrl}) (3 attempts)`,
+				`Microsoft sign-in answered ${status} with a page that is not a token (the login host ${env.emulator.loginBaseUrl}) (3 attempts) [item ${index}]`,
 			);
-		}
+		});
 		expect(tokenRequests()).toBe(3);
 		// Each attempt is Graph's 401, then the token endpoint; the second item sends nothing.
 		expect(env.emulator.control.counters().requests).toBe(3);

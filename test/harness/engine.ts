@@ -11,6 +11,8 @@ import {
 	type IRun,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type NodeExecutionHint,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { TestCredentialsHelper, type StoredCredential } from './credentialsHelper';
@@ -29,12 +31,18 @@ export interface RunNodeOptions {
 	waitBetweenTries?: number;
 	executionId?: string;
 	workflowId?: string;
+	/** n8n's execution mode, e.g. 'retry' for a Retry of a failed execution (default 'manual'). */
+	mode?: WorkflowExecuteMode;
+	/** The execution's custom data at the start (a Retry starts from the failed execution's). */
+	customData?: Record<string, string>;
 }
 
 export interface RunNodeResult {
 	items: INodeExecutionData[];
 	/** The node's error when the run failed. */
 	error?: Error & { description?: string; context?: IDataObject };
+	/** The notices the node added for the editor (`addExecutionHints`). */
+	hints: NodeExecutionHint[];
 	run: IRun;
 }
 
@@ -104,7 +112,8 @@ export class Engine {
 			active: false,
 		});
 		const executionId = options.executionId ?? `execution-${++executionCounter}`;
-		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+		const mode = options.mode ?? 'manual';
+		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 		const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
 		const additionalData = this.additionalData({ executionId, hooks });
 		const runData = createRunExecutionData({
@@ -113,13 +122,15 @@ export class Engine {
 					{ node: workflow.getStartNode()!, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
 				],
 			},
+			resultData: { runData: {}, ...(options.customData ? { metadata: { ...options.customData } } : {}) },
 		});
-		await new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+		await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
 		const run = await finished;
 		const taskData = run.data.resultData.runData[node.name]?.at(-1);
 		return {
 			items: taskData?.data?.main?.[0] ?? [],
 			error: (run.data.resultData.error ?? taskData?.error) as RunNodeResult['error'],
+			hints: taskData?.hints ?? [],
 			run,
 		};
 	}

@@ -289,14 +289,14 @@ describe('fields', () => {
 
 	it('a mailbox the account may not use: an error naming the item, the field and the missing permission', async () => {
 		const result = await runSend(env, sendParams({}, { mailbox: ALEX.userPrincipalName }));
-		expect(result.error?.message).toBe(`Item 1: Mailbox: the connected account may not send through mailbox '${ALEX.userPrincipalName}'`);
+		expect(result.error?.message).toBe(`Mailbox: the connected account may not send through mailbox '${ALEX.userPrincipalName}' [item 0]`);
 		expect(result.error?.description).toMatch(/Full Access/);
 		expect(result.error?.description).toMatch(/Mail\.Send\.Shared/);
 	});
 
 	it('a mailbox that does not exist: an error naming the item and the field', async () => {
 		const result = await runSend(env, sendParams({}, { mailbox: 'nobody@contoso.onmicrosoft.com' }));
-		expect(result.error?.message).toBe("Item 1: Mailbox: Graph found no usable mailbox 'nobody@contoso.onmicrosoft.com'");
+		expect(result.error?.message).toBe("Mailbox: Graph found no usable mailbox 'nobody@contoso.onmicrosoft.com' [item 0]");
 		expect(result.error?.description).toMatch(/^Graph answered ErrorInvalidUser: /);
 	});
 
@@ -306,7 +306,7 @@ describe('fields', () => {
 		expect(sendMailRequests()[0].json).toMatchObject({ message: { from: { emailAddress: { address: ALEX.userPrincipalName } } } });
 		expect(sendMailRequests()[0].status).toBe(403);
 		expect(result.error?.message).toBe(
-			`Item 1: From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}'`,
+			`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 0]`,
 		);
 		expect(result.error?.description).toMatch(/Send As or Send on Behalf/);
 		expect(result.error?.description).toMatch(/Mail\.Send\.Shared/);

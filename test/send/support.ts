@@ -161,7 +161,7 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 }
 
 /** Send operation parameters with overrides. */
-export function sendParams(fields: INodeParameters = {}, options: INodeParameters = {}): INodeParameters {
+export function sendParams(fields: INodeParameters = {}, options: INodeParameters = {}, delivery: INodeParameters = {}): INodeParameters {
 	return {
 		resource: 'message',
 		operation: 'send',
@@ -171,6 +171,7 @@ export function sendParams(fields: INodeParameters = {}, options: INodeParameter
 		bodyContent: 'Hi there',
 		...fields,
 		options,
+		delivery,
 	};
 }
 

@@ -45,13 +45,14 @@ const perItemParams = (options: INodeParameters = {}) =>
 const manyRecipients = Array.from({ length: 501 }, (_, i) => `user${i}@example.com`).join(', ');
 
 const badCases: Array<[string, Record<string, unknown>, string]> = [
-	['a malformed address', { to: 'bob@' }, "Item 2: To: 'bob@' is not an email address"],
-	['an address without @ among good ones', { to: 'ok@example.com; not-an-address' }, "Item 2: To: 'not-an-address' is not an email address"],
-	['an empty To', { to: '' }, 'Item 2: To: no recipient: To is empty (and so are CC and BCC)'],
-	['a missing binary property', { binaryName: 'invoice' }, "Item 2: Attachments: the item has no binary field 'invoice' (it has: data)"],
-	['a header without x-', { headerName: 'Subject' }, "Item 2: Custom Headers: header name 'Subject' must start with x- and contain no spaces, colons or other separators"],
-	['CR/LF in a header value', { headerValue: 'a\r\nBcc: victim@example.com' }, "Item 2: Custom Headers: header 'x-ok' contains a line break (CR or LF)"],
-	['over 500 recipients', { to: manyRecipients }, 'Item 2: To/CC/BCC: 501 recipients; Exchange Online accepts at most 500 per message'],
+	['a malformed address', { to: 'bob@' }, "To: 'bob@' is not an email address [item 1]"],
+	['an unclosed angle bracket (echoed with brackets the editor shows)', { to: 'Jane Doe <jane@' }, "To: 'Jane Doe ‹jane@' is not an email address [item 1]"],
+	['an address without @ among good ones', { to: 'ok@example.com; not-an-address' }, "To: 'not-an-address' is not an email address [item 1]"],
+	['an empty To', { to: '' }, 'To: no recipient: To is empty (and so are CC and BCC) [item 1]'],
+	['a missing binary property', { binaryName: 'invoice' }, "Attachments: the item has no binary field 'invoice' (it has: data) [item 1]"],
+	['a header without x-', { headerName: 'Subject' }, "Custom Headers: header name 'Subject' must start with x- and contain no spaces, colons or other separators [item 1]"],
+	['CR/LF in a header value', { headerValue: 'a\r\nBcc: victim@example.com' }, "Custom Headers: header 'x-ok' contains a line break (CR or LF) [item 1]"],
+	['over 500 recipients', { to: manyRecipients }, 'To/CC/BCC: 501 recipients; Exchange Online accepts at most 500 per message [item 1]'],
 ];
 
 async function items(subject: string, bad: Record<string, unknown>): Promise<INodeExecutionData[]> {
@@ -72,6 +73,13 @@ describe('bad input stops the node before anything is sent', () => {
 		expect(env.folder(MEGAN.id, 'inbox').filter((m) => m.subject.startsWith(subject))).toHaveLength(0);
 	});
 
+	it('the description survives the editor: no angle brackets, a full stop between sentences', async () => {
+		const result = await runSend(env, perItemParams(), { items: await items(uniqueSubject('Editor text'), { to: 'Jane Doe <jane@' }) });
+		expect(result.error?.description).toBe(
+			'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma. Nothing was sent.',
+		);
+	});
+
 	it('names every bad item', async () => {
 		const subject = uniqueSubject('Several bad');
 		const data = await storeBinary(Buffer.from('file'), { fileName: 'file.txt', mimeType: 'text/plain' });
@@ -81,14 +89,14 @@ describe('bad input stops the node before anything is sent', () => {
 				binary: { data },
 			})),
 		});
-		expect(result.error?.message).toBe("Item 2: To: 'bad2@' is not an email address");
-		expect(result.error?.description).toMatch(/Item 4 has problems too\./);
+		expect(result.error?.message).toBe("To: 'bad2@' is not an email address [item 1]");
+		expect(result.error?.description).toMatch(/Item 3 has problems too\./);
 		expect(env.recorded).toHaveLength(0);
 	});
 
 	it('reports all problems of one item', async () => {
 		const result = await runSend(env, sendParams({ toRecipients: 'a@', ccRecipients: 'b@' }, { from: 'x, y' }));
-		expect(result.error?.message).toBe("Item 1: To: 'a@' is not an email address");
+		expect(result.error?.message).toBe("To: 'a@' is not an email address [item 0]");
 		expect(result.error?.description).toMatch(/Also: CC: 'b@' is not an email address; From: 'x' is not an email address/);
 	});
 });
@@ -123,7 +131,7 @@ describe('Continue On Fail', () => {
 		});
 		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual([
 			'sent',
-			"Item 2: From: the connected account has no Send As or Send on Behalf permission on 'alexw@contoso.onmicrosoft.com'",
+			"From: the connected account has no Send As or Send on Behalf permission on 'alexw@contoso.onmicrosoft.com' [item 1]",
 			'sent',
 		]);
 		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(3);
@@ -139,8 +147,8 @@ describe('Continue On Fail', () => {
 				{ json: { subject: uniqueSubject('Second'), from: 'alexw@contoso.onmicrosoft.com' } },
 			],
 		});
-		expect(result.error?.message).toMatch(/^Item 2: From:/);
-		expect(result.error?.description).toMatch(/Item 1 was sent before this error/);
+		expect(result.error?.message).toMatch(/^From:.*\[item 1\]$/);
+		expect(result.error?.description).toMatch(/Item 0 was sent before this error/);
 	});
 });
 
@@ -149,8 +157,8 @@ describe('lost answers are never retried into duplicates', () => {
 	it('sendMail answer lost: not repeated, the error says the mail may have been sent', async () => {
 		env.emulator.control.injectFault({ route: 'sendMail', kind: 'lostResponse' });
 		const subject = uniqueSubject('Lost sendMail');
-		const result = await runSend(env, sendParams({ subject }, { exactlyOnce: false }));
-		expect(result.error?.message).toMatch(/^Item 1: /);
+		const result = await runSend(env, sendParams({ subject }, {}, { exactlyOnce: false }));
+		expect(result.error?.message).toMatch(/^.*\[item 0\]$/);
 		expect(result.error?.description).toMatch(/may have been sent\. Check Sent Items/);
 		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(1);
 		expect(bySubject(env.folder(MEGAN.id, 'inbox'), subject)).toHaveLength(1);
@@ -159,7 +167,7 @@ describe('lost answers are never retried into duplicates', () => {
 	it('send-draft answer lost: not repeated, the sent message is not deleted', async () => {
 		env.emulator.control.injectFault({ route: 'sendDraft', kind: 'lostResponse' });
 		const subject = uniqueSubject('Lost send');
-		const result = await runSend(env, sendParams({ subject }, { returnDetails: true, exactlyOnce: false }));
+		const result = await runSend(env, sendParams({ subject }, { returnDetails: true }, { exactlyOnce: false }));
 		expect(result.error?.description).toMatch(/may have been sent/);
 		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(1);
 		expect(env.graphRequests('DELETE', /./)).toHaveLength(0);

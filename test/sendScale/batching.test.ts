@@ -76,9 +76,9 @@ describe('$batch', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 6 }, (_, i) => ({ item: i })));
 		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual([
 			'sent',
-			expect.stringMatching(/^Item 2: To: Graph refused a recipient: At least one recipient isn't valid/),
+			expect.stringMatching(/^To: Graph refused a recipient: At least one recipient isn't valid.*\[item 1\]$/),
 			'sent',
-			`Item 4: From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}'`,
+			`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 3]`,
 			'sent',
 			'sent',
 		]);
@@ -108,7 +108,7 @@ describe('requests in flight per mailbox', () => {
 	it('a lower cap holds: smaller batches', async () => {
 		env.emulator.control.setOptions({ serverTimeMs: { sendMail: 40 } });
 		const subject = uniqueSubject('Cap 2');
-		await runOk(env, perItemParams({ maxInFlightPerMailbox: 2 }), { items: mailItems(9, subject) });
+		await runOk(env, perItemParams({}, { maxInFlightPerMailbox: 2 }), { items: mailItems(9, subject) });
 		expect(peakInFlight(env)).toBe(2);
 		expect(sendBatches(env).map(subRequestCount)).toEqual([2, 2, 2, 2, 1]);
 		expect(deliveries(env)).toEqual({ delivered: 9, duplicates: 0 });
@@ -126,7 +126,7 @@ describe('requests in flight per mailbox', () => {
 
 		quiet(env);
 		env.emulator.control.setOptions({ serverTimeMs: { createMessage: 20, sendDraft: 20 } });
-		await runOk(env, perItemParams({ returnDetails: true, maxInFlightPerMailbox: 1 }), { items: mailItems(4, uniqueSubject('Drafts 1')) });
+		await runOk(env, perItemParams({ returnDetails: true }, { maxInFlightPerMailbox: 1 }), { items: mailItems(4, uniqueSubject('Drafts 1')) });
 		expect(peakInFlight(env)).toBe(1);
 	});
 

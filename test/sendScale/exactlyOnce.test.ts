@@ -1,9 +1,10 @@
 /**
  * Exactly Once: under every fault kind -- on the `$batch`, on its sub-requests, on a single send and
  * on the draft path -- every mail is delivered once (the emulator counts deliveries and
- * duplicates); Retry On Fail after a mid-run failure and a re-run of the workflow send nothing
- * twice. And its limits: switched off, repeats go out; without a Sent Items copy a lost answer
- * stays an error rather than a blind re-send.
+ * duplicates); Retry On Fail after a mid-run failure and a Retry of the failed execution send
+ * nothing twice and say which mails they skipped, while a new execution sends again. And its
+ * limits: switched off, repeats go out; without a Sent Items copy a lost answer stays an error
+ * rather than a blind re-send.
  */
 import type { FaultSpec } from '../../emulator/contract';
 import { setBinaryMode } from '../harness/binaryData';
@@ -119,48 +120,78 @@ describe('running again sends nothing twice', () => {
 		// Item 4 goes the draft path; its send is throttled once (no retries allowed), which fails the node.
 		env.emulator.control.injectFault({ route: 'sendDraft', kind: '429', retryAfter: '0.1' });
 		const subject = uniqueSubject('Retry on fail');
-		const result = await run(env, perItemParams({ maxAttempts: 1, returnDetails: '={{ $json.n === 3 }}' }), {
+		const result = await run(env, perItemParams({ returnDetails: '={{ $json.n === 3 }}' }, { maxAttempts: 1 }), {
 			items: mailItems(6, subject),
 			retryOnFail: true,
 			maxTries: 2,
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual([
-			['sent', true],
-			['sent', true],
-			['sent', true],
+			['skipped', true],
+			['skipped', true],
+			['skipped', true],
 			['sent', false],
-			['sent', true],
-			['sent', true],
+			['skipped', true],
+			['skipped', true],
 		]);
 		expect(result.items[0].json.messageId).toEqual(expect.any(String));
+		expect(result.items[0].json.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
+		expect(result.hints).toEqual([
+			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^5 mails were not sent again \(items 0, 1, 2, 4 and 5\)/) }),
+		]);
 		expectOnceEach(subject, 6);
 	});
 
 	it('Retry On Fail with an item that keeps failing: stops at it each time, sends nothing twice', async () => {
 		const subject = uniqueSubject('Keeps failing');
 		const items = mailItems(5, subject, (i) => (i === 2 ? { from: ALEX.userPrincipalName } : {}));
-		const result = await run(env, perItemParams({ maxInFlightPerMailbox: 1 }), { items, retryOnFail: true, maxTries: 2 });
-		expect(result.error?.message).toBe(`Item 3: From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}'`);
-		expect(result.error?.description).toMatch(/Items 4 and 5 were not sent: the node stopped at this error\./);
+		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), { items, retryOnFail: true, maxTries: 2 });
+		expect(result.error?.message).toBe(`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`);
+		expect(result.error?.description).toMatch(/Items 3 and 4 were not sent: the node stopped at this error\./);
 		// First try: items 1, 2 sent, 3 refused, the rest not started; second try: 1, 2 found, 3 refused again.
 		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([202, 202, 403, 403]);
 		expectOnceEach(subject, 2);
 	});
 
-	it('a re-run of the workflow (a new execution, same input) sends nothing new', async () => {
-		const subject = uniqueSubject('Re-run');
-		const items = mailItems(8, subject);
+	it('a new execution (Execute again in the editor, a new trigger) sends the same mails again', async () => {
+		const subject = uniqueSubject('New execution');
+		const items = mailItems(3, subject);
 		await runOk(env, perItemParams(), { items, executionId: 'first-execution' });
+		const again = await run(env, perItemParams(), { items, executionId: 'second-execution' });
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(3).fill(['sent', false]));
+		expect(again.hints).toEqual([]);
+		expect(deliveries(env)).toEqual({ delivered: 6, duplicates: 3 });
+	});
+
+	it("n8n's Retry of a failed execution (a new execution carrying the failed one's custom data) sends nothing twice", async () => {
+		const subject = uniqueSubject('Retried execution');
+		const items = mailItems(8, subject);
+		const first = await run(env, perItemParams(), { items, executionId: 'failed-execution' });
 		expect(deliveries(env).delivered).toBe(8);
+		const customData = first.run.data.resultData.metadata as Record<string, string>;
+		expect(customData).toEqual({ graphMailSendRun: 'failed-execution' });
 		env.clear();
-		const again = await runOk(env, perItemParams(), { items, executionId: 'retried-execution' });
-		expect(again.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(8).fill(['sent', true]));
-		expect(again.every((item) => typeof item.json.messageId === 'string' && typeof item.json.sentDateTime === 'string')).toBe(true);
+		const again = await run(env, perItemParams(), { items, executionId: 'retry-execution', mode: 'retry', customData });
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(8).fill(['skipped', true]));
+		expect(again.items.every((item) => typeof item.json.messageId === 'string' && typeof item.json.sentDateTime === 'string')).toBe(true);
+		expect(again.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^8 mails were not sent again \(items 0, 1, 2, 3, 4, 5, 6 and 7\): this execution had already sent them/)]);
 		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 		// Only the look: 16 ids in two filters, one $batch.
 		expect(env.recorded).toHaveLength(1);
 		expect(sendBatches(env)).toHaveLength(0);
+	});
+
+	it('a Retry without the first execution\'s identity (started by an older node) looks by content, and a new one sends', async () => {
+		const subject = uniqueSubject('Old retry');
+		const items = mailItems(2, subject);
+		// What an older version of the node did: content-only keys. A retry of such an execution finds them.
+		const retried = await run(env, perItemParams(), { items, executionId: 'old-retry', mode: 'retry' });
+		expect(retried.items.map((item) => item.json.status)).toEqual(['sent', 'sent']);
+		expect(retried.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^This Retry could not tell which mails/)]);
+		env.clear();
+		const retriedAgain = await run(env, perItemParams(), { items, executionId: 'old-retry-2', mode: 'retry' });
+		expect(retriedAgain.items.map((item) => item.json.status)).toEqual(['skipped', 'skipped']);
+		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 	});
 
 	it('changed input is a new mail', async () => {
@@ -177,11 +208,11 @@ describe('limits of the guarantee', () => {
 	it('Exactly Once off: no key, no look, a re-run sends again', async () => {
 		const subject = uniqueSubject('Off');
 		const items = mailItems(3, subject);
-		const first = await runOk(env, perItemParams({ exactlyOnce: false }), { items });
+		const first = await runOk(env, perItemParams({}, { exactlyOnce: false }), { items });
 		expect(first.every((item) => item.json.internetMessageId === undefined && item.json.alreadySent === undefined)).toBe(true);
 		expect(env.graphRequests('POST', /\/sendMail$/).every((r) => (r.json!.message as { internetMessageId?: string }).internetMessageId === undefined)).toBe(true);
 		expect(env.recorded.filter((r) => r.method === 'GET')).toHaveLength(0);
-		await runOk(env, perItemParams({ exactlyOnce: false }), { items });
+		await runOk(env, perItemParams({}, { exactlyOnce: false }), { items });
 		expect(deliveries(env)).toEqual({ delivered: 6, duplicates: 3 });
 	});
 
@@ -190,11 +221,11 @@ describe('limits of the guarantee', () => {
 		const subject = uniqueSubject('No copy');
 		const result = await run(env, perItemParams({ saveToSentItems: false }), { items: mailItems(3, subject), continueOnFail: true });
 		expect(result.items.map((item) => item.json.error ?? item.json.status)).toEqual([
-			expect.stringMatching(/^Item 1: no definite answer to the send/),
-			expect.stringMatching(/^Item 2: no definite answer to the send/),
-			expect.stringMatching(/^Item 3: no definite answer to the send/),
+			expect.stringMatching(/^No definite answer to the send .*\[item 0\]$/),
+			expect.stringMatching(/^No definite answer to the send .*\[item 1\]$/),
+			expect.stringMatching(/^No definite answer to the send .*\[item 2\]$/),
 		]);
-		expect(result.items[0].json.errorDescription).toMatch(/may have been sent.*\n.*Save to Sent Items off/s);
+		expect(result.items[0].json.errorDescription).toMatch(/may have been sent.*\. .*Save to Sent Items off/s);
 		expect(deliveries(env)).toEqual({ delivered: 3, duplicates: 0 });
 	});
 
@@ -211,11 +242,11 @@ describe('limits of the guarantee', () => {
 		});
 		const subject = uniqueSubject('Send only');
 		const result = await run(env, perItemParams(), { items: mailItems(2, subject), credentialId: 'send-only' });
-		expect(result.error?.message).toMatch(/^Exactly Once: could not look for earlier sends in the connected account's mailbox: /);
-		expect(result.error?.description).toMatch(/Mail\.ReadWrite scope.*switch Exactly Once off/s);
+		expect(result.error?.message).toMatch(/^Could not look for earlier sends in the connected account's mailbox: /);
+		expect(result.error?.description).toMatch(/Mail\.ReadWrite scope.*switch Don't Resend on Retry off/s);
 		expect(result.error?.description).toMatch(/Nothing was sent\./);
 		expect(deliveries(env).delivered).toBe(0);
-		await runOk(env, perItemParams({ exactlyOnce: false }), { items: mailItems(2, subject), credentialId: 'send-only' });
+		await runOk(env, perItemParams({}, { exactlyOnce: false }), { items: mailItems(2, subject), credentialId: 'send-only' });
 		expect(deliveries(env).delivered).toBe(2);
 	});
 });

@@ -20,10 +20,11 @@ export function quiet(env: SendEnvironment): void {
 }
 
 /** Parameters that take recipient, subject (and optionally From / Mailbox) from each item's JSON. */
-export function perItemParams(options: INodeParameters = {}): INodeParameters {
+export function perItemParams(options: INodeParameters = {}, delivery: INodeParameters = {}): INodeParameters {
 	return sendParams(
 		{ toRecipients: '={{ $json.to }}', subject: '={{ $json.subject }}', bodyContent: '={{ "Hello " + $json.n }}' },
 		{ from: '={{ $json.from || "" }}', mailbox: '={{ $json.mailbox || "" }}', ...options },
+		delivery,
 	);
 }
 

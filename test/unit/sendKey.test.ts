@@ -11,6 +11,7 @@ import {
 } from '../../nodes/GraphMail/helpers/sendKey';
 
 const input = (overrides: Partial<KeyInput> = {}): KeyInput => ({
+	run: 'execution-1#0',
 	workflowId: 'wf-1',
 	nodeId: 'node-1',
 	itemIndex: 0,
@@ -25,6 +26,9 @@ const input = (overrides: Partial<KeyInput> = {}): KeyInput => ({
 	itemJson: { name: 'Ann', order: 7 },
 	...overrides,
 });
+
+/** The key the previous version of the node computed for input({ run: undefined }). */
+const LEGACY_KEY = '3b081440fde0fa5e35cb134e075a5164';
 
 describe('canonicalJson', () => {
 	it('sorts keys at every level and drops undefined', () => {
@@ -41,6 +45,11 @@ describe('canonicalJson', () => {
 });
 
 describe('idempotencyKey', () => {
+	it('without an execution identity is the content-only key of earlier versions (a Retry of their executions finds their mails)', () => {
+		// Computed by the version before execution identities were part of the key.
+		expect(idempotencyKey(input({ run: undefined }))).toBe(LEGACY_KEY);
+	});
+
 	it('is 32 hex digits, the same for the same mail for the same item (key order does not matter)', () => {
 		const key = idempotencyKey(input());
 		expect(key).toMatch(/^[0-9a-f]{32}$/);
@@ -50,6 +59,9 @@ describe('idempotencyKey', () => {
 	});
 
 	it.each<[string, Partial<KeyInput>]>([
+		['another execution (a new run from the editor, a new trigger event)', { run: 'execution-2#0' }],
+		['another run of the node in the same execution (a loop)', { run: 'execution-1#1' }],
+		['no execution identity (a Retry of an execution started by an older node)', { run: undefined }],
 		['another workflow', { workflowId: 'wf-2' }],
 		['another node', { nodeId: 'node-2' }],
 		['another item index', { itemIndex: 1 }],
@@ -90,11 +102,11 @@ describe('message ids and windows', () => {
 		expect(sendKey.internetMessageId).toMatch(/^<[^<>\s@]+@[^<>\s@]+>$/);
 	});
 
-	it('reads the window in minutes, with the default for nonsense and a 30-day cap', () => {
+	it('reads the window in minutes, with the default (a week) for nonsense and a 30-day cap', () => {
 		expect(windowMsOf(60)).toBe(3_600_000);
-		expect(windowMsOf(undefined)).toBe(day);
-		expect(windowMsOf('x')).toBe(day);
-		expect(windowMsOf(-5)).toBe(day);
+		expect(windowMsOf(undefined)).toBe(7 * day);
+		expect(windowMsOf('x')).toBe(7 * day);
+		expect(windowMsOf(-5)).toBe(7 * day);
 		expect(windowMsOf(10 ** 9)).toBe(30 * day);
 	});
 

@@ -142,7 +142,7 @@ export async function resolveAttachments(
 				problems.push({
 					field: 'Attachments',
 					message: `Content ID '${quoteForMessage(contentId)}' contains spaces, quotes or angle brackets`,
-					hint: 'Use a plain ID such as logo and reference it as <img src="cid:logo">',
+					hint: 'Use a plain ID such as logo, and write cid:logo as the image source in the HTML body',
 				});
 				continue;
 			}

@@ -38,7 +38,9 @@ const IP_LITERAL = /^\[(?:\d{1,3}\.){3}\d{1,3}\]$/;
 
 /** Shortens a value for an error message. */
 export function quoteForMessage(value: string, max = 80): string {
-	const oneLine = value.replace(/[\r\n\t]+/g, ' ');
+	// n8n's editor takes text in angle brackets for a tag and drops it (its error toast does):
+	// the user's input is echoed with look-alike brackets so that every character shows.
+	const oneLine = value.replace(/[\r\n\t]+/g, ' ').replace(/</g, '‹').replace(/>/g, '›');
 	return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 

@@ -1,6 +1,7 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
 import { quoteForMessage } from './addresses';
+import { itemMessage } from './itemText';
 
 /**
  * One URL path segment for an id or mailbox (message id, folder id, attachment id, user id or
@@ -61,11 +62,12 @@ export function checkPathSegment(value: string): SegmentCheck {
 	return { segment: encoded.replace(STRICT, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`) };
 }
 
-/** The encoded segment, or a NodeOperationError naming the field (and the item, via itemIndex); nothing is sent. */
+/** The encoded segment, or a NodeOperationError naming the field and the item ([item N]); nothing is sent. */
 export function idSegment(node: INode, value: string, field: string, itemIndex?: number): string {
 	const checked = checkPathSegment(value);
 	if ('segment' in checked) return checked.segment;
-	throw new NodeOperationError(node, `${field} ${checked.problem}`, {
+	const message = `${field} ${checked.problem}`;
+	throw new NodeOperationError(node, itemIndex === undefined ? message : itemMessage(message, itemIndex), {
 		itemIndex,
 		description: `Give the ${field} exactly as Microsoft Graph returned it (for example from Get Many or the trigger). Nothing was sent.`,
 	});

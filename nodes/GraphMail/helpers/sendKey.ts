@@ -2,12 +2,14 @@
  * Exactly once: an idempotency key per item, stamped on the message as its internetMessageId, so
  * that a later look into the mailbox can tell whether the mail already went out.
  *
- * The key is a digest of what makes the mail "the same mail for the same input": the workflow,
- * the node, the item's index, the message as it is sent (recipients, subject, body, headers,
- * options, attachments by content digest or size) and the input item's JSON. It does NOT contain
- * the execution id, so it stays the same when n8n's Retry On Fail runs the node again, when an
- * answer is lost and the run looks again, and when an execution is retried (a new execution id,
- * the same upstream data).
+ * The key is a digest of what makes the mail "the same mail of the same piece of work": the run
+ * (the execution that first did the work and the node's run index, see send.runIdentity.ts), the
+ * workflow, the node, the item's index, the message as it is sent (recipients, subject, body,
+ * headers, options, attachments by content digest or size) and the input item's JSON. So it stays
+ * the same when n8n's Retry On Fail runs the node again, when an answer is lost and the run looks
+ * again, and when a failed execution is retried, while a new execution makes new keys and sends.
+ * Without a run (a retried execution whose first run is unknown) the key is the content-only key of
+ * earlier versions of the node.
  *
  * The internetMessageId also names the deduplication window it was sent in
  * (`<key.epoch@graph-mail.n8n>`, epoch = now / window): a mail sent again after the window gets a
@@ -22,7 +24,8 @@ import type { GraphMessage } from './sendPayload';
 export const MESSAGE_ID_DOMAIN = 'graph-mail.n8n';
 /** Message ids per `$filter` (two per item: the current and the previous window). */
 export const IDS_PER_LOOKUP = 14;
-export const DEFAULT_WINDOW_MINUTES = 1440;
+/** A week: a failed execution retried after a weekend still finds what it sent. */
+export const DEFAULT_WINDOW_MINUTES = 10080;
 export const MAX_WINDOW_MINUTES = 60 * 24 * 30;
 
 export interface KeyAttachment {
@@ -36,6 +39,8 @@ export interface KeyAttachment {
 }
 
 export interface KeyInput {
+	/** The piece of work (execution identity and run index); undefined: content only. */
+	run?: string;
 	workflowId: string;
 	nodeId: string;
 	itemIndex: number;
@@ -92,7 +97,7 @@ export function idempotencyKey(input: KeyInput): string {
 	delete bare.internetMessageId;
 	delete bare.attachments;
 	const text = canonicalJson({
-		v: 1,
+		...(input.run === undefined ? { v: 1 } : { v: 2, run: input.run }),
 		workflow: input.workflowId,
 		node: input.nodeId,
 		item: input.itemIndex,

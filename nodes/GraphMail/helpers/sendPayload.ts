@@ -85,7 +85,7 @@ export interface BuiltMessage {
 export type BuildResult = { ok: true; value: BuiltMessage } | { ok: false; problems: FieldProblem[] };
 
 const ADDRESS_HINT =
-	'Separate addresses with commas or semicolons; write a name as Name <address>, in double quotes if it contains a comma';
+	'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma.';
 
 function recipients(field: string, value: unknown, problems: FieldProblem[]): GraphRecipient[] {
 	const parsed = parseAddresses(value);

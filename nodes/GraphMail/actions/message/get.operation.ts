@@ -6,8 +6,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { messageIdFromLink, MESSAGE_LINK_REGEX } from '../../helpers/messageLink';
 import { idSegment } from '../../helpers/pathSegment';
 import type { GraphClient } from '../../transport/graphClient';
+import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
 import {
 	downloadAttachments,
@@ -25,13 +27,40 @@ import { attachmentAndBodyOptions, mailboxFields, outputFields } from './getAll.
 export const properties: INodeProperties[] = [
 	...mailboxFields,
 	{
-		displayName: 'Message ID',
+		displayName: 'Message',
 		name: 'messageId',
-		type: 'string',
+		type: 'resourceLocator',
 		required: true,
-		default: '',
-		placeholder: 'e.g. AAMkAGI2THVSAAA=',
-		description: 'The ID of the message, e.g. from Get Many or the trigger',
+		default: { mode: 'list', value: '' },
+		description: 'The message to get: pick a recent one, enter its ID (e.g. from Get Many or the trigger), or paste its Outlook on the web link',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a message...',
+				typeOptions: { searchListMethod: 'searchMessages', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. AAMkAGI2THVSAAA=',
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://outlook.office365.com/owa/?ItemID=AAMkAGI2THVSAAA%3D',
+				hint: 'A link to the message in Outlook on the web',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: `.*${MESSAGE_LINK_REGEX}.*`, errorMessage: 'Not an Outlook on the web link to a message' },
+					},
+				],
+			},
+		],
 	},
 	...outputFields,
 	{
@@ -44,6 +73,16 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
+/** The message id from the locator (From List, By ID, By URL), or from a plain string. */
+function messageIdOf(parameter: unknown): string {
+	if (parameter && typeof parameter === 'object') {
+		const { mode, value } = parameter as { mode?: string; value?: unknown };
+		const text = String(value ?? '').trim();
+		return mode === 'url' ? (messageIdFromLink(text) ?? '') : text;
+	}
+	return String(parameter ?? '').trim();
+}
+
 /** Get: one message by ID per input item, in the chosen output, optionally with its attachments. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -55,11 +94,11 @@ export async function execute(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const ref = mailboxOf(this, itemIndex);
-			const messageId = String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
+			const messageId = messageIdOf(this.getNodeParameter('messageId', itemIndex, ''));
 			if (messageId === '') {
-				throw new NodeOperationError(this.getNode(), 'No message ID is set', {
+				throw new NodeOperationError(this.getNode(), itemMessage('No message is set', itemIndex), {
 					itemIndex,
-					description: 'Enter the ID of the message, e.g. {{ $json.id }} after Get Many',
+					description: 'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
 				});
 			}
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

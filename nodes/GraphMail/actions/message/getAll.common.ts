@@ -13,6 +13,7 @@ import { SIMPLE_FIELDS, simplifyMessage, withoutAnnotations } from '../../helper
 import { downloadBytes } from '../../transport/download';
 import type { GraphClient } from '../../transport/graphClient';
 import { collect } from '../../transport/paging';
+import { itemMessage } from '../../helpers/itemText';
 
 /** Shared by Get and Get Many (and the folder list search): mailboxes, output shaping, attachments. */
 
@@ -42,7 +43,7 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', itemIndex, '') ?? '') : '';
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
-		throw new NodeOperationError(ctx.getNode(), ref.problem, {
+		throw new NodeOperationError(ctx.getNode(), itemMessage(ref.problem, itemIndex), {
 			itemIndex,
 			description: "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
 		});

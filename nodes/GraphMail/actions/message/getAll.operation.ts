@@ -20,6 +20,7 @@ import {
 } from '../../helpers/odata';
 import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
+import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
 import {
 	downloadAttachments,
@@ -55,7 +56,7 @@ interface ListPlan {
 }
 
 function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${message} (item ${itemIndex})`, { itemIndex, description });
+	return new NodeOperationError(ctx.getNode(), itemMessage(message, itemIndex), { itemIndex, description });
 }
 
 function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
@@ -100,9 +101,12 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	let limit: number | undefined;
 	if (!returnAll) {
-		limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+		const given: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
+		limit = typeof given === 'string' && given.trim() === '' ? NaN : Number(given);
 		if (!Number.isInteger(limit) || limit < 1) {
-			throw refuse(ctx, itemIndex, `The limit ${String(limit)} is not a whole number of at least 1`, 'Set Limit to 1 or more, or turn on Return All');
+			// The value as the user gave it (an expression's "abc", not the NaN it converts to).
+			const shown = typeof given === 'string' ? `"${given}"` : JSON.stringify(given) ?? String(given);
+			throw refuse(ctx, itemIndex, `The limit ${shown} is not a whole number of at least 1`, 'Set Limit to 1 or more, or turn on Return All.');
 		}
 	}
 

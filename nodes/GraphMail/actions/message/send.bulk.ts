@@ -29,6 +29,7 @@ import {
 	type Recovery,
 	type SentDetails,
 } from './send.executor';
+import { addSentence, itemMessage } from '../../helpers/itemText';
 import { findByInternetMessageId, lookupError } from './send.lookup';
 import type { PreparedSend } from './send.prepare';
 
@@ -67,14 +68,14 @@ function foundFor(prepared: PreparedSend, found: Map<string, FoundMessage[]>): F
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const message = `Item ${itemIndex + 1}: ${error instanceof Error ? error.message : String(error)}`;
+	const message = itemMessage(error instanceof Error ? error.message : String(error), itemIndex);
 	const wrapped = new NodeOperationError(ctx.getNode(), message, { itemIndex });
 	wrapped.message = message;
 	return wrapped;
 }
 
 function withDescription<T extends { description?: string | null }>(error: T, line: string): T {
-	error.description = `${error.description ? `${error.description}\n` : ''}${line}`;
+	error.description = addSentence(error.description, line);
 	return error;
 }
 
@@ -88,17 +89,17 @@ function refusal(
 	const error = graphApiError(ctx.getNode(), details, {
 		itemIndex: prepared.itemIndex,
 		description: result.gaveUp
-			? `Graph still answered ${result.status} ${describeAttempts(result.attempts, result.waitedMs)}; nothing was sent. Raise Max Attempts or Max Retry Wait (Seconds) in the node's options, or lower Max Requests In Flight Per Mailbox.`
+			? `Graph still answered ${result.status} ${describeAttempts(result.attempts, result.waitedMs)}; nothing was sent. Raise Max Attempts or Max Retry Wait (Seconds) in the node's Delivery Settings, or lower Max Parallel Requests.`
 			: undefined,
 	});
 	return explainSendError(ctx, error, prepared, 'sendMail');
 }
 
 function maybeSent(ctx: IExecuteFunctions, prepared: PreparedSend, reason: string, extra?: string): NodeOperationError {
-	const message = `Item ${prepared.itemIndex + 1}: no definite answer to the send (${reason})`;
+	const message = itemMessage(`No definite answer to the send (${reason})`, prepared.itemIndex);
 	const error = new NodeOperationError(ctx.getNode(), message, {
 		itemIndex: prepared.itemIndex,
-		description: extra ? `${MAYBE_SENT}\n${extra}` : MAYBE_SENT,
+		description: extra ? addSentence(MAYBE_SENT, extra) : MAYBE_SENT,
 	});
 	// Set after construction: n8n would swap a message naming a network code for a generic one.
 	error.message = message;
@@ -119,7 +120,7 @@ function lookupFailure(ctx: IExecuteFunctions, prepared: PreparedSend, cause: un
 	if (mailboxProblem) {
 		return withDescription(
 			explainSendError(ctx, cause, prepared, 'sendMail'),
-			'(Exactly Once looks for earlier sends in the mailbox before sending; that look failed, so nothing was sent.)',
+			"Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending; that look failed, so nothing was sent.",
 		);
 	}
 	return lookupError(ctx, prepared.plan.mailbox, cause);
@@ -230,9 +231,9 @@ class MailboxRun {
 							prepared,
 							result.reason,
 							prepared.sendKey && !prepared.plan.saveToSentItems
-								? 'With Save to Sent Items off there is no copy to look for, so Exactly Once cannot check it.'
+								? "With Save to Sent Items off there is no copy to look for, so Don't Resend on Retry cannot check it."
 								: prepared.sendKey
-									? `Exactly Once looked for it ${round} time(s) without finding it and stopped sending it again.`
+									? `Don't Resend on Retry looked for it ${round} time(s) without finding it and stopped sending it again.`
 									: undefined,
 						),
 					);

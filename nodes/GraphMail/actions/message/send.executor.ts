@@ -35,6 +35,7 @@ import {
 } from '../../helpers/sendPlan';
 import type { GraphClient } from '../../transport/graphClient';
 import { uploadAttachment } from '../../transport/uploadSession';
+import { addSentence, itemMessage } from '../../helpers/itemText';
 import { findByInternetMessageId } from './send.lookup';
 import type { PreparedSend } from './send.prepare';
 
@@ -117,7 +118,7 @@ export function explainSendError(
 	stage: Stage,
 ): NodeApiError | NodeOperationError {
 	const { itemIndex, plan } = prepared;
-	const item = `Item ${itemIndex + 1}`;
+	const tag = (text: string) => itemMessage(text, itemIndex);
 	const code = graphCodeOf(error);
 	const status = httpStatusOf(error);
 	const otherMailbox = plan.mailbox !== 'me';
@@ -131,18 +132,18 @@ export function explainSendError(
 			ctx,
 			error,
 			itemIndex,
-			`${item}: From: the connected account has no Send As or Send on Behalf permission on ${from ? `'${from}'` : `mailbox '${plan.mailbox}'`}`,
+			tag(`From: the connected account has no Send As or Send on Behalf permission on ${from ? `'${from}'` : `mailbox '${plan.mailbox}'`}`),
 			"Graph answered 403 ErrorSendAsDenied. An Exchange admin must give the connected account Send As or Send on Behalf permission on that mailbox, and the credential needs the Mail.Send.Shared scope: add it under Additional Scopes in the credential and reconnect.",
 		);
 	}
 	const appOnly = appOnlyRefusal(ctx.getNode(), { status, code: code ?? '', message: graphMessage });
-	if (appOnly) return reworded(ctx, error, itemIndex, `${item}: Mailbox '${plan.mailbox}': ${appOnly.message}`, appOnly.description);
+	if (appOnly) return reworded(ctx, error, itemIndex, tag(`Mailbox '${plan.mailbox}': ${appOnly.message}`), appOnly.description);
 	if (stage === 'uploadSession' && otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
 		return reworded(
 			ctx,
 			error,
 			itemIndex,
-			`${item}: Attachments: Graph refused to upload a large attachment into mailbox '${plan.mailbox}'`,
+			tag(`Attachments: Graph refused to upload a large attachment into mailbox '${plan.mailbox}'`),
 			'With delegated permissions Graph only accepts upload sessions (files of 3 MB or more) in the signed-in user\'s own mailbox. Send the mail from the connected account (empty Mailbox, set From instead) or keep each file under 3 MB.',
 		);
 	}
@@ -151,7 +152,7 @@ export function explainSendError(
 			ctx,
 			error,
 			itemIndex,
-			`${item}: Mailbox: the connected account may not send through mailbox '${plan.mailbox}'`,
+			tag(`Mailbox: the connected account may not send through mailbox '${plan.mailbox}'`),
 			'Graph answered 403. Sending through another mailbox needs Full Access to it for the connected account, and the Mail.Send.Shared and Mail.ReadWrite.Shared scopes: add them under Additional Scopes in the credential and reconnect.',
 		);
 	}
@@ -160,7 +161,7 @@ export function explainSendError(
 			ctx,
 			error,
 			itemIndex,
-			`${item}: Mailbox: Graph found no usable mailbox '${plan.mailbox}'`,
+			tag(`Mailbox: Graph found no usable mailbox '${plan.mailbox}'`),
 			`Graph answered ${code ?? status}: ${graphMessage} Check the user principal name or ID; the mailbox must be an Exchange Online mailbox.`,
 		);
 	}
@@ -169,18 +170,18 @@ export function explainSendError(
 			ctx,
 			error,
 			itemIndex,
-			`${item}: Attachments: the message is larger than the mailbox accepts`,
+			tag(`Attachments: the message is larger than the mailbox accepts`),
 			'Exchange Online limits the message size per mailbox (35 MB by default, up to 150 MB when an admin raises it). Send smaller or fewer files.',
 		);
 	}
 	if (code === 'ErrorInvalidRecipients') {
-		return reworded(ctx, error, itemIndex, `${item}: To: Graph refused a recipient: ${graphMessage}`, undefined);
+		return reworded(ctx, error, itemIndex, tag(`To: Graph refused a recipient: ${graphMessage}`), undefined);
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (!error.message.startsWith(`${item}:`)) error.message = `${item}: ${error.message}`;
+		if (!error.message.endsWith(`[item ${itemIndex}]`)) error.message = tag(error.message);
 		return error;
 	}
-	return new NodeOperationError(ctx.getNode(), `${item}: ${original}`, { itemIndex });
+	return new NodeOperationError(ctx.getNode(), tag(original), { itemIndex });
 }
 
 async function inlineAttachment(
@@ -193,7 +194,7 @@ async function inlineAttachment(
 	if (bytes.length !== planned.size) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`Item ${itemIndex + 1}: Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`,
+			itemMessage(`Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`, itemIndex),
 			{ itemIndex },
 		);
 	}
@@ -238,7 +239,7 @@ async function sendWithSendMail(ctx: IExecuteFunctions, client: GraphClient, pre
 		});
 	} catch (error) {
 		const explained = explainSendError(ctx, error, prepared, 'sendMail');
-		if (outcomeUncertain(error)) explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+		if (outcomeUncertain(error)) explained.description = addSentence(explained.description, MAYBE_SENT);
 		throw explained;
 	}
 	return { details: {}, uploadedBytes: 0 };
@@ -372,7 +373,7 @@ async function sendWithDraft(
 	inline.length = 0;
 	const draftId = typeof created.id === 'string' ? created.id : '';
 	if (!draftId) {
-		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: Graph created the draft but returned no id`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), itemMessage('Graph created the draft but returned no id', itemIndex), { itemIndex });
 	}
 	const messagePath = `${base}/messages/${idSegment(client.node, draftId, 'Draft ID', itemIndex)}`;
 	let uploadedBytes = 0;
@@ -438,7 +439,7 @@ async function sendWithDraft(
 		if (outcomeUncertain(error)) {
 			const recovered = options.recover ? await recoverDraftSend(client, prepared, messagePath, options.recover) : undefined;
 			if (recovered) return { details: detailsOf({ ...created, ...recovered }, plan), uploadedBytes };
-			explained.description = `${explained.description ? `${explained.description}\n` : ''}${MAYBE_SENT}`;
+			explained.description = addSentence(explained.description, MAYBE_SENT);
 		} else {
 			await deleteDraft(client, plan, messagePath, itemIndex);
 		}

@@ -161,15 +161,6 @@ export const sendFields: INodeProperties[] = [
 				],
 			},
 			{
-				displayName: 'Deduplication Window (Minutes)',
-				name: 'deduplicationWindow',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 43200 },
-				default: 1440,
-				description:
-					"With Exactly Once: how long an item's mail counts as sent. The same mail from this node for the same input item is not sent again within this time (a workflow that sends the very same mail on a schedule needs a shorter window, or Exactly Once off).",
-			},
-			{
 				displayName: 'Delivery Receipt',
 				name: 'deliveryReceipt',
 				type: 'boolean',
@@ -183,14 +174,6 @@ export const sendFields: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to only check the item and build the request: the output shows the payload, its size and how it would be sent, and nothing is sent',
-			},
-			{
-				displayName: 'Exactly Once',
-				name: 'exactlyOnce',
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to make sure no item's mail goes out twice: when an answer is lost, when Retry On Fail runs the node again, or when the execution is retried. Each mail carries a key as its internetMessageId, and the node looks for the run's keys in the mailbox before sending (about one request per 140 mails). Needs Save to Sent Items on to find earlier sends, and read access to the mailbox.",
 			},
 			{
 				displayName: 'From',
@@ -219,33 +202,6 @@ export const sendFields: INodeProperties[] = [
 					"Send through this mailbox (a user principal name or user ID) instead of the connected account's. Needs Full Access to it and the credential's Mail.Send.Shared scope.",
 			},
 			{
-				displayName: 'Max Attempts',
-				name: 'maxAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 6,
-				description:
-					'Attempts per request, the first included, when Graph answers 429 (throttled), 503 or 504. The wait before each retry is what Graph asks for in Retry-After, else an exponential backoff.',
-			},
-			{
-				displayName: 'Max Requests In Flight Per Mailbox',
-				name: 'maxInFlightPerMailbox',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 4 },
-				default: 4,
-				description:
-					'Requests this node runs at once against one mailbox (Outlook allows 4). Lower it when other workflows use the same mailbox at the same time.',
-			},
-			{
-				displayName: 'Max Retry Wait (Seconds)',
-				name: 'maxRetryWait',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 3600 },
-				default: 120,
-				description:
-					"Longest total wait for retries of one request; when Graph asks for a longer wait the item fails with Graph's answer",
-			},
-			{
 				displayName: 'Read Receipt',
 				name: 'readReceipt',
 				type: 'boolean',
@@ -266,6 +222,60 @@ export const sendFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description: 'Whether to keep a copy in the Sent Items folder',
+			},
+		],
+	},
+	{
+		displayName: 'Delivery Settings',
+		name: 'delivery',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		default: {},
+		description: 'How mails are sent: retries, pace and repeats. The defaults suit almost every workflow.',
+		options: [
+			{
+				displayName: "Don't Resend on Retry",
+				name: 'exactlyOnce',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to skip a mail that this execution already sent, when the node or the execution is retried (Retry On Fail, a lost answer from Microsoft, or Retry of a failed execution). Every new execution sends, even the same mail again. Skipped items say so in their output. Needs Save to Sent Items on, and read access to the mailbox.",
+			},
+			{
+				displayName: 'Max Attempts',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 6,
+				description:
+					'How often to try a request, the first try included, when Microsoft is busy (429, 503 or 504). Between tries the node waits as long as Microsoft asks.',
+			},
+			{
+				displayName: 'Max Parallel Requests',
+				name: 'maxInFlightPerMailbox',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 4 },
+				default: 4,
+				description:
+					'Requests this node runs at once against one mailbox (Outlook allows 4). Lower it when other workflows use the same mailbox at the same time.',
+			},
+			{
+				displayName: 'Max Retry Wait (Seconds)',
+				name: 'maxRetryWait',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 3600 },
+				default: 120,
+				description:
+					"Longest total wait for the retries of one request. When Microsoft asks for a longer wait, the item fails with Microsoft's answer.",
+			},
+			{
+				displayName: 'Remember Sends (Minutes)',
+				name: 'deduplicationWindow',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 43200 },
+				default: 10080,
+				description:
+					"With Don't Resend on Retry: how long a retry still recognises a mail this execution sent (default a week). A retry later than that sends it again.",
 			},
 		],
 	},

@@ -47,9 +47,9 @@ export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unkn
 	const where = mailbox === 'me' ? "the connected account's mailbox" : `mailbox '${mailbox}'`;
 	const description =
 		status === 403 || status === 401
-			? `Exactly Once looks for the run's messages in the mailbox before sending, which needs read access: the Mail.ReadWrite scope${mailbox === 'me' ? '' : ', and Mail.ReadWrite.Shared for another mailbox'}. Add the scope in the credential and reconnect, or switch Exactly Once off in the node's options.`
-			: "Exactly Once looks for the run's messages in the mailbox before sending and after a lost answer; without that look it cannot tell what was already sent. Run the node again, or switch Exactly Once off in the node's options.";
-	const message = `Exactly Once: could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
+			? `Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending, which needs read access: the Mail.ReadWrite scope${mailbox === 'me' ? '' : ', and Mail.ReadWrite.Shared for another mailbox'}. Add the scope in the credential and reconnect, or switch Don't Resend on Retry off in the node's Delivery Settings.`
+			: "Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending and after a lost answer; without that look it cannot tell what was already sent. Run the node again, or switch Don't Resend on Retry off in the node's Delivery Settings.";
+	const message = `Could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
 	if (cause instanceof NodeApiError) {
 		const error = new NodeApiError(ctx.getNode(), { message: original } as JsonObject, {
 			message,

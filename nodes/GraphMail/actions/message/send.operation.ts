@@ -5,9 +5,11 @@
  *
  * Sending (send.bulk.ts): per mailbox, sendMail plans through `$batch`, draft plans a few at a
  * time, mailboxes in parallel, at most 4 requests in flight per mailbox, Retry-After honoured,
- * budgets paced. Exactly Once (default on) stamps each item's idempotency key as its
- * internetMessageId and looks the run's keys up in the mailbox before sending and after a lost
- * answer, so that no mail goes out twice. Results come back in input order, paired with their items.
+ * budgets paced. Don't Resend on Retry (default on) stamps each item's key (this execution's
+ * identity and the mail) as its internetMessageId and looks the keys up in the mailbox before
+ * sending and after a lost answer, so that retries send nothing twice while a new execution always
+ * sends. A mail found already sent is reported as skipped, with a notice in the editor. Results
+ * come back in input order, paired with their items.
  */
 import {
 	NodeOperationError,
@@ -20,24 +22,18 @@ import {
 import { draftBody, fileAttachment, sendMailBody, type SendPlan } from '../../helpers/sendPlan';
 import type { GraphClient, GraphClientOptions } from '../../transport/graphClient';
 import { DEFAULT_BACKOFF } from '../../transport/retryAfter';
+import { addSentence, capitalised, itemList } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
 import { sendAll, type SendOutcome } from './send.bulk';
 import type { SendReport } from './send.executor';
 import { sendFields } from './send.fields';
 import { prepareSend, type PreparedSend } from './send.prepare';
+import { runIdentity } from './send.runIdentity';
 
-/** Exactly Once: wait this long after a lost answer before looking for the mail, and look at most this often. */
+/** Don't Resend on Retry: wait this long after a lost answer before looking for the mail, and look at most this often. */
 const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 export const properties: INodeProperties[] = sendFields;
-
-/** "Item 4" / "Items 2, 5 and 7" (1-based), shortened after ten. */
-function itemList(indexes: number[]): string {
-	const numbers = indexes.map((index) => index + 1);
-	if (numbers.length === 1) return `Item ${numbers[0]}`;
-	if (numbers.length > 10) return `Items ${numbers.slice(0, 10).join(', ')} and ${numbers.length - 10} more`;
-	return `Items ${numbers.slice(0, -1).join(', ')} and ${numbers[numbers.length - 1]}`;
-}
 
 /** The request a dry run would send, with base64 content replaced by its size. */
 function dryRunPayload(plan: SendPlan): IDataObject {
@@ -87,13 +83,13 @@ function numberOption(options: IDataObject, name: string, fallback: number, min:
 }
 
 /**
- * The client for a Send run, configured from the first item's options (the concurrency and retry
- * options hold for the node, not per item).
+ * The client for a Send run, configured from the first item's Delivery Settings (the concurrency
+ * and retry settings hold for the node, not per item).
  */
 export function clientOptions(this: IExecuteFunctions, items: INodeExecutionData[]): GraphClientOptions {
 	let options: IDataObject = {};
 	try {
-		if (items.length) options = (this.getNodeParameter('options', 0, {}) as IDataObject) ?? {};
+		if (items.length) options = (this.getNodeParameter('delivery', 0, {}) as IDataObject) ?? {};
 	} catch {
 		// A broken expression is reported per item by prepareSend; the client takes the defaults.
 	}
@@ -117,11 +113,15 @@ function outputFor(prepared: PreparedSend, outcome: SendOutcome | undefined): ID
 	}
 	if (outcome?.kind === 'alreadySent') {
 		const { found } = outcome;
-		return summary(
-			prepared,
-			{ details: { internetMessageId: found.internetMessageId }, uploadedBytes: 0 },
-			{ alreadySent: true, messageId: found.id, ...(found.sentDateTime ? { sentDateTime: found.sentDateTime } : {}) },
-		);
+		return {
+			...summary(
+				prepared,
+				{ details: { internetMessageId: found.internetMessageId }, uploadedBytes: 0 },
+				{ alreadySent: true, messageId: found.id, ...(found.sentDateTime ? { sentDateTime: found.sentDateTime } : {}) },
+			),
+			status: 'skipped',
+			skippedBecause: `This execution already sent this mail${found.sentDateTime ? ` at ${found.sentDateTime}` : ''}, before a retry; it was not sent again`,
+		};
 	}
 	return undefined;
 }
@@ -133,17 +133,18 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	// 1. Validate and plan every item; nothing is sent yet.
+	const run = runIdentity(this);
 	const prepared: Array<PreparedSend | NodeOperationError> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		prepared.push(await prepareSend(this, items[itemIndex], itemIndex));
+		prepared.push(await prepareSend(this, items[itemIndex], itemIndex, run));
 	}
 	const invalid = prepared
 		.map((entry, itemIndex) => (entry instanceof NodeOperationError ? itemIndex : -1))
 		.filter((itemIndex) => itemIndex >= 0);
 	if (invalid.length && !continueOnFail) {
 		const first = prepared[invalid[0]] as NodeOperationError;
-		const others = invalid.length > 1 ? ` ${itemList(invalid.slice(1))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
-		first.description = `${first.description ? `${first.description}\n` : ''}Nothing was sent.${others}`;
+		const others = invalid.length > 1 ? ` ${capitalised(itemList(invalid.slice(1)))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
+		first.description = addSentence(first.description, `Nothing was sent.${others}`);
 		throw first;
 	}
 
@@ -156,6 +157,7 @@ export async function execute(
 	// 3. Results in input order.
 	const output: INodeExecutionData[] = [];
 	const sent: number[] = [];
+	const skipped: number[] = [];
 	const failed: number[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const entry = prepared[itemIndex];
@@ -171,6 +173,7 @@ export async function execute(
 		const json = outputFor(entry, outcome);
 		if (json) {
 			if (outcome?.kind === 'sent') sent.push(itemIndex);
+			if (outcome?.kind === 'alreadySent') skipped.push(itemIndex);
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} else if (outcome?.kind === 'error') {
 			failed.push(itemIndex);
@@ -184,16 +187,40 @@ export async function execute(
 		if (sent.length) {
 			const exactlyOnce = sent.every((itemIndex) => (prepared[itemIndex] as PreparedSend).sendKey !== undefined);
 			lines.push(
-				`${itemList(sent)} ${sent.length > 1 ? 'were' : 'was'} sent before this error; running the node again ${
-					exactlyOnce ? `does not send ${sent.length > 1 ? 'them' : 'it'} again (Exactly Once)` : `sends ${sent.length > 1 ? 'them' : 'it'} again`
+				`${capitalised(itemList(sent))} ${sent.length > 1 ? 'were' : 'was'} sent before this error; ${
+					exactlyOnce
+						? `retrying this execution does not send ${sent.length > 1 ? 'them' : 'it'} again`
+						: `retrying sends ${sent.length > 1 ? 'them' : 'it'} again (Don't Resend on Retry is off)`
 				}.`,
 			);
 		}
-		if (failed.length > 1) lines.push(`${itemList(failed.slice(1))} failed too.`);
+		if (failed.length > 1) lines.push(`${capitalised(itemList(failed.slice(1)))} failed too.`);
 		const notSent = [...outcomes].filter(([, value]) => value.kind === 'notSent').map(([itemIndex]) => itemIndex).sort((a, b) => a - b);
-		if (notSent.length) lines.push(`${itemList(notSent)} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`);
-		if (lines.length) error.description = `${error.description ? `${error.description}\n` : ''}${lines.join(' ')}`;
+		if (notSent.length) lines.push(`${capitalised(itemList(notSent))} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`);
+		if (lines.length) error.description = addSentence(error.description, lines.join(' '));
 		throw error;
 	}
+	noticeSkipped(this, skipped);
+	if (run.unknownRetry && sent.length) {
+		this.addExecutionHints({
+			type: 'warning',
+			location: 'outputPane',
+			message:
+				"This Retry could not tell which mails the failed execution had sent (it ran with an older version of the node, or its custom data was full), so they were sent again. See Don't Resend on Retry in the README.",
+		});
+	}
 	return output;
+}
+
+/** The notice the editor shows for a run in which mails were skipped because they already went out. */
+function noticeSkipped(ctx: IExecuteFunctions, skipped: number[]): void {
+	if (!skipped.length) return;
+	const times = skipped.length;
+	ctx.addExecutionHints({
+		type: 'warning',
+		location: 'outputPane',
+		message: `${times} ${times === 1 ? 'mail was' : 'mails were'} not sent again (${itemList(skipped)}): this execution had already sent ${
+			times === 1 ? 'it' : 'them'
+		} before the retry. Their items have status "skipped".`,
+	});
 }

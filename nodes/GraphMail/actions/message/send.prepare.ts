@@ -24,6 +24,8 @@ import { appOnlySendMailbox } from '../../helpers/appOnlyMailbox';
 import { usesAppOnly } from '../../transport/appOnlyAuth';
 import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from '../../helpers/sendKey';
 import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from '../../helpers/sendPlan';
+import { addSentence, itemMessage } from '../../helpers/itemText';
+import type { RunIdentity } from './send.runIdentity';
 
 export interface PreparedSend {
 	itemIndex: number;
@@ -57,15 +59,15 @@ function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string 
 	return { workflowId: String(workflow.id ?? workflow.name ?? ''), nodeId: String(node.id || node.name) };
 }
 
-/** "Item 3: To: 'bob@' is not an email address", with the other problems and the fix in the description. */
+/** "To: 'bob@' is not an email address [item 3]", with the fix and the other problems in the description. */
 export function problemsError(ctx: IExecuteFunctions, itemIndex: number, problems: FieldProblem[]): NodeOperationError {
 	const [first, ...rest] = problems;
 	const lines: string[] = [];
 	if (first.hint) lines.push(first.hint);
 	if (rest.length) lines.push(`Also: ${rest.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
-	const error = new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${first.field}: ${first.message}`, {
+	const error = new NodeOperationError(ctx.getNode(), itemMessage(`${first.field}: ${first.message}`, itemIndex), {
 		itemIndex,
-		description: lines.join('\n') || undefined,
+		description: lines.length ? lines.reduce<string>((text, line) => addSentence(text, line), '') : undefined,
 	});
 	error.context.field = first.field;
 	error.context.problems = problems.map((problem) => ({ ...problem }));
@@ -88,11 +90,14 @@ export async function prepareSend(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
 	itemIndex: number,
+	run: RunIdentity,
 ): Promise<PreparedSend | NodeOperationError> {
 	let options: IDataObject;
+	let delivery: IDataObject;
 	let fields: Parameters<typeof buildMessage>[0];
 	try {
 		options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		delivery = ctx.getNodeParameter('delivery', itemIndex, {}) as IDataObject;
 		fields = {
 			to: ctx.getNodeParameter('toRecipients', itemIndex, ''),
 			cc: ctx.getNodeParameter('ccRecipients', itemIndex, ''),
@@ -114,7 +119,7 @@ export async function prepareSend(
 		};
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		return new NodeOperationError(ctx.getNode(), `Item ${itemIndex + 1}: ${message}`, {
+		return new NodeOperationError(ctx.getNode(), itemMessage(message, itemIndex), {
 			itemIndex,
 			description: (error as { description?: string }).description,
 		});
@@ -136,7 +141,7 @@ export async function prepareSend(
 	if (problems.length || !built.ok || 'problem' in mailbox) return problemsError(ctx, itemIndex, problems);
 
 	let sendKey: SendKey | undefined;
-	if (booleanOption(options, 'exactlyOnce') !== false) {
+	if (booleanOption(delivery, 'exactlyOnce') !== false) {
 		let keyAttachments: KeyAttachment[];
 		try {
 			keyAttachments = await Promise.all(attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)));
@@ -146,6 +151,7 @@ export async function prepareSend(
 			]);
 		}
 		const key = idempotencyKey({
+			...(run.unknownRetry ? {} : { run: run.run }),
 			...keyScope(ctx),
 			itemIndex,
 			mailbox: mailbox.mailbox,
@@ -154,7 +160,7 @@ export async function prepareSend(
 			attachments: keyAttachments,
 			itemJson: item.json,
 		});
-		sendKey = sendKeyFor(key, windowMsOf(options.deduplicationWindow), Date.now());
+		sendKey = sendKeyFor(key, windowMsOf(delivery.deduplicationWindow), Date.now());
 		built.value.message.internetMessageId = sendKey.internetMessageId;
 	}
 

@@ -1,0 +1,63 @@
+/**
+ * Which "piece of work" a send belongs to, for Don't Send Twice. Mails are deduplicated only within
+ * one piece of work, so that a new execution (Execute again in the editor, a new trigger event, a
+ * new schedule tick) always sends, while what repeats the same work sends nothing twice:
+ *
+ * - Retry On Fail and a lost answer run within the same execution: same execution id.
+ * - n8n's Retry of a failed execution is a new execution (mode 'retry', a new id) that starts from
+ *   the failed execution's saved data, custom data included. So the first execution's id is
+ *   stored in the execution's custom data and a retry reads it back from there.
+ *
+ * Also part of the identity: the node's run index, so that a node run twice in one execution (a
+ * loop) sends both times. A retried execution re-runs the failed node at the same run index.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+/** Custom data key (letters, digits, underscores; n8n keeps at most 10 keys per execution). */
+export const RUN_KEY = 'graphMailSendRun';
+
+export interface RunIdentity {
+	/** Goes into every item's key. */
+	run: string;
+	/**
+	 * 'retry': a Retry of a failed execution without the original execution's id (it was started by
+	 * an older version of the node, or the execution's custom data was full): earlier sends cannot
+	 * be recognised, so they go out again rather than being dropped (see the README).
+	 */
+	unknownRetry: boolean;
+}
+
+function runIndexOf(ctx: IExecuteFunctions): number {
+	try {
+		const value = Number(ctx.evaluateExpression('{{ $runIndex }}', 0));
+		return Number.isInteger(value) && value >= 0 ? value : 0;
+	} catch {
+		return 0;
+	}
+}
+
+function storedRun(ctx: IExecuteFunctions): string | undefined {
+	try {
+		const value = ctx.customData.get(RUN_KEY);
+		return typeof value === 'string' && value !== '' ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+export function runIdentity(ctx: IExecuteFunctions): RunIdentity {
+	let execution = storedRun(ctx);
+	const carried = execution !== undefined;
+	if (!execution) {
+		execution = ctx.getExecutionId() ?? '';
+		try {
+			ctx.customData.set(RUN_KEY, execution);
+		} catch {
+			// Custom data refused (never for a plain id); a retry then cannot recognise these sends.
+		}
+	}
+	return {
+		run: `${execution}#${runIndexOf(ctx)}`,
+		unknownRetry: !carried && ctx.getMode() === 'retry',
+	};
+}
