@@ -131,8 +131,8 @@ step=0
 next() { # announces a step and what comes after it
   step=$((step + 1))
   todo=("${todo[@]:1}")
-  left=$(IFS=';'; echo "${todo[*]:-nothing}" | sed 's/;/, /g')
-  log "step $step: $1 (left after it: $left)"
+  left=$(IFS=';'; echo "${todo[*]:-}" | sed 's/;/, /g')
+  log "step $step: $1 (${left:+left after it: $left}${left:-the last step})"
 }
 
 mkdir -p "$root"
