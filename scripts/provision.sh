@@ -120,7 +120,7 @@ if $browser; then
 fi
 if [ ${#todo[@]} = 0 ]; then
   date -u +%FT%TZ > "$stamp"
-  log "checked: Node $("$node24" --version), n8n $n8n_version, sqlite3$($browser && echo ", playwright-core $pw_version, $(chromium --version)") in $cache"
+  log "checked: Node $("$node24" --version), n8n $n8n_version, sqlite3$($browser && echo ", playwright-core $pw_version, $(chromium --version 2>/dev/null)") in $cache"
   echo "$root"
   exit 0
 fi
@@ -132,7 +132,7 @@ next() { # announces a step and what comes after it
   step=$((step + 1))
   todo=("${todo[@]:1}")
   left=$(IFS=';'; echo "${todo[*]:-}" | sed 's/;/, /g')
-  log "step $step: $1 (${left:+left after it: $left}${left:-the last step})"
+  log "step $step: $1 ($([ -n "$left" ] && echo "left after it: $left" || echo "the last step"))"
 }
 
 mkdir -p "$root"
@@ -197,5 +197,5 @@ if $browser; then
 fi
 
 date -u +%FT%TZ > "$stamp"
-log "done: Node $("$node24" --version), n8n $n8n_version$($browser && echo ", playwright-core $pw_version, $(chromium --version)") in $cache"
+log "done: Node $("$node24" --version), n8n $n8n_version$($browser && echo ", playwright-core $pw_version, $(chromium --version 2>/dev/null)") in $cache"
 echo "$root"
