@@ -58,14 +58,15 @@ with_ticker() { # WHAT [--size DIR TOTAL_MB] -- COMMAND...
   shift
   if [ "$1" = --size ]; then size_dir=$2 total_mb=$3; shift 3; fi
   shift
-  local begin=$SECONDS
+  local begin=$SECONDS base_mb=0
+  if [ -n "$size_dir" ]; then base_mb=$(du -sm "$size_dir" 2>/dev/null | cut -f1 || echo 0); fi
   (
     while sleep 30; do
       local note=""
       if [ -n "$size_dir" ]; then
         local mb
-        mb=$(du -sm "$size_dir" 2>/dev/null | cut -f1 || echo 0)
-        note=", ${mb:-0} MB of about $total_mb MB on disk"
+        mb=$(( $(du -sm "$size_dir" 2>/dev/null | cut -f1 || echo 0) - ${base_mb:-0} ))
+        if [ "$mb" -gt 0 ]; then note=", $mb MB of about $total_mb MB written"; else note=", resolving the dependency tree (nothing written yet)"; fi
       fi
       log "  ... $what: $(( (SECONDS - begin) / 60 ))m$(( (SECONDS - begin) % 60 ))s$note${left:+; then $left}"
     done
@@ -155,7 +156,7 @@ fi
 log "Node for n8n: $("$node24" --version)"
 
 install_n8n() {
-  PATH="$root/node_modules/.bin:$PATH" with_ticker "installing n8n $n8n_version" --size "$root/node_modules" 2800 -- \
+  PATH="$root/node_modules/.bin:$PATH" with_ticker "installing n8n $n8n_version" --size "$root/node_modules" 2700 -- \
     npm install "${npm_quiet[@]}" --ignore-scripts=true --save-exact "n8n@$n8n_version" >&2
 }
 if ! n8n_ok; then
