@@ -21,7 +21,7 @@ export function cacheDir(): string {
 	return process.env.GRAPH_MAIL_CACHE ?? join(homedir(), '.cache', 'n8n-nodes-graph-mail');
 }
 
-/** Where scripts/provision.sh installs the pinned n8n, Node 24 and playwright-core. */
+/** Where scripts/provision.sh installs the pinned n8n and Node 24 (and, for the tests, playwright-core). */
 export interface Runtime {
 	root: string;
 	/** Node 24 binary that runs n8n. */
@@ -41,7 +41,7 @@ function runtimeAt(root: string): Runtime {
 		node: join(root, 'node_modules', '.bin', 'node'),
 		n8nBin: join(root, 'node_modules', 'n8n', 'bin', 'n8n'),
 		n8nVersion: pins().n8n,
-		playwrightCore: join(root, 'node_modules', 'playwright-core'),
+		playwrightCore: join(cacheDir(), `playwright-core-${pins().playwrightCore}`, 'node_modules', 'playwright-core'),
 		chromium,
 	};
 }
@@ -53,11 +53,13 @@ export function provisionedRuntime(): Runtime | undefined {
 }
 
 /**
- * Runs scripts/provision.sh (quick when already provisioned; minutes the first time), streaming its
- * progress to stderr, and returns the runtime it prints.
+ * Runs scripts/provision.sh (seconds when everything is there; minutes the first time), streaming
+ * its progress to stderr, and returns the runtime it prints. `browser`: also playwright-core and
+ * chromium (only the tests need them).
  */
-export function provisionRuntime(): Runtime {
-	const root = execFileSync('bash', [join(REPO_ROOT, 'scripts', 'provision.sh')], {
+export function provisionRuntime(options: { browser?: boolean } = {}): Runtime {
+	const args = [join(REPO_ROOT, 'scripts', 'provision.sh'), ...(options.browser ? ['--browser'] : [])];
+	const root = execFileSync('bash', args, {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'pipe', 'inherit'],
 		encoding: 'utf8',
