@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { GraphMessage } from './sendPayload';
+import type { GraphMessage } from './payload';
 
 export const MESSAGE_ID_DOMAIN = 'graph-mail.n8n';
 /** Message ids per `$filter` (two per item: the current and the previous window). */

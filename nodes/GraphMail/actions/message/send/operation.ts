@@ -19,16 +19,16 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { draftBody, fileAttachment, sendMailBody, type SendPlan } from '../../helpers/sendPlan';
-import type { GraphClient, GraphClientOptions } from '../../transport/graphClient';
-import { DEFAULT_BACKOFF } from '../../transport/retryAfter';
-import { addSentence, capitalised, itemList } from '../../helpers/itemText';
-import { errorItemOrThrow } from '../itemErrors';
-import { sendAll, type SendOutcome } from './send.bulk';
-import type { SendReport } from './send.executor';
-import { sendFields } from './send.fields';
-import { prepareSend, type PreparedSend } from './send.prepare';
-import { runIdentity } from './send.runIdentity';
+import { draftBody, fileAttachment, sendMailBody, type SendPlan } from './plan';
+import type { GraphClient, GraphClientOptions } from '../../../transport/graphClient';
+import { DEFAULT_BACKOFF } from '../../../transport/retryAfter';
+import { addSentence, capitalised, itemList } from '../../../helpers/itemText';
+import { errorItemOrThrow } from '../../itemErrors';
+import { sendAll, type SendOutcome } from './batchPath';
+import type { SendReport } from './draftPath';
+import { sendFields } from './fields';
+import { prepareSend, type PreparedSend } from './prepare';
+import { runIdentity } from './runIdentity';
 
 /** Don't Resend on Retry: wait this long after a lost answer before looking for the mail, and look at most this often. */
 const RECOVERY = { settleMs: 2000, rounds: 3 };
