@@ -17,8 +17,7 @@
 import type { NodeApiError, NodeOperationError, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { mapLimited } from '../../../helpers/concurrency';
-import { addSentence } from '../../../helpers/itemText';
-import { asNodeError } from '../../../helpers/nodeError';
+import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { mailboxPath } from '../../../helpers/pathSegment';
 import { executeBatch, MAX_BATCH_REQUESTS, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
 import type { GraphClient } from '../../../transport/graphClient';
@@ -308,9 +307,7 @@ export async function sendAll(
 		const group = groups[g];
 		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, result.reason);
 		if (!options.continueOnFail) {
-			const error = errorFor(group[0]);
-			error.description = addSentence(error.description, 'Nothing was sent.');
-			throw error;
+			throw withSentence(errorFor(group[0]), 'Nothing was sent.');
 		}
 		blocked.add(group);
 		for (const prepared of group) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });

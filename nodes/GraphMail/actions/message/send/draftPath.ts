@@ -16,7 +16,8 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { openUploadSource } from '../../../binary/binaryAttachments';
 import { idSegment, mailboxPath } from '../../../helpers/pathSegment';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../../transport/graphClient';
-import { addSentence, itemMessage } from '../../../helpers/itemText';
+import { itemMessage } from '../../../helpers/itemText';
+import { withSentence } from '../../../helpers/nodeError';
 import { uploadAttachment } from './attachmentUpload';
 import { explainSendError, isUncertain, MAYBE_SENT, type Stage } from './errors';
 import { inlineAttachment } from './inlineAttachments';
@@ -255,7 +256,7 @@ export async function sendWithDraft(
 		if (isUncertain(error)) {
 			const recovered = options.recover ? await recoverDraftSend(client, prepared, messagePath, options.recover) : undefined;
 			if (recovered) return { details: detailsOf({ ...created, ...recovered }, plan), uploadedBytes };
-			explained.description = addSentence(explained.description, MAYBE_SENT);
+			withSentence(explained, MAYBE_SENT);
 		} else {
 			await deleteDraft(client, plan, messagePath, itemIndex);
 		}

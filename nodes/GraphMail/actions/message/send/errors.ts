@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { addSentence, itemMessage } from '../../../helpers/itemText';
-import { asNodeError } from '../../../helpers/nodeError';
+import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { appOnlyRefusal } from '../../../transport/appOnlyAuth';
 import type { BatchSubResult } from '../../../transport/batch';
 import { describeAttempts } from '../../../transport/graphClient';
@@ -142,12 +142,10 @@ export function lookupFailure(ctx: IExecuteFunctions, prepared: PreparedSend, ca
 		details !== undefined &&
 		(details.status === 403 || details.status === 404 || ['ErrorAccessDenied', 'ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI'].includes(details.code));
 	if (mailboxProblem) {
-		const error = explainSendError(ctx, cause, prepared, 'sendMail');
-		error.description = addSentence(
-			error.description,
+		return withSentence(
+			explainSendError(ctx, cause, prepared, 'sendMail'),
 			"Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending; that look failed, so nothing was sent.",
 		);
-		return error;
 	}
 	return lookupError(ctx, prepared.plan.mailbox, cause);
 }
