@@ -10,6 +10,8 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
+	type ITriggerFunctions,
+	type IHookFunctions,
 } from 'n8n-workflow';
 
 import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
@@ -27,7 +29,12 @@ import {
 
 export const CREDENTIAL_TYPE = 'graphMailOAuth2Api';
 
-export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type GraphContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| ILoadOptionsFunctions
+	| ITriggerFunctions
+	| IHookFunctions;
 
 export interface GraphRequest {
 	method: IHttpRequestMethods;
