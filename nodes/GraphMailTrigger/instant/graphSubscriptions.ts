@@ -4,7 +4,7 @@ import type { GraphClient } from '../../GraphMail/transport/graphClient';
 import { graphApiError, graphErrorDetails, type GraphErrorDetails } from '../../GraphMail/transport/graphError';
 import { idSegment } from '../../GraphMail/helpers/pathSegment';
 import type { FolderPlan, TriggerPlan } from '../config';
-import { expirationAt, subscriptionResource, type FolderSubscription } from './pushState';
+import { expirationAt, isOwnUrl, SUBSCRIPTION_LIFETIME_MS, subscriptionResource, type FolderSubscription, type PushState } from './pushState';
 
 /** Graph's `/subscriptions` for the instant trigger: create, renew, delete, list. */
 
@@ -124,4 +124,32 @@ export async function deleteSubscriptions(
 			if (details.status !== 404) throw graphApiError(node, details, { description: 'Deleting the mail subscription failed' });
 		}
 	}
+}
+
+/**
+ * This node's subscriptions as Graph lists them (by the webhook id in their URL), for a running
+ * trigger that did not see them being made. Undefined when there are none.
+ */
+export async function discoverSubscriptions(
+	client: GraphClient,
+	plan: TriggerPlan,
+	webhookId: string | undefined,
+	clientState: string,
+): Promise<PushState | undefined> {
+	const listed = await client.attempt<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
+	if ('failure' in listed) return undefined;
+	const own = (listed.response.body?.value ?? []).filter((sub) => isOwnUrl(sub.notificationUrl, webhookId));
+	if (own.length === 0) return undefined;
+	const push: PushState = { clientState, notificationUrl: String(own[0].notificationUrl), createdAt: Date.now(), byFolder: {} };
+	for (const folder of plan.folders) {
+		const resource = subscriptionResource(folder).toLowerCase();
+		const sub = own.find((s) => String(s.resource ?? '').replace(/^\/+/, '').toLowerCase() === resource);
+		const expiresAt = Date.parse(String(sub?.expirationDateTime ?? ''));
+		if (sub && typeof sub.id === 'string' && Number.isFinite(expiresAt)) {
+			push.byFolder[folder.key] = { id: sub.id, expiresAt };
+			// Made with the full lifetime: until renewed, expiry minus lifetime is when it was made.
+			push.createdAt = Math.min(push.createdAt, expiresAt - SUBSCRIPTION_LIFETIME_MS);
+		}
+	}
+	return push;
 }

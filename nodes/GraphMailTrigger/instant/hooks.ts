@@ -1,11 +1,10 @@
-import { randomBytes } from 'crypto';
 import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { GraphClient } from '../../GraphMail/transport/graphClient';
+import { CREDENTIAL_TYPE, GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan } from '../config';
 import { checkReachable, createSubscription, deleteSubscriptions, renewSubscription } from './graphSubscriptions';
 import { readNotifications } from './notifications';
-import { coversPlan, readPush, writePush, type PushState } from './pushState';
+import { clientStateFor, coversPlan, readPush, writePush, type PushState } from './pushState';
 import { triggerKey, wakeTrigger } from './wakeRegistry';
 
 /**
@@ -43,7 +42,7 @@ export const subscriptionHooks = {
 		await deleteSubscriptions(node, client, plan, Object.values(previous?.byFolder ?? {}).map((s) => s.id), url);
 		const now = Date.now();
 		const push: PushState = {
-			clientState: previous?.clientState ?? randomBytes(32).toString('base64url'),
+			clientState: clientStateFor(await this.getCredentials(CREDENTIAL_TYPE), node.webhookId),
 			notificationUrl: url,
 			createdAt: previous?.createdAt ?? now,
 			byFolder: {},
@@ -85,13 +84,13 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 		res.status(200).type('text/plain').send(token);
 		return { noWebhookResponse: true };
 	}
-	const push = readPush(this.getWorkflowStaticData('node'));
-	const read = readNotifications(this.getBodyData(), push?.clientState);
+	const node = this.getNode();
+	const read = readNotifications(this.getBodyData(), clientStateFor(await this.getCredentials(CREDENTIAL_TYPE), node.webhookId));
 	if (read.accepted === 0) {
 		res.status(403).json({ error: 'Notification refused: clientState missing or wrong' });
 		return { noWebhookResponse: true };
 	}
-	wakeTrigger(triggerKey(this.getWorkflow().id, this.getNode().id), read.signal);
+	wakeTrigger(triggerKey(this.getWorkflow().id, node.id), read.signal);
 	res.status(202).end();
 	return { noWebhookResponse: true };
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FolderPlan } from '../config';
@@ -71,4 +72,19 @@ export function needsRenewal(sub: FolderSubscription, now: number): boolean {
 /** Whether the stored subscriptions cover exactly these folders at this URL. */
 export function coversPlan(push: PushState | undefined, folders: FolderPlan[], notificationUrl: string): push is PushState {
 	return push !== undefined && push.notificationUrl === notificationUrl && folders.every((folder) => push.byFolder[folder.key] !== undefined);
+}
+
+/**
+ * The clientState of a node's subscriptions, derived from the credential's secret and the node's
+ * webhook id: the webhook, the hooks and the running trigger each get their own copy of the static
+ * data from n8n, so the secret must not depend on one of them having saved it first.
+ */
+export function clientStateFor(credentials: IDataObject, webhookId: string | undefined): string {
+	const key = String(credentials.clientSecret ?? '') + '|' + String(credentials.clientId ?? '');
+	return createHmac('sha256', key).update(`graph-mail-instant|${webhookId ?? ''}`).digest('base64url');
+}
+
+/** Whether a subscription's notification URL is this node's webhook (`.../<webhookId>/webhook`). */
+export function isOwnUrl(url: unknown, webhookId: string | undefined): url is string {
+	return typeof url === 'string' && webhookId !== undefined && webhookId !== '' && url.includes(`/${webhookId}/`);
 }

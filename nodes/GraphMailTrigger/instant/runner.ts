@@ -1,12 +1,12 @@
 import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { GraphClient } from '../../GraphMail/transport/graphClient';
+import { CREDENTIAL_TYPE, GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan, type TriggerPlan } from '../config';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
-import { createSubscription, renewSubscription } from './graphSubscriptions';
+import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
 import type { NotificationSignal } from './notifications';
-import { needsRenewal, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription } from './pushState';
+import { clientStateFor, needsRenewal, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
 import { registerTrigger, triggerKey } from './wakeRegistry';
 
 /** Longest wait after a failed round before the next try (the first waits 5 s, then doubling). */
@@ -43,7 +43,8 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 
 	const node = ctx.getNode();
 	const staticData = ctx.getWorkflowStaticData('node');
-	const push = readPush(staticData);
+	// n8n may start this trigger on another copy of the static data than the hooks wrote to.
+	let push: PushState | undefined = readPush(staticData);
 	let pending: Pending = { ...nothingPending(), catchUp: true };
 	let wakeUp: (() => void) | undefined;
 	let closed = false;
@@ -85,6 +86,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		pending = nothingPending();
 		try {
 			const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
+			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientStateFor(await ctx.getCredentials(CREDENTIAL_TYPE), node.webhookId));
 			await keepSubscriptions(client, signal, now);
 			if (!signal.catchUp && lastCatchUp !== undefined && now - lastCatchUp < SAFETY_INTERVAL_MS) {
 				writePush(staticData, push);
