@@ -12,7 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 import type { FaultSpec } from '../contract';
-import type { NotificationPayload, NotificationSink } from '../mail/resources/subscriptions';
+import { isLoopbackHost, type NotificationPayload, type NotificationSink } from '../mail/resources/subscriptions';
 import { NOTIFICATION_KINDS, type FaultInjector } from './faults';
 
 export const VALIDATION_TIMEOUT_MS = 10_000;
@@ -32,8 +32,7 @@ export interface NotificationRecord {
 }
 
 function isLoopbackUrl(url: URL): boolean {
-	const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+	return isLoopbackHost(url.hostname);
 }
 
 interface Answer {

@@ -74,7 +74,8 @@ export class SubscriptionStore {
 	}
 }
 
-function isLoopbackHost(hostname: string): boolean {
+/** 127.x, ::1 or localhost: the only hosts the emulator calls out to. */
+export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
 	return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
