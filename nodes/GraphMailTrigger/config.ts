@@ -91,7 +91,8 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 	return plans;
 }
 
-export function readPlan(ctx: IPollFunctions): TriggerPlan {
+/** Reads the parameters (poll, instant trigger and its subscription hooks share them). */
+export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): TriggerPlan {
 	const node = ctx.getNode();
 	const event = String(ctx.getNodeParameter('event', 'newMessage'));
 	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');

@@ -4,6 +4,7 @@ import {
 	type IDataObject,
 	type INodeExecutionData,
 	type IPollFunctions,
+	type ITriggerFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -22,7 +23,7 @@ function notFound(error: unknown): boolean {
 	return e?.httpCode === '404' || e?.context?.graphCode === 'ErrorItemNotFound';
 }
 
-function asNodeError(ctx: IPollFunctions, error: unknown): NodeApiError | NodeOperationError {
+function asNodeError(ctx: IPollFunctions | ITriggerFunctions, error: unknown): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeApiError(ctx.getNode(), error as JsonObject);
 }
@@ -34,7 +35,7 @@ function asNodeError(ctx: IPollFunctions, error: unknown): NodeApiError | NodeOp
  * still emitted, without them: waiting for it would hold back every later message for good.
  */
 export async function toItems(
-	ctx: IPollFunctions,
+	ctx: IPollFunctions | ITriggerFunctions,
 	client: GraphClient,
 	plan: TriggerPlan,
 	messages: IDataObject[],

@@ -10,6 +10,8 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
+	type ITriggerFunctions,
+	type IHookFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -33,7 +35,12 @@ import {
 } from './retryAfter';
 
 
-export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type GraphContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| ILoadOptionsFunctions
+	| ITriggerFunctions
+	| IHookFunctions;
 
 export interface GraphRequest {
 	method: IHttpRequestMethods;
