@@ -78,6 +78,8 @@ export interface UrlContext {
 
 /** Route names used for counters, server time and fault matching. */
 export type RouteName =
+	| 'subscriptions'
+	| 'notification'
 	| 'me'
 	| 'user'
 	| 'sendMail'
@@ -144,6 +146,10 @@ export interface MailService {
 	deliveryCounters(): { delivered: number; duplicatesDelivered: number };
 	/** Makes every delta token issued so far invalid (next use -> 410 SyncStateNotFound). */
 	invalidateDeltaTokens(): void;
+	/** Change-notification subscriptions alive now (ids, resources, URLs, expiry). */
+	subscriptions(): Array<Record<string, unknown>>;
+	/** Sends a lifecycle event to one subscription (or all); `subscriptionRemoved` deletes it. Returns how many. */
+	subscriptionLifecycle(event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired', subscriptionId?: string): number;
 	reset(): void;
 	toJSON(): unknown;
 	load(state: unknown): void;
@@ -211,7 +217,12 @@ export interface FaultSpec {
 		| 'latency' // add delayMs before answering
 		| 'redirect' // answer `status` (default 302) with `Location: location`, doing nothing
 		| 'html' // answer `status` (default 500) with an HTML page, doing nothing (a gateway or proxy page)
-		| 'answer'; // answer `status` with the JSON `body` (default {}), doing nothing (a misbehaving host)
+		| 'answer' // answer `status` with the JSON `body` (default {}), doing nothing (a misbehaving host)
+		// change notifications the emulator POSTs (route 'notification'; pathPattern tests the URL's path):
+		| 'notificationDrop' // never sent
+		| 'notificationDelay' // sent after delayMs
+		| 'notificationDuplicate' // sent twice
+		| 'notificationReorder'; // held back and sent after the next one (or after delayMs, default 1000)
 	/** Retry-After header value as sent: seconds ('2', '0.5') or an HTTP date. */
 	retryAfter?: string;
 	delayMs?: number;

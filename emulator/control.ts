@@ -4,6 +4,7 @@ import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot, MailSe
 import type { CounterStore } from './counters';
 import { MAX_CONTROL_BODY_BYTES, refuseNonJson, refuseWithoutKey } from './control-guard';
 import type { FaultInjector } from './graph/faults';
+import type { NotificationRecord, Notifier } from './graph/notifier';
 import { readBody } from './http/body';
 import { sendJson } from './http/respond';
 import type { AppRegistration, RegisteredApp } from './identity/apps';
@@ -51,7 +52,16 @@ export interface EmulatorControl {
 	seedMessages(userId: string, folder: string, count: number, template?: SeedMessage): string[];
 	mailbox(userId: string): MailboxSnapshot;
 	invalidateDeltaTokens(): void;
+	/** Change-notification subscriptions alive now. */
+	subscriptions(): Array<Record<string, unknown>>;
+	/** A lifecycle event to one subscription (or all): `subscriptionRemoved` deletes it too. Returns how many. */
+	subscriptionLifecycle(event: LifecycleEvent, subscriptionId?: string): number;
+	/** Notification POSTs sent so far, with their outcomes (status, dropped, error, gaveUp). */
+	notifications(): NotificationRecord[];
 }
+
+type LifecycleEvent = 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired';
+const LIFECYCLE_EVENTS: LifecycleEvent[] = ['subscriptionRemoved', 'missed', 'reauthorizationRequired'];
 
 export interface ControlDeps {
 	mail: () => MailService;
@@ -63,6 +73,7 @@ export interface ControlDeps {
 	resetAll: () => void;
 	/** Something changed that the state file should keep. */
 	changed: () => void;
+	notifier: Notifier;
 }
 
 /** A control call refused with this HTTP status. */
@@ -126,6 +137,12 @@ export function createControl(deps: ControlDeps): EmulatorControl {
 		},
 		mailbox: (userId) => mail().mailbox(resolveUserId(mail(), userId)),
 		invalidateDeltaTokens: () => mutate(mail().invalidateDeltaTokens()),
+		subscriptions: () => mail().subscriptions(),
+		subscriptionLifecycle: (event, subscriptionId) => {
+			if (!LIFECYCLE_EVENTS.includes(event)) throw new HttpError(400, `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
+			return mail().subscriptionLifecycle(event, subscriptionId);
+		},
+		notifications: () => deps.notifier.log.map((entry) => ({ ...entry })),
 	};
 }
 
@@ -246,6 +263,17 @@ export async function handleControlHttp(
 				}
 				return sendJson(res, 201, { id: control.deliver(userId, folder, seedMessageFromJson(body.message)) });
 			}
+			case 'GET /_emulator/subscriptions':
+				return sendJson(res, 200, control.subscriptions());
+			case 'POST /_emulator/subscriptions/lifecycle':
+				return sendJson(res, 200, {
+					affected: control.subscriptionLifecycle(
+						field<LifecycleEvent>(body, 'event', 'string'),
+						typeof body.subscriptionId === 'string' ? body.subscriptionId : undefined,
+					),
+				});
+			case 'GET /_emulator/notifications':
+				return sendJson(res, 200, control.notifications());
 			case 'POST /_emulator/delta/invalidate':
 				control.invalidateDeltaTokens();
 				return sendJson(res, 200, { ok: true });

@@ -7,6 +7,7 @@ import { newControlKey } from './control-guard';
 import { CounterStore } from './counters';
 import { FaultInjector } from './graph/faults';
 import { handleGraphHttp } from './graph/listener';
+import { Notifier } from './graph/notifier';
 import { isLocalHost } from './http/host';
 import { sendJson } from './http/respond';
 import { DEFAULT_APP } from './identity/apps';
@@ -146,14 +147,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		budgets: options.budgets,
 	});
 	const initialSettings = cloneSettings(settings);
-	const mail = options.mail ?? createMailService({ maxMessageBytes: options.maxMessageBytes, seed });
+	let mail: MailService;
+	const faults = new FaultInjector((idOrUpn) => mail.findUser(idOrUpn)?.id.toLowerCase());
+	const notifier = new Notifier(TENANT_ID, faults);
+	mail = options.mail ?? createMailService({ maxMessageBytes: options.maxMessageBytes, seed, notifications: notifier });
 
 	let mainOrigin = '';
 	let uploadOrigin = '';
 	const urls = (): UrlContext => ({ graphBaseUrl: mainOrigin, uploadBaseUrl: uploadOrigin });
 	const throttle = new MailboxThrottle(() => settings);
 	const counters = new CounterStore(() => mail, throttle);
-	const faults = new FaultInjector((idOrUpn) => mail.findUser(idOrUpn)?.id.toLowerCase());
 	const identity = new Identity({
 		directory: () => mail,
 		settings,
@@ -173,13 +176,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 	const resetAll = () => {
 		mail.reset();
+		notifier.stop();
+		notifier.log.length = 0;
 		identity.reset();
 		faults.clear();
 		throttle.reset();
 		Object.assign(settings, cloneSettings(initialSettings));
 		counters.reset();
 	};
-	const control = createControl({ mail: () => mail, identity, faults, counters, settings, resetAll, changed });
+	const control = createControl({ mail: () => mail, identity, faults, counters, settings, resetAll, changed, notifier });
 
 	const saved = stateFile?.load();
 	if (saved) {
@@ -255,6 +260,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		stop: async () => {
 			if (stopped) return;
 			stopped = true;
+			notifier.stop();
 			await Promise.all([close(mainServer), close(uploadServer)]);
 			await stateFile?.flush();
 		},

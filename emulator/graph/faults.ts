@@ -26,7 +26,16 @@ interface ActiveFault {
 	remaining: number;
 }
 
-const KINDS: FaultKind[] = ['429', '503', '504', 'reset', 'lostResponse', 'latency', 'redirect', 'html', 'answer'];
+/** Faults on requests the emulator answers. */
+const REQUEST_KINDS: FaultKind[] = ['429', '503', '504', 'reset', 'lostResponse', 'latency', 'redirect', 'html', 'answer'];
+/** Faults on change notifications the emulator sends (graph/notifier.ts; route 'notification'). */
+export const NOTIFICATION_KINDS: readonly FaultKind[] = [
+	'notificationDrop',
+	'notificationDelay',
+	'notificationDuplicate',
+	'notificationReorder',
+];
+const KINDS: FaultKind[] = [...REQUEST_KINDS, ...NOTIFICATION_KINDS];
 const DEFAULT_SEED = 0x5eed;
 
 /** Small seeded PRNG (mulberry32), so probability faults repeat from run to run. */
@@ -50,8 +59,8 @@ export function validateFaultSpec(spec: FaultSpec): void {
 	if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {
 		throw new Error('fault probability must be between 0 and 1');
 	}
-	if (spec.kind === 'latency' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
-		throw new Error('a latency fault needs delayMs >= 0');
+	if ((spec.kind === 'latency' || spec.kind === 'notificationDelay') && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
+		throw new Error(`a ${spec.kind} fault needs delayMs >= 0`);
 	}
 	if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 200 && spec.status <= 599)) {
 		throw new Error('fault status must be an HTTP status (200-599)');
@@ -94,7 +103,7 @@ export class FaultInjector {
 	 * Fires the faults that match `target` (consuming them): every matching latency fault plus the
 	 * first matching fault of another kind among `kinds`.
 	 */
-	take(target: FaultTarget, kinds: readonly FaultKind[] = KINDS): FiredFaults {
+	take(target: FaultTarget, kinds: readonly FaultKind[] = REQUEST_KINDS): FiredFaults {
 		const fired: FiredFaults = { latencyMs: 0 };
 		for (const fault of this.faults) {
 			if (fault.remaining <= 0 || !kinds.includes(fault.spec.kind)) continue;

@@ -27,6 +27,8 @@ const ROUTE_SCOPES: Partial<Record<RouteName, string[]>> = {
 	listFolders: READ_BASIC,
 	getFolder: READ_BASIC,
 	delta: READ_BASIC,
+	// Graph needs Mail.ReadBasic or Mail.Read for a subscription to messages (checked per resource too)
+	subscriptions: READ_BASIC,
 	createMessage: WRITE,
 	updateMessage: WRITE,
 	deleteMessage: WRITE,

@@ -14,9 +14,18 @@ import { deliverSeed, folderOf, mailboxOf, seedMany } from './seeding/seeding';
 import { snapshotMailbox } from './storage/snapshot';
 import { createMailbox, findMessage, wellKnownFolder } from './storage/store';
 import { classifyUpload, handleUpload } from './resources/upload';
+import {
+	handleSubscriptions,
+	listSubscriptions,
+	notifyCreated,
+	sendLifecycle,
+	SubscriptionStore,
+	type NotificationSink,
+} from './resources/subscriptions';
 import { findUserByKey, makeDirectoryUser, publicUser, setRights } from './storage/users';
 import type { NewUser } from './storage/users';
 import type { MailState, ServiceConfig } from './types';
+import { toErrorResult } from './errors';
 
 export { DEMO_USERS } from './seeding/demo-seed';
 
@@ -32,7 +41,16 @@ export interface MailServiceOptions {
 	enforceScopes?: boolean;
 	/** Graph's known issue: createUploadSession in another user's mailbox -> 403 (default false). */
 	sharedMailboxUploadForbidden?: boolean;
+	/** Where change notifications go (the server's HTTP notifier); default: nowhere, so subscriptions fail validation. */
+	notifications?: NotificationSink;
 }
+
+/** Without a sink no endpoint can answer the validation request. */
+const NO_SINK: NotificationSink = {
+	tenantId: '00000000-0000-0000-0000-000000000000',
+	validate: async () => ({ ok: false, reason: 'This mail service has no outbound notifier.' }),
+	post: () => {},
+};
 
 /** Extras beyond the contract, for tests and the control API. */
 export interface EmulatorMailService extends MailService {
@@ -71,6 +89,13 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 		return state;
 	};
 	let state = freshState();
+	const subscriptionStore = new SubscriptionStore();
+	const subscriptionDeps = () => ({ state, config, store: subscriptionStore, sink: options.notifications ?? NO_SINK });
+	/** Runs a change and then notifies subscribers of messages it created. */
+	const thenNotify = <T>(result: T): T => {
+		notifyCreated(subscriptionDeps());
+		return result;
+	};
 
 	const requireUser = (idOrUpn: string) => {
 		const user = findUserByKey(state, idOrUpn);
@@ -81,9 +106,16 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 	return {
 		options: config,
 		classify: (req: RawRequest, caller: Caller): RouteInfo => classifyGraph(state, req, caller),
-		handleGraph: async (req: RawRequest, caller: Caller, urls: UrlContext): Promise<HandlerResult> =>
-			handleGraphRequest(state, config, req, caller, urls),
-		handleUpload: async (req: RawRequest, urls: UrlContext): Promise<HandlerResult> => handleUpload(state, config, req, urls),
+		handleGraph: async (req: RawRequest, caller: Caller, urls: UrlContext): Promise<HandlerResult> => {
+			try {
+				const subscriptionResult = await handleSubscriptions(subscriptionDeps(), req, caller, urls);
+				if (subscriptionResult) return subscriptionResult;
+			} catch (err) {
+				return toErrorResult(err);
+			}
+			return thenNotify(handleGraphRequest(state, config, req, caller, urls));
+		},
+		handleUpload: async (req: RawRequest, urls: UrlContext): Promise<HandlerResult> => thenNotify(handleUpload(state, config, req, urls)),
 		classifyUpload: (req: RawRequest): RouteInfo => classifyUpload(state, req),
 
 		listUsers: () => [...state.users.values()].map(publicUser),
@@ -108,9 +140,10 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 			const parent = parentFolderId ? folderOf(mailbox, parentFolderId) : wellKnownFolder(mailbox, 'msgfolderroot');
 			return { id: createFolderIn(state, mailbox, parent, displayName).id };
 		},
-		deliver: (userId, folderIdOrWellKnown, message) => deliverSeed(state, config.now(), userId, folderIdOrWellKnown, message),
+		deliver: (userId, folderIdOrWellKnown, message) =>
+			thenNotify(deliverSeed(state, config.now(), userId, folderIdOrWellKnown, message)),
 		seedMessages: (userId, folderIdOrWellKnown, count, template) =>
-			seedMany(state, config.now(), userId, folderIdOrWellKnown, count, template),
+			thenNotify(seedMany(state, config.now(), userId, folderIdOrWellKnown, count, template)),
 		mailbox: (userId) => {
 			const user = requireUser(userId);
 			return snapshotMailbox(user, mailboxOf(state, user.id));
@@ -125,11 +158,15 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 		invalidateDeltaTokens: () => {
 			state.deltaEpoch += 1;
 		},
+		subscriptions: () => listSubscriptions(subscriptionStore, config.now()),
+		subscriptionLifecycle: (event, subscriptionId) => sendLifecycle(subscriptionDeps(), event, subscriptionId),
 		reset: () => {
 			state = freshState(state);
+			subscriptionStore.clear();
 		},
 		toJSON: () => stateToJson(state),
 		load: (json: unknown) => {
+			subscriptionStore.clear();
 			state = stateFromJson(json);
 		},
 	};

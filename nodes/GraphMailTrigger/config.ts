@@ -73,7 +73,8 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 	return plans;
 }
 
-export function readPlan(ctx: IPollFunctions): TriggerPlan {
+/** Reads the parameters (poll, instant trigger and its subscription hooks share them). */
+export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): TriggerPlan {
 	const node = ctx.getNode();
 	const event = String(ctx.getNodeParameter('event', 'newMessage'));
 	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
@@ -121,7 +122,7 @@ export function requestHeaders(plan: TriggerPlan, delta: boolean): Record<string
 }
 
 /** The watched mailbox: the signed-in user's or another (delegated), always a named one (app-only). */
-function triggerMailbox(ctx: IPollFunctions): MailboxRef {
+function triggerMailbox(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): MailboxRef {
 	const node = ctx.getNode();
 	if (usesAppOnly(node)) {
 		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', ''));

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 
 import { downloadAttachments, largeDownloadGate, mayHaveAttachments } from '../GraphMail/read/attachments';
 import { mapLimited } from '../GraphMail/helpers/concurrency';
@@ -20,7 +20,7 @@ function notFound(error: unknown): boolean {
  * still emitted, without them: waiting for it would hold back every later message for good.
  */
 export async function toItems(
-	ctx: IPollFunctions,
+	ctx: IPollFunctions | ITriggerFunctions,
 	client: GraphClient,
 	plan: TriggerPlan,
 	messages: IDataObject[],

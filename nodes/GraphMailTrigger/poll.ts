@@ -3,6 +3,7 @@ import {
 	type IDataObject,
 	type INodeExecutionData,
 	type IPollFunctions,
+	type ITriggerFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -83,7 +84,7 @@ function linkUsable(client: GraphClient, link: string | undefined): boolean {
  * or a link to another host starts a new initial round once, under the seen set.
  */
 export async function syncFolder(
-	ctx: IPollFunctions,
+	ctx: IPollFunctions | ITriggerFunctions,
 	client: GraphClient,
 	plan: TriggerPlan,
 	folder: FolderPlan,
@@ -161,7 +162,7 @@ export async function syncFolder(
 	return { cursor, messages: found.map((f) => f.message), resynced };
 }
 
-function pagingDeadline(ctx: IPollFunctions, started: number): number {
+export function pagingDeadline(ctx: IPollFunctions, started: number): number {
 	const budget = typeof ctx.getPollBudgetMs === 'function' ? Number(ctx.getPollBudgetMs()) : DEFAULT_POLL_BUDGET_MS;
 	return started + (Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS) * PAGING_SHARE;
 }
@@ -175,11 +176,22 @@ function pagingDeadline(ctx: IPollFunctions, started: number): number {
 export async function pollNewMail(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const plan = readPlan(ctx);
 	if (ctx.getMode() === 'manual') return await newestMatching(ctx, plan);
+	const items = await readNewMail(ctx, plan, ctx.getWorkflowStaticData('node'), pagingDeadline(ctx, Date.now()));
+	return items.length > 0 ? [items] : null;
+}
 
-	const staticData = ctx.getWorkflowStaticData('node');
+/**
+ * Reads every folder's new mail from its stored cursor and commits the new cursors, all or nothing;
+ * returns the items to emit. Shared by the poll and the instant trigger's catch-up.
+ */
+export async function readNewMail(
+	ctx: IPollFunctions | ITriggerFunctions,
+	plan: TriggerPlan,
+	staticData: IDataObject,
+	deadline: number,
+): Promise<INodeExecutionData[]> {
 	const state = loadState(staticData);
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
-	const deadline = pagingDeadline(ctx, Date.now());
 
 	const settled = await Promise.allSettled(
 		plan.folders.map(async (folder) => await syncFolder(ctx, client, plan, folder, state.folders[folder.key], deadline)),
@@ -197,5 +209,5 @@ export async function pollNewMail(ctx: IPollFunctions): Promise<INodeExecutionDa
 	const next: TriggerState = { version: STATE_VERSION, folders: {} };
 	plan.folders.forEach((folder, index) => (next.folders[folder.key] = outcomes[index].cursor));
 	commitState(staticData, next);
-	return items.length > 0 ? [items] : null;
+	return items;
 }

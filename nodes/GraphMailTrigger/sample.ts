@@ -1,4 +1,4 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 
 import { mapLimited } from '../GraphMail/helpers/concurrency';
 import { buildListQuery } from '../GraphMail/helpers/odata';
@@ -18,7 +18,7 @@ const receivedAt = (message: IDataObject): number => {
  * request per folder. Reads only: the static data and its delta cursors are not touched, so
  * testing never costs the active workflow a message.
  */
-export async function newestMatching(ctx: IPollFunctions, plan: TriggerPlan): Promise<INodeExecutionData[][] | null> {
+export async function newestMatching(ctx: IPollFunctions | ITriggerFunctions, plan: TriggerPlan): Promise<INodeExecutionData[][] | null> {
 	const client = await GraphClient.create(ctx);
 	const qs: IDataObject = {
 		...buildListQuery(asListFilters(plan.filters), 'newest'),

@@ -57,6 +57,14 @@ export class EmulatorControlClient {
 	injectFault = (spec: FaultSpec | FaultSpec[]) => this.call<FaultSpec[]>('POST', '/faults', spec);
 	clearFaults = () => this.call<{ ok: true }>('DELETE', '/faults');
 	setOptions = (options: Record<string, unknown>) => this.call<{ ok: true }>('POST', '/options', options);
+	subscriptions = () => this.call<Array<{ id: string; resource: string; notificationUrl: string; expirationDateTime: string }>>('GET', '/subscriptions');
+	subscriptionLifecycle = (event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired', subscriptionId?: string) =>
+		this.call<{ affected: number }>('POST', '/subscriptions/lifecycle', subscriptionId ? { event, subscriptionId } : { event });
+	notifications = () =>
+		this.call<Array<{ subscriptionId: string; url: string; kind: string; messageId?: string; outcome: number | string; at: number }>>(
+			'GET',
+			'/notifications',
+		);
 }
 
 export interface EmulatorProcess {

@@ -32,8 +32,8 @@ export function classifyGraph(state: MailState, req: RawRequest, caller: Caller)
 	} catch {
 		// unparsable path: no mailbox
 	}
-	const route = match ? routeNameOf(match) : 'other';
 	const head = segments[0]?.toLowerCase();
+	const route = match ? routeNameOf(match) : head === 'subscriptions' ? 'subscriptions' : 'other';
 	if (head === 'me') return { route, mailboxId: caller.userId.toLowerCase() };
 	if (head === 'users' && segments[1] !== undefined) {
 		const user = findUserByKey(state, segments[1]);

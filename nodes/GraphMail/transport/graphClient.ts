@@ -10,6 +10,8 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type IPollFunctions,
+	type ITriggerFunctions,
+	type IHookFunctions,
 } from 'n8n-workflow';
 
 import {
@@ -39,7 +41,12 @@ import {
  */
 export const IMMUTABLE_ID_HEADERS: Readonly<Record<string, string>> = { Prefer: 'IdType="ImmutableId"' };
 
-export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type GraphContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| ILoadOptionsFunctions
+	| ITriggerFunctions
+	| IHookFunctions;
 
 export interface GraphRequest {
 	method: IHttpRequestMethods;

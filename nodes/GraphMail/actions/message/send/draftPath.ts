@@ -15,7 +15,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { openUploadSource } from '../../../binary/binaryAttachments';
 import { idSegment, mailboxPath } from '../../../helpers/pathSegment';
-import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../../transport/graphClient';
+import { IMMUTABLE_ID_HEADERS, type GraphClient, type GraphRequest } from '../../../transport/graphClient';
 import { itemMessage } from '../../../helpers/itemText';
 import { withSentence } from '../../../helpers/nodeError';
 import { uploadAttachment } from './attachmentUpload';
@@ -115,6 +115,11 @@ async function createDraft(
 	}
 }
 
+/** `POST .../send` of the draft (not repeated by the client: a lost answer is resolved by looking). */
+function sendRequest(plan: SendPlan, messagePath: string, itemIndex: number): GraphRequest {
+	return { method: 'POST', path: `${messagePath}/send`, headers: IMMUTABLE_ID_HEADERS, mailbox: plan.mailbox, idempotent: false, itemIndex };
+}
+
 type DraftState = { sent: true; body?: IDataObject } | { sent: false } | undefined;
 
 /** Whether the draft went out: no longer a draft, or gone (deleted after submit); undefined when unknown. */
@@ -150,14 +155,7 @@ async function recoverDraftSend(
 			failedAt = Date.now();
 			continue;
 		}
-		const outcome = await client.requestOutcome({
-			method: 'POST',
-			path: `${messagePath}/send`,
-			headers: IMMUTABLE_ID_HEADERS,
-			mailbox: plan.mailbox,
-			idempotent: false,
-			itemIndex,
-		});
+		const outcome = await client.requestOutcome(sendRequest(plan, messagePath, itemIndex));
 		if ('response' in outcome) return {};
 		// A refusal now may mean the first send went through meanwhile: look again next round.
 		failedAt = Date.now();
@@ -242,14 +240,7 @@ export async function sendWithDraft(
 		throw explainSendError(ctx, error, prepared, stage);
 	}
 	try {
-		await client.request({
-			method: 'POST',
-			path: `${messagePath}/send`,
-			headers: IMMUTABLE_ID_HEADERS,
-			mailbox: plan.mailbox,
-			idempotent: false,
-			itemIndex,
-		});
+		await client.request(sendRequest(plan, messagePath, itemIndex));
 	} catch (error) {
 		// A definite refusal left the draft unsent: remove it. After a lost answer it may have gone out: keep it.
 		const explained = explainSendError(ctx, error, prepared, 'sendDraft');

@@ -1,0 +1,50 @@
+import type {
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchFolders } from '../GraphMail/methods/searchFolders';
+import { triggerProperties } from '../GraphMailTrigger/fields';
+import { receiveNotification, subscriptionHooks } from '../GraphMailTrigger/instant/hooks';
+import { runInstantTrigger } from '../GraphMailTrigger/instant/runner';
+
+/**
+ * A separate node, not a mode of Graph Mail Trigger: n8n decides from the node type whether it is
+ * polled (`polling: true`, n8n's one-minute minimum) or holds a webhook and a running trigger, and
+ * the two need different descriptions. Both read mail through the same delta cursors.
+ */
+export class GraphMailInstantTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Graph Mail Instant Trigger',
+		name: 'graphMailInstantTrigger',
+		icon: { light: 'file:graphMailInstantTrigger.svg', dark: 'file:graphMailInstantTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"New message (instant)" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
+		description:
+			'Starts the workflow seconds after a message arrives (Microsoft Graph change notifications); no mail lost, none twice',
+		defaults: { name: 'Graph Mail Instant Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		properties: triggerProperties,
+	};
+
+	methods = { listSearch: { searchFolders } };
+
+	webhookMethods = { default: subscriptionHooks };
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return await runInstantTrigger(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveNotification.call(this);
+	}
+}

@@ -1,0 +1,90 @@
+import { createHmac } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FolderPlan } from '../config';
+
+/**
+ * The instant trigger's subscriptions, kept in the node's static data beside the delta cursors
+ * (under `push`; the cursors' commitState rewrites the whole object, so the runner writes this
+ * back after each commit). Pure.
+ *
+ *   { clientState, notificationUrl, createdAt, byFolder: { "<mailbox>|<folder>": { id, expiresAt } } }
+ */
+export interface FolderSubscription {
+	id: string;
+	/** Epoch ms. */
+	expiresAt: number;
+}
+
+export interface PushState {
+	/** The secret every notification must carry. */
+	clientState: string;
+	notificationUrl: string;
+	/** When the first subscription was made: mail from then on is new on the first catch-up. */
+	createdAt: number;
+	byFolder: Record<string, FolderSubscription>;
+}
+
+/** Requested lifetime: under 3 days, far inside Outlook's 10,080-minute limit for messages. */
+export const SUBSCRIPTION_LIFETIME_MS = 4230 * 60_000;
+/** Renewed once less than this is left: a day of failed renewals still leaves it alive. */
+export const RENEW_BEFORE_MS = 36 * 60 * 60_000;
+/** The safety catch-up (and renewal check) runs at least this often, notification or not. */
+export const SAFETY_INTERVAL_MS = 15 * 60_000;
+
+const PUSH_KEY = 'push';
+
+export function readPush(staticData: IDataObject): PushState | undefined {
+	const raw = staticData[PUSH_KEY] as IDataObject | undefined;
+	if (!raw || typeof raw !== 'object') return undefined;
+	if (typeof raw.clientState !== 'string' || typeof raw.notificationUrl !== 'string') return undefined;
+	const byFolder: Record<string, FolderSubscription> = {};
+	for (const [key, value] of Object.entries((raw.byFolder ?? {}) as IDataObject)) {
+		const sub = value as IDataObject;
+		if (sub && typeof sub.id === 'string' && typeof sub.expiresAt === 'number') byFolder[key] = { id: sub.id, expiresAt: sub.expiresAt };
+	}
+	return {
+		clientState: raw.clientState,
+		notificationUrl: raw.notificationUrl,
+		createdAt: typeof raw.createdAt === 'number' ? raw.createdAt : Date.now(),
+		byFolder,
+	};
+}
+
+export function writePush(staticData: IDataObject, push: PushState | undefined): void {
+	if (push === undefined) delete staticData[PUSH_KEY];
+	else staticData[PUSH_KEY] = JSON.parse(JSON.stringify(push)) as IDataObject;
+}
+
+/** The Graph resource of a folder's new messages (`me/mailFolders/inbox/messages`). */
+export function subscriptionResource(folder: FolderPlan): string {
+	return folder.messagesPath.replace(/^\/+/, '');
+}
+
+export function expirationAt(now: number): number {
+	return now + SUBSCRIPTION_LIFETIME_MS;
+}
+
+export function needsRenewal(sub: FolderSubscription, now: number): boolean {
+	return sub.expiresAt - now < RENEW_BEFORE_MS;
+}
+
+/** Whether the stored subscriptions cover exactly these folders at this URL. */
+export function coversPlan(push: PushState | undefined, folders: FolderPlan[], notificationUrl: string): push is PushState {
+	return push !== undefined && push.notificationUrl === notificationUrl && folders.every((folder) => push.byFolder[folder.key] !== undefined);
+}
+
+/**
+ * The clientState of a node's subscriptions, derived from the credential's secret and the node's
+ * webhook id: the webhook, the hooks and the running trigger each get their own copy of the static
+ * data from n8n, so the secret must not depend on one of them having saved it first.
+ */
+export function clientStateFor(credentials: IDataObject, webhookId: string | undefined): string {
+	const key = String(credentials.clientSecret ?? '') + '|' + String(credentials.clientId ?? '');
+	return createHmac('sha256', key).update(`graph-mail-instant|${webhookId ?? ''}`).digest('base64url');
+}
+
+/** Whether a subscription's notification URL is this node's webhook (`.../<webhookId>/webhook`). */
+export function isOwnUrl(url: unknown, webhookId: string | undefined): url is string {
+	return typeof url === 'string' && webhookId !== undefined && webhookId !== '' && url.includes(`/${webhookId}/`);
+}
