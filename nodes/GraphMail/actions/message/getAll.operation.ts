@@ -24,7 +24,7 @@ import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
 import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type AttachmentOptions } from '../../read/attachments';
 import { mailboxOf, WELL_KNOWN_FOLDERS, type MailboxRef } from '../../read/mailbox';
-import { mapLimited } from '../../helpers/concurrency';
+import { mapLimited, type KeyedLimiter } from '../../helpers/concurrency';
 import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode, type OutputPlan } from '../../read/output';
 import { folderFields, getAllFields } from '../../read/fields';
 
@@ -181,7 +181,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	};
 }
 
-async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: ReturnType<typeof largeDownloadGate>): Promise<INodeExecutionData[]> {
+async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: KeyedLimiter): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[] = [];
 	const request = { path: plan.path, qs: plan.qs, headers: plan.headers, mailbox: plan.ref.mailbox, itemIndex: plan.itemIndex };
 	for await (const page of pages<IDataObject>(client, request, { limit: plan.limit })) {

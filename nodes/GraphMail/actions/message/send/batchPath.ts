@@ -5,9 +5,9 @@
  *     deduplication window are not sent again.
  *  2. sendMail plans go through `$batch` (up to 20 per batch, under ~4 MB; one batch at a time per
  *     mailbox, which Graph runs 4 sub-requests at a time), a single one as a plain request;
- *     draft plans run through the executor, at most `maxInFlightPerMailbox` items at once (the
+ *     draft plans run through draftPath.ts, at most `maxInFlightPerMailbox` items at once (the
  *     client's limiter caps the requests themselves).
- *  3. A send without a definite answer (lost batch answer, reset, 5xx) is looked up again after a
+ *  3. A send without a definite answer (`outcomeUncertain`: lost answer, reset, 5xx but 503) is looked up again after a
  *     short wait: found -> sent; not found -> sent again; at most `recovery.rounds` times. Without
  *     Exactly Once (or without a Sent Items copy to find) it becomes the item's error, never a
  *     blind retry.

@@ -6,7 +6,7 @@
  *  - `draft`: `POST {mailbox}/messages` (with the small attachments that fit), `POST .../attachments`
  *    for the other small files, an upload session for each file of 3,000,000 bytes or more, then
  *    `POST .../send`.
- * Pure and deterministic, so a later executor (e.g. `$batch`) can run the same plans.
+ * Pure and deterministic, so the `$batch` path and the draft path run the same plans.
  */
 import type { BuiltMessage, FieldProblem, GraphFileAttachment, GraphMessage } from './payload';
 
