@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FolderPlan } from '../config';
@@ -75,13 +75,12 @@ export function coversPlan(push: PushState | undefined, folders: FolderPlan[], n
 }
 
 /**
- * The clientState of a node's subscriptions, derived from the credential's secret and the node's
- * webhook id: the webhook, the hooks and the running trigger each get their own copy of the static
- * data from n8n, so the secret must not depend on one of them having saved it first.
+ * A new clientState: 256 random bits (43 characters; Graph allows 128). Random rather than derived
+ * from the credential, so it is as strong with a PKCE credential that has no client secret; it is
+ * kept in the static data beside the subscriptions and handed to the trigger by clientStates.ts.
  */
-export function clientStateFor(credentials: IDataObject, webhookId: string | undefined): string {
-	const key = String(credentials.clientSecret ?? '') + '|' + String(credentials.clientId ?? '');
-	return createHmac('sha256', key).update(`graph-mail-instant|${webhookId ?? ''}`).digest('base64url');
+export function newClientState(): string {
+	return randomBytes(32).toString('base64url');
 }
 
 /** Whether a subscription's notification URL is this node's webhook (`.../<webhookId>/webhook`). */

@@ -1,12 +1,13 @@
 import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, GraphClient } from '../../GraphMail/transport/graphClient';
+import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan, type TriggerPlan } from '../config';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
 import type { NotificationSignal } from './notifications';
-import { clientStateFor, needsRenewal, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
+import { knownClientState, rememberClientState } from './clientStates';
+import { needsRenewal, newClientState, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
 import { registerTrigger, triggerKey } from './wakeRegistry';
 
 /** Longest wait after a failed round before the next try (the first waits 5 s, then doubling). */
@@ -45,6 +46,13 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	const staticData = ctx.getWorkflowStaticData('node');
 	// n8n may start this trigger on another copy of the static data than the hooks wrote to.
 	let push: PushState | undefined = readPush(staticData);
+	const key = triggerKey(ctx.getWorkflow().id, node.id);
+	/** The secret the hooks made (handed over in-process when this copy of the static data lacks it). */
+	const clientState = () => {
+		const secret = push?.clientState ?? knownClientState(key) ?? newClientState();
+		rememberClientState(key, secret);
+		return secret;
+	};
 	let pending: Pending = { ...nothingPending(), catchUp: true };
 	let wakeUp: (() => void) | undefined;
 	let closed = false;
@@ -52,7 +60,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	let failures = 0;
 	let retryAt: number | undefined;
 
-	const unregister = registerTrigger(triggerKey(ctx.getWorkflow().id, node.id), (signal) => {
+	const unregister = registerTrigger(key, (signal) => {
 		pending = {
 			changed: [...pending.changed, ...signal.changed],
 			lifecycle: [...pending.lifecycle, ...signal.lifecycle],
@@ -86,7 +94,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		pending = nothingPending();
 		try {
 			const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
-			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientStateFor(await ctx.getCredentials(CREDENTIAL_TYPE), node.webhookId));
+			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientState());
 			await keepSubscriptions(client, signal, now);
 			if (!signal.catchUp && lastCatchUp !== undefined && now - lastCatchUp < SAFETY_INTERVAL_MS) {
 				writePush(staticData, push);
