@@ -69,6 +69,23 @@ export function needsRenewal(sub: FolderSubscription, now: number): boolean {
 	return sub.expiresAt - now < RENEW_BEFORE_MS;
 }
 
+export type SubscriptionAction = 'keep' | 'renew' | 'create';
+
+/**
+ * What a round does with a folder's subscription: make one when there is none or Graph removed it
+ * (`subscriptionRemoved`), renew it when Graph asks (`reauthorizationRequired`) or it is close to
+ * expiry, else keep it. `removed` and `reauthorize` hold subscription ids from lifecycle events.
+ */
+export function subscriptionAction(
+	current: FolderSubscription | undefined,
+	lifecycle: { removed: ReadonlySet<string>; reauthorize: ReadonlySet<string> },
+	now: number,
+): SubscriptionAction {
+	if (current === undefined || lifecycle.removed.has(current.id)) return 'create';
+	if (lifecycle.reauthorize.has(current.id) || needsRenewal(current, now)) return 'renew';
+	return 'keep';
+}
+
 /** Whether the stored subscriptions cover exactly these folders at this URL. */
 export function coversPlan(push: PushState | undefined, folders: FolderPlan[], notificationUrl: string): push is PushState {
 	return push !== undefined && push.notificationUrl === notificationUrl && folders.every((folder) => push.byFolder[folder.key] !== undefined);
@@ -83,7 +100,16 @@ export function newClientState(): string {
 	return randomBytes(32).toString('base64url');
 }
 
-/** Whether a subscription's notification URL is this node's webhook (`.../<webhookId>/webhook`). */
+/**
+ * Whether a subscription's notification URL is this node's production webhook
+ * (`.../<webhookId>/webhook`), not the editor's test URL (`/webhook-test/...`, a test listen).
+ */
 export function isOwnUrl(url: unknown, webhookId: string | undefined): url is string {
-	return typeof url === 'string' && webhookId !== undefined && webhookId !== '' && url.includes(`/${webhookId}/`);
+	return (
+		typeof url === 'string' &&
+		webhookId !== undefined &&
+		webhookId !== '' &&
+		url.includes(`/${webhookId}/`) &&
+		!url.includes('/webhook-test/')
+	);
 }

@@ -7,7 +7,7 @@ import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
 import type { NotificationSignal } from './notifications';
 import { knownClientState, rememberClientState } from './clientStates';
-import { needsRenewal, newClientState, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
+import { newClientState, subscriptionAction, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
 import { registerTrigger, triggerKey } from './wakeRegistry';
 
 /** Longest wait after a failed round before the next try (the first waits 5 s, then doubling). */
@@ -75,12 +75,10 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		const reauthorize = new Set(signal.lifecycle.filter((e) => e.event === 'reauthorizationRequired').map((e) => e.subscriptionId));
 		for (const folder of plan.folders) {
 			const current = push.byFolder[folder.key];
+			const action = subscriptionAction(current, { removed, reauthorize }, now);
 			let next: FolderSubscription | 'gone' | undefined = current;
-			if (current && removed.has(current.id)) next = 'gone';
-			else if (current && (reauthorize.has(current.id) || needsRenewal(current, now))) {
-				next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
-			}
-			if (next === undefined || next === 'gone') {
+			if (action === 'renew' && current) next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
+			if (action === 'create' || next === undefined || next === 'gone') {
 				next = await createSubscription(node, client, plan, folder, push.notificationUrl, push.clientState, now);
 			}
 			push.byFolder[folder.key] = next;
