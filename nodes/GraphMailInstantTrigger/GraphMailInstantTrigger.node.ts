@@ -1,4 +1,5 @@
 import type {
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	ITriggerFunctions,
@@ -12,6 +13,15 @@ import { searchFolders } from '../GraphMail/methods/searchFolders';
 import { triggerProperties } from '../GraphMailTrigger/fields';
 import { receiveNotification, subscriptionHooks } from '../GraphMailTrigger/instant/hooks';
 import { runInstantTrigger } from '../GraphMailTrigger/instant/runner';
+
+/**
+ * Graph Mail Trigger's fields, less two: n8n's loader puts "Poll Times" into a polling node's
+ * properties array in place (the array this node would share), and Authentication offers app-only
+ * access, for which this node declares no credential.
+ */
+function instantProperties(): INodeProperties[] {
+	return triggerProperties.filter((property) => property.name !== 'pollTimes' && property.name !== 'authentication');
+}
 
 /**
  * A separate node, not a mode of Graph Mail Trigger: n8n decides from the node type whether it is
@@ -33,7 +43,7 @@ export class GraphMailInstantTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
-		properties: triggerProperties,
+		properties: instantProperties(),
 	};
 
 	methods = { listSearch: { searchFolders } };

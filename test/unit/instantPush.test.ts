@@ -1,3 +1,5 @@
+import { GraphMailInstantTrigger } from '../../nodes/GraphMailInstantTrigger/GraphMailInstantTrigger.node';
+import { GraphMailTrigger } from '../../nodes/GraphMailTrigger/GraphMailTrigger.node';
 import { acceptedClientStates, forgetClientState, rememberClientState } from '../../nodes/GraphMailTrigger/instant/clientStates';
 import { readNotifications } from '../../nodes/GraphMailTrigger/instant/notifications';
 import {
@@ -142,5 +144,21 @@ describe('instant trigger: static data', () => {
 		expect(isOwnUrl('https://n8n.example.com/webhook-test/abc/webhook', 'abc')).toBe(false);
 		expect(isOwnUrl('https://n8n.example.com/webhook/abcd/webhook', 'abc')).toBe(false);
 		expect(isOwnUrl('https://n8n.example.com/webhook/abc/webhook', '')).toBe(false);
+	});
+});
+
+describe('instant trigger: node description', () => {
+	it('shows no Poll Times (even after n8n\'s loader added them to the polling trigger\'s shared fields) and no app-only choice', () => {
+		// n8n-core's DirectoryLoader.applySpecialNodeParameters: `properties.unshift(...commonPollingParameters)` on polling nodes.
+		const polling = new GraphMailTrigger().description;
+		polling.properties.unshift({ displayName: 'Poll Times', name: 'pollTimes', type: 'fixedCollection', default: {}, options: [] });
+		try {
+			const names = new GraphMailInstantTrigger().description.properties.map((property) => property.name);
+			expect(names).not.toContain('pollTimes');
+			expect(names).not.toContain('authentication');
+			expect(names).toEqual(expect.arrayContaining(['event', 'mailbox', 'folders', 'filters', 'output', 'options']));
+		} finally {
+			polling.properties.splice(0, 1);
+		}
 	});
 });
