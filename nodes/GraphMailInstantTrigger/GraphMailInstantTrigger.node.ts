@@ -43,6 +43,16 @@ export class GraphMailInstantTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		triggerPanel: {
+			header: 'Send a mail to the watched folders',
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Test this trigger' and send a mail to the watched folders: the test subscribes on n8n's test URL, runs with the newest matching mail once it arrives, and removes its subscription. <br /><br /><b>Once published</b>, the workflow starts seconds after each new mail, each mail once.",
+				active:
+					"<b>While building your workflow</b>, click 'Test this trigger' and send a mail to the watched folders: the test has a subscription of its own and leaves the published one alone. <br /><br /><b>Your workflow is published</b>: it starts seconds after each new mail, each mail once.",
+			},
+			activationHint: 'Once you have finished building your workflow, publish it to start it seconds after each new mail.',
+		},
 		properties: instantProperties(),
 	};
 
