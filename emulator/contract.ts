@@ -102,6 +102,15 @@ export type RouteName =
 	| 'createFolder'
 	| 'delta'
 	| 'messageValue'
+	| 'replyMessage'
+	| 'forwardMessage'
+	| 'createReplyDraft'
+	| 'copyMessage'
+	| 'permanentDeleteMessage'
+	| 'updateFolder'
+	| 'moveFolder'
+	| 'deleteFolder'
+	| 'masterCategories'
 	| 'batch'
 	| 'token' // the identity platform's token endpoint (faults only)
 	| 'other';

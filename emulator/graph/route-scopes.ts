@@ -36,6 +36,16 @@ const ROUTE_SCOPES: Partial<Record<RouteName, string[]>> = {
 	addAttachment: WRITE,
 	createUploadSession: WRITE,
 	createFolder: WRITE,
+	replyMessage: SEND,
+	forwardMessage: SEND,
+	createReplyDraft: WRITE,
+	copyMessage: WRITE,
+	permanentDeleteMessage: WRITE,
+	updateFolder: WRITE,
+	moveFolder: WRITE,
+	deleteFolder: WRITE,
+	// outlook/masterCategories: MailboxSettings.Read / ReadWrite (checked per method by the mail service)
+	masterCategories: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
 };
 
 export function routeAllows(route: RouteName, scopes: readonly string[]): boolean {

@@ -1,4 +1,5 @@
 /** Parses and checks a message JSON payload (draft create, PATCH, sendMail's `message`). */
+import { parseFollowupFlag } from './flag-input';
 import { parseAttachmentInput } from './attachment-input';
 import { badRequest, GraphError, unknownProperty } from '../errors';
 import { isObject } from './json-body';
@@ -212,8 +213,7 @@ export function parseMessageInput(state: MailState, now: number, json: JsonObjec
 				break;
 			}
 			case 'flag':
-				if (!isObject(value)) throw invalidValue('flag', 'a followupFlag object');
-				input.flag = { ...value };
+				input.flag = parseFollowupFlag(value);
 				break;
 			case 'internetmessageheaders':
 				input.headers = parseHeaders(value);

@@ -3,6 +3,7 @@ import type { HandlerResult } from '../../contract';
 import { parseAttachmentInput } from '../input/attachment-input';
 import type { RequestContext } from '../routing/context';
 import { itemNotFound } from '../errors';
+import { itemAttachmentMime } from '../content/item-mime';
 import { readJsonObject } from '../input/json-body';
 import { findMessageOr404 } from './messages';
 import { parseSelect } from '../query/options';
@@ -44,12 +45,12 @@ export function getAttachment(ctx: RequestContext, messageId: string, attachment
 	};
 }
 
-/** Raw bytes with the attachment's own content type (item attachments: their JSON). */
+/** Raw bytes with the attachment's own content type (item attachments: the item's MIME). */
 export function attachmentValue(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
-	const contentType = attachment.kind === 'file' ? (attachment.contentType ?? 'application/octet-stream') : 'application/json';
-	return { status: 200, headers: { 'Content-Type': contentType }, raw: attachment.bytes };
+	if (attachment.kind === 'item') return { status: 200, headers: { 'Content-Type': 'text/plain' }, raw: itemAttachmentMime(ctx.state, ctx.now, attachment) };
+	return { status: 200, headers: { 'Content-Type': attachment.contentType ?? 'application/octet-stream' }, raw: attachment.bytes };
 }
 
 export function addAttachment(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {

@@ -9,7 +9,7 @@ import { findUserByKey, rightsOf } from '../storage/users';
 import type { MailState, ServiceConfig } from '../types';
 
 /** readBasic: message/folder metadata (Mail.ReadBasic suffices); read: bodies, MIME and attachments. */
-export type AccessKind = 'directory' | 'readBasic' | 'read' | 'write' | 'send';
+export type AccessKind = 'directory' | 'readBasic' | 'read' | 'write' | 'send' | 'settingsRead' | 'settingsWrite';
 
 const FULL_READ = ['mail.read', 'mail.readwrite', 'mail.read.shared', 'mail.readwrite.shared'];
 
@@ -19,6 +19,8 @@ const OWN_SCOPES: Record<Exclude<AccessKind, 'directory'>, string[]> = {
 	read: FULL_READ,
 	write: ['mail.readwrite', 'mail.readwrite.shared'],
 	send: ['mail.send', 'mail.send.shared'],
+	settingsRead: ['mailboxsettings.read', 'mailboxsettings.readwrite'],
+	settingsWrite: ['mailboxsettings.readwrite'],
 };
 
 const SHARED_SCOPES: Record<Exclude<AccessKind, 'directory'>, string[]> = {
@@ -26,6 +28,9 @@ const SHARED_SCOPES: Record<Exclude<AccessKind, 'directory'>, string[]> = {
 	read: ['mail.read.shared', 'mail.readwrite.shared'],
 	write: ['mail.readwrite.shared'],
 	send: ['mail.send.shared'],
+	// MailboxSettings has no .Shared scope: another user's settings need application permissions
+	settingsRead: [],
+	settingsWrite: [],
 };
 
 /** Scope names without a resource prefix, lower-case (`https://graph.microsoft.com/Mail.Send` -> `mail.send`). */

@@ -22,6 +22,15 @@ import { odataContext, serializeUser } from '../resources/serialize';
 import { createMailbox } from '../storage/store';
 import { createUploadSession } from '../resources/upload';
 import { findUserByKey } from '../storage/users';
+import { copyMessage, createReplyDraft, permanentDeleteMessage, sendReply } from '../resources/message-actions';
+import { deleteFolder, moveFolder, updateFolder } from '../resources/folder-actions';
+import {
+	createMasterCategory,
+	deleteMasterCategory,
+	getMasterCategory,
+	listMasterCategories,
+	updateMasterCategory,
+} from '../resources/categories';
 import type { DirectoryUser, MailState, ServiceConfig, StoredFolder } from '../types';
 
 export function classifyGraph(state: MailState, req: RawRequest, caller: Caller): RouteInfo {
@@ -112,6 +121,34 @@ function dispatch(ctx: RequestContext, match: MatchedRoute): HandlerResult {
 			return getFolder(ctx, folder as StoredFolder);
 		case 'delta':
 			return deltaMessages(ctx, folder as StoredFolder);
+		case 'reply':
+		case 'replyAll':
+		case 'forward':
+			return sendReply(ctx, match.operation, messageId, folder);
+		case 'createReply':
+		case 'createReplyAll':
+		case 'createForward':
+			return createReplyDraft(ctx, match.operation, messageId, folder);
+		case 'copyMessage':
+			return copyMessage(ctx, messageId, folder);
+		case 'permanentDeleteMessage':
+			return permanentDeleteMessage(ctx, messageId, folder);
+		case 'updateFolder':
+			return updateFolder(ctx, folder as StoredFolder);
+		case 'moveFolder':
+			return moveFolder(ctx, folder as StoredFolder);
+		case 'deleteFolder':
+			return deleteFolder(ctx, folder as StoredFolder);
+		case 'listMasterCategories':
+			return listMasterCategories(ctx);
+		case 'createMasterCategory':
+			return createMasterCategory(ctx);
+		case 'getMasterCategory':
+			return getMasterCategory(ctx, match.categoryId as string);
+		case 'updateMasterCategory':
+			return updateMasterCategory(ctx, match.categoryId as string);
+		case 'deleteMasterCategory':
+			return deleteMasterCategory(ctx, match.categoryId as string);
 	}
 }
 

@@ -6,6 +6,13 @@
 import type { RouteName } from '../../contract';
 import { badRequest, GraphError } from '../errors';
 import type { AccessKind } from './access';
+import {
+	CATEGORY_OPERATIONS,
+	FOLDER_ACTION_OPERATIONS,
+	MESSAGE_ACTION_OPERATIONS,
+	messageActionOf,
+} from './action-routes';
+import type { CategoryOperation, FolderActionOperation, MessageActionOperation } from './action-routes';
 
 export type Operation =
 	| 'getUser'
@@ -27,7 +34,10 @@ export type Operation =
 	| 'listFolders'
 	| 'createFolder'
 	| 'getFolder'
-	| 'delta';
+	| 'delta'
+	| MessageActionOperation
+	| FolderActionOperation
+	| CategoryOperation;
 
 export interface MatchedRoute {
 	operation: Operation;
@@ -36,6 +46,8 @@ export interface MatchedRoute {
 	folderChain: string[];
 	messageId?: string;
 	attachmentId?: string;
+	/** outlook/masterCategories/{id} */
+	categoryId?: string;
 }
 
 const OPERATIONS: Record<Operation, { route: RouteName; access: AccessKind }> = {
@@ -59,6 +71,9 @@ const OPERATIONS: Record<Operation, { route: RouteName; access: AccessKind }> = 
 	createFolder: { route: 'createFolder', access: 'write' },
 	getFolder: { route: 'getFolder', access: 'readBasic' },
 	delta: { route: 'delta', access: 'readBasic' },
+	...MESSAGE_ACTION_OPERATIONS,
+	...FOLDER_ACTION_OPERATIONS,
+	...CATEGORY_OPERATIONS,
 };
 
 export function routeNameOf(match: MatchedRoute): RouteName {
@@ -118,6 +133,8 @@ function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 
 		if (childName === 'move') return { ...withId, operation: pick(method, { POST: 'moveMessage' }) };
 		if (childName === 'send') return { ...withId, operation: pick(method, { POST: 'sendDraft' }) };
 		if (childName === 'attachments') return { ...withId, operation: pick(method, { GET: 'listAttachments', POST: 'addAttachment' }) };
+		const action = messageActionOf(childName);
+		if (action) return { ...withId, operation: pick(method, { POST: action }) };
 		throw new NoRoute(child);
 	}
 	if (childName !== 'attachments' || extra.length) throw new NoRoute(child);
@@ -133,8 +150,9 @@ function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 
 function matchFolder(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
 	const [folderId, child, ...more] = rest;
 	const withFolder = { ...route, folderChain: [...route.folderChain, folderId] };
-	if (child === undefined) return { ...withFolder, operation: pick(method, { GET: 'getFolder' }) };
+	if (child === undefined) return { ...withFolder, operation: pick(method, { GET: 'getFolder', PATCH: 'updateFolder', DELETE: 'deleteFolder' }) };
 	const childName = name(child);
+	if (childName === 'move' && more.length === 0) return { ...withFolder, operation: pick(method, { POST: 'moveFolder' }) };
 	if (childName === 'childfolders') {
 		if (more.length === 0) return { ...withFolder, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
 		return matchFolder(method, more, withFolder);
@@ -174,6 +192,11 @@ export function matchRoute(methodIn: string, path: string): MatchedRoute | undef
 		if (head === 'mailfolders') {
 			if (rest.length === 1) return { ...base, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
 			return matchFolder(method, rest.slice(1), base);
+		}
+		if (head === 'outlook' && name(rest[1]) === 'mastercategories' && rest.length <= 3) {
+			if (rest.length === 2) return { ...base, operation: pick(method, { GET: 'listMasterCategories', POST: 'createMasterCategory' }) };
+			const byId = { GET: 'getMasterCategory', PATCH: 'updateMasterCategory', DELETE: 'deleteMasterCategory' } as const;
+			return { ...base, categoryId: rest[2], operation: pick(method, byId) };
 		}
 		return undefined;
 	} catch (err) {
