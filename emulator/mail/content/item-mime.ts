@@ -10,18 +10,9 @@ import type { MailState, StoredAttachment } from '../types';
 export function itemAttachmentMime(state: MailState, now: number, attachment: StoredAttachment): Buffer {
 	const input = parseMessageInput(state, now, { ...(attachment.item ?? {}) });
 	const message = buildMessage(state, now, {
-		subject: input.subject,
-		body: input.body,
-		importance: input.importance,
+		...input,
 		from: input.from ?? undefined,
 		sender: input.sender ?? input.from ?? undefined,
-		to: input.to,
-		cc: input.cc,
-		bcc: input.bcc,
-		replyTo: input.replyTo,
-		headers: input.headers,
-		internetMessageId: input.internetMessageId,
-		attachments: input.attachments,
 		sentAt: attachment.lastModifiedAt,
 	});
 	return buildMime({ ...message, folderId: '', createdSeq: 0, changedSeq: 0 });

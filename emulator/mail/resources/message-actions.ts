@@ -15,9 +15,8 @@ import type { JsonObject } from '../input/json-body';
 import { parseMessageInput } from '../input/message-input';
 import type { MessageInput } from '../input/message-input';
 import { deliverToRecipients } from './delivery';
-import { findMessageOr404, messageViewOf } from './messages';
+import { findMessageOr404, respondWithMessage } from './messages';
 import { checkMessageSize, resolveIdentity, validateRecipients } from './send';
-import { odataContext, serializeMessage } from './serialize';
 import { buildMessage, insertMessage, removeMessage, resolveFolder, wellKnownFolder } from '../storage/store';
 import { toRfc5322Date } from '../time';
 import type { Address, ItemBody, StoredFolder, StoredMessage } from '../types';
@@ -158,15 +157,6 @@ function composeReply(ctx: RequestContext, kind: ReplyKind, original: StoredMess
 			...(kind === 'forward' ? original.attachments.map((a) => copyAttachment(ctx.state, a)) : []),
 			...(given.attachments ?? []),
 		],
-	};
-}
-
-function respondWithMessage(ctx: RequestContext, status: number, message: StoredMessage): HandlerResult {
-	const { view, headers } = messageViewOf(ctx);
-	return {
-		status,
-		headers,
-		json: { '@odata.context': odataContext.message(ctx.urls.graphBaseUrl, ctx.owner.id), ...serializeMessage(message, { ...view, select: undefined }) },
 	};
 }
 

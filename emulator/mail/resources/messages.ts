@@ -138,7 +138,7 @@ export function getMessage(ctx: RequestContext, id: string, folder?: StoredFolde
 	};
 }
 
-function respondWithMessage(ctx: RequestContext, status: number, message: StoredMessage): HandlerResult {
+export function respondWithMessage(ctx: RequestContext, status: number, message: StoredMessage): HandlerResult {
 	const { view, headers } = messageViewOf(ctx);
 	return {
 		status,
