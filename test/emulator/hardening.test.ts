@@ -9,6 +9,9 @@ import { EmulatorControlClient } from '../../scripts/lib/emulator-process';
 import { accessTokenFor, ADELE, graph, startTestEmulator } from './support/emulator';
 import { rawRequest } from './support/http';
 
+/** Graph's error body, as the emulator answers. */
+type GraphError = { error: { code: string; message: string } };
+
 const MiB = 1024 * 1024;
 
 describe('emulator hardening: the control API and the main listener', () => {
@@ -93,7 +96,7 @@ describe('emulator hardening: the control API and the main listener', () => {
 			control('/messages', { headers: withKey({ 'Content-Type': 'application/json' }), body: JSON.stringify({ userId: ADELE, count }) });
 		const over = await seed(50_001);
 		expect(over.status).toBe(400);
-		expect((await over.json()).error).toMatch(/count must be an integer from 0 to 50000/);
+		expect(((await over.json()) as { error: string }).error).toMatch(/count must be an integer from 0 to 50000/);
 		expect((await seed(3_000_000)).status).toBe(400);
 		expect((await seed(2.5)).status).toBe(400);
 		expect((await seed(2)).status).toBe(201);
@@ -104,12 +107,12 @@ describe('emulator hardening: the control API and the main listener', () => {
 		const deep = (inner: string, depth: number) => `${'('.repeat(depth)}${inner}${')'.repeat(depth)}`;
 		const filter = await graph(emulator, `/me/messages?$filter=${encodeURIComponent(deep('isRead eq true', 5000))}`, { token });
 		expect(filter.status).toBe(400);
-		expect((await filter.json()).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/recursion limit/) });
+		expect(((await filter.json()) as GraphError).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/recursion limit/) });
 		const nots = await graph(emulator, `/me/messages?$filter=${encodeURIComponent(`${'not '.repeat(2000)}isRead eq true`)}`, { token });
 		expect(nots.status).toBe(400);
 		const search = await graph(emulator, `/me/messages?$search=${encodeURIComponent(`"${deep('pizza', 5000)}"`)}`, { token });
 		expect(search.status).toBe(400);
-		expect((await search.json()).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/recursion limit/) });
+		expect(((await search.json()) as GraphError).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/recursion limit/) });
 		const fine = await graph(emulator, `/me/messages?$filter=${encodeURIComponent(deep('isRead eq true', 100))}`, { token });
 		expect(fine.status).toBe(200);
 		// a long flat chain (here 40,000 terms in a $batch URL) is no nesting: evaluating it costs no stack
@@ -119,7 +122,7 @@ describe('emulator hardening: the control API and the main listener', () => {
 			body: { requests: [{ id: '1', method: 'GET', url: `/me/messages?$top=1&$filter=${encodeURIComponent(chain)}` }] },
 		});
 		expect(batch.status).toBe(200);
-		expect((await batch.json()).responses[0].status).toBe(200);
+		expect(((await batch.json()) as { responses: Array<{ status: number }> }).responses[0]?.status).toBe(200);
 	});
 
 	it('deeply nested MIME or JSON in one request is 400, not an exhausted heap or a 500', async () => {
@@ -135,12 +138,12 @@ describe('emulator hardening: the control API and the main listener', () => {
 			headers: { 'Content-Type': 'text/plain' },
 		});
 		expect(nestedMime.status).toBe(400);
-		expect((await nestedMime.json()).error.code).toBe('ErrorMimeContentInvalid');
+		expect(((await nestedMime.json()) as GraphError).error.code).toBe('ErrorMimeContentInvalid');
 		const deepItem = `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`;
 		const itemAttachment = `{"message":{"toRecipients":[{"emailAddress":{"address":"${ADELE}"}}],"attachments":[{"@odata.type":"#microsoft.graph.itemAttachment","name":"x","item":${deepItem}}]}}`;
 		const nestedJson = await graph(emulator, '/me/sendMail', { token, body: itemAttachment });
 		expect(nestedJson.status).toBe(400);
-		expect((await nestedJson.json()).error.code).toBe('RequestBodyRead');
+		expect(((await nestedJson.json()) as GraphError).error.code).toBe('RequestBodyRead');
 		const batchBody = `{"requests":[{"id":"1","method":"POST","url":"/me/messages","headers":{"Content-Type":"application/json"},"body":${deepItem}}]}`;
 		const nestedBatch = await graph(emulator, '/$batch', { token, body: batchBody });
 		expect(nestedBatch.status).toBe(400);

@@ -287,7 +287,8 @@ describe('mail service: documented vectors over HTTP', () => {
 			const truncated = await graph.post(`/me/messages/${enc(draftId)}/attachments`, v.request_body, { headers: v.request_headers });
 			expect(truncated.status).toBe(400);
 			expect(truncated.body.error.code).toBe('RequestBodyRead');
-			const padded = { ...(v.request_body as Record<string, unknown>), contentBytes: `${v.request_body!.contentBytes}=` };
+			const documentedBody = v.request_body as { contentBytes: string };
+			const padded = { ...documentedBody, contentBytes: `${documentedBody.contentBytes}=` };
 			const response = await graph.post(`/me/messages/${enc(draftId)}/attachments`, padded, { headers: v.request_headers });
 			expect(response.status).toBe(201);
 			const documented = v.response!.body!;

@@ -6,6 +6,9 @@ import type { Emulator } from '../../emulator/server';
 import { accessTokenFor, ADELE, ALEX, graph, startTestEmulator } from './support/emulator';
 import { rawRequest } from './support/http';
 
+/** Graph's error body, as the emulator answers. */
+type GraphError = { error: { code: string; message: string } };
+
 function fileAttachment(contentBytes: string, extra: Record<string, unknown> = {}) {
 	return { '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.txt', contentBytes, ...extra };
 }
@@ -32,7 +35,7 @@ describe('emulator strictness: what Graph refuses', () => {
 	async function draft(subject: string): Promise<string> {
 		const created = await graph(emulator, '/me/messages', { token, body: { subject, toRecipients: [{ emailAddress: { address: ALEX } }] } });
 		expect(created.status).toBe(201);
-		return (await created.json()).id;
+		return ((await created.json()) as { id: string }).id;
 	}
 
 	it.each([
@@ -43,7 +46,7 @@ describe('emulator strictness: what Graph refuses', () => {
 	])('contentBytes that is not base64 (%s: %s) is 400 RequestBodyRead, in sendMail and in POST attachments', async (_label, bytes) => {
 		const send = await graph(emulator, '/me/sendMail', { token, body: mailWith([fileAttachment(bytes)], 'bad base64') });
 		expect(send.status).toBe(400);
-		expect((await send.json()).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/Edm\.Binary/) });
+		expect(((await send.json()) as GraphError).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/Edm\.Binary/) });
 		const id = await draft('bad base64 attachment');
 		const attach = await graph(emulator, `/me/messages/${encodeURIComponent(id)}/attachments`, { token, body: fileAttachment(bytes) });
 		expect(attach.status).toBe(400);
@@ -61,7 +64,7 @@ describe('emulator strictness: what Graph refuses', () => {
 		const untyped = { name: 'a.txt', contentBytes: 'SGVsbG8gV29ybGQh' };
 		const send = await graph(emulator, '/me/sendMail', { token, body: mailWith([untyped], 'untyped') });
 		expect(send.status).toBe(400);
-		expect((await send.json()).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/@odata\.type/) });
+		expect(((await send.json()) as GraphError).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/@odata\.type/) });
 		const id = await draft('untyped attachment');
 		const attach = await graph(emulator, `/me/messages/${encodeURIComponent(id)}/attachments`, { token, body: untyped });
 		expect(attach.status).toBe(400);
@@ -94,7 +97,7 @@ describe('emulator strictness: what Graph refuses', () => {
 		const path = `/me/messages/${encodeURIComponent(id)}/send`;
 		const withBody = await graph(emulator, path, { token, body: { message: { subject: 'changed' }, comment: 'hi' } });
 		expect(withBody.status).toBe(400);
-		expect((await withBody.json()).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/'message'.*operation 'send'/) });
+		expect(((await withBody.json()) as GraphError).error).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/'message'.*operation 'send'/) });
 		expect((await graph(emulator, `/me/messages/${encodeURIComponent(id)}`, { token })).status).toBe(200);
 		expect(delivered()).toBe(0);
 		expect((await graph(emulator, path, { token, body: {} })).status).toBe(202);
@@ -109,7 +112,7 @@ describe('emulator strictness: what Graph refuses', () => {
 			body: { AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: 3_000_000 } },
 		});
 		expect(created.status).toBe(201);
-		const { uploadUrl } = await created.json();
+		const { uploadUrl } = (await created.json()) as { uploadUrl: string };
 		const put = (range: string, length: number) =>
 			rawRequest(uploadUrl, { method: 'PUT', headers: { 'Content-Range': range, 'Content-Type': 'application/octet-stream' }, body: Buffer.alloc(length) });
 		expect((await put('bytes 0-9/3000000', 10)).status).toBe(200);

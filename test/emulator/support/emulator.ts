@@ -20,7 +20,7 @@ export interface GraphCall {
 	body?: unknown;
 	headers?: Record<string, string>;
 	/** `manual` to see a 3xx instead of following it. */
-	redirect?: RequestRedirect;
+	redirect?: RequestInit['redirect'];
 }
 
 export async function graph(emulator: Emulator, path: string, call: GraphCall = {}): Promise<Response> {
