@@ -192,8 +192,8 @@ function table(rows: Figures[], extrapolate: boolean): string {
 			`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"` : 'ok'}; ${f.okItems} ok, ${f.errorItems} error items${f.alreadySent ? `, ${f.alreadySent} alreadySent` : ''}${f.tries && f.tries > 1 ? `; ${f.tries} tries` : ''}`,
 		];
 	});
-	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((row) => row[i].length)));
-	const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)));
+	const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
 }
 

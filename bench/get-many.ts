@@ -50,7 +50,11 @@ async function measure(env: TestEnvironment, label: string, options: RunNodeOpti
 	return figures;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]): number => {
+	const middle = [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	if (middle === undefined) throw new Error('no runs to take the median of');
+	return middle;
+};
 
 async function main(): Promise<void> {
 	if (!builtinOutlookAvailable()) {

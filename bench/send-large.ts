@@ -244,6 +244,7 @@ async function parent(): Promise<void> {
 	try {
 		await setBinaryMode('filesystem', storagePath);
 		const adele = emulator.mail.listUsers()[0];
+		if (!adele) throw new Error('the emulator has no users: the benchmark needs its demo seed');
 		const rows: string[][] = [];
 		for (const size of SIZES) {
 			const binary = await storePattern(size, size % 251, {
@@ -299,8 +300,8 @@ async function parent(): Promise<void> {
 			rmSync(`${storagePath}/workflows/workflow-under-test/executions/bench-${size}`, { recursive: true, force: true });
 		}
 		const header = ['node', 'attachment', 'result', 'wall time', 'peak RSS above baseline', 'peak heap above baseline', 'bytes uploaded (PUT)', 'bytes of Graph requests', 'delivered'];
-		const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-		const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+		const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+		const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 		process.stdout.write(`\nSend with a large attachment, filesystem binary mode (n8n-core ${require('n8n-core/package.json').version}), emulator on loopback\n`);
 		process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 	} finally {

@@ -41,7 +41,7 @@ export function refuseWithoutKey(headers: IncomingHttpHeaders, key: string): Con
 /** A non-empty body must say it is JSON (a form or text/plain post is what a foreign page can send). */
 export function refuseNonJson(headers: IncomingHttpHeaders, body: Buffer): ControlRefusal | undefined {
 	if (body.length === 0) return undefined;
-	const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const type = (headers['content-type'] ?? '').split(';', 1).join('').trim().toLowerCase();
 	if (type === 'application/json') return undefined;
 	return { status: 415, message: `control request bodies must be sent as Content-Type: application/json (got '${type || 'none'}')` };
 }

@@ -206,7 +206,7 @@ export async function handleControlHttp(
 		}
 		const optionalUser = typeof body.userId === 'string' ? body.userId : typeof body.upn === 'string' ? body.upn : undefined;
 		const mailboxMatch = /^GET \/_emulator\/mailboxes\/([^/]+)$/.exec(route);
-		if (mailboxMatch) return sendJson(res, 200, control.mailbox(decodeURIComponent(mailboxMatch[1])));
+		if (mailboxMatch) return sendJson(res, 200, control.mailbox(decodeURIComponent(mailboxMatch[1]!)));
 		switch (route) {
 			case 'POST /_emulator/reset':
 				control.reset();

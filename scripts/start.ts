@@ -60,7 +60,7 @@ function parseFlags(argv: string[]): Flags {
 		else if (flag === '--n8n-port') flags.n8nPort = number();
 		else if (flag === '--emulator-port') flags.emulatorPort = number();
 		else if (flag === '--help' || flag === '-h') {
-			process.stdout.write(readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
+			process.stdout.write(readFileSync(__filename, 'utf8').split('*/', 1).join('').replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
 			process.exit(0);
 		} else throw new Error(`unknown option ${flag} (try --help)`);
 	}
@@ -184,9 +184,10 @@ async function main(): Promise<void> {
 	state.pids = { n8n: stack.n8n.process.pid, emulator: stack.emulator.process.pid };
 	saveState();
 	const users = await stack.emulator.control.users();
-	if (users.length < 2) throw new Error('the emulator has fewer than two users; the demo needs its demo seed (delete .n8n-dev/emulator-state.json or use --reset)');
-	const connectAs = users.find((user) => user.userPrincipalName === state.connectedAs) ?? users[0];
-	const recipient = users.find((user) => user.id !== connectAs.id) ?? users[1];
+	const [firstUser, secondUser] = users;
+	if (!firstUser || !secondUser) throw new Error('the emulator has fewer than two users; the demo needs its demo seed (delete .n8n-dev/emulator-state.json or use --reset)');
+	const connectAs = users.find((user) => user.userPrincipalName === state.connectedAs) ?? firstUser;
+	const recipient = users.find((user) => user.id !== connectAs.id) ?? secondUser;
 
 	const credential = await ensureEmulatorCredential(stack, {
 		name: CREDENTIAL_NAME,

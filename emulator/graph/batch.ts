@@ -106,8 +106,9 @@ function checkDependencyPattern(specs: SubRequestSpec[]): void {
 	const fail = () => {
 		throw new BatchFormatError('Batch dependencies must follow one of the supported patterns: all parallel, a serial chain, or all requests depending on the same request.');
 	};
-	if (roots.length !== 1) fail();
-	const root = roots[0].id;
+	const [first, ...others] = roots;
+	if (!first || others.length > 0) return fail();
+	const root = first.id;
 	if (specs.every((spec) => spec.id === root || spec.dependsOn === root)) return;
 	// Serial chain: each request is depended on by at most one, and walking from the root reaches all.
 	const next = new Map<string, string>();

@@ -50,7 +50,9 @@ export class MailboxThrottle {
 			return { admitted: false, reason: 'concurrency', retryAfterSec: 1 };
 		}
 		if (state.requestTimes.length >= limits.requestsPerTenMinutes) {
-			const roomAt = state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] + TEN_MINUTES_MS;
+			// The oldest request still counted leaves the window first (with a zero budget: none ever does).
+			const oldestCounted = state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] ?? Number.NaN;
+			const roomAt = oldestCounted + TEN_MINUTES_MS;
 			return { admitted: false, reason: 'requestBudget', retryAfterSec: secondsUntil(roomAt, now) };
 		}
 		// An empty window admits any size, else a body larger than the budget could never pass.
@@ -112,15 +114,11 @@ export class MailboxThrottle {
 	}
 
 	private prune(state: MailboxState, now: number): void {
-		let drop = 0;
-		while (drop < state.requestTimes.length && state.requestTimes[drop] + TEN_MINUTES_MS <= now) drop++;
-		if (drop > 0) state.requestTimes.splice(0, drop);
-		drop = 0;
-		while (drop < state.uploads.length && state.uploads[drop].at + FIVE_MINUTES_MS <= now) {
-			state.uploadBytesInWindow -= state.uploads[drop].bytes;
-			drop++;
-		}
-		if (drop > 0) state.uploads.splice(0, drop);
+		const firstRecent = state.requestTimes.findIndex((at) => at + TEN_MINUTES_MS > now);
+		state.requestTimes.splice(0, firstRecent < 0 ? state.requestTimes.length : firstRecent);
+		const firstRecentUpload = state.uploads.findIndex((upload) => upload.at + FIVE_MINUTES_MS > now);
+		const expired = state.uploads.splice(0, firstRecentUpload < 0 ? state.uploads.length : firstRecentUpload);
+		for (const upload of expired) state.uploadBytesInWindow -= upload.bytes;
 	}
 
 	/** When enough old uploads leave the window for `bytes` more to fit. */

@@ -67,9 +67,10 @@ function hexOf(base64url: string): string {
 /** Checks a certificate client assertion as the identity platform does. */
 export function checkAssertion(app: RegisteredApp, assertion: string, tokenUrl: string, nowSec: number): void {
 	const parts = assertion.split('.');
-	const header = decodePart(parts[0]);
-	const claims = decodePart(parts[1]);
-	if (parts.length !== 3 || !header || !claims) {
+	const [headerPart, claimsPart, signaturePart] = parts;
+	const header = decodePart(headerPart);
+	const claims = decodePart(claimsPart);
+	if (parts.length !== 3 || signaturePart === undefined || !header || !claims) {
 		throw invalidClient(50027, 'JWT token is invalid or malformed.');
 	}
 	const sha256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
@@ -85,7 +86,7 @@ export function checkAssertion(app: RegisteredApp, assertion: string, tokenUrl: 
 			`Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${used}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`,
 		);
 	}
-	const signed = header.alg === 'RS256' && verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), known.publicKey, Buffer.from(parts[2], 'base64url'));
+	const signed = header.alg === 'RS256' && verify('sha256', Buffer.from(`${headerPart}.${claimsPart}`), known.publicKey, Buffer.from(signaturePart, 'base64url'));
 	if (!signed) {
 		throw invalidClient(
 			700027,

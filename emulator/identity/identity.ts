@@ -122,7 +122,7 @@ export class Identity {
 		if (!value || /^Bearer$/i.test(value)) return { ok: false, message: 'Access token is empty.' };
 		const match = /^Bearer\s+(\S+)$/i.exec(value);
 		if (!match) return { ok: false, message: 'Access token validation failure.' };
-		const token = match[1];
+		const token = match[1]!;
 		const record = this.tokens.findAccessToken(token);
 		if (!record) {
 			// Ours but unknown (e.g. from before a restart) vs. something that is not a token at all.

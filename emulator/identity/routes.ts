@@ -66,7 +66,7 @@ export async function handleIdentityRequest(
 	if (match) {
 		const params = method === 'POST' ? await readForm(req) : query;
 		if (!params) return sendHtml(res, 413, htmlDocument('Too large', '<p>Request too large.</p>'));
-		const outcome = handleAuthorize(identity, { method, path: pathname, tenant: decodeURIComponent(match[1]), params, clientRequestId });
+		const outcome = handleAuthorize(identity, { method, path: pathname, tenant: decodeURIComponent(match[1]!), params, clientRequestId });
 		if (outcome.kind === 'redirect') return sendRedirect(res, outcome.location);
 		return sendHtml(res, outcome.status, outcome.html);
 	}
@@ -85,7 +85,7 @@ export async function handleIdentityRequest(
 		if (injected) return sendResult(res, injected);
 		const outcome = handleToken(identity, {
 			method,
-			tenant: decodeURIComponent(match[1]),
+			tenant: decodeURIComponent(match[1]!),
 			form,
 			authorization: header(req, 'authorization'),
 			clientRequestId,

@@ -33,7 +33,7 @@ function invalidGrant(code: number, text: string, suberror?: string): AadError {
 function parseBasic(authorization: string | undefined): { id: string; secret: string } | undefined {
 	const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
 	if (!match) return undefined;
-	const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+	const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
 	const colon = decoded.indexOf(':');
 	if (colon < 0) return undefined;
 	const unescape = (text: string) => {

@@ -42,11 +42,12 @@ export function handleWebRequest(
 			return sendHtml(res, 200, messagePage(snapshot, found.folder, found.message));
 		}
 	}
-	if (parts[1] === 'attachments' && parts.length === 5) {
-		const user = mail.findUser(parts[2]);
-		const found = user ? findMessage(mail.mailbox(user.id), parts[3]) : undefined;
-		const meta = found?.message.attachments.find((attachment) => attachment.id === parts[4]);
-		const bytes = user && meta ? mail.attachmentBytes(user.id, parts[3], parts[4]) : undefined;
+	const [, section, userKey, messageId, attachmentId, ...extra] = parts;
+	if (section === 'attachments' && userKey !== undefined && messageId !== undefined && attachmentId !== undefined && extra.length === 0) {
+		const user = mail.findUser(userKey);
+		const found = user ? findMessage(mail.mailbox(user.id), messageId) : undefined;
+		const meta = found?.message.attachments.find((attachment) => attachment.id === attachmentId);
+		const bytes = user && meta ? mail.attachmentBytes(user.id, messageId, attachmentId) : undefined;
 		if (!meta || !bytes) return sendHtml(res, 404, notFoundPage('No such attachment.'));
 		res.writeHead(200, {
 			'Content-Type': downloadType(meta.contentType),

@@ -33,7 +33,7 @@ function unescapeHtml(value: string): string {
 
 function attribute(tag: string, name: string): string | undefined {
 	const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-	return match ? unescapeHtml(match[1]) : undefined;
+	return match?.[1] === undefined ? undefined : unescapeHtml(match[1]);
 }
 
 /**
@@ -49,13 +49,14 @@ export async function approveOnConsentPage(authorizeUrl: string, user: string | 
 		const error = /id="error"[^>]*>([^<]*)</.exec(html)?.[1];
 		throw new Error(`the emulator did not show its consent page (${first.status}): ${error ? unescapeHtml(error) : html.slice(0, 500)}`);
 	}
-	const action = attribute(form[0].slice(0, form[0].indexOf('>') + 1), 'action') ?? new URL(authorizeUrl).pathname;
+	const [formTag, formBody = ''] = form;
+	const action = attribute(formTag.slice(0, formTag.indexOf('>') + 1), 'action') ?? new URL(authorizeUrl).pathname;
 	const fields = new URLSearchParams();
-	for (const input of form[1].match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
+	for (const input of formBody.match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
 		const name = attribute(input, 'name');
 		if (name) fields.append(name, attribute(input, 'value') ?? '');
 	}
-	const radios = (form[1].match(/<input[^>]*type="radio"[^>]*>/g) ?? []).map((tag) => ({
+	const radios = (formBody.match(/<input[^>]*type="radio"[^>]*>/g) ?? []).map((tag) => ({
 		id: attribute(tag, 'value') ?? '',
 		upn: attribute(tag, 'data-user') ?? '',
 	}));

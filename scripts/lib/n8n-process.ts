@@ -196,5 +196,5 @@ export async function executeWorkflow(
 export function nodeOutput(result: ExecutionResult, nodeName: string): Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string; fileSize?: string; mimeType?: string }> }> {
 	const runs = result.data.resultData.runData[nodeName];
 	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
-	return runs[runs.length - 1].data?.main?.[0] ?? [];
+	return runs.at(-1)?.data?.main?.[0] ?? [];
 }

@@ -30,6 +30,7 @@ export async function buildAndPack(destination: string, log: Logger): Promise<st
 	log('packing it (npm pack)');
 	const out = await run(npm, ['pack', '--json', '--pack-destination', destination], REPO_ROOT);
 	const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
+	if (!packed) throw new Error(`npm pack reported no tarball: ${out}`);
 	return join(destination, packed.filename);
 }
 

@@ -62,7 +62,7 @@ describe('client secret', () => {
 		expect(first.items.map((item) => item.json.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
 		const received = inbox(MEGAN, 'secret 3');
 		expect(received).toHaveLength(1);
-		expect(JSON.stringify(received[0].from).toLowerCase()).toContain(NOREPLY);
+		expect(JSON.stringify(received[0]!.from).toLowerCase()).toContain(NOREPLY);
 		// Five items in parallel started with an empty stored token: one token request.
 		expect(appOnlyTokens(env.emulator) - before).toBe(1);
 		const stored = env.engine.credentials.stored(id).data;
@@ -71,7 +71,7 @@ describe('client secret', () => {
 
 		clearTokenCache(); // as after an n8n restart: the stored token is used, not a new one
 		const second = await send(id, NOREPLY, ['secret 6']);
-		expect(second.items[0].json.error).toBeUndefined();
+		expect(second.items[0]!.json.error).toBeUndefined();
 		expect(appOnlyTokens(env.emulator) - before).toBe(1);
 	});
 
@@ -97,7 +97,7 @@ describe('client secret', () => {
 		env.emulator.control.expireAccessTokens();
 		const before = appOnlyTokens(env.emulator);
 		const run = await send(id, NOREPLY, ['revoked 2']);
-		expect(run.items[0].json.error).toBeUndefined();
+		expect(run.items[0]!.json.error).toBeUndefined();
 		expect(appOnlyTokens(env.emulator) - before).toBe(1);
 		expect(inbox(MEGAN, 'revoked 2')).toHaveLength(1);
 	});
@@ -138,14 +138,14 @@ describe('certificate', () => {
 	it('an unregistered certificate: AADSTS700027 in words', async () => {
 		const { id } = appOnlyCredential(env.engine, env.emulator, { certificate: UNKNOWN_CERT });
 		const run = await send(id, NOREPLY, ['unknown certificate']);
-		expect(String(run.items[0].json.error)).toMatch(/AADSTS700027.*does not know the certificate/);
+		expect(String(run.items[0]!.json.error)).toMatch(/AADSTS700027.*does not know the certificate/);
 	});
 
 	it('a private key that does not belong to the certificate is refused before any request', async () => {
 		const { id } = appOnlyCredential(env.engine, env.emulator, { certificate: { key: UNKNOWN_CERT.key, cert: CERT.cert } });
 		const requests = env.emulator.control.counters().requests;
 		const run = await send(id, NOREPLY, ['mismatched key']);
-		expect(String(run.items[0].json.error)).toMatch(/Private Key does not belong to its Certificate/);
+		expect(String(run.items[0]!.json.error)).toMatch(/Private Key does not belong to its Certificate/);
 		expect(env.emulator.control.counters().requests).toBe(requests);
 	});
 });
@@ -170,9 +170,9 @@ describe('mailboxes', () => {
 				{ json: { mailbox: NOREPLY, subject: 'policy allowed' } },
 			],
 		});
-		expect(String(run.items[0].json.error)).toMatch(/outside the app's application access policy/);
+		expect(String(run.items[0]!.json.error)).toMatch(/outside the app's application access policy/);
 		expect(inbox(MEGAN, 'policy blocked')).toHaveLength(0);
-		expect(run.items[1].json.error).toBeUndefined();
+		expect(run.items[1]!.json.error).toBeUndefined();
 		expect(inbox(MEGAN, 'policy allowed')).toHaveLength(1);
 	});
 
@@ -186,15 +186,15 @@ describe('mailboxes', () => {
 			parameters: appOnlyParams('={{ $json.mailbox }}', { resource: 'message', operation: 'getAll', returnAll: false, limit: 5 }),
 			items: [{ json: { mailbox: 'me' } }, { json: { mailbox: '' } }],
 		});
-		expect(String(run.items[0].json.error)).toMatch(/'me' is not a mailbox with app-only access/);
-		expect(String(run.items[1].json.error)).toMatch(/No mailbox is set/);
+		expect(String(run.items[0]!.json.error)).toMatch(/'me' is not a mailbox with app-only access/);
+		expect(String(run.items[1]!.json.error)).toMatch(/No mailbox is set/);
 		expect(env.emulator.control.counters().requests).toBe(requests);
 	});
 
 	it('Graph refuses an operation the app has no role for', async () => {
 		const { id } = appOnlyCredential(env.engine, env.emulator, { appOnly: { roles: ['Mail.ReadWrite'] } });
 		const run = await send(id, NOREPLY, ['no send role'], { options: { exactlyOnce: false } });
-		expect(String(run.items[0].json.error)).toMatch(/no application permission for this request/);
+		expect(String(run.items[0]!.json.error)).toMatch(/no application permission for this request/);
 		expect(inbox(MEGAN, 'no send role')).toHaveLength(0);
 	});
 
@@ -222,7 +222,7 @@ describe('mailboxes', () => {
 		});
 		expect(run.error).toBeUndefined();
 		const [message] = inbox(MEGAN, 'big attachment');
-		expect(message.attachments.map((a) => [a.name, a.size])).toEqual([['report.bin', 3_500_000]]);
+		expect(message!.attachments.map((a) => [a.name, a.size])).toEqual([['report.bin', 3_500_000]]);
 		expect(env.emulator.control.counters().requestsByRoute.createUploadSession).toBeGreaterThan(0);
 	});
 });

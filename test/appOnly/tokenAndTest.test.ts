@@ -71,7 +71,7 @@ describe('emulator: client assertion checks', () => {
 	it('accepts a good assertion: a JWT with the roles', async () => {
 		const answer = await redeem(sign());
 		expect(answer.status).toBe(200);
-		const claims = JSON.parse(Buffer.from(String(answer.body.access_token).split('.')[1], 'base64url').toString('utf8'));
+		const claims = JSON.parse(Buffer.from(String(answer.body.access_token).split('.')[1]!, 'base64url').toString('utf8'));
 		expect(claims).toMatchObject({ roles: ['Mail.Send'], appid: clientId, idtyp: 'app' });
 	});
 

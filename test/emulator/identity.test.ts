@@ -47,7 +47,7 @@ describe('identity platform', () => {
 		const location = answer.headers.get('location')!;
 		const followed = await fetch(location);
 		expect(followed.status).toBe(200);
-		return target.hits[target.hits.length - 1].query;
+		return target.hits.at(-1)!.query;
 	}
 
 	async function redeem(fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, any> }> {
@@ -102,7 +102,7 @@ describe('identity platform', () => {
 		expect(body.scope).toBe('offline_access openid profile Mail.Read Mail.Send User.Read');
 		expect(body.expires_in).toBe(3599);
 		expect(body.ext_expires_in).toBe(3599);
-		const [header, payload, signature] = (body.id_token as string).split('.');
+		const [header = '', payload = '', signature] = (body.id_token as string).split('.');
 		expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ typ: 'JWT', alg: 'none' });
 		expect(signature).toBe('');
 		const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
@@ -166,7 +166,7 @@ describe('identity platform', () => {
 					redirect_uri: target.callbackUrl,
 				});
 				const idToken = ((await token.json()) as { id_token: string }).id_token;
-				expect(JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).preferred_username).toBe(ALEX);
+				expect(JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()).preferred_username).toBe(ALEX);
 			}
 		} finally {
 			await auto.stop();

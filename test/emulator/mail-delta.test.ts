@@ -44,8 +44,8 @@ describe('mail service: delta', () => {
 		const seeded = s.service.seedMessages(MEGAN.id, 'inbox', 7);
 		const first = await round(s, DELTA, { Prefer: 'odata.maxpagesize=3' });
 		expect(first.pages.map((p) => p.body.value.length)).toEqual([3, 3, 1]);
-		expect(first.pages[0].headers['preference-applied']).toBe('odata.maxpagesize=3');
-		expect(first.pages[0].body['@odata.nextLink']).toMatch(/^http:\/\/graph\.test\/v1\.0\/me\/mailFolders\/inbox\/messages\/delta\?\$skiptoken=[\w-]+$/);
+		expect(first.pages[0]!.headers['preference-applied']).toBe('odata.maxpagesize=3');
+		expect(first.pages[0]!.body['@odata.nextLink']).toMatch(/^http:\/\/graph\.test\/v1\.0\/me\/mailFolders\/inbox\/messages\/delta\?\$skiptoken=[\w-]+$/);
 		expect(first.deltaLink).toMatch(/^http:\/\/graph\.test\/v1\.0\/me\/mailFolders\/inbox\/messages\/delta\?\$deltatoken=[\w-]+$/);
 		expect(new Set(idsOf(first))).toEqual(new Set(seeded));
 		expect(first.items[0]).toHaveProperty('body');
@@ -81,7 +81,7 @@ describe('mail service: delta', () => {
 
 	it('default change types report updates and @removed; changeType=created reports only new mail', async () => {
 		const s = setup();
-		const [a, b, c] = s.service.seedMessages(MEGAN.id, 'inbox', 3);
+		const [a = '', b = '', c = ''] = s.service.seedMessages(MEGAN.id, 'inbox', 3);
 		const all = await round(s, DELTA);
 		const created = await round(s, `${DELTA}?changeType=created`);
 		await s.graph.patch(`/me/messages/${enc(a)}`, { isRead: true });

@@ -87,7 +87,7 @@ describe('mail service over HTTP', () => {
 	it('GET $value streams raw bytes with the attachment content type', async () => {
 		const graph = api(adele);
 		const message = emulator.control.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'inbox')!.messages.find((m) => m.subject === 'Koala image')!;
-		const value = await graph.get(`/me/messages/${enc(message.id)}/attachments/${enc(message.attachments[0].id)}/$value`);
+		const value = await graph.get(`/me/messages/${enc(message.id)}/attachments/${enc(message.attachments[0]!.id)}/$value`);
 		expect(value.status).toBe(200);
 		expect(value.headers['content-type']).toBe('image/png');
 		expect(value.raw.subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));

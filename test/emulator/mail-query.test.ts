@@ -15,10 +15,12 @@ function setup() {
 
 type Setup = ReturnType<typeof setup>;
 
+type KnownMessage = 'report' | 'quote' | 'reply' | 'injection' | 'february';
+
 /** Known messages in Megan's (empty) Inbox. */
-function seedKnown(service: EmulatorMailService): Record<string, string> {
+function seedKnown(service: EmulatorMailService): Record<KnownMessage, string> {
 	const d = (day: number, hour = 9) => `2024-01-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
-	const ids: Record<string, string> = {};
+	const ids = {} as Record<KnownMessage, string>;
 	ids.report = service.deliver(MEGAN.id, 'inbox', {
 		subject: 'Quarterly report draft',
 		body: { contentType: 'html', content: '<p>Numbers for the <b>quarterly report</b> &amp; more</p>' },
@@ -70,7 +72,7 @@ const subjects = (response: { body: { value: Array<{ subject: string }> } }) => 
 
 describe('mail service: query options', () => {
 	let s: Setup;
-	let ids: Record<string, string>;
+	let ids: Record<KnownMessage, string>;
 
 	beforeEach(() => {
 		s = setup();
@@ -195,7 +197,7 @@ describe('mail service: query options', () => {
 				['isRead eq false', 'receivedDateTime desc'],
 				['isRead eq false and receivedDateTime ge 2024-01-01', 'receivedDateTime desc'],
 				["receivedDateTime ge 2024-01-01 and subject ne 'a'", 'subject,receivedDateTime'],
-			]) {
+			] as Array<[string, string]>) {
 				const response = await s.graph.get(`/me/messages?$filter=${enc(f)}&$orderby=${enc(o)}`);
 				expect(response.status).toBe(400);
 				expect(response.body.error).toEqual({ code: 'InefficientFilter', message: 'The restriction or sort order is too complex for this operation.' });
@@ -256,7 +258,7 @@ describe('mail service: query options', () => {
 			s.service.seedMessages(MEGAN.id, 'inbox', 1200, { subject: 'bulk item' });
 			const pages = await allPages(s.client, `/me/messages?$top=400&$select=subject&$search=${enc('"bulk"')}`);
 			expect(pages.map((p) => p.body.value.length)).toEqual([400, 400, 200]);
-			expect(pages[2].body['@odata.nextLink']).toBeUndefined();
+			expect(pages[2]!.body['@odata.nextLink']).toBeUndefined();
 			const ids = pages.flatMap((p) => p.body.value.map((m: { id: string }) => m.id));
 			expect(new Set(ids).size).toBe(1000);
 		});
@@ -281,9 +283,9 @@ describe('mail service: query options', () => {
 			// between pages: new mail (newest, and one dated in the middle of the unseen range), a deletion, a read flag
 			s.service.deliver(MEGAN.id, 'junkemail', { subject: 'arrived late, newest', receivedDateTime: '2024-02-21T00:00:00Z' });
 			s.service.deliver(MEGAN.id, 'junkemail', { subject: 'arrived late, old date', receivedDateTime: '2024-02-19T20:00:00Z' });
-			const deletedUnseen = original[5];
+			const deletedUnseen = original[5]!;
 			expect((await s.graph.delete(`/me/messages/${enc(deletedUnseen)}`)).status).toBe(204);
-			await s.graph.patch(`/me/messages/${enc(original[30])}`, { isRead: true });
+			await s.graph.patch(`/me/messages/${enc(original[30]!)}`, { isRead: true });
 			let next: string | undefined = first.body['@odata.nextLink'];
 			let pages = 1;
 			while (next) {

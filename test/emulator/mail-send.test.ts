@@ -326,7 +326,7 @@ describe('mail service: sending', () => {
 			const response = await s.graph.post(`/me/messages/${enc(empty.body.id)}/send`, {});
 			expect(response.status).toBe(400);
 			expect(response.body.error.code).toBe('ErrorInvalidRecipients');
-			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0];
+			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0]!;
 			expect((await s.graph.post(`/me/messages/${enc(inbox.id)}/send`)).status).toBe(400);
 			const headers = await s.graph.patch(`/me/messages/${enc(inbox.id)}`, { internetMessageHeaders: [{ name: 'x-a', value: 'b' }] });
 			expect(headers.status).toBe(400);
@@ -335,7 +335,7 @@ describe('mail service: sending', () => {
 
 		it('move -> 201 with a new id; delete -> 204 (soft delete out of every listed folder)', async () => {
 			const s = setup();
-			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0];
+			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0]!;
 			const moved = await s.graph.post(`/me/messages/${enc(inbox.id)}/move`, { destinationId: 'Archive' });
 			expect(moved.status).toBe(201);
 			expect(moved.body.id).not.toBe(inbox.id);
@@ -354,15 +354,15 @@ describe('mail service: sending', () => {
 			const message = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Koala image')!;
 			const base = `/me/messages/${enc(message.id)}/attachments`;
 			const list = await s.graph.get(`${base}?$select=name,size`);
-			expect(list.body.value).toEqual([{ '@odata.type': '#microsoft.graph.fileAttachment', id: message.attachments[0].id, name: 'koala.png', size: message.attachments[0].size }]);
-			const one = await s.graph.get(`${base}/${enc(message.attachments[0].id)}`);
+			expect(list.body.value).toEqual([{ '@odata.type': '#microsoft.graph.fileAttachment', id: message.attachments[0]!.id, name: 'koala.png', size: message.attachments[0]!.size }]);
+			const one = await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}`);
 			expect(one.body['@odata.mediaContentType']).toBe('image/png');
 			expect(one.body['@odata.context']).toMatch(/\/attachments\/\$entity$/);
-			const value = await s.graph.get(`${base}/${enc(message.attachments[0].id)}/$value`);
+			const value = await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}/$value`);
 			expect(value.headers['content-type']).toBe('image/png');
-			expect(value.raw.equals(s.service.attachmentBytes(ADELE.id, message.id, message.attachments[0].id)!)).toBe(true);
-			expect((await s.graph.delete(`${base}/${enc(message.attachments[0].id)}`)).status).toBe(204);
-			expect((await s.graph.get(`${base}/${enc(message.attachments[0].id)}`)).status).toBe(404);
+			expect(value.raw.equals(s.service.attachmentBytes(ADELE.id, message.id, message.attachments[0]!.id)!)).toBe(true);
+			expect((await s.graph.delete(`${base}/${enc(message.attachments[0]!.id)}`)).status).toBe(204);
+			expect((await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}`)).status).toBe(404);
 			const inlineOnly = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject.startsWith('Newsletter'))!;
 			expect((await s.graph.get(`/me/messages/${enc(inlineOnly.id)}?$select=hasAttachments`)).body.hasAttachments).toBe(false);
 		});
@@ -370,7 +370,7 @@ describe('mail service: sending', () => {
 		it('OData key syntax and case-insensitive segments: Users(\'id\')/Messages(\'id\')/Attachments(\'id\')', async () => {
 			const s = setup();
 			const message = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
-			const response = await s.graph.get(`/Users('${ADELE.id}')/Messages('${message.id}')/Attachments('${message.attachments[0].id}')`);
+			const response = await s.graph.get(`/Users('${ADELE.id}')/Messages('${message.id}')/Attachments('${message.attachments[0]!.id}')`);
 			expect(response.status).toBe(200);
 			expect(response.body.name).toBe('q3-plan.txt');
 		});
@@ -397,7 +397,7 @@ describe('mail service: sending', () => {
 			expect(resend.status).toBe(202);
 			const copy = folder(s.service, ALEX.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
 			expect(copy.body.content).toContain('<b>Q3 plan</b>');
-			expect(s.service.attachmentBytes(ALEX.id, copy.id, copy.attachments[0].id)!.toString()).toBe('Q3 plan\n1. Launch\n2. Grow\n');
+			expect(s.service.attachmentBytes(ALEX.id, copy.id, copy.attachments[0]!.id)!.toString()).toBe('Q3 plan\n1. Launch\n2. Grow\n');
 		});
 
 		it('MIME: encoded words, Bcc, quoted-printable; bad base64 and missing recipients are refused', async () => {

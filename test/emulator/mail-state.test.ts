@@ -118,8 +118,8 @@ describe('mail service: state', () => {
 		expect(restored.listUsers()).toEqual(service.listUsers());
 		for (const user of [ADELE.id, MEGAN.id, ALEX.id, patti.id]) expect(restored.mailbox(user)).toEqual(service.mailbox(user));
 		expect(restored.deliveryCounters()).toEqual(service.deliveryCounters());
-		const receipt = restored.mailbox(ADELE.id).folders.find((f) => f.id === folder.id)!.messages[0];
-		expect(restored.attachmentBytes(ADELE.id, receipt.id, receipt.attachments[0].id)).toEqual(Buffer.from([0, 1, 2, 255]));
+		const receipt = restored.mailbox(ADELE.id).folders.find((f) => f.id === folder.id)!.messages[0]!;
+		expect(restored.attachmentBytes(ADELE.id, receipt.id, receipt.attachments[0]!.id)).toEqual(Buffer.from([0, 1, 2, 255]));
 		// grants survive
 		const shared = api(rClient.as(callerFor(ADELE.id, [...SCOPES, 'Mail.ReadWrite.Shared'])));
 		expect((await shared.get(`/users/${enc('pattif@contoso.onmicrosoft.com')}/messages`)).status).toBe(200);
@@ -138,7 +138,7 @@ describe('mail service: state', () => {
 			headers: { 'Content-Range': `bytes ${2 * MiB}-${total - 1}/${total}` },
 		});
 		expect(rest.status).toBe(201);
-		const attachmentId = /attachments\('([^']+)'\)$/.exec(rest.headers.location)![1];
+		const attachmentId = /attachments\('([^']+)'\)$/.exec(rest.headers.location ?? '')![1]!;
 		expect(restored.attachmentBytes(ADELE.id, draft.body.id, attachmentId)!.equals(bytes)).toBe(true);
 		expect(() => restored.load({ format: 'something else' })).toThrow();
 	});

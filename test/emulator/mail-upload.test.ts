@@ -107,9 +107,9 @@ describe('mail service: upload sessions', () => {
 			next = last.status === 200 ? Number(last.body.nextExpectedRanges[0]) : total;
 		}
 		expect(last!.status).toBe(201);
-		const location = last!.headers.location;
+		const location = last!.headers.location ?? '';
 		expect(location).toMatch(new RegExp(`^http://graph\\.test/v1\\.0/users\\('${ADELE.id}'\\)/messages\\('[^']+'\\)/attachments\\('[^']+'\\)$`));
-		const attachmentId = /attachments\('([^']+)'\)$/.exec(location)![1];
+		const attachmentId = /attachments\('([^']+)'\)$/.exec(location)![1]!;
 		expect(s.service.attachmentBytes(ADELE.id, id, attachmentId)!.equals(bytes)).toBe(true);
 		const meta = await s.graph.get(location);
 		expect(meta.body).toMatchObject({ name: 'video.mp4', contentType: 'video/mp4', size: total, isInline: false });
@@ -152,7 +152,7 @@ describe('mail service: upload sessions', () => {
 		expect(expired.status).toBe(404);
 		expect(expired.body.error.message).toMatch(/expired/);
 		expect((await put(s.client, url, Buffer.alloc(MiB), 2 * MiB, total)).status).toBe(404);
-		expect(s.service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'drafts')!.messages[0].attachments).toEqual([]);
+		expect(s.service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'drafts')!.messages[0]!.attachments).toEqual([]);
 	});
 
 	it('DELETE cancels (204); classifyUpload names the route and mailbox', async () => {

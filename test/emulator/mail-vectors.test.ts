@@ -100,7 +100,7 @@ describe('mail service: documented vectors over HTTP', () => {
 		it('Example 3: the file attachment arrives in Megan\'s Inbox', async () => {
 			const copy = folderOf(DEMO_USERS.megan.userPrincipalName, 'inbox').messages.find((m) => m.subject === 'Meet for lunch?')!;
 			expect(copy.attachments).toMatchObject([{ name: 'attachment.txt', contentType: 'text/plain', size: 12, isInline: false }]);
-			const bytes = emulator.mail.attachmentBytes(DEMO_USERS.megan.id, copy.id, copy.attachments[0].id)!;
+			const bytes = emulator.mail.attachmentBytes(DEMO_USERS.megan.id, copy.id, copy.attachments[0]!.id)!;
 			expect(bytes.toString()).toBe('Hello World!');
 		});
 
@@ -110,7 +110,7 @@ describe('mail service: documented vectors over HTTP', () => {
 			expect(copy.body.contentType).toBe('html');
 			expect(copy.body.content).toContain('test html body');
 			expect(copy.attachments.map((a) => a.name)).toEqual(['test.txt']);
-			const bytes = emulator.mail.attachmentBytes(DEMO_USERS.alex.id, copy.id, copy.attachments[0].id)!;
+			const bytes = emulator.mail.attachmentBytes(DEMO_USERS.alex.id, copy.id, copy.attachments[0]!.id)!;
 			expect(bytes.toString()).toContain('this is the attachment text');
 		});
 	});
@@ -159,7 +159,7 @@ describe('mail service: documented vectors over HTTP', () => {
 			expect(response.body['@odata.context']).toBe(`${emulator.graphBaseUrl}/v1.0/$metadata#users('${DEMO_USERS.adele.id}')/messages(sender,subject)`);
 			expect(documented['@odata.context']).toMatch(/\/messages\(sender,subject\)$/);
 			for (const item of response.body.value) {
-				expect(Object.keys(item)).toEqual(Object.keys(documented.value[0]));
+				expect(Object.keys(item)).toEqual(Object.keys(documented.value[0]!));
 				expect(item['@odata.etag']).toMatch(/^W\/"[^"]+"$/);
 			}
 			const next: string = response.body['@odata.nextLink'];
@@ -177,7 +177,7 @@ describe('mail service: documented vectors over HTTP', () => {
 			const inbox = folderOf(DEMO_USERS.adele.userPrincipalName, 'inbox');
 			const response = await graph.get(`/me/mailFolders/${enc(inbox.id)}/messages`);
 			expect(response.status).toBe(200);
-			const documentedKeys = Object.keys((v.response!.body as { value: object[] }).value[0]);
+			const documentedKeys = Object.keys((v.response!.body as { value: object[] }).value[0]!);
 			for (const item of response.body.value) expect(Object.keys(item)).toEqual(expect.arrayContaining(documentedKeys));
 		});
 
@@ -233,7 +233,7 @@ describe('mail service: documented vectors over HTTP', () => {
 			expect(first.status).toBe(200);
 			expect(first.body.value).toHaveLength(2);
 			expect(first.body['@odata.nextLink']).toMatch(new RegExp(`^${emulator.graphBaseUrl}/v1\\.0/me/mailFolders/inbox/messages/delta\\?\\$skiptoken=`));
-			const documentedKeys = Object.keys((v.response!.body as { value: object[] }).value[0]);
+			const documentedKeys = Object.keys((v.response!.body as { value: object[] }).value[0]!);
 			expect(Object.keys(first.body.value[0])).toEqual(expect.arrayContaining(documentedKeys));
 			let page = first;
 			let seen = first.body.value.length;
@@ -250,7 +250,7 @@ describe('mail service: documented vectors over HTTP', () => {
 			const withFile = folderOf(DEMO_USERS.adele.userPrincipalName, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
 			const response = await graph.get(`/me/messages/${enc(withFile.id)}/attachments`);
 			expect(response.status).toBe(200);
-			const documented = (v.response!.body as { value: Array<Record<string, unknown>> }).value[0];
+			const documented = (v.response!.body as { value: Array<Record<string, unknown>> }).value[0]!;
 			expect(Object.keys(response.body.value[0]).sort()).toEqual(Object.keys(documented).sort());
 			expect(response.body.value[0]['@odata.type']).toBe('#microsoft.graph.fileAttachment');
 			expect(Buffer.from(response.body.value[0].contentBytes, 'base64').toString()).toContain('Q3 plan');
@@ -325,7 +325,7 @@ describe('mail service: documented vectors over HTTP', () => {
 				} else {
 					expect(put.status).toBe(201);
 					expect(put.raw.length).toBe(0);
-					location = put.headers.location;
+					location = put.headers.location ?? '';
 				}
 			}
 			return location;
@@ -346,7 +346,7 @@ describe('mail service: documented vectors over HTTP', () => {
 
 			const first = vector(uploadVectors, '3a.');
 			const location = await uploadAll(created.body.uploadUrl, flower, Number(first.request_headers['Content-Length']));
-			const id = /Attachments\('([^']+)'\)$/i.exec(location)![1];
+			const id = /Attachments\('([^']+)'\)$/i.exec(location)![1]!;
 			expect(location.startsWith(`${emulator.graphBaseUrl}/v1.0/`)).toBe(true);
 
 			const meta = vector(uploadVectors, '3d.');

@@ -23,8 +23,8 @@ describe('ids and mailboxes in URL paths', () => {
 		const result = await run(env, getManyParams(id, { returnAll: true }), { continueOnFail: true });
 		expect(graphRequests()).toBe(0);
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.error).toMatch(/^(Folder ID .*is not an ID|No folder is selected)/);
-		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+		expect(result.items[0]!.json.error).toMatch(/^(Folder ID .*is not an ID|No folder is selected)/);
+		expect(result.items[0]!.pairedItem).toEqual({ item: 0 });
 	});
 
 	it.each(BAD.filter((id) => id.trim() !== ''))('Get with message ID %j: an item error, no request', async (id) => {

@@ -93,8 +93,8 @@ describe('redirects from the Graph host', () => {
 		);
 		expect(foreign.requests).toEqual([]);
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.status).not.toBe('sent');
-		expect(result.items[0].json.error).toMatch(/redirect/);
+		expect(result.items[0]!.json.status).not.toBe('sent');
+		expect(result.items[0]!.json.error).toMatch(/redirect/);
 	});
 
 	it("the trigger's delta: not followed, the foreign host gets nothing", async () => {

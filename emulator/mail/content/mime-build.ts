@@ -26,7 +26,7 @@ export function encodeQuotedPrintable(text: string): string {
 		line += chunk;
 	};
 	for (let i = 0; i < bytes.length; i++) {
-		const b = bytes[i];
+		const b = bytes.readUInt8(i);
 		if (b === 0x0d && bytes[i + 1] === 0x0a) {
 			lines.push(line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`));
 			line = '';

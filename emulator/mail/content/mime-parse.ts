@@ -49,8 +49,9 @@ function splitEntity(raw: string): Entity {
 	const body = m ? raw.slice(m.index + m[0].length) : '';
 	const headers: InternetHeader[] = [];
 	for (const line of headerText.split(/\r?\n/)) {
-		if (/^[ \t]/.test(line) && headers.length) {
-			headers[headers.length - 1].value += ` ${line.trim()}`;
+		const previous = headers.at(-1);
+		if (/^[ \t]/.test(line) && previous) {
+			previous.value += ` ${line.trim()}`;
 			continue;
 		}
 		const colon = line.indexOf(':');
@@ -94,18 +95,19 @@ export function parseHeaderValue(text: string): HeaderValue {
 		if (name.endsWith('*')) {
 			// RFC 2231: charset'language'percent-encoded
 			name = name.slice(0, -1);
-			const m = /^([^']*)'[^']*'(.*)$/.exec(value);
-			if (m) {
+			const encoded = /^([^']*)'[^']*'(.*)$/.exec(value)?.[2];
+			if (encoded !== undefined) {
 				try {
-					value = decodeURIComponent(m[2]);
+					value = decodeURIComponent(encoded);
 				} catch {
-					value = m[2];
+					value = encoded;
 				}
 			}
 		}
 		params[name] = value;
 	}
-	return { value: parts[0].trim().toLowerCase(), params };
+	const [main = ''] = parts;
+	return { value: main.trim().toLowerCase(), params };
 }
 
 function charsetDecode(latin1: string, charset: string | undefined): string {
@@ -168,8 +170,9 @@ export function parseAddressList(text: string | undefined): Address[] {
 		if (!entry) continue;
 		const m = /^(.*)<([^>]*)>\s*$/.exec(entry);
 		if (m) {
-			const name = m[1].trim().replace(/^"(.*)"$/, '$1').trim();
-			result.push(name ? { name, address: m[2].trim() } : { address: m[2].trim() });
+			const [, label = '', address = ''] = m;
+			const name = label.trim().replace(/^"(.*)"$/, '$1').trim();
+			result.push(name ? { name, address: address.trim() } : { address: address.trim() });
 		} else {
 			result.push({ address: entry });
 		}

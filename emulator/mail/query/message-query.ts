@@ -81,7 +81,7 @@ export function parseMessageExpand(query: URLSearchParams): MessageExpand {
 	if (raw === undefined || raw.trim() === '') return expand;
 	for (const part of splitTopLevel(raw)) {
 		const m = /^\s*([\w.]+)\s*(?:\((.*)\))?\s*$/s.exec(part);
-		const name = m?.[1].toLowerCase();
+		const name = m?.[1]?.toLowerCase();
 		if (m && name === 'attachments' && !m[2]) {
 			expand.attachments = true;
 		} else if (m && name === 'singlevalueextendedproperties') {
@@ -121,7 +121,7 @@ export function parseOrderBy(query: URLSearchParams): OrderTerm[] | undefined {
 	if (raw === undefined || raw.trim() === '') return undefined;
 	return raw.split(',').map((part) => {
 		const m = /^\s*([\w/]+)(?:\s+(asc|desc))?\s*$/i.exec(part);
-		const canonical = m ? CANONICAL[m[1].toLowerCase()] : undefined;
+		const canonical = m ? CANONICAL[m[1]!.toLowerCase()] : undefined;
 		if (!m || !canonical) {
 			throw new GraphError(
 				400,
@@ -146,8 +146,12 @@ export function checkOrderByWithFilter(order: OrderTerm[], filterProperties: str
 
 /** The ordinal breaks ties so every message has a unique, stable position (keyset paging needs that). */
 export function messageSortSpec(order: OrderTerm[]): SortSpec<StoredMessage> {
-	const getters = order.map((term) => ORDERABLE[term.property.toLowerCase()]);
-	const tieDirection = order.length ? order[order.length - 1].direction : -1;
+	const getters = order.map((term) => {
+		const get = ORDERABLE[term.property.toLowerCase()];
+		if (!get) throw new Error(`the emulator cannot sort by ${term.property}`);
+		return get;
+	});
+	const tieDirection = order.at(-1)?.direction ?? -1;
 	return {
 		key: (m) => [...getters.map((get) => get(m)), m.ordinal],
 		directions: [...order.map((term) => term.direction), tieDirection],

@@ -30,6 +30,7 @@ type Token =
 	| { kind: 'null' }
 	| { kind: 'op'; op: CompareOp }
 	| { kind: 'and' | 'or' | 'not' | '(' | ')' | ',' | ':' | 'end' };
+const END: Token = { kind: 'end' };
 
 type Literal = Extract<Token, { kind: 'string' | 'number' | 'date' | 'bool' | 'null' }>;
 
@@ -77,7 +78,7 @@ export function tokenize(text: string): Token[] {
 	const tokens: Token[] = [];
 	let i = 0;
 	while (i < text.length) {
-		const ch = text[i];
+		const ch = text.charAt(i);
 		if (/\s/.test(ch)) {
 			i++;
 			continue;
@@ -167,7 +168,7 @@ class FilterParser<T> {
 	}
 
 	private peek(offset = 0): Token {
-		return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
+		return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] ?? END;
 	}
 
 	private next(): Token {
@@ -183,23 +184,25 @@ class FilterParser<T> {
 
 	/** `a or b or c` as one list, so a long chain costs no stack when evaluated. */
 	private parseOr(): Evaluator<T> {
-		const operands = [this.parseAnd()];
+		const first = this.parseAnd();
+		const operands = [first];
 		while (this.peek().kind === 'or') {
 			this.next();
 			operands.push(this.parseAnd());
 			this.singleCandidate = undefined;
 		}
-		return operands.length === 1 ? operands[0] : (item, v) => operands.some((operand) => operand(item, v));
+		return operands.length === 1 ? first : (item, v) => operands.some((operand) => operand(item, v));
 	}
 
 	private parseAnd(): Evaluator<T> {
-		const operands = [this.parseUnary()];
+		const first = this.parseUnary();
+		const operands = [first];
 		while (this.peek().kind === 'and') {
 			this.next();
 			operands.push(this.parseUnary());
 			this.singleCandidate = undefined;
 		}
-		return operands.length === 1 ? operands[0] : (item, v) => operands.every((operand) => operand(item, v));
+		return operands.length === 1 ? first : (item, v) => operands.every((operand) => operand(item, v));
 	}
 
 	private parseUnary(): Evaluator<T> {
@@ -257,7 +260,7 @@ class FilterParser<T> {
 		if (this.peek().kind === '(') {
 			if (lower === 'contains' || lower === 'startswith' || lower === 'endswith') return this.parseStringFunction(lower);
 			const lambda = /^(.*)\/(any|all)$/i.exec(text);
-			if (lambda) return this.parseLambda(lambda[1], lambda[2].toLowerCase() as 'any' | 'all');
+			if (lambda) return this.parseLambda(lambda[1]!, lambda[2]!.toLowerCase() as 'any' | 'all');
 			throw unsupported(`unsupported function '${text}'`);
 		}
 		if (this.lambdaVariable !== undefined) {

@@ -66,8 +66,8 @@ export function parsePreferences(req: RawRequest): Preferences {
 	for (const part of headerText(req, 'prefer').split(',')) {
 		const m = /^\s*([\w.-]+)\s*=\s*"?([^"]*)"?\s*$/.exec(part);
 		if (!m) continue;
-		const name = m[1].toLowerCase();
-		const value = m[2].trim().toLowerCase();
+		const name = m[1]!.toLowerCase();
+		const value = m[2]!.trim().toLowerCase();
 		if (name === 'outlook.body-content-type' && (value === 'text' || value === 'html')) prefs.bodyFormat = value;
 		if (name === 'idtype' && value === 'immutableid') prefs.immutableIds = true;
 		if (name === 'odata.maxpagesize' && /^\d+$/.test(value) && Number(value) >= 1) {
@@ -87,7 +87,7 @@ export function preferenceApplied(applied: { bodyFormat?: 'text' | 'html'; maxPa
 }
 
 export function contentTypeOf(req: RawRequest): string {
-	return headerText(req, 'content-type').split(';')[0].trim().toLowerCase();
+	return headerText(req, 'content-type').split(';', 1).join('').trim().toLowerCase();
 }
 
 /** Rebuilds a query string for links: keys as Graph writes them ($select=...), values encoded. */

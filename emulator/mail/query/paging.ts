@@ -21,7 +21,7 @@ export function compareKeys(a: SortKey, b: SortKey, directions: Array<1 | -1>): 
 		const x = a[i];
 		const y = b[i];
 		if (x === y) continue;
-		const order = x < y ? -1 : 1;
+		const order = x !== undefined && y !== undefined && x < y ? -1 : 1;
 		return order * (directions[i] ?? 1);
 	}
 	return 0;
@@ -40,7 +40,7 @@ export function itemsAfter<T>(sorted: T[], spec: SortSpec<T>, cursor: SortKey | 
 	let hi = sorted.length;
 	while (lo < hi) {
 		const mid = (lo + hi) >> 1;
-		if (compareKeys(spec.key(sorted[mid]), cursor, spec.directions) <= 0) lo = mid + 1;
+		if (compareKeys(spec.key(sorted[mid]!), cursor, spec.directions) <= 0) lo = mid + 1;
 		else hi = mid;
 	}
 	return sorted.slice(lo);

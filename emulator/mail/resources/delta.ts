@@ -165,13 +165,14 @@ export function deltaMessages(ctx: RequestContext, folder: StoredFolder): Handle
 	const link = (param: string, payload: DeltaToken) =>
 		`${ctx.urls.graphBaseUrl}/v1.0${ctx.req.path}?${buildQueryString([[param, sealToken(ctx.state.tokenKey, payload)]])}`;
 	const body: Record<string, unknown> = { '@odata.context': odataContext.delta(ctx.urls.graphBaseUrl) };
-	if (remaining.length > page.length) {
+	const lastOnPage = page.at(-1);
+	if (remaining.length > page.length && lastOnPage) {
 		body['@odata.nextLink'] = link('$skiptoken', {
 			...common,
 			kind: 'deltaPage',
 			base,
 			watermark,
-			cursor: spec.key(page[page.length - 1]),
+			cursor: spec.key(lastOnPage),
 		});
 		body.value = value;
 	} else {

@@ -53,11 +53,12 @@ export function listFolders(ctx: RequestContext, parent?: StoredFolder): Handler
 			? odataContext.childFolders(ctx.urls.graphBaseUrl, ctx.owner.id, parent.id)
 			: odataContext.folders(ctx.urls.graphBaseUrl, ctx.owner.id),
 	};
-	if (remaining.length > page.length) {
+	const lastOnPage = page.at(-1);
+	if (remaining.length > page.length && lastOnPage) {
 		body['@odata.nextLink'] = nextLinkFor(ctx.state.tokenKey, req, ctx.urls, {
 			kind: 'list',
 			query: fingerprint,
-			cursor: FOLDER_SORT.key(page[page.length - 1]),
+			cursor: FOLDER_SORT.key(lastOnPage),
 			returned: (token?.returned ?? 0) + page.length,
 		});
 	}

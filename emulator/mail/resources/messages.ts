@@ -108,11 +108,12 @@ export function listMessages(ctx: RequestContext, folder?: StoredFolder): Handle
 		'@odata.context': odataContext.messages(ctx.urls.graphBaseUrl, ctx.owner.id, view.select),
 	};
 	if (/^true$/i.test(queryValue(req.query, '$count') ?? '')) body['@odata.count'] = sorted.length;
-	if (more) {
+	const lastOnPage = page.at(-1);
+	if (more && lastOnPage) {
 		body['@odata.nextLink'] = nextLinkFor(ctx.state.tokenKey, req, ctx.urls, {
 			kind: 'list',
 			query: fingerprint,
-			cursor: spec.key(page[page.length - 1]),
+			cursor: spec.key(lastOnPage),
 			returned: returnedBefore + page.length,
 		});
 	}

@@ -195,9 +195,9 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 export function sendDraft(ctx: RequestContext, messageId: string): HandlerResult {
 	// message-send.md: "Do not supply a request body". No body, or `{}` (what a $batch needs,
 	// wire facts 5), is an empty parameter list; any parameter is refused like OData refuses one.
-	const parameters = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
-	if (parameters.length > 0) {
-		throw invalidActionParameter(parameters[0], 'send');
+	const [parameter] = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
+	if (parameter !== undefined) {
+		throw invalidActionParameter(parameter, 'send');
 	}
 	const draft = findMessage(ctx.mailbox, messageId);
 	if (!draft) throw itemNotFound();

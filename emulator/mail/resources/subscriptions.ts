@@ -112,7 +112,7 @@ function expiry(value: unknown, now: number): number {
 function parseResource(resource: string): { target: string; folder?: string } | undefined {
 	const m = /^\/?(me|users(?:\/([^/()]+)|\('([^']+)'\)))\/(?:mailfolders(?:\/([^/()]+)|\('([^']+)'\))\/)?messages$/i.exec(resource);
 	if (!m) return undefined;
-	const target = m[1].toLowerCase() === 'me' ? 'me' : decodeURIComponent(m[2] ?? m[3]);
+	const target = m[1]!.toLowerCase() === 'me' ? 'me' : decodeURIComponent((m[2] ?? m[3])!);
 	const folder = m[4] ?? m[5];
 	return { target, ...(folder !== undefined ? { folder: decodeURIComponent(folder) } : {}) };
 }

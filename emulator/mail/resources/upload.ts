@@ -90,8 +90,8 @@ export function createUploadSession(ctx: RequestContext, messageId: string, fold
 
 /** The session id is the last path segment (`/upload/<id>` or just `/<id>`). */
 function sessionIdOf(req: RawRequest): string {
-	const segments = req.path.split('?')[0].split('/').filter(Boolean);
-	return segments.length ? decodeURIComponent(segments[segments.length - 1]) : '';
+	const last = req.path.split('?', 1).join('').split('/').filter(Boolean).at(-1);
+	return last === undefined ? '' : decodeURIComponent(last);
 }
 
 export function classifyUpload(state: MailState, req: RawRequest): RouteInfo {

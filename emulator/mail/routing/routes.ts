@@ -83,8 +83,8 @@ export function pathSegments(path: string): string[] {
 		}
 		const keyed = /^([^('"]+)\((.*)\)$/s.exec(decoded);
 		if (keyed) {
-			segments.push(keyed[1]);
-			const key = keyed[2];
+			const [, segment = '', key = ''] = keyed;
+			segments.push(segment);
 			segments.push(key.startsWith("'") && key.endsWith("'") && key.length >= 2 ? key.slice(1, -1).replace(/''/g, "'") : key);
 		} else {
 			segments.push(decoded);
@@ -132,6 +132,7 @@ function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 
 
 function matchFolder(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
 	const [folderId, child, ...more] = rest;
+	if (folderId === undefined) throw new NoRoute('mailFolders');
 	const withFolder = { ...route, folderChain: [...route.folderChain, folderId] };
 	if (child === undefined) return { ...withFolder, operation: pick(method, { GET: 'getFolder' }) };
 	const childName = name(child);
@@ -156,7 +157,7 @@ export function matchRoute(methodIn: string, path: string): MatchedRoute | undef
 	if (name(segments[0]) === 'me') {
 		target = { kind: 'me' };
 		rest = segments.slice(1);
-	} else if (name(segments[0]) === 'users' && segments.length >= 2) {
+	} else if (name(segments[0]) === 'users' && segments[1] !== undefined) {
 		target = { kind: 'user', key: segments[1] };
 		rest = segments.slice(2);
 	} else {
