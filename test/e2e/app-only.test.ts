@@ -184,19 +184,19 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 		expect(describeFailure(run)).toBe('');
 		const sent = nodeOutput(run.result!, 'Send from the shared mailbox');
 		expect(sent).toHaveLength(2);
-		expect(sent[0].json.error).toBeUndefined();
-		expect(sent[0].json.status).toBe('sent');
-		expect(String(sent[1].json.error)).toContain("The mailbox is outside the app's application access policy");
-		expect(JSON.stringify(sent[1].json)).toContain(outside);
+		expect(sent[0]!.json.error).toBeUndefined();
+		expect(sent[0]!.json.status).toBe('sent');
+		expect(String(sent[1]!.json.error)).toContain("The mailbox is outside the app's application access policy");
+		expect(JSON.stringify(sent[1]!.json)).toContain(outside);
 
 		// Exactly one mail, from the shared mailbox, with the same bytes; nothing from the other mailbox.
 		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find((folder) => folder.wellKnownName === 'inbox')!;
 		const received = inbox.messages.filter((message) => message.subject === subject);
 		expect(received).toHaveLength(1);
-		expect(received[0].from?.toLowerCase()).toContain(shared.mail.toLowerCase());
-		expect(received[0].attachments).toEqual([expect.objectContaining({ name: 'report.bin', size: bytes.length })]);
+		expect(received[0]!.from?.toLowerCase()).toContain(shared.mail.toLowerCase());
+		expect(received[0]!.attachments).toEqual([expect.objectContaining({ name: 'report.bin', size: bytes.length })]);
 		const download = await fetch(
-			`${env.state.emulator.url}/web/attachments/${encodeURIComponent(recipient.id)}/${encodeURIComponent(received[0].id)}/${encodeURIComponent(received[0].attachments[0].id)}`,
+			`${env.state.emulator.url}/web/attachments/${encodeURIComponent(recipient.id)}/${encodeURIComponent(received[0]!.id)}/${encodeURIComponent(received[0]!.attachments[0]!.id)}`,
 		);
 		expect(download.status).toBe(200);
 		expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(sha256(bytes));

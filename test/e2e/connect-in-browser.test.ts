@@ -85,7 +85,7 @@ describe('Connect in a real browser (Chromium)', () => {
 		);
 		const outcome = await executeWorkflow(env.state.runtime, homeOf(env.state), whoAmI.id);
 		expect(describeFailure(outcome)).toBe('');
-		expect(nodeOutput(outcome.result!, 'Who am I')[0].json.userPrincipalName).toBe(user.userPrincipalName);
+		expect(nodeOutput(outcome.result!, 'Who am I')[0]!.json.userPrincipalName).toBe(user.userPrincipalName);
 
 		// The canvas of an example workflow that uses the package's node.
 		const example = loadExamples().find((workflow) => workflow.id === 'GraphMailNotify1');

@@ -26,11 +26,11 @@ describe('the example workflows', () => {
 		const workflow = prepareExample(example('GraphMailNotify1'), credential, { recipient: recipient.mail, filesFolder: env.state.filesDir });
 		const run = await importAndExecute(env, { ...workflow, id: undefined, name: uniqueName(String(workflow.name)) });
 		expect(describeFailure(run)).toBe('');
-		expect(nodeOutput(run.result!, 'Send the report')[0].json.status).toBe('sent');
+		expect(nodeOutput(run.result!, 'Send the report')[0]!.json.status).toBe('sent');
 		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find((folder) => folder.wellKnownName === 'inbox')!;
 		expect(inbox.messages).toHaveLength(1);
-		expect(inbox.messages[0].subject).toMatch(/^Orders report \d{4}-\d{2}-\d{2}$/);
-		expect(inbox.messages[0].attachments).toEqual([expect.objectContaining({ name: expect.stringMatching(/^orders-.*\.csv$/), contentType: 'text/csv' })]);
+		expect(inbox.messages[0]!.subject).toMatch(/^Orders report \d{4}-\d{2}-\d{2}$/);
+		expect(inbox.messages[0]!.attachments).toEqual([expect.objectContaining({ name: expect.stringMatching(/^orders-.*\.csv$/), contentType: 'text/csv' })]);
 	});
 
 	it('"save the attachments of unread mails" writes each attachment to disk', async () => {
@@ -57,6 +57,6 @@ describe('the example workflows', () => {
 		expect(describeFailure(run)).toBe('');
 		const files = readdirSync(folder);
 		expect(files).toEqual([expect.stringMatching(/^\d{14}-contract\.txt$/)]);
-		expect(readFileSync(join(folder, files[0]), 'utf8')).toBe('Signed by both parties.');
+		expect(readFileSync(join(folder, files[0]!), 'utf8')).toBe('Signed by both parties.');
 	});
 });

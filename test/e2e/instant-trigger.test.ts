@@ -67,7 +67,7 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 					async () => {
 						const executions = await env.client.listExecutions(workflow.id);
 						if (executions.length <= before) return undefined;
-						const started = Date.parse(executions[0].startedAt ?? '');
+						const started = Date.parse(executions[0]!.startedAt ?? '');
 						return Number.isFinite(started) ? started : undefined;
 					},
 					{ timeoutMs: 20_000, intervalMs: 100 },
@@ -102,10 +102,11 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 
 			// The subscription removed by the service: the trigger makes a new one and catches up.
 			const [removed] = await ours();
+			if (!removed) throw new Error('the trigger has no subscription to remove');
 			await env.emulator.subscriptionLifecycle('subscriptionRemoved', removed.id);
 			await waitFor('a new subscription', async () => {
 				const now = await ours();
-				return now.length === 1 && now[0].id !== removed.id ? true : undefined;
+				return now.length === 1 && now[0]!.id !== removed.id ? true : undefined;
 			}, { timeoutMs: 20_000, intervalMs: 250 });
 			const afterRemoval = uniqueName('After removal');
 			await write(afterRemoval);

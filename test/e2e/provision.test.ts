@@ -52,7 +52,7 @@ describe('provisioning from inside an npm script (npm_config_ignore_scripts=true
 		expect(spawnSync('node', [CHECK_TREE, dir, 'sqlite3@0.0.1'], { encoding: 'utf8' }).stdout).toContain(`sqlite3 is ${sqliteVersion}, not 0.0.1`);
 
 		const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { optional?: boolean }> };
-		const required = Object.keys(lock.packages).find((path) => path.startsWith('node_modules/') && path !== 'node_modules/sqlite3' && !lock.packages[path].optional);
+		const required = Object.keys(lock.packages).find((path) => path.startsWith('node_modules/') && path !== 'node_modules/sqlite3' && !lock.packages[path]?.optional);
 		expect(required).toBeDefined();
 		const saved = join(dir, 'saved-package');
 		execFileSync('mv', [join(dir, required as string), saved]);

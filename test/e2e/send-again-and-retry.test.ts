@@ -79,8 +79,8 @@ describe("Don't Resend on Retry in a real n8n", () => {
 		const second = await executeFromEditor(env, workflow.id);
 		for (const run of [first, second]) {
 			expect([run.mode, run.status]).toEqual(['manual', 'success']);
-			expect(run.data.resultData.runData.Send[0].data?.main?.[0].map((item) => item.json.status)).toEqual(['sent']);
-			expect(run.data.resultData.runData.Send[0].hints ?? []).toEqual([]);
+			expect(run.data.resultData.runData.Send![0]!.data?.main?.[0]?.map((item) => item.json.status)).toEqual(['sent']);
+			expect(run.data.resultData.runData.Send![0]!.hints ?? []).toEqual([]);
 		}
 		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual([subject, subject]);
 	});
@@ -115,7 +115,7 @@ describe("Don't Resend on Retry in a real n8n", () => {
 		await env.emulator.injectFault({ route: 'sendMail', kind: '503', inBatch: true, times: 1, mailbox: sender.id });
 		const failed = await executeFromEditor(env, workflow.id);
 		expect(failed.status).toBe('error');
-		expect(failed.data.resultData.runData.Send[0].error?.message).toMatch(/\[item \d\]$/);
+		expect(failed.data.resultData.runData.Send![0]!.error?.message).toMatch(/\[item \d\]$/);
 		expect(failed.data.resultData.metadata).toEqual({ graphMailSendRun: failed.id });
 		const sentBefore = await inboxSubjects(env, recipient.userPrincipalName, subject);
 		expect(sentBefore).toHaveLength(2);
@@ -124,15 +124,15 @@ describe("Don't Resend on Retry in a real n8n", () => {
 		await env.client.request('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false });
 		const retries = (await env.client.listExecutions(workflow.id)).filter((run) => run.mode === 'retry');
 		expect(retries).toHaveLength(1);
-		const retried = await execution(env, retries[0].id);
+		const retried = await execution(env, retries[0]!.id);
 		expect([retried.status, retried.retryOf]).toEqual(['success', failed.id]);
-		const items = retried.data.resultData.runData.Send.at(-1)!.data!.main![0].map((item) => item.json);
+		const items = retried.data.resultData.runData.Send!.at(-1)!.data!.main![0]!.map((item) => item.json);
 		expect(items.map((item) => item.status).sort()).toEqual(['sent', 'skipped', 'skipped']);
 		for (const item of items.filter((entry) => entry.status === 'skipped')) {
 			expect(item.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
 			expect(typeof item.sentDateTime).toBe('string');
 		}
-		expect(retried.data.resultData.runData.Send.at(-1)!.hints?.map((hint) => hint.message)).toEqual([
+		expect(retried.data.resultData.runData.Send!.at(-1)!.hints?.map((hint) => hint.message)).toEqual([
 			expect.stringMatching(/^2 mails were not sent again \(items \d and \d\): this execution had already sent them before the retry\./),
 		]);
 		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual([0, 1, 2].map((n) => `${subject} ${n}`));

@@ -54,7 +54,7 @@ describe('a 10 MB attachment through a real n8n', () => {
 		expect(describeFailure(send)).toBe('');
 		const sent = nodeOutput(send.result!, 'Send it');
 		expect(sent).toHaveLength(1);
-		expect(sent[0].json.status).toBe('sent');
+		expect(sent[0]!.json.status).toBe('sent');
 
 		const target = join(env.state.filesDir, `${uniqueName('received')}.bin`);
 		const list = await importAndExecute(
@@ -82,8 +82,8 @@ describe('a 10 MB attachment through a real n8n', () => {
 		expect(describeFailure(list)).toBe('');
 		const listed = nodeOutput(list.result!, 'List the inbox');
 		expect(listed).toHaveLength(1);
-		expect(listed[0].json.subject).toBe(subject);
-		expect(listed[0].binary?.attachment_0?.fileName).toBe('figures.bin');
+		expect(listed[0]!.json.subject).toBe(subject);
+		expect(listed[0]!.binary?.attachment_0?.fileName).toBe('figures.bin');
 		expect(sha256(readFileSync(target))).toBe(sha256(bytes));
 
 		// Exactly one copy: in the recipient's inbox and in the sender's Sent Items.
@@ -93,7 +93,7 @@ describe('a 10 MB attachment through a real n8n', () => {
 				.messages.filter((message) => message.subject === subject);
 		const received = await copies(recipient.id, 'inbox');
 		expect(received).toHaveLength(1);
-		expect(received[0].attachments).toEqual([expect.objectContaining({ name: 'figures.bin', size: 10 * MiB })]);
+		expect(received[0]!.attachments).toEqual([expect.objectContaining({ name: 'figures.bin', size: 10 * MiB })]);
 		expect(await copies(sender.id, 'sentitems')).toHaveLength(1);
 		const after = await env.emulator.counters();
 		expect(after.duplicatesDelivered).toBe(before.duplicatesDelivered);

@@ -35,8 +35,8 @@ describe('tokens in a real n8n', () => {
 
 		const outcome = await running;
 		expect(describeFailure(outcome)).toBe('');
-		expect(nodeOutput(outcome.result!, 'Before')[0].json.userPrincipalName).toBe(user.userPrincipalName);
-		expect(nodeOutput(outcome.result!, 'After')[0].json.userPrincipalName).toBe(user.userPrincipalName);
+		expect(nodeOutput(outcome.result!, 'Before')[0]!.json.userPrincipalName).toBe(user.userPrincipalName);
+		expect(nodeOutput(outcome.result!, 'After')[0]!.json.userPrincipalName).toBe(user.userPrincipalName);
 		const after = await env.emulator.counters();
 		expect(after.refreshes - before.refreshes).toBe(1);
 		// n8n saved the refreshed token: the next run needs no refresh.
