@@ -1,6 +1,7 @@
 /**
  * Two projects:
- *  - unit: the nodes in n8n-core's real engine against the emulator over real HTTP (fast);
+ *  - engine: the nodes in n8n-core's real engine against the emulator over real HTTP, plus the
+ *    pure modules and the emulator's own tests (fast);
  *  - e2e: a real n8n (the provisioned 2.40.7 under Node 24) with the packed package installed,
  *    shared by every file in test/e2e/ (started once by test/e2e/global-setup.ts, only when an
  *    e2e test is selected: `npm run test:fast` leaves them out).
@@ -14,7 +15,7 @@ module.exports = {
 	maxWorkers: 1,
 	projects: [
 		{
-			displayName: 'unit',
+			displayName: 'engine',
 			testEnvironment: 'node',
 			roots: ['<rootDir>/test'],
 			testMatch: ['**/*.test.ts'],
