@@ -53,7 +53,7 @@ interface Execution {
 	subjects: string[];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function summary(delays: number[]): { p50: number; p95: number; max: number; mean: number } {
@@ -61,7 +61,7 @@ function summary(delays: number[]): { p50: number; p95: number; max: number; mea
 	return {
 		p50: percentile(sorted, 50),
 		p95: percentile(sorted, 95),
-		max: sorted[sorted.length - 1],
+		max: sorted.at(-1) ?? Number.NaN,
 		mean: delays.reduce((sum, d) => sum + d, 0) / delays.length,
 	};
 }
@@ -252,7 +252,7 @@ async function main(): Promise<void> {
 				return sent.every((s) => seen.has(s.subject)) ? true : undefined;
 			}, { timeoutMs: POLL_INTERVAL_MS + 30_000, intervalMs: 1_000 });
 			const seen = await polling.executions.bySubject();
-			for (const mail of sent) pollDelays.push(seen.get(mail.subject)![0].startedAt - mail.at);
+			for (const mail of sent) pollDelays.push(seen.get(mail.subject)![0]!.startedAt - mail.at);
 			await stack.client.deactivateWorkflow(polling.workflow.id);
 		}
 

@@ -23,8 +23,8 @@ function unescapeHtml(value: string): string {
 }
 
 function attribute(tag: string, name: string): string | undefined {
-	const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-	return match ? unescapeHtml(match[1]) : undefined;
+	const value = new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	return value === undefined ? undefined : unescapeHtml(value);
 }
 
 /** Reads the consent page the way a browser would: form action, hidden fields, radios, buttons, scopes. */

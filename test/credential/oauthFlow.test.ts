@@ -114,7 +114,7 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 		const result = await whoAmI(engine);
 
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json.id).toBe(adele.id);
+		expect(result.items[0]!.json.id).toBe(adele.id);
 		expect(engine.credentials.tokenUpdates).toHaveLength(1);
 		const saved = engine.credentials.stored(CREDENTIAL_ID).data.oauthTokenData as Record<string, string>;
 		expect(saved.access_token).not.toBe(token.access_token);

@@ -54,7 +54,7 @@ export function linearWorkflow(name: string, nodes: NodeSpec[]): Record<string, 
 	const all: NodeSpec[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < all.length - 1; i++) {
-		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+		connections[all[i]!.name] = { main: [[{ node: all[i + 1]!.name, type: 'main', index: 0 }]] };
 	}
 	return {
 		name,

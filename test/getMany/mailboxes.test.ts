@@ -139,14 +139,14 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		it("lists another user's folders, and the picked folder is listed by Get Many", async () => {
 			const { results } = await searchFolders(env, { mailbox: 'user', userId: MEGAN }, 'megan');
 			expect(results.map((r) => r.name)).toEqual(['Megan only']);
-			const id = deliver(env, String(results[0].value), { subject: 'in megan folder' }, MEGAN);
+			const id = deliver(env, String(results[0]!.value), { subject: 'in megan folder' }, MEGAN);
 			const items = await runOk(env, {
 				resource: 'message',
 				operation: 'getAll',
 				mailbox: 'user',
 				userId: MEGAN,
 				folder: 'other',
-				folderId: rl(String(results[0].value), 'list'),
+				folderId: rl(String(results[0]!.value), 'list'),
 			});
 			expect(items.map((i) => i.json.id)).toEqual([id]);
 		});

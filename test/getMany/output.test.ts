@@ -20,7 +20,7 @@ const SIMPLE_KEYS = [
 	'conversationId',
 ];
 
-const bytesOf = (item: INodeExecutionData, property: string) => Buffer.from(item.binary![property].data, 'base64');
+const bytesOf = (item: INodeExecutionData, property: string) => Buffer.from(item.binary![property]!.data, 'base64');
 
 /** Output modes, body formats, attachment downloads and Get by ID, in the real engine against the emulator. */
 describe('Get Many / Get: output, body format, attachments', () => {
@@ -67,8 +67,8 @@ describe('Get Many / Get: output, body format, attachments', () => {
 
 	it('Simplified output (default) has exactly the simplified fields', async () => {
 		const [item] = await runOk(env, getManyParams(folder));
-		expect(Object.keys(item.json).sort()).toEqual([...SIMPLE_KEYS].sort());
-		expect(item.json).toMatchObject({
+		expect(Object.keys(item!.json).sort()).toEqual([...SIMPLE_KEYS].sort());
+		expect(item!.json).toMatchObject({
 			id: htmlId,
 			subject: 'Formatted',
 			from: { name: 'Megan Bowen', address: 'meganb@contoso.onmicrosoft.com' },
@@ -80,18 +80,18 @@ describe('Get Many / Get: output, body format, attachments', () => {
 			importance: 'normal',
 			bodyPreview: 'Hello world',
 		});
-		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(item.binary).toBeUndefined();
+		expect(item!.pairedItem).toEqual({ item: 0 });
+		expect(item!.binary).toBeUndefined();
 	});
 
 	it('Raw output returns the whole message; Body Format picks HTML or text', async () => {
 		const [html] = await runOk(env, getManyParams(folder, { output: 'raw' }));
-		expect(html.json).toHaveProperty(['@odata.etag']);
-		expect(html.json).toHaveProperty('parentFolderId', folder);
-		expect(html.json.body).toEqual({ contentType: 'html', content: expect.stringContaining('<b>world</b>') });
+		expect(html!.json).toHaveProperty(['@odata.etag']);
+		expect(html!.json).toHaveProperty('parentFolderId', folder);
+		expect(html!.json.body).toEqual({ contentType: 'html', content: expect.stringContaining('<b>world</b>') });
 		const [text] = await runOk(env, getManyParams(folder, { output: 'raw', options: { bodyFormat: 'text' } }));
-		expect(text.json.body).toEqual({ contentType: 'text', content: expect.stringContaining('Hello world') });
-		expect(String((text.json.body as { content: string }).content)).not.toContain('<b>');
+		expect(text!.json.body).toEqual({ contentType: 'text', content: expect.stringContaining('Hello world') });
+		expect(String((text!.json.body as { content: string }).content)).not.toContain('<b>');
 	});
 
 	it('Selected Fields returns the ID and the chosen fields only', async () => {
@@ -99,8 +99,8 @@ describe('Get Many / Get: output, body format, attachments', () => {
 			env,
 			getManyParams(folder, { output: 'fields', fields: ['subject', 'body', 'sender'], options: { bodyFormat: 'text' } }),
 		);
-		expect(Object.keys(item.json).sort()).toEqual(['body', 'id', 'sender', 'subject']);
-		expect(item.json.body).toMatchObject({ contentType: 'text' });
+		expect(Object.keys(item!.json).sort()).toEqual(['body', 'id', 'sender', 'subject']);
+		expect(item!.json.body).toMatchObject({ contentType: 'text' });
 	});
 
 	it('downloads attachments into binary properties: small, 10 MB, inline skipped', async () => {
@@ -108,13 +108,13 @@ describe('Get Many / Get: output, body format, attachments', () => {
 		const items = await runOk(env, getManyParams(attachmentsFolder, { options: { downloadAttachments: true } }));
 		expect(items.map((i) => i.json.subject)).toEqual(['Files', 'Inline only', 'Plain']);
 		const [files, inlineOnly, plain] = items;
-		expect(Object.keys(files.binary ?? {})).toEqual(['attachment_0', 'attachment_1']);
-		expect(files.binary!.attachment_0).toMatchObject({ fileName: 'notes.txt', mimeType: 'text/plain' });
-		expect(bytesOf(files, 'attachment_0').equals(small)).toBe(true);
-		expect(files.binary!.attachment_1).toMatchObject({ fileName: 'archive.bin', mimeType: 'application/x-custom' });
-		expect(bytesOf(files, 'attachment_1').equals(big)).toBe(true);
-		expect(inlineOnly.binary).toBeUndefined();
-		expect(plain.binary).toBeUndefined();
+		expect(Object.keys(files!.binary ?? {})).toEqual(['attachment_0', 'attachment_1']);
+		expect(files!.binary!.attachment_0).toMatchObject({ fileName: 'notes.txt', mimeType: 'text/plain' });
+		expect(bytesOf(files!, 'attachment_0').equals(small)).toBe(true);
+		expect(files!.binary!.attachment_1).toMatchObject({ fileName: 'archive.bin', mimeType: 'application/x-custom' });
+		expect(bytesOf(files!, 'attachment_1').equals(big)).toBe(true);
+		expect(inlineOnly!.binary).toBeUndefined();
+		expect(plain!.binary).toBeUndefined();
 		// only the message Graph says has attachments is asked for its list
 		expect(requestsTo(env, 'listAttachments') - before).toBe(1);
 		expect(items.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
@@ -130,12 +130,12 @@ describe('Get Many / Get: output, body format, attachments', () => {
 			}),
 		);
 		const [files, inlineOnly, plain] = items;
-		expect(Object.keys(files.json).sort()).toEqual(['id', 'subject']);
-		expect(Object.values(files.binary ?? {}).map((b) => b.fileName)).toEqual(['notes.txt', 'logo.png', 'archive.bin']);
-		expect(Object.keys(files.binary ?? {})).toEqual(['file_0', 'file_1', 'file_2']);
-		expect(bytesOf(files, 'file_1').equals(png)).toBe(true);
-		expect(inlineOnly.binary!.file_0).toMatchObject({ fileName: 'logo2.png', mimeType: 'image/png' });
-		expect(plain.binary).toBeUndefined();
+		expect(Object.keys(files!.json).sort()).toEqual(['id', 'subject']);
+		expect(Object.values(files!.binary ?? {}).map((b) => b.fileName)).toEqual(['notes.txt', 'logo.png', 'archive.bin']);
+		expect(Object.keys(files!.binary ?? {})).toEqual(['file_0', 'file_1', 'file_2']);
+		expect(bytesOf(files!, 'file_1').equals(png)).toBe(true);
+		expect(inlineOnly!.binary!.file_0).toMatchObject({ fileName: 'logo2.png', mimeType: 'image/png' });
+		expect(plain!.binary).toBeUndefined();
 	});
 
 	it('keeps at most 4 requests in flight per mailbox while downloading many attachments', async () => {
@@ -211,28 +211,28 @@ describe('Get Many / Get: output, body format, attachments', () => {
 				['Formatted', { item: 0 }],
 				['Files', { item: 1 }],
 			]);
-			expect(Object.keys(items[0].json).sort()).toEqual([...SIMPLE_KEYS].sort());
+			expect(Object.keys(items[0]!.json).sort()).toEqual([...SIMPLE_KEYS].sort());
 		});
 
 		it('Raw with a text body, Selected Fields, and attachments', async () => {
 			const [raw] = await runOk(env, getParams(htmlId, { output: 'raw', options: { bodyFormat: 'text' } }));
-			expect(raw.json.body).toMatchObject({ contentType: 'text' });
+			expect(raw!.json.body).toMatchObject({ contentType: 'text' });
 			const [fields] = await runOk(
 				env,
 				getParams(withAttachmentsId, { output: 'fields', fields: ['subject'], options: { downloadAttachments: true } }),
 			);
-			expect(Object.keys(fields.json).sort()).toEqual(['id', 'subject']);
-			expect(Object.values(fields.binary ?? {}).map((b) => b.fileName)).toEqual(['notes.txt', 'archive.bin']);
+			expect(Object.keys(fields!.json).sort()).toEqual(['id', 'subject']);
+			expect(Object.values(fields!.binary ?? {}).map((b) => b.fileName)).toEqual(['notes.txt', 'archive.bin']);
 		});
 
 		it('the Message locator: By URL takes the id from an Outlook on the web link; From List shows recent messages and finds by text', async () => {
 			const webLink = `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(htmlId)}&exvsurl=1&viewmodel=ReadMessageItem`;
 			const [byUrl] = await runOk(env, getParams({ __rl: true, mode: 'url', value: webLink }));
-			expect(byUrl.json.subject).toBe('Formatted');
+			expect(byUrl!.json.subject).toBe('Formatted');
 			const [byOwaPath] = await runOk(env, getParams({ __rl: true, mode: 'url', value: `https://outlook.office.com/mail/inbox/id/${encodeURIComponent(htmlId)}` } as never));
-			expect(byOwaPath.json.subject).toBe('Formatted');
+			expect(byOwaPath!.json.subject).toBe('Formatted');
 			const [byId] = await runOk(env, getParams({ __rl: true, mode: 'id', value: htmlId }));
-			expect(byId.json.subject).toBe('Formatted');
+			expect(byId!.json.subject).toBe('Formatted');
 			const recent = await searchMessages(env, { resource: 'message', operation: 'get', mailbox: 'me' });
 			expect(recent.results.map((r) => r.value)).toEqual(expect.arrayContaining([htmlId, withAttachmentsId]));
 			expect(recent.results.find((r) => r.value === htmlId)?.name).toMatch(/^Formatted \(.+, \d{4}-\d\d-\d\d \d\d:\d\d\)$/);
@@ -249,9 +249,9 @@ describe('Get Many / Get: output, body format, attachments', () => {
 				items: [{ json: { id: 'AAMkAGdoesnotexist=' } }, { json: { id: htmlId } }, { json: { id: '' } }],
 			});
 			expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-			expect(items[0].json.error).toMatch(/ErrorItemNotFound/);
-			expect(items[1].json.subject).toBe('Formatted');
-			expect(items[2].json.error).toBe('No message is set [item 2]');
+			expect(items[0]!.json.error).toMatch(/ErrorItemNotFound/);
+			expect(items[1]!.json.subject).toBe('Formatted');
+			expect(items[2]!.json.error).toBe('No message is set [item 2]');
 		});
 	});
 });

@@ -115,7 +115,7 @@ describe('Get Many: paging', () => {
 			expect(foreign.requests).toEqual([]);
 			// the first page did go through the proxy (it is the credential's Graph host), with the token
 			expect(proxy.requests).toHaveLength(1);
-			expect(proxy.requests[0].authorization).toMatch(/^Bearer /);
+			expect(proxy.requests[0]!.authorization).toMatch(/^Bearer /);
 		});
 
 		it('with Continue On Fail it becomes an error item for that input item only', async () => {
@@ -126,7 +126,7 @@ describe('Get Many: paging', () => {
 			});
 			expect(result.error).toBeUndefined();
 			expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }, { item: 1 }]);
-			expect(result.items[3].json.error).toMatch(/Refused to follow a link/);
+			expect(result.items[3]!.json.error).toMatch(/Refused to follow a link/);
 			expect(foreign.requests).toEqual([]);
 		});
 	});

@@ -68,7 +68,7 @@ export function registerBuiltinOutlook(engine: Engine): void {
 		['credentials/MicrosoftOAuth2Api.credentials.js', 'MicrosoftOAuth2Api'],
 		['credentials/MicrosoftOutlookOAuth2Api.credentials.js', 'MicrosoftOutlookOAuth2Api'],
 	]) {
-		const Type = load<ICredentialType>(join(dist, file), name);
+		const Type = load<ICredentialType>(join(dist, file!), name!);
 		registerCredentialType(engine, new Type());
 	}
 }

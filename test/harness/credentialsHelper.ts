@@ -137,7 +137,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
 		const stored = this.stored(nodeCredentials.id!);
-		stored.data.oauthTokenData = structuredClone(data.oauthTokenData);
+		if (data.oauthTokenData === undefined) delete stored.data.oauthTokenData;
+		else stored.data.oauthTokenData = structuredClone(data.oauthTokenData);
 		this.tokenUpdates.push({ id: stored.id, oauthTokenData: structuredClone(data.oauthTokenData) });
 	}
 

@@ -20,7 +20,7 @@ export async function startTestEnvironment(
 ): Promise<TestEnvironment> {
 	const emulator = await startEmulator({ seed: 'demo', ...options });
 	const engine = new Engine();
-	const user = options.userId ?? emulator.mail.listUsers()[0].id;
+	const user = options.userId ?? emulator.mail.listUsers()[0]!.id;
 	await connectCredential(engine, emulator, { userId: user, scopes: options.scopes, credentialId: options.credentialId });
 	return {
 		emulator,

@@ -155,7 +155,7 @@ export class InstantTrigger {
 		const hooked = this.workflow(this.saved);
 		const methods = this.nodeType.webhookMethods!.default;
 		const ctx = this.hookContext(hooked, 'trigger');
-		if (!(await methods.checkExists.call(ctx))) await methods.create.call(ctx);
+		if (!(await methods!.checkExists.call(ctx))) await methods!.create.call(ctx);
 		this.saved = plain(hooked.staticData as IDataObject);
 		await this.startTrigger(beforeHooks);
 	}
@@ -177,7 +177,7 @@ export class InstantTrigger {
 		await this.running?.closeFunction?.();
 		this.running = undefined;
 		const workflow = this.workflow(this.saved);
-		await this.nodeType.webhookMethods!.default.delete.call(this.hookContext(workflow, 'trigger'));
+		await this.nodeType.webhookMethods!.default!.delete.call(this.hookContext(workflow, 'trigger'));
 		this.saved = plain(workflow.staticData as IDataObject);
 	}
 
@@ -186,13 +186,13 @@ export class InstantTrigger {
 		const workflow = this.workflow(this.saved);
 		const methods = this.nodeType.webhookMethods!.default;
 		const ctx = this.hookContext(workflow, 'manual');
-		if (!(await methods.checkExists.call(ctx))) await methods.create.call(ctx);
+		if (!(await methods!.checkExists.call(ctx))) await methods!.create.call(ctx);
 		this.testStaticData = plain(workflow.staticData as IDataObject);
 	}
 
 	async stopListening(): Promise<void> {
 		const workflow = this.workflow(this.testStaticData ?? this.saved);
-		await this.nodeType.webhookMethods!.default.delete.call(this.hookContext(workflow, 'manual'));
+		await this.nodeType.webhookMethods!.default!.delete.call(this.hookContext(workflow, 'manual'));
 		this.testStaticData = undefined;
 	}
 

@@ -47,12 +47,12 @@ async function file(size: number, fileName: string, mimeType?: string): Promise<
 function received(userId: string, folder: string, subject: string) {
 	const messages = bySubject(env.folder(userId, folder), subject);
 	expect(messages).toHaveLength(1);
-	return messages[0].attachments.map((attachment) => ({
+	return messages[0]!.attachments.map((attachment) => ({
 		name: attachment.name,
 		size: attachment.size,
 		isInline: attachment.isInline,
 		contentId: attachment.contentId,
-		sha: sha256(env.emulator.mail.attachmentBytes(userId, messages[0].id, attachment.id)!),
+		sha: sha256(env.emulator.mail.attachmentBytes(userId, messages[0]!.id, attachment.id)!),
 	}));
 }
 
@@ -90,7 +90,7 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 		const output = await runSendOk(env, sendParams({ subject: '={{ $json.subject }}' }, attachmentsOption({ binaryPropertyName: 'data' })), {
 			items,
 		});
-		expect(output.map((item) => [item.json.method, (item.json.attachments as IDataObject[])[0].uploadedVia])).toEqual(
+		expect(output.map((item) => [item.json.method, (item.json.attachments as IDataObject[])[0]!.uploadedVia])).toEqual(
 			SIZES.map(([, , method, via]) => [method, via]),
 		);
 		expect(output.map((item) => item.pairedItem)).toEqual(SIZES.map((_, item) => ({ item })));
@@ -126,8 +126,8 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 			),
 			{ items: [{ json: {}, binary }] },
 		);
-		expect(output.json.method).toBe('draft');
-		expect((output.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
+		expect(output!.json.method).toBe('draft');
+		expect((output!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
 			['a.txt', 'inline'],
 			['b.bin', 'uploadSession'],
 			['c.bin', 'attachment'],
@@ -135,8 +135,8 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 			['e.png', 'uploadSession'],
 		]);
 		const draft = env.graphRequests('POST', /^\/me\/messages$/)[0];
-		expect(draft.bodyBytes).toBe(output.json.requestBytes);
-		expect((draft.json!.attachments as IDataObject[]).map((a) => a.name)).toEqual(['a.txt', 'd.bin']);
+		expect(draft!.bodyBytes).toBe(output!.json.requestBytes);
+		expect((draft!.json!.attachments as IDataObject[]).map((a) => a.name)).toEqual(['a.txt', 'd.bin']);
 		expect(uploadSessionRequests()).toEqual([
 			{ attachmentType: 'file', name: 'b.bin', size: 3_100_000, contentType: 'application/octet-stream' },
 			{ attachmentType: 'file', name: 'e.png', size: 3_500_000, contentType: 'image/png', isInline: true, contentId: 'hero' },
@@ -160,7 +160,7 @@ it('Input Binary Field * attaches every binary field of the item', async () => {
 	const [output] = await runSendOk(env, sendParams({ subject }, attachmentsOption({ binaryPropertyName: '*' })), {
 		items: [{ json: {}, binary: { first: one.binary, second: two.binary } }],
 	});
-	expect((output.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
+	expect((output!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
 		['one.txt', 'inline'],
 		['two.bin', 'uploadSession'],
 	]);

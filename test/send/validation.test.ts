@@ -107,9 +107,9 @@ describe('Continue On Fail', () => {
 		const result = await runSend(env, perItemParams(), { items: await items(subject, bad), continueOnFail: true });
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(result.items[0].json.status).toBe('sent');
-		expect(result.items[1].json).toEqual({ error: message, ...(result.items[1].json.errorDescription ? { errorDescription: expect.any(String) } : {}) });
-		expect(result.items[2].json.status).toBe('sent');
+		expect(result.items[0]!.json.status).toBe('sent');
+		expect(result.items[1]!.json).toEqual({ error: message, ...(result.items[1]!.json.errorDescription ? { errorDescription: expect.any(String) } : {}) });
+		expect(result.items[2]!.json.status).toBe('sent');
 		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(2);
 		const counters = env.emulator.control.counters();
 		expect(counters.requestsByRoute.sendMail).toBe(2);

@@ -138,7 +138,7 @@ describe('requests in flight per mailbox', () => {
 		});
 		env.emulator.control.setOptions({ serverTimeMs: { sendMail: 300 } });
 		const subject = uniqueSubject('Parallel');
-		const mailboxes = ['', shared[0].userPrincipalName, shared[1].userPrincipalName];
+		const mailboxes = ['', shared[0]!.userPrincipalName, shared[1]!.userPrincipalName];
 		const started = Date.now();
 		const items = await runOk(env, perItemParams(), { items: mailItems(12, subject, (i) => ({ mailbox: mailboxes[i % 3] })) });
 		const elapsed = Date.now() - started;
@@ -148,6 +148,6 @@ describe('requests in flight per mailbox', () => {
 		for (const userId of [ADELE.id, ...shared.map((user) => user.id)]) expect(peakInFlight(env, userId)).toBe(4);
 		expect(sendBatches(env).map(subRequestCount)).toEqual([4, 4, 4]);
 		expect(deliveries(env)).toEqual({ delivered: 12, duplicates: 0 });
-		expect(sentCopies(env, subject, shared[1].id).size).toBe(4);
+		expect(sentCopies(env, subject, shared[1]!.id).size).toBe(4);
 	});
 });

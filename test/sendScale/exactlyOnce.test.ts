@@ -79,7 +79,7 @@ describe('every mail once, whatever the fault', () => {
 		env.emulator.control.injectFault(fault);
 		const subject = uniqueSubject(`Single ${fault.kind}`);
 		const items = await runOk(env, perItemParams(), { items: mailItems(1, subject) });
-		expect(items[0].json).toMatchObject({ status: 'sent', alreadySent: false });
+		expect(items[0]!.json).toMatchObject({ status: 'sent', alreadySent: false });
 		expect(env.graphRequests('POST', /\/sendMail$/).length).toBeGreaterThanOrEqual(deliveredBeforeAnswer);
 		expectOnceEach(subject, 1);
 	});
@@ -134,8 +134,8 @@ describe('running again sends nothing twice', () => {
 			['skipped', true],
 			['skipped', true],
 		]);
-		expect(result.items[0].json.messageId).toEqual(expect.any(String));
-		expect(result.items[0].json.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
+		expect(result.items[0]!.json.messageId).toEqual(expect.any(String));
+		expect(result.items[0]!.json.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
 		expect(result.hints).toEqual([
 			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^5 mails were not sent again \(items 0, 1, 2, 4 and 5\)/) }),
 		]);
@@ -225,7 +225,7 @@ describe('limits of the guarantee', () => {
 			expect.stringMatching(/^No definite answer to the send .*\[item 1\]$/),
 			expect.stringMatching(/^No definite answer to the send .*\[item 2\]$/),
 		]);
-		expect(result.items[0].json.errorDescription).toMatch(/may have been sent.*\. .*Save to Sent Items off/s);
+		expect(result.items[0]!.json.errorDescription).toMatch(/may have been sent.*\. .*Save to Sent Items off/s);
 		expect(deliveries(env)).toEqual({ delivered: 3, duplicates: 0 });
 	});
 

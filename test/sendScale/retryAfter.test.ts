@@ -42,7 +42,7 @@ describe('Retry-After, end to end', () => {
 		const started = Date.now();
 		const items = await runOk(env, perItemParams(), { items: mailItems(1, subject) });
 		expect(Date.now() - started).toBeGreaterThanOrEqual(minimumMs - 50);
-		expect(items[0].json).toMatchObject({ status: 'sent' });
+		expect(items[0]!.json).toMatchObject({ status: 'sent' });
 		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([429, 202]);
 		expect(deliveries(env)).toEqual({ delivered: 1, duplicates: 0 });
 	});
@@ -76,7 +76,7 @@ describe('Retry-After, end to end', () => {
 		env.emulator.control.injectFault({ route: 'sendMail', kind: '503', times: 2 });
 		const subject = uniqueSubject('503 backoff');
 		const items = await runOk(env, perItemParams(), { items: mailItems(1, subject) });
-		expect(items[0].json.status).toBe('sent');
+		expect(items[0]!.json.status).toBe('sent');
 		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([503, 503, 202]);
 	});
 });
@@ -110,7 +110,7 @@ describe('backoff bounds', () => {
 		const result = await run(env, perItemParams({}, { maxAttempts: 2 }), { items: mailItems(3, subject), continueOnFail: true });
 		const failed = result.items.filter((item) => item.json.error);
 		expect(failed).toHaveLength(1);
-		expect(failed[0].json.errorDescription).toMatch(/Graph still answered 429 after 2 attempts and 0\.1 s of waiting/);
+		expect(failed[0]!.json.errorDescription).toMatch(/Graph still answered 429 after 2 attempts and 0\.1 s of waiting/);
 		expect(result.items.filter((item) => item.json.status === 'sent')).toHaveLength(2);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(deliveries(env)).toEqual({ delivered: 2, duplicates: 0 });

@@ -81,17 +81,17 @@ describe('Graph Mail Trigger', () => {
 			});
 
 			const [s] = await simple.pollOk();
-			expect(Object.keys(s.json).sort()).toEqual(
+			expect(Object.keys(s!.json).sort()).toEqual(
 				['bodyPreview', 'cc', 'conversationId', 'from', 'hasAttachments', 'id', 'importance', 'isRead', 'receivedDateTime', 'subject', 'to', 'webLink'].sort(),
 			);
 			const [r] = await raw.pollOk();
-			expect(r.json.body).toEqual({ contentType: 'text', content: expect.stringContaining('Quarterly numbers') });
-			expect(r.json.internetMessageId).toEqual(expect.any(String));
+			expect(r!.json.body).toEqual({ contentType: 'text', content: expect.stringContaining('Quarterly numbers') });
+			expect(r!.json.internetMessageId).toEqual(expect.any(String));
 			const [f] = await fields.pollOk();
-			expect(f.json).toEqual({ id: s.json.id, subject: 'Report' });
+			expect(f!.json).toEqual({ id: s!.json.id, subject: 'Report' });
 			const [b] = await files.pollOk();
-			expect(b.binary?.attachment_0).toMatchObject({ fileName: 'numbers.csv', mimeType: 'text/csv' });
-			expect(Buffer.from(b.binary!.attachment_0.data, 'base64').toString()).toBe('a,b\n1,2\n');
+			expect(b!.binary?.attachment_0).toMatchObject({ fileName: 'numbers.csv', mimeType: 'text/csv' });
+			expect(Buffer.from(b!.binary!.attachment_0!.data, 'base64').toString()).toBe('a,b\n1,2\n');
 		});
 
 		it('changing the output resyncs the cursor without losing or repeating a message', async () => {

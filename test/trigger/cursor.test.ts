@@ -121,7 +121,7 @@ describe('static data', () => {
 		const stored = { version: 1, folders: { 'me|inbox': cursor, 'me|bad': { link: 'x' }, 'me|empty': { query: 'q' } } };
 		const state = loadState(stored);
 		expect(state.folders).toEqual({ 'me|inbox': cursor });
-		state.folders['me|inbox'].link = 'changed';
+		state.folders['me|inbox']!.link = 'changed';
 		expect(stored.folders['me|inbox'].link).toBe('delta-1');
 		expect(loadState({ lastTimeChecked: 'x' }).folders).toEqual({});
 		expect(loadState({ version: 99, folders: stored.folders }).folders).toEqual({});

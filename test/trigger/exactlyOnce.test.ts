@@ -108,7 +108,7 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 
 	it('keeps the seen set bounded and the state small', () => {
 		const state = trigger.nodeStaticData as { folders: Record<string, { seen: { entries: unknown[] } }> };
-		const entries = state.folders['me|inbox'].seen.entries.length;
+		const entries = state.folders['me|inbox']!.seen.entries.length;
 		expect(entries).toBeGreaterThanOrEqual(2000);
 		expect(entries).toBeLessThanOrEqual(5000);
 		expect(JSON.stringify(state).length).toBeLessThan(200_000);

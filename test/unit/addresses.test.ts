@@ -69,6 +69,6 @@ describe('parseAddresses', () => {
 		expect(parseAddresses('')).toEqual({ addresses: [], problems: [] });
 		expect(parseAddresses([])).toEqual({ addresses: [], problems: [] });
 		expect(parseAddresses(42).problems).toHaveLength(1);
-		expect(parseAddresses([{ foo: 1 }]).problems[0].reason).toBe('is not an email address');
+		expect(parseAddresses([{ foo: 1 }]).problems[0]!.reason).toBe('is not an email address');
 	});
 });

@@ -68,12 +68,12 @@ describe('executeBatch', () => {
 		const results = await executeBatch(client, 'me', Array.from({ length: 45 }, (_, i) => send(i)));
 		expect(calls.map((call) => call.requests.length)).toEqual([20, 20, 5]);
 		expect(calls.every((call) => call.weight === 4 && call.request.path === '/$batch' && call.request.idempotent === false)).toBe(true);
-		expect(calls[0].request.cost).toEqual({ requests: 20, uploadBytes: expect.any(Number) });
+		expect(calls[0]!.request.cost).toEqual({ requests: 20, uploadBytes: expect.any(Number) });
 		expect(results.map((r) => (r.kind === 'response' ? (r.body as IDataObject).echo : r.kind))).toEqual(
 			Array.from({ length: 45 }, (_, i) => `mail ${i}`),
 		);
 		// Every body has its Content-Type, as Graph requires.
-		expect(calls[0].requests[0]).toEqual({
+		expect(calls[0]!.requests[0]).toEqual({
 			id: '0',
 			method: 'POST',
 			url: '/me/sendMail',
@@ -122,7 +122,7 @@ describe('executeBatch', () => {
 
 	it('maps other answers to their own requests: 400, 403, 404 are final', async () => {
 		const statuses = [202, 400, 202, 403, 404];
-		const { client, calls } = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: statuses[Number(r.id)] })));
+		const { client, calls } = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: statuses[Number(r.id)]! })));
 		const results = await executeBatch(client, 'me', statuses.map((_, i) => send(i)));
 		expect(calls).toHaveLength(1);
 		expect(results.map((r) => r.kind === 'response' && r.status)).toEqual(statuses);

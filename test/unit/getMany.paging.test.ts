@@ -38,7 +38,7 @@ describe('paging', () => {
 		expect(items).toHaveLength(2100);
 		expect(items.at(-1)).toEqual({ n: 2099 });
 		expect(calls).toHaveLength(3);
-		expect(calls[0].qs).toEqual({ $select: 'id', $top: 1000 });
+		expect(calls[0]!.qs).toEqual({ $select: 'id', $top: 1000 });
 		// later pages: the nextLink verbatim, no query added
 		expect(calls[1]).toMatchObject({ path: 'https://graph.test/v1.0/me/messages?$top=1000&$skip=1000', qs: undefined });
 	});
@@ -47,7 +47,7 @@ describe('paging', () => {
 		const { client, calls } = fakeClient(500);
 		expect(await collect(client, request, { limit: 50 })).toHaveLength(50);
 		expect(calls).toHaveLength(1);
-		expect(calls[0].qs?.$top).toBe(50);
+		expect(calls[0]!.qs?.$top).toBe(50);
 	});
 
 	it('Return All follows every nextLink with pages of 1000', async () => {
@@ -81,6 +81,6 @@ describe('paging', () => {
 		const seen: number[] = [];
 		for await (const page of pages(client, request, { sendTop: false })) seen.push(page.length);
 		expect(seen).toEqual([10, 10, 10]);
-		expect(calls[0].qs).toEqual({ $select: 'id' });
+		expect(calls[0]!.qs).toEqual({ $select: 'id' });
 	});
 });

@@ -113,7 +113,7 @@ describe('message ids and windows', () => {
 	it('builds OData filters of at most 14 ids', () => {
 		expect(internetMessageIdFilter(['<a@b>', "<o'k@b>"])).toBe("internetMessageId eq '<a@b>' or internetMessageId eq '<o''k@b>'");
 		const ids = Array.from({ length: 30 }, (_, i) => `<${i}@x>`);
-		expect(lookupGroups([...ids, ids[0]]).map((group) => group.length)).toEqual([14, 14, 2]);
+		expect(lookupGroups([...ids, ids[0]!]).map((group) => group.length)).toEqual([14, 14, 2]);
 	});
 
 	it('earlierSend: a sent copy in this window counts; in the previous one only when younger than the window; drafts never', () => {

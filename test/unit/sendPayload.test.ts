@@ -138,7 +138,7 @@ describe('buildMessage', () => {
 
 	it('refuses two From addresses', () => {
 		const result = buildMessage({ to: 'a@x.com', from: 'b@x.com, c@x.com' });
-		expect(!result.ok && result.problems[0].field).toBe('From');
+		expect(!result.ok && result.problems[0]!.field).toBe('From');
 	});
 });
 
@@ -157,8 +157,8 @@ describe('headerProblems', () => {
 	])('%j is refused', (header, message) => {
 		const problems = headerProblems([header]);
 		expect(problems).toHaveLength(1);
-		expect(problems[0].field).toBe('Custom Headers');
-		expect(problems[0].message).toMatch(message);
+		expect(problems[0]!.field).toBe('Custom Headers');
+		expect(problems[0]!.message).toMatch(message);
 	});
 });
 

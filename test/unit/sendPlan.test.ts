@@ -51,7 +51,7 @@ describe('planSend', () => {
 		// 2.9 MB is under the upload-session threshold but its base64 (3.87 MB) is over the budget.
 		const p = plan([file('big.bin', 2_900_000)]);
 		expect(p.method).toBe('draft');
-		expect(p.attachments[0].via).toBe('attachment');
+		expect(p.attachments[0]!.via).toBe('attachment');
 		expect(p.requestBytes).toBeLessThan(SINGLE_REQUEST_BUDGET_BYTES);
 		expect(base64Length(2_900_000)).toBeGreaterThan(SINGLE_REQUEST_BUDGET_BYTES);
 	});
@@ -105,9 +105,9 @@ describe('planSend', () => {
 
 	it('refuses more than 250 attachments and a body that cannot fit in a request', () => {
 		const many = planSend({ mailbox: 'me', built, attachments: Array.from({ length: 251 }, (_, i) => file(`f${i}`, 1)), returnDetails: false });
-		expect(!many.ok && many.problems[0].message).toMatch(/251 attachments/);
+		expect(!many.ok && many.problems[0]!.message).toMatch(/251 attachments/);
 		const huge = buildMessage({ to: 'a@x.com', body: 'x'.repeat(5 * MiB) });
 		const result = planSend({ mailbox: 'me', built: huge.ok ? huge.value : built, attachments: [], returnDetails: false });
-		expect(!result.ok && result.problems[0].field).toBe('Body');
+		expect(!result.ok && result.problems[0]!.field).toBe('Body');
 	});
 });

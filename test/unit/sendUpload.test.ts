@@ -36,7 +36,7 @@ describe('Base64ByteSource', () => {
 	it('decodes any range without decoding the whole file, into one reused buffer', async () => {
 		const source = new Base64ByteSource(bytes.toString('base64'));
 		expect(source.size).toBe(1000);
-		for (const [offset, length] of [[0, 1000], [1, 2], [2, 400], [999, 1], [500, 0], [333, 334]]) {
+		for (const [offset, length] of [[0, 1000], [1, 2], [2, 400], [999, 1], [500, 0], [333, 334]] as Array<[number, number]>) {
 			expect(await source.read(offset, length)).toEqual(bytes.subarray(offset, offset + length));
 		}
 		await expect(source.read(990, 20)).rejects.toThrow(RangeError);
