@@ -51,8 +51,7 @@ export default defineConfig(
 	},
 	// typescript-eslint's recommended type-checked rules, without its preset's switches of core
 	// rules (those would touch the scanner's set): only the @typescript-eslint/ rules are taken.
-	// Until the product's findings are fixed, only `npm run lint:type-aware` turns them on.
-	...(process.env.TYPE_AWARE_LINT !== '1' ? [] : [{
+	{
 		files: PRODUCT_TS,
 		plugins: { '@typescript-eslint': tseslint.plugin },
 		languageOptions: {
@@ -60,7 +59,7 @@ export default defineConfig(
 			parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
 		},
 		rules: typeAwareRules(),
-	}]),
+	},
 	// Tests, the emulator and benchmarks are not shipped: parsed and checked for the basics only.
 	{
 		files: DEV_CODE,

@@ -70,7 +70,7 @@ export function appOnlyEndpoints(data: Data): { tokenUrl: string; graphBase: str
 		for (const [label, url] of [
 			['Login Base URL', login],
 			['Graph Base URL', graph],
-		]) {
+		] as const) {
 			if (!new RegExp(BASE_URL_PATTERN).test(url)) {
 				throw new AppOnlyTokenError(`The credential's ${label} "${url}" is not valid: use https, or http on a loopback host`, false);
 			}
@@ -177,9 +177,10 @@ export function tokenRequestBody(data: Data, tokenUrl: string, scope: string, no
 /** The `roles` claim of a JWT access token (not verified: only to tell the user what is missing). */
 export function rolesOf(accessToken: string): string[] | undefined {
 	const parts = accessToken.split('.');
-	if (parts.length !== 3) return undefined;
+	const [, payloadPart] = parts;
+	if (parts.length !== 3 || payloadPart === undefined) return undefined;
 	try {
-		const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { roles?: unknown };
+		const payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as { roles?: unknown };
 		return Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
 	} catch {
 		return undefined;
@@ -199,7 +200,7 @@ const CONSENT_HINT =
 export function describeTokenFailure(status: number | undefined, body: unknown): AppOnlyTokenError {
 	const parsed = typeof body === 'string' ? safeJson(body) : body;
 	const record = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-	const description = typeof record.error_description === 'string' ? record.error_description.split(/\r?\n/)[0].trim() : '';
+	const description = typeof record.error_description === 'string' ? (record.error_description.split(/\r?\n/)[0] ?? '').trim() : '';
 	const aadsts = /AADSTS\d+/.exec(description)?.[0];
 	const known: Record<string, string> = {
 		AADSTS7000215: 'The client secret is wrong: enter the secret\'s Value (not its Secret ID) from Certificates & secrets.',
@@ -250,7 +251,7 @@ export function parseTokenResponse(body: unknown, nowMs: number): AppOnlyToken {
 /** One cache entry per app and key material: a secret change or another certificate is another entry. */
 export function cacheKeyOf(data: Data, tokenUrl: string, scope: string): string {
 	const material =
-		text(data, 'authMethod') === 'certificate' ? `cert:${text(data, 'certificate')}` : `secret:${String(data.clientSecret ?? '')}`;
+		text(data, 'authMethod') === 'certificate' ? `cert:${text(data, 'certificate')}` : `secret:${typeof data.clientSecret === 'string' ? data.clientSecret : ''}`;
 	return createHash('sha256').update([tokenUrl, scope, text(data, 'clientId'), material].join('\n')).digest('hex');
 }
 

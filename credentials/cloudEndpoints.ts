@@ -13,7 +13,7 @@ export const CLOUD_HOSTS: Record<Exclude<CloudName, 'custom' | 'china'>, { login
 
 export const CHINA_GRAPH = 'https://microsoftgraph.chinacloudapi.cn';
 /** Microsoft's docs disagree on the China login host, so the credential lets the user pick. */
-export const CHINA_LOGIN_HOSTS = ['https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn'];
+export const CHINA_LOGIN_HOSTS = ['https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn'] as const;
 
 /** `common`, `organizations`, `consumers`, a tenant GUID, or a verified domain. */
 export const TENANT_PATTERN =

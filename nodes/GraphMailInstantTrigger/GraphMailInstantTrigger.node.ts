@@ -60,8 +60,8 @@ export class GraphMailInstantTrigger implements INodeType {
 
 	webhookMethods = { default: subscriptionHooks };
 
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return await runInstantTrigger(this);
+	trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return Promise.resolve(runInstantTrigger(this));
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

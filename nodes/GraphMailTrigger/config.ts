@@ -8,6 +8,7 @@ import { idSegment } from '../GraphMail/helpers/pathSegment';
 import { WELL_KNOWN_FOLDERS } from '../GraphMail/read/mailbox';
 import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
+import { textOf } from '../GraphMail/helpers/valueText';
 
 /** Everything a poll needs from the node's parameters, checked before any request. */
 export interface FolderPlan {
@@ -76,7 +77,7 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 /** Reads the parameters (poll, instant trigger and its subscription hooks share them). */
 export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): TriggerPlan {
 	const node = ctx.getNode();
-	const event = String(ctx.getNodeParameter('event', 'newMessage'));
+	const event = textOf(ctx.getNodeParameter('event', 'newMessage'));
 	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
 
 	const ref = triggerMailbox(ctx);
@@ -86,9 +87,9 @@ export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const attachments: AttachmentOptions | undefined =
 		options.downloadAttachments === true
-			? { prefix: String(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
+			? { prefix: textOf(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
 			: undefined;
-	const mode = String(ctx.getNodeParameter('output', 'simple')) as OutputMode;
+	const mode = textOf(ctx.getNodeParameter('output', 'simple')) as OutputMode;
 	if (!['simple', 'raw', 'fields'].includes(mode)) {
 		throw refuse(node, `The output "${mode}" is not known`, 'Choose Simplified, Raw or Selected Fields under Output');
 	}
@@ -98,7 +99,7 @@ export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter
 
 	const includeMinutes = Number(options.includeMinutes ?? 0);
 	if (!Number.isFinite(includeMinutes) || includeMinutes < 0) {
-		throw refuse(node, `Include Mails From Last N Minutes is ${String(options.includeMinutes)}`, 'Enter 0 or a positive number of minutes');
+		throw refuse(node, `Include Mails From Last N Minutes is ${textOf(options.includeMinutes)}`, 'Enter 0 or a positive number of minutes');
 	}
 	const heavy = select === undefined || select.some((field) => HEAVY_FIELDS.has(field));
 	return {
@@ -108,7 +109,7 @@ export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter
 		output,
 		select,
 		query: JSON.stringify({ changeType: 'created', select: select ?? null }),
-		bodyFormat: String(options.bodyFormat ?? 'html'),
+		bodyFormat: textOf(options.bodyFormat ?? 'html'),
 		pageSize: heavy ? HEAVY_PAGE_SIZE : LIGHT_PAGE_SIZE,
 		attachments,
 		includeMs: Math.round(includeMinutes * 60_000),
@@ -129,8 +130,8 @@ function triggerMailbox(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'
 		if ('problem' in ref) throw refuse(node, ref.problem, APP_ONLY_MAILBOX_HINT);
 		return ref;
 	}
-	const kind = String(ctx.getNodeParameter('mailbox', 'me'));
-	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', '') ?? '') : '';
+	const kind = textOf(ctx.getNodeParameter('mailbox', 'me'));
+	const userId = kind === 'user' ? textOf(ctx.getNodeParameter('userId', '')) : '';
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
 		throw refuse(node, ref.problem, "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID");

@@ -194,20 +194,20 @@ export async function readNewMail(
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
 
 	const settled = await Promise.allSettled(
-		plan.folders.map(async (folder) => await syncFolder(ctx, client, plan, folder, state.folders[folder.key], deadline)),
+		plan.folders.map(async (folder) => ({ folder, outcome: await syncFolder(ctx, client, plan, folder, state.folders[folder.key], deadline) })),
 	);
 	const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
 	if (failure) throw failure.reason;
-	const outcomes = settled.map((result) => (result as PromiseFulfilledResult<FolderOutcome>).value);
+	const outcomes = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
 
 	const items = await toItems(
 		ctx,
 		client,
 		plan,
-		outcomes.flatMap((outcome) => outcome.messages),
+		outcomes.flatMap(({ outcome }) => outcome.messages),
 	);
 	const next: TriggerState = { version: STATE_VERSION, folders: {} };
-	plan.folders.forEach((folder, index) => (next.folders[folder.key] = outcomes[index].cursor));
+	for (const { folder, outcome } of outcomes) next.folders[folder.key] = outcome.cursor;
 	commitState(staticData, next);
 	return items;
 }

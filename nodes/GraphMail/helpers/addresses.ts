@@ -8,6 +8,8 @@
  *  - arrays from expressions, nested or not, of strings or of `{address, name}` /
  *    `{emailAddress: {address, name}}` objects (what Graph itself returns)
  */
+import { textOf } from './valueText';
+
 
 export interface EmailAddress {
 	address: string;
@@ -118,8 +120,9 @@ export function parseAddress(entry: string): EmailAddress | AddressProblem {
 	let address: string;
 	let name: string | undefined;
 	if (angled) {
-		address = stripMailto(angled[2].trim());
-		name = unquoteName(angled[1]) || undefined;
+		const [, label = '', angledAddress = ''] = angled;
+		address = stripMailto(angledAddress.trim());
+		name = unquoteName(label) || undefined;
 	} else {
 		address = stripMailto(text);
 	}
@@ -134,15 +137,8 @@ function isProblem(value: EmailAddress | AddressProblem): value is AddressProble
 }
 
 function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (typeof value === 'object') {
-		try {
-			return JSON.stringify(value);
-		} catch {
-			return Object.prototype.toString.call(value);
-		}
-	}
-	return String(value);
+	if (value === null || value === undefined) return String(value);
+	return textOf(value);
 }
 
 function addAddresses(value: unknown, out: ParsedAddresses, depth: number): void {

@@ -7,6 +7,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { checkPathSegment } from './pathSegment';
 import { quoteForMessage } from './addresses';
+import { textOf } from './valueText';
 
 /** Name of the nodes' credential test for the app-only credential (methods.credentialTest, `testedBy` in the node files). */
 export const APP_ONLY_TEST = 'graphMailAppOnlyTest';
@@ -48,7 +49,7 @@ export const APP_ONLY_MAILBOX_HINT =
 
 /** The app-only mailbox as a path segment, or why it cannot be used (checked before any request). */
 export function checkAppOnlyMailbox(value: unknown): { mailbox: string; base: string } | { problem: string } {
-	const text = value === undefined || value === null ? '' : String(value).trim();
+	const text = value === undefined || value === null ? '' : textOf(value).trim();
 	if (text === '') return { problem: 'No mailbox is set: app-only access has no signed-in user, so the Mailbox field is required' };
 	if (text.toLowerCase() === 'me') {
 		return { problem: "'me' is not a mailbox with app-only access: there is no signed-in user" };

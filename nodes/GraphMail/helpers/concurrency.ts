@@ -38,8 +38,8 @@ export class KeyedLimiter {
 		let used = (this.used.get(key) ?? slots) - slots;
 		const queue = this.waiting.get(key);
 		// Wake waiters in order while they fit; the head waits rather than being overtaken.
-		while (queue?.length && used + queue[0].weight <= this.limit) {
-			const next = queue.shift()!;
+		for (let next = queue?.[0]; queue && next && used + next.weight <= this.limit; next = queue[0]) {
+			queue.shift();
 			used += next.weight;
 			next.wake();
 		}

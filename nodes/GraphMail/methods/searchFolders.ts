@@ -35,14 +35,14 @@ export async function walkFolders(listChildren: ListChildren, maxFolders = MAX_F
 	let level: Array<string | undefined> = [undefined];
 	let seen = 0;
 	while (level.length && seen < maxFolders) {
-		const lists = await mapLimited(level, 4, async (parentId) => await listChildren(parentId));
+		const lists = await mapLimited(level, 4, async (parentId) => ({ parentId, folders: await listChildren(parentId) }));
 		const nextLevel: string[] = [];
-		level.forEach((parentId, index) => {
-			const list = lists[index].slice(0, Math.max(0, maxFolders - seen));
+		for (const { parentId, folders } of lists) {
+			const list = folders.slice(0, Math.max(0, maxFolders - seen));
 			seen += list.length;
 			children.set(parentId, list);
 			for (const folder of list) if (folder.childFolderCount > 0) nextLevel.push(folder.id);
-		});
+		}
 		level = nextLevel;
 	}
 	const entries: FolderEntry[] = [];

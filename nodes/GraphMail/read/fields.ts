@@ -142,8 +142,8 @@ export const attachmentAndBodyOptions: INodeProperties[] = [
 	},
 ];
 
-export const folderFields: INodeProperties[] = [
-	{
+/** Folder: the well-known folders by name, Other Folder and Whole Mailbox. */
+export const folderChoice: INodeProperties = {
 		displayName: 'Folder',
 		name: 'folder',
 		type: 'options',
@@ -167,7 +167,10 @@ export const folderFields: INodeProperties[] = [
 		],
 		default: 'inbox',
 		description: 'Well-known folders work in every mailbox language',
-	},
+};
+
+export const folderFields: INodeProperties[] = [
+	folderChoice,
 	{
 		displayName: 'Other Folder',
 		name: 'folderId',

@@ -37,6 +37,6 @@ export function shapeMessage(plan: OutputPlan, message: IDataObject): IDataObjec
 	return out;
 }
 
-export function preferBodyFormat(format: string): Record<string, string> {
+export function preferBodyFormat(format: string): { Prefer: string } {
 	return { Prefer: `outlook.body-content-type="${format === 'text' ? 'text' : 'html'}"` };
 }

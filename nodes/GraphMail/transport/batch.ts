@@ -111,7 +111,7 @@ export async function executeBatch(
 	requests: BatchSubRequest[],
 	options: BatchOptions = {},
 ): Promise<BatchSubResult[]> {
-	const results: BatchSubResult[] = new Array(requests.length);
+	const results = new Array<BatchSubResult>(requests.length);
 	const record = (index: number, result: BatchSubResult) => {
 		results[index] = result;
 		options.onResult?.(index, result);
@@ -152,12 +152,11 @@ export async function executeBatch(
 		}
 		const later = pending.filter((entry) => entry.readyAt > now);
 		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
-		for (let b = 0; b < batches.length; b++) {
+		for (const [b, batch] of batches.entries()) {
 			if (options.stop?.()) {
 				for (const entry of [...batches.slice(b).flat(), ...later]) record(entry.index, { kind: 'notSent' });
 				return results;
 			}
-			const batch = batches[b];
 			const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
 			options.onBatch?.(batch.length, bytes);
 			const outcome = await client.requestOutcome<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(

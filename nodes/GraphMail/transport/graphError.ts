@@ -1,6 +1,7 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
 import { ACCESS_POLICY_DESCRIPTION, ACCESS_POLICY_MESSAGE, isAccessPolicyRefusal } from './appOnlyAuth';
+import { textOf } from '../helpers/valueText';
 
 /** What Graph (or the network) answered, without anything that could carry a secret. */
 export interface FailedResponse {
@@ -15,7 +16,8 @@ export function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (headers && typeof headers === 'object') {
 		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-			if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+			// Repeated headers (Set-Cookie) come as a list: joined as Node joins them.
+			if (value !== undefined && value !== null) out[name.toLowerCase()] = Array.isArray(value) ? value.map(textOf).join(',') : textOf(value);
 		}
 	}
 	return out;
@@ -78,7 +80,7 @@ function redirectTarget(location: string | undefined): string {
 		const url = new URL(location);
 		return `${url.origin}${url.pathname}`;
 	} catch {
-		return location.startsWith('/') ? location.split('?')[0] : 'an invalid Location';
+		return location.startsWith('/') ? location.replace(/\?.*$/s, '') : 'an invalid Location';
 	}
 }
 

@@ -57,7 +57,7 @@ function parseBody(body: unknown): Record<string, unknown> | undefined {
 /** The OAuth error body's parts (`error`, AADSTS code, first line of `error_description`). */
 function fromOAuthBody(body: Record<string, unknown> | undefined): Pick<LoginFailure, 'error' | 'aadsts' | 'description'> {
 	if (!body) return {};
-	const description = typeof body.error_description === 'string' ? body.error_description.split(/\r?\n/)[0].trim() : undefined;
+	const description = typeof body.error_description === 'string' ? (body.error_description.split(/\r?\n/)[0] ?? '').trim() : undefined;
 	const codes = Array.isArray(body.error_codes) ? body.error_codes : [];
 	const fromText = description ? /AADSTS(\d+)/.exec(description)?.[1] : undefined;
 	const code = fromText ?? (typeof codes[0] === 'number' ? String(codes[0]) : undefined);

@@ -5,6 +5,7 @@ import { graphApiError, graphErrorDetails, type GraphErrorDetails } from '../../
 import { idSegment } from '../../GraphMail/helpers/pathSegment';
 import type { FolderPlan, TriggerPlan } from '../config';
 import { expirationAt, isOwnUrl, SUBSCRIPTION_LIFETIME_MS, subscriptionResource, type FolderSubscription, type PushState } from './pushState';
+import { textOf } from '../../GraphMail/helpers/valueText';
 
 /** Graph's `/subscriptions` for the instant trigger: create, renew, delete, list. */
 
@@ -68,7 +69,7 @@ export async function createSubscription(
 	if ('failure' in outcome) throw subscriptionError(node, graphErrorDetails(outcome.failure), notificationUrl);
 	const body = outcome.response.body ?? {};
 	const granted = typeof body.expirationDateTime === 'string' ? Date.parse(body.expirationDateTime) : Number.NaN;
-	return { id: String(body.id), expiresAt: Number.isFinite(granted) ? granted : expiresAt };
+	return { id: textOf(body.id), expiresAt: Number.isFinite(granted) ? granted : expiresAt };
 }
 
 /** The new expiry, or 'gone' when Graph no longer has the subscription (it lapsed or was removed). */
@@ -92,7 +93,7 @@ export async function renewSubscription(
 		if (details.status === 404) return 'gone';
 		throw subscriptionError(node, details, notificationUrl);
 	}
-	const granted = Date.parse(String(outcome.response.body?.expirationDateTime ?? ''));
+	const granted = Date.parse(textOf(outcome.response.body?.expirationDateTime));
 	return { id: sub.id, expiresAt: Number.isFinite(granted) ? granted : expiresAt };
 }
 
@@ -139,12 +140,13 @@ export async function discoverSubscriptions(
 	const listed = await client.requestOutcome<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
 	if ('failure' in listed) return undefined;
 	const own = (listed.response.body?.value ?? []).filter((sub) => isOwnUrl(sub.notificationUrl, webhookId));
-	if (own.length === 0) return undefined;
-	const push: PushState = { clientState, notificationUrl: String(own[0].notificationUrl), createdAt: Date.now(), byFolder: {} };
+	const [first] = own;
+	if (!first) return undefined;
+	const push: PushState = { clientState, notificationUrl: textOf(first.notificationUrl), createdAt: Date.now(), byFolder: {} };
 	for (const folder of plan.folders) {
 		const resource = subscriptionResource(folder).toLowerCase();
-		const sub = own.find((s) => String(s.resource ?? '').replace(/^\/+/, '').toLowerCase() === resource);
-		const expiresAt = Date.parse(String(sub?.expirationDateTime ?? ''));
+		const sub = own.find((s) => textOf(s.resource).replace(/^\/+/, '').toLowerCase() === resource);
+		const expiresAt = Date.parse(textOf(sub?.expirationDateTime));
 		if (sub && typeof sub.id === 'string' && Number.isFinite(expiresAt)) {
 			push.byFolder[folder.key] = { id: sub.id, expiresAt };
 			// Made with the full lifetime: until renewed, expiry minus lifetime is when it was made.

@@ -30,7 +30,9 @@ export const subscriptionHooks = {
 		const client = await GraphClient.create(this);
 		const now = Date.now();
 		for (const folder of plan.folders) {
-			const renewed = await renewSubscription(this.getNode(), client, plan, push.byFolder[folder.key], url, now);
+			const current = push.byFolder[folder.key];
+			if (!current) return false;
+			const renewed = await renewSubscription(this.getNode(), client, plan, current, url, now);
 			if (renewed === 'gone') return false;
 			push.byFolder[folder.key] = renewed;
 		}

@@ -31,7 +31,7 @@ const nothingPending = (): Pending => ({ changed: [], lifecycle: [], catchUp: fa
  * A lost, late, duplicated or reordered notification changes only when a round runs, never what it
  * reads; `missed` and `subscriptionRemoved` start a round like any notification.
  */
-export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITriggerResponse> {
+export function runInstantTrigger(ctx: ITriggerFunctions): ITriggerResponse {
 	const plan = readPlan(ctx);
 	if (ctx.getMode() === 'manual') {
 		return {
@@ -138,10 +138,11 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	void loop();
 
 	return {
-		closeFunction: async () => {
+		closeFunction: () => {
 			closed = true;
 			unregister();
 			wakeUp?.();
+			return Promise.resolve();
 		},
 	};
 }

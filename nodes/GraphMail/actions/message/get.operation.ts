@@ -15,6 +15,7 @@ import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type Attach
 import { mailboxOf } from '../../read/mailbox';
 import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode } from '../../read/output';
 import { attachmentAndBodyOptions, mailboxFields, outputFields } from '../../read/fields';
+import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -69,10 +70,10 @@ export const properties: INodeProperties[] = [
 function messageIdOf(parameter: unknown): string {
 	if (parameter && typeof parameter === 'object') {
 		const { mode, value } = parameter as { mode?: string; value?: unknown };
-		const text = String(value ?? '').trim();
+		const text = textOf(value).trim();
 		return mode === 'url' ? (messageIdFromLink(text) ?? '') : text;
 	}
-	return String(parameter ?? '').trim();
+	return textOf(parameter).trim();
 }
 
 /** Get: one message by ID per input item, in the chosen output, optionally with its attachments. */
@@ -93,10 +94,10 @@ export async function execute(
 					description: 'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
 				});
 			}
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const options = this.getNodeParameter('options', itemIndex, {});
 			const attachments: AttachmentOptions | undefined =
 				options.downloadAttachments === true
-					? { prefix: String(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
+					? { prefix: textOf(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
 					: undefined;
 			const mode = this.getNodeParameter('output', itemIndex, 'simple') as OutputMode;
 			const fields = mode === 'fields' ? (this.getNodeParameter('fields', itemIndex, []) as string[]) : [];
@@ -105,7 +106,7 @@ export async function execute(
 				method: 'GET',
 				path: `${ref.base}/messages/${idSegment(this.getNode(), messageId, 'Message ID', itemIndex)}`,
 				qs: plan.select ? { $select: plan.select.join(',') } : undefined,
-				headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
+				headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 				mailbox: ref.mailbox,
 				itemIndex,
 			});

@@ -26,13 +26,14 @@ import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type Attach
 import { mailboxOf, WELL_KNOWN_FOLDERS, type MailboxRef } from '../../read/mailbox';
 import { mapLimited, type KeyedLimiter } from '../../helpers/concurrency';
 import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode, type OutputPlan } from '../../read/output';
-import { folderFields, getAllFields } from '../../read/fields';
+import { folderChoice, getAllFields } from '../../read/fields';
+import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = getAllFields;
 
 /** The folders Folder lists by name (Graph's well-known names; Other Folder and Whole Mailbox aside). */
 const LISTED_FOLDERS = new Set(
-	(folderFields[0].options ?? []).map((option) => String((option as { value: unknown }).value)).filter((value) => WELL_KNOWN_FOLDERS.has(value)),
+	(folderChoice.options ?? []).map((option) => String((option as { value: unknown }).value)).filter((value) => WELL_KNOWN_FOLDERS.has(value)),
 );
 
 /** Everything one input item asks for, checked before any request is made. */
@@ -53,10 +54,10 @@ function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string, desc
 }
 
 function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
-	const folder = String(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
+	const folder = textOf(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
 	if (folder === 'all') return `${ref.base}/messages`;
 	if (folder === 'other') {
-		const id = String(ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		const id = textOf(ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true })).trim();
 		if (id === '') {
 			throw refuse(ctx, itemIndex, 'No folder is selected', 'Pick a folder from the list or enter its ID');
 		}
@@ -80,7 +81,7 @@ function dateFilter(ctx: IExecuteFunctions, itemIndex: number, label: string, va
 		throw refuse(
 			ctx,
 			itemIndex,
-			`${label} "${String(value)}" is not a date`,
+			`${label} "${textOf(value)}" is not a date`,
 			'Use an ISO 8601 date such as 2024-05-01 or 2024-05-01T09:00:00+02:00',
 		);
 	}
@@ -91,7 +92,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const ref = mailboxOf(ctx, itemIndex);
 	const path = folderPath(ctx, itemIndex, ref);
 
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false);
 	let limit: number | undefined;
 	if (!returnAll) {
 		const given: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
@@ -103,14 +104,14 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 		}
 	}
 
-	const raw = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const raw = ctx.getNodeParameter('filters', itemIndex, {});
 	const filters: MessageFilters = {
-		readStatus: raw.readStatus ? (String(raw.readStatus) as ReadStatus) : undefined,
+		readStatus: raw.readStatus ? (textOf(raw.readStatus) as ReadStatus) : undefined,
 		from: typeof raw.from === 'string' ? raw.from : undefined,
 		receivedAfter: dateFilter(ctx, itemIndex, 'Received After', raw.receivedAfter),
 		receivedBefore: dateFilter(ctx, itemIndex, 'Received Before', raw.receivedBefore),
 		hasAttachments: typeof raw.hasAttachments === 'boolean' ? raw.hasAttachments : undefined,
-		importance: raw.importance ? (String(raw.importance) as Importance) : undefined,
+		importance: raw.importance ? (textOf(raw.importance) as Importance) : undefined,
 		subjectContains: typeof raw.subjectContains === 'string' ? raw.subjectContains : undefined,
 		custom: typeof raw.customFilter === 'string' ? raw.customFilter : undefined,
 	};
@@ -125,11 +126,12 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 		throw refuse(ctx, itemIndex, `The custom filter is not valid: ${customProblem}`, 'Correct the OData expression in Custom Filter');
 	}
 
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const sortChoice = options.sort === undefined ? undefined : (String(options.sort) as SortOrder);
-	if (sortChoice !== undefined && sortChoice !== 'newest' && sortChoice !== 'oldest') {
-		throw refuse(ctx, itemIndex, `Sort "${sortChoice}" is not known`, 'Use newest or oldest');
+	const options = ctx.getNodeParameter('options', itemIndex, {});
+	const sortText = options.sort === undefined ? undefined : textOf(options.sort);
+	if (sortText !== undefined && sortText !== 'newest' && sortText !== 'oldest') {
+		throw refuse(ctx, itemIndex, `Sort "${sortText}" is not known`, 'Use newest or oldest');
 	}
+	const sortChoice: SortOrder | undefined = sortText;
 
 	const qs: IDataObject = {};
 	const search = typeof raw.search === 'string' ? raw.search.trim() : '';
@@ -160,7 +162,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const downloading = options.downloadAttachments === true;
 	const attachments: AttachmentOptions | undefined = downloading
 		? {
-				prefix: String(options.attachmentPrefix ?? 'attachment_'),
+				prefix: textOf(options.attachmentPrefix ?? 'attachment_'),
 				skipInline: options.skipInline !== false,
 			}
 		: undefined;
@@ -174,7 +176,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 		ref,
 		path,
 		qs,
-		headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
+		headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 		limit,
 		output,
 		attachments,

@@ -58,8 +58,8 @@ export interface UploadResult {
 /** The attachment id from a completion `Location: .../Attachments('<id>')`. */
 export function attachmentIdFromLocation(location: string | undefined): string | undefined {
 	if (!location) return undefined;
-	const match = /Attachments\('([^']+)'\)/i.exec(location);
-	return match ? decodeURIComponent(match[1]) : undefined;
+	const id = /Attachments\('([^']+)'\)/i.exec(location)?.[1];
+	return id === undefined ? undefined : decodeURIComponent(id);
 }
 
 /**

@@ -47,6 +47,9 @@ const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 const READ_AHEAD_ITEMS = 1000;
 
 type SubmitResult = BatchSubResult | { kind: 'error'; error: NodeApiError | NodeOperationError };
+type Submitted = { prepared: PreparedSend; result: SubmitResult };
+/** One mailbox's items, in item order (never empty). */
+type MailboxGroup = { mailbox: string; entries: [PreparedSend, ...PreparedSend[]] };
 
 /** Items whose earlier send can be found in the mailbox: a key, and a copy kept in Sent Items. */
 function findable(prepared: PreparedSend): boolean {
@@ -136,8 +139,7 @@ class MailboxRun {
 			const results = await this.submit(toSend);
 			const uncertain: PreparedSend[] = [];
 			let reason = '';
-			toSend.forEach((prepared, i) => {
-				const result = results[i];
+			for (const { prepared, result } of results) {
 				if (result.kind === 'notSent') {
 					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
 				} else if (result.kind === 'error') {
@@ -166,7 +168,7 @@ class MailboxRun {
 						),
 					);
 				}
-			});
+			}
 			if (!uncertain.length) return;
 
 			// Look for the uncertain ones once the service has had time to file them.
@@ -190,19 +192,21 @@ class MailboxRun {
 	}
 
 	/** One result per entry, in order: a plain request for a single mail, `$batch` otherwise. */
-	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
-		if (entries.length === 1) return [await this.sendOne(entries[0])];
+	private async submit(entries: PreparedSend[]): Promise<Submitted[]> {
+		const [only, ...others] = entries;
+		if (only && !others.length) return [{ prepared: only, result: await this.sendOne(only) }];
 		const cap = this.client.maxInFlightPerMailbox;
-		const results: SubmitResult[] = [];
+		const results: Submitted[] = [];
 		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
-				results.push(...group.map((): SubmitResult => ({ kind: 'notSent' })));
+				results.push(...group.map((prepared): Submitted => ({ prepared, result: { kind: 'notSent' } })));
 				continue;
 			}
-			const built: Array<{ request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
+			const built: Array<{ prepared: PreparedSend; request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
 			for (const prepared of group) {
 				try {
 					built.push({
+						prepared,
 						request: {
 							method: 'POST',
 							url: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
@@ -210,7 +214,7 @@ class MailboxRun {
 						},
 					});
 				} catch (error) {
-					built.push({ error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
+					built.push({ prepared, error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
 				}
 			}
 			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
@@ -227,8 +231,12 @@ class MailboxRun {
 						},
 					})
 				: [];
+			// executeBatch answers every request; were one missing, it would count as maybe sent.
+			const unanswered: SubmitResult = { kind: 'uncertain', reason: 'the $batch run gave no result for this request' };
 			let next = 0;
-			for (const entry of built) results.push(entry.error ? { kind: 'error', error: entry.error } : answers[next++]);
+			for (const { prepared, error } of built) {
+				results.push({ prepared, result: error ? { kind: 'error', error } : (answers[next++] ?? unanswered) });
+			}
 		}
 		return results;
 	}
@@ -281,37 +289,43 @@ export async function sendAll(
 	options: BulkOptions,
 ): Promise<Map<number, SendOutcome>> {
 	const outcomes = new Map<number, SendOutcome>();
-	const byMailbox = new Map<string, PreparedSend[]>();
+	const byMailbox = new Map<string, MailboxGroup>();
 	for (const entry of entries) {
 		const key = entry.plan.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), entry]);
+		const group = byMailbox.get(key);
+		if (group) group.entries.push(entry);
+		else byMailbox.set(key, { mailbox: entry.plan.mailbox, entries: [entry] });
 	}
 	const groups = [...byMailbox.values()];
 
 	// 1. Exactly Once: look before anything goes out, in every mailbox.
-	const looked = await Promise.allSettled(
-		groups.map(async (group) => {
-			const keyed = group.filter(findable);
-			if (!keyed.length) return;
-			const found = await findByInternetMessageId(client, group[0].plan.mailbox, keyed.flatMap(idsOf));
-			const now = Date.now();
-			for (const prepared of keyed) {
-				const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
-				if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
+	const looked = await Promise.all(
+		groups.map(async (group): Promise<{ group: MailboxGroup; failed?: { reason: unknown } }> => {
+			const keyed = group.entries.filter(findable);
+			if (!keyed.length) return { group };
+			try {
+				const found = await findByInternetMessageId(client, group.mailbox, keyed.flatMap(idsOf));
+				const now = Date.now();
+				for (const prepared of keyed) {
+					const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
+					if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
+				}
+				return { group };
+			} catch (reason) {
+				return { group, failed: { reason } };
 			}
 		}),
 	);
-	const blocked = new Set<PreparedSend[]>();
-	looked.forEach((result, g) => {
-		if (result.status === 'fulfilled') return;
-		const group = groups[g];
-		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, result.reason);
+	const blocked = new Set<MailboxGroup>();
+	for (const { group, failed } of looked) {
+		if (!failed) continue;
+		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, failed.reason);
 		if (!options.continueOnFail) {
-			throw withSentence(errorFor(group[0]), 'Nothing was sent.');
+			throw withSentence(errorFor(group.entries[0]), 'Nothing was sent.');
 		}
 		blocked.add(group);
-		for (const prepared of group) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
-	});
+		for (const prepared of group.entries) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
+	}
 
 	// 2. Send: mailboxes in parallel.
 	const state = { stopped: false };
@@ -319,8 +333,8 @@ export async function sendAll(
 		groups
 			.filter((group) => !blocked.has(group))
 			.map(async (group) => {
-				const run = new MailboxRun(ctx, client, group[0].plan.mailbox, options, outcomes, state);
-				await run.run(group.filter((entry) => !outcomes.has(entry.itemIndex)));
+				const run = new MailboxRun(ctx, client, group.mailbox, options, outcomes, state);
+				await run.run(group.entries.filter((entry) => !outcomes.has(entry.itemIndex)));
 			}),
 	);
 	return outcomes;

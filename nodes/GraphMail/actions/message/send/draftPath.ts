@@ -24,7 +24,7 @@ import { inlineAttachment } from './inlineAttachments';
 import { findByInternetMessageId, waitBeforeLooking } from './lookup';
 import type { GraphFileAttachment } from './payload';
 import { draftBody, type SendPlan } from './plan';
-import type { PreparedSend } from './prepare';
+import { attachmentsOf, type PreparedSend } from './prepare';
 
 /** What Graph told us about the sent message (draft path only). */
 export interface SentDetails {
@@ -172,11 +172,10 @@ export async function sendWithDraft(
 ): Promise<SendReport> {
 	const { plan, itemIndex } = prepared;
 	const base = mailboxPath(plan.mailbox);
+	const attachments = attachmentsOf(ctx, prepared);
 	const inline: GraphFileAttachment[] = [];
-	for (let i = 0; i < plan.attachments.length; i++) {
-		if (plan.attachments[i].via === 'inline') {
-			inline.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
-		}
+	for (const { planned, resolved } of attachments) {
+		if (planned.via === 'inline') inline.push(await inlineAttachment(ctx, itemIndex, planned, resolved));
 	}
 	const created = await createDraft(
 		ctx,
@@ -194,11 +193,10 @@ export async function sendWithDraft(
 	let uploadedBytes = 0;
 	let stage: Stage = 'addAttachment';
 	try {
-		for (let i = 0; i < plan.attachments.length; i++) {
-			const planned = plan.attachments[i];
+		for (const { planned, resolved } of attachments) {
 			if (planned.via === 'attachment') {
 				stage = 'addAttachment';
-				const body = await inlineAttachment(ctx, itemIndex, planned, prepared.attachments[i]);
+				const body = await inlineAttachment(ctx, itemIndex, planned, resolved);
 				await client.request({
 					method: 'POST',
 					path: `${messagePath}/attachments`,
@@ -210,7 +208,7 @@ export async function sendWithDraft(
 				});
 			} else if (planned.via === 'uploadSession') {
 				stage = 'uploadSession';
-				const source = openUploadSource(ctx, prepared.attachments[i]);
+				const source = openUploadSource(ctx, resolved);
 				try {
 					const result = await uploadAttachment(
 						ctx,

@@ -8,7 +8,7 @@ import { readAttachmentBytes, type ResolvedAttachment } from '../../../binary/bi
 import { itemMessage } from '../../../helpers/itemText';
 import type { GraphFileAttachment } from './payload';
 import { fileAttachment, sendMailBody, type PlannedAttachment } from './plan';
-import type { PreparedSend } from './prepare';
+import { attachmentsOf, type PreparedSend } from './prepare';
 
 export async function inlineAttachment(
 	ctx: IExecuteFunctions,
@@ -31,8 +31,8 @@ export async function inlineAttachment(
 export async function sendMailRequestBody(ctx: IExecuteFunctions, prepared: PreparedSend): Promise<IDataObject> {
 	const { plan, itemIndex } = prepared;
 	const attachments: GraphFileAttachment[] = [];
-	for (let i = 0; i < plan.attachments.length; i++) {
-		attachments.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
+	for (const { planned, resolved } of attachmentsOf(ctx, prepared)) {
+		attachments.push(await inlineAttachment(ctx, itemIndex, planned, resolved));
 	}
 	return sendMailBody(plan.message, plan.saveToSentItems, attachments) as unknown as IDataObject;
 }

@@ -67,8 +67,9 @@ export async function findByInternetMessageId(
 		}
 	};
 
-	if (urls.length === 1) {
-		const { body } = await client.request<Page>({ method: 'GET', path: urls[0], headers: HEADERS, mailbox });
+	const [onlyUrl, ...otherUrls] = urls;
+	if (onlyUrl !== undefined && !otherUrls.length) {
+		const { body } = await client.request<Page>({ method: 'GET', path: onlyUrl, headers: HEADERS, mailbox });
 		addFound(body, found);
 		await followNextLinks(body);
 		return found;

@@ -136,14 +136,14 @@ export async function execute(
 	// 1. Validate and plan every item; nothing is sent yet.
 	const run = runIdentity(this);
 	const prepared: Array<PreparedSend | NodeOperationError> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		prepared.push(await prepareSend(this, items[itemIndex], itemIndex, run));
+	for (const [itemIndex, item] of items.entries()) {
+		prepared.push(await prepareSend(this, item, itemIndex, run));
 	}
 	const invalid = prepared
 		.map((entry, itemIndex) => (entry instanceof NodeOperationError ? itemIndex : -1))
 		.filter((itemIndex) => itemIndex >= 0);
-	if (invalid.length && !continueOnFail) {
-		const first = prepared[invalid[0]] as NodeOperationError;
+	const first = prepared.find((entry): entry is NodeOperationError => entry instanceof NodeOperationError);
+	if (first && !continueOnFail) {
 		const others = invalid.length > 1 ? ` ${capitalised(itemList(invalid.slice(1)))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
 		withSentence(first, `Nothing was sent.${others}`);
 		throw first;
@@ -160,8 +160,8 @@ export async function execute(
 	const sent: number[] = [];
 	const skipped: number[] = [];
 	const failed: number[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const entry = prepared[itemIndex];
+	let firstError: Extract<SendOutcome, { kind: 'error' }>['error'] | undefined;
+	for (const [itemIndex, entry] of prepared.entries()) {
 		if (entry instanceof NodeOperationError) {
 			output.push(errorItemOrThrow(this, entry, itemIndex));
 			continue;
@@ -178,12 +178,12 @@ export async function execute(
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} else if (outcome?.kind === 'error') {
 			failed.push(itemIndex);
+			firstError ??= outcome.error;
 			if (continueOnFail) output.push(errorItemOrThrow(this, outcome.error, itemIndex));
 		}
 	}
-	if (!continueOnFail && failed.length) {
-		const outcome = outcomes.get(failed[0]) as Extract<SendOutcome, { kind: 'error' }>;
-		const error = outcome.error;
+	if (!continueOnFail && firstError) {
+		const error = firstError;
 		const lines: string[] = [];
 		if (sent.length) {
 			const exactlyOnce = sent.every((itemIndex) => (prepared[itemIndex] as PreparedSend).sendKey !== undefined);

@@ -6,6 +6,7 @@
 import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from '../../../helpers/addresses';
 import type { Importance } from '../../../helpers/optionLists';
 import { checkPathSegment } from '../../../helpers/pathSegment';
+import { textOf } from '../../../helpers/valueText';
 
 /** Exchange Online's default recipient limit per message (to + cc + bcc). */
 export const MAX_RECIPIENTS = 500;
@@ -133,7 +134,7 @@ export function headerProblems(headers: CustomHeader[] | undefined): FieldProble
 
 function categoriesOf(value: unknown, problems: FieldProblem[]): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	const list = Array.isArray(value) ? value.flat(3) : String(value).split(',');
+	const list = Array.isArray(value) ? value.flat(3) : textOf(value).split(',');
 	const out: string[] = [];
 	for (const entry of list) {
 		if (entry === undefined || entry === null) continue;
@@ -145,13 +146,6 @@ function categoriesOf(value: unknown, problems: FieldProblem[]): string[] {
 		if (name) out.push(name);
 	}
 	return [...new Set(out)];
-}
-
-function textOf(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'object') return JSON.stringify(value);
-	return String(value);
 }
 
 /** Graph's message JSON for one item, or every problem found in its fields. */
@@ -225,7 +219,7 @@ export function buildMessage(fields: SendFields): BuildResult {
 
 /** `me`, or a user id (GUID) or user principal name for `/users/{id}`; undefined with a problem otherwise. */
 export function mailboxOf(value: unknown): { mailbox: string } | { problem: FieldProblem } {
-	const text = value === undefined || value === null ? '' : String(value).trim();
+	const text = value === undefined || value === null ? '' : textOf(value).trim();
 	if (text === '' || text.toLowerCase() === 'me') return { mailbox: 'me' };
 	const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 	if ((!guid && addressProblem(text) !== undefined) || 'problem' in checkPathSegment(text)) {

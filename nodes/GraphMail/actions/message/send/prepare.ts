@@ -23,7 +23,7 @@ import {
 import { appOnlySendMailbox } from '../../../helpers/appOnlyMailbox';
 import { usesAppOnly } from '../../../transport/appOnlyAuth';
 import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from './idempotencyKey';
-import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from './plan';
+import { planSend, UPLOAD_SESSION_MIN_BYTES, type PlannedAttachment, type SendPlan } from './plan';
 import { addSentence, itemMessage } from '../../../helpers/itemText';
 import type { RunIdentity } from './runIdentity';
 
@@ -35,6 +35,24 @@ export interface PreparedSend {
 	dryRun: boolean;
 	/** Exactly Once: the item's key; its internetMessageId is stamped on plan.message. */
 	sendKey?: SendKey;
+}
+
+/** The plan's attachments with their binary sources, in order (prepareSend builds both from the same rows). */
+export function attachmentsOf(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+): Array<{ planned: PlannedAttachment; resolved: ResolvedAttachment }> {
+	const { plan, attachments, itemIndex } = prepared;
+	const pairs = plan.attachments.flatMap((planned, i) => {
+		const resolved = attachments[i];
+		return resolved ? [{ planned, resolved }] : [];
+	});
+	if (pairs.length !== attachments.length) {
+		throw new NodeOperationError(ctx.getNode(), itemMessage('The attachments planned differ from the attachments read', itemIndex), {
+			itemIndex,
+		});
+	}
+	return pairs;
 }
 
 /**
@@ -62,6 +80,7 @@ function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string 
 /** "To: 'bob@' is not an email address [item 3]", with the fix and the other problems in the description. */
 export function problemsError(ctx: IExecuteFunctions, itemIndex: number, problems: FieldProblem[]): NodeOperationError {
 	const [first, ...rest] = problems;
+	if (!first) return new NodeOperationError(ctx.getNode(), itemMessage('The item cannot be sent', itemIndex), { itemIndex });
 	const lines: string[] = [];
 	if (first.hint) lines.push(first.hint);
 	if (rest.length) lines.push(`Also: ${rest.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
@@ -96,7 +115,7 @@ export async function prepareSend(
 	let delivery: IDataObject;
 	let fields: Parameters<typeof buildMessage>[0];
 	try {
-		options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		options = ctx.getNodeParameter('options', itemIndex, {});
 		delivery = ctx.getNodeParameter('delivery', itemIndex, {}) as IDataObject;
 		fields = {
 			to: ctx.getNodeParameter('toRecipients', itemIndex, ''),
