@@ -20,7 +20,14 @@ const PRODUCT_TS = ['index.ts', 'nodes/**/*.ts', 'credentials/**/*.ts'];
 const DEV_CODE = ['test/**/*.ts', 'emulator/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 
 export default defineConfig(
-	globalIgnores(['node_modules/**', 'build/**', 'coverage/**', 'artifacts/**', '**/*.tsbuildinfo', 'package-lock.json']),
+	globalIgnores([
+		'node_modules/**',
+		'build/**',
+		'coverage/**',
+		'artifacts/**',
+		'**/*.tsbuildinfo',
+		'package-lock.json',
+	]),
 	{
 		files: SHIPPED,
 		extends: [

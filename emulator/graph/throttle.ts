@@ -11,7 +11,11 @@ export interface ThrottleLimits {
 
 export type Admission =
 	| { admitted: true; release: () => void }
-	| { admitted: false; reason: 'concurrency' | 'requestBudget' | 'uploadBudget'; retryAfterSec: number };
+	| {
+			admitted: false;
+			reason: 'concurrency' | 'requestBudget' | 'uploadBudget';
+			retryAfterSec: number;
+	  };
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
@@ -51,13 +55,22 @@ export class MailboxThrottle {
 		}
 		if (state.requestTimes.length >= limits.requestsPerTenMinutes) {
 			// The oldest request still counted leaves the window first (with a zero budget: none ever does).
-			const oldestCounted = state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] ?? Number.NaN;
+			const oldestCounted =
+				state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] ?? Number.NaN;
 			const roomAt = oldestCounted + TEN_MINUTES_MS;
 			return { admitted: false, reason: 'requestBudget', retryAfterSec: secondsUntil(roomAt, now) };
 		}
 		// An empty window admits any size, else a body larger than the budget could never pass.
-		if (uploadBytes > 0 && state.uploadBytesInWindow > 0 && state.uploadBytesInWindow + uploadBytes > limits.uploadBytesPerFiveMinutes) {
-			return { admitted: false, reason: 'uploadBudget', retryAfterSec: secondsUntil(this.uploadRoomAt(state, uploadBytes, limits), now) };
+		if (
+			uploadBytes > 0 &&
+			state.uploadBytesInWindow > 0 &&
+			state.uploadBytesInWindow + uploadBytes > limits.uploadBytesPerFiveMinutes
+		) {
+			return {
+				admitted: false,
+				reason: 'uploadBudget',
+				retryAfterSec: secondsUntil(this.uploadRoomAt(state, uploadBytes, limits), now),
+			};
 		}
 
 		state.requestTimes.push(now);
@@ -116,8 +129,13 @@ export class MailboxThrottle {
 	private prune(state: MailboxState, now: number): void {
 		const firstRecent = state.requestTimes.findIndex((at) => at + TEN_MINUTES_MS > now);
 		state.requestTimes.splice(0, firstRecent < 0 ? state.requestTimes.length : firstRecent);
-		const firstRecentUpload = state.uploads.findIndex((upload) => upload.at + FIVE_MINUTES_MS > now);
-		const expired = state.uploads.splice(0, firstRecentUpload < 0 ? state.uploads.length : firstRecentUpload);
+		const firstRecentUpload = state.uploads.findIndex(
+			(upload) => upload.at + FIVE_MINUTES_MS > now,
+		);
+		const expired = state.uploads.splice(
+			0,
+			firstRecentUpload < 0 ? state.uploads.length : firstRecentUpload,
+		);
 		for (const upload of expired) state.uploadBytesInWindow -= upload.bytes;
 	}
 
@@ -126,7 +144,8 @@ export class MailboxThrottle {
 		let remaining = state.uploadBytesInWindow;
 		for (const upload of state.uploads) {
 			remaining -= upload.bytes;
-			if (remaining === 0 || remaining + bytes <= limits.uploadBytesPerFiveMinutes) return upload.at + FIVE_MINUTES_MS;
+			if (remaining === 0 || remaining + bytes <= limits.uploadBytesPerFiveMinutes)
+				return upload.at + FIVE_MINUTES_MS;
 		}
 		return this.now();
 	}

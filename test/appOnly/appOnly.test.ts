@@ -49,7 +49,9 @@ function send(credentialId: string, mailbox: string, subjects: string[], extra: 
 }
 
 function inbox(userId: string, subject: string) {
-	const folder = env.emulator.control.mailbox(userId).folders.find((f) => f.wellKnownName === 'inbox');
+	const folder = env.emulator.control
+		.mailbox(userId)
+		.folders.find((f) => f.wellKnownName === 'inbox');
 	return (folder?.messages ?? []).filter((message) => message.subject === subject);
 }
 
@@ -57,9 +59,21 @@ describe('client secret', () => {
 	it('sends from a shared mailbox with one token for the whole run, and reuses it in the next run', async () => {
 		const { id } = appOnlyCredential(env.engine, env.emulator);
 		const before = appOnlyTokens(env.emulator);
-		const first = await send(id, NOREPLY, ['secret 1', 'secret 2', 'secret 3', 'secret 4', 'secret 5']);
+		const first = await send(id, NOREPLY, [
+			'secret 1',
+			'secret 2',
+			'secret 3',
+			'secret 4',
+			'secret 5',
+		]);
 		expect(first.error).toBeUndefined();
-		expect(first.items.map((item) => item.json.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+		expect(first.items.map((item) => item.json.error)).toEqual([
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+			undefined,
+		]);
 		const received = inbox(MEGAN, 'secret 3');
 		expect(received).toHaveLength(1);
 		expect(JSON.stringify(received[0]!.from).toLowerCase()).toContain(NOREPLY);
@@ -83,12 +97,18 @@ describe('client secret', () => {
 		stored.data.expiresAt = Date.now() + 60_000;
 		clearTokenCache();
 		const before = appOnlyTokens(env.emulator);
-		const unauthorizedBefore = env.engine.credentials.preAuthentications.filter((call) => call.expired).length;
+		const unauthorizedBefore = env.engine.credentials.preAuthentications.filter(
+			(call) => call.expired,
+		).length;
 		const run = await send(id, NOREPLY, ['renew 2', 'renew 3']);
 		expect(run.items.map((item) => item.json.error)).toEqual([undefined, undefined]);
 		expect(appOnlyTokens(env.emulator) - before).toBe(1);
-		expect(env.engine.credentials.preAuthentications.filter((call) => call.expired).length).toBe(unauthorizedBefore);
-		expect(Number(env.engine.credentials.stored(id).data.expiresAt)).toBeGreaterThan(Date.now() + 30 * 60 * 1000);
+		expect(env.engine.credentials.preAuthentications.filter((call) => call.expired).length).toBe(
+			unauthorizedBefore,
+		);
+		expect(Number(env.engine.credentials.stored(id).data.expiresAt)).toBeGreaterThan(
+			Date.now() + 30 * 60 * 1000,
+		);
 	});
 
 	it('gets a new token when Graph answers 401 (token revoked early)', async () => {
@@ -104,20 +124,35 @@ describe('client secret', () => {
 
 	it.each([
 		['a wrong secret', { secret: 'not-the-secret' }, /AADSTS7000215.*client secret is wrong/],
-		['an expired secret', { appOnly: { secretExpiresAt: Date.now() - 1000 } }, /AADSTS7000222.*client secret has expired/],
-		['an app without a service principal', { appOnly: { servicePrincipal: false } }, /AADSTS7000229.*administrator has not consented/],
-		['an app without consented permissions', { appOnly: { roles: [] } }, /no application permissions.*Grant admin consent/],
-	])('%s: a clear error for every item, one token request, nothing sent', async (_name, options, message) => {
-		const { id } = appOnlyCredential(env.engine, env.emulator, options);
-		const calls = env.engine.credentials.preAuthentications.length;
-		const subject = `refused ${_name}`;
-		const run = await send(id, NOREPLY, [subject, `${subject} 2`, `${subject} 3`]);
-		expect(run.items).toHaveLength(3);
-		for (const item of run.items) expect(String(item.json.error)).toMatch(message);
-		expect(env.engine.credentials.preAuthentications.length - calls).toBe(1);
-		expect(inbox(MEGAN, subject)).toHaveLength(0);
-		expect(JSON.stringify(run.items)).not.toContain('not-the-secret');
-	});
+		[
+			'an expired secret',
+			{ appOnly: { secretExpiresAt: Date.now() - 1000 } },
+			/AADSTS7000222.*client secret has expired/,
+		],
+		[
+			'an app without a service principal',
+			{ appOnly: { servicePrincipal: false } },
+			/AADSTS7000229.*administrator has not consented/,
+		],
+		[
+			'an app without consented permissions',
+			{ appOnly: { roles: [] } },
+			/no application permissions.*Grant admin consent/,
+		],
+	])(
+		'%s: a clear error for every item, one token request, nothing sent',
+		async (_name, options, message) => {
+			const { id } = appOnlyCredential(env.engine, env.emulator, options);
+			const calls = env.engine.credentials.preAuthentications.length;
+			const subject = `refused ${_name}`;
+			const run = await send(id, NOREPLY, [subject, `${subject} 2`, `${subject} 3`]);
+			expect(run.items).toHaveLength(3);
+			for (const item of run.items) expect(String(item.json.error)).toMatch(message);
+			expect(env.engine.credentials.preAuthentications.length - calls).toBe(1);
+			expect(inbox(MEGAN, subject)).toHaveLength(0);
+			expect(JSON.stringify(run.items)).not.toContain('not-the-secret');
+		},
+	);
 });
 
 describe('certificate', () => {
@@ -128,7 +163,12 @@ describe('certificate', () => {
 		const run = await env.engine.runNode({
 			credentialId: id,
 			credentialType: APP_ONLY_CREDENTIAL,
-			parameters: appOnlyParams(MEGAN, { resource: 'message', operation: 'getAll', returnAll: false, limit: 50 }),
+			parameters: appOnlyParams(MEGAN, {
+				resource: 'message',
+				operation: 'getAll',
+				returnAll: false,
+				limit: 50,
+			}),
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.subject)).toContain('certificate mail');
@@ -142,17 +182,23 @@ describe('certificate', () => {
 	});
 
 	it('a private key that does not belong to the certificate is refused before any request', async () => {
-		const { id } = appOnlyCredential(env.engine, env.emulator, { certificate: { key: UNKNOWN_CERT.key, cert: CERT.cert } });
+		const { id } = appOnlyCredential(env.engine, env.emulator, {
+			certificate: { key: UNKNOWN_CERT.key, cert: CERT.cert },
+		});
 		const requests = env.emulator.control.counters().requests;
 		const run = await send(id, NOREPLY, ['mismatched key']);
-		expect(String(run.items[0]!.json.error)).toMatch(/Private Key does not belong to its Certificate/);
+		expect(String(run.items[0]!.json.error)).toMatch(
+			/Private Key does not belong to its Certificate/,
+		);
 		expect(env.emulator.control.counters().requests).toBe(requests);
 	});
 });
 
 describe('mailboxes', () => {
 	it('a mailbox outside the application access policy names the policy; the allowed mailbox still sends', async () => {
-		const { id } = appOnlyCredential(env.engine, env.emulator, { appOnly: { mailboxes: [NOREPLY] } });
+		const { id } = appOnlyCredential(env.engine, env.emulator, {
+			appOnly: { mailboxes: [NOREPLY] },
+		});
 		const run = await env.engine.runNode({
 			credentialId: id,
 			credentialType: APP_ONLY_CREDENTIAL,
@@ -183,7 +229,12 @@ describe('mailboxes', () => {
 			credentialId: id,
 			credentialType: APP_ONLY_CREDENTIAL,
 			continueOnFail: true,
-			parameters: appOnlyParams('={{ $json.mailbox }}', { resource: 'message', operation: 'getAll', returnAll: false, limit: 5 }),
+			parameters: appOnlyParams('={{ $json.mailbox }}', {
+				resource: 'message',
+				operation: 'getAll',
+				returnAll: false,
+				limit: 5,
+			}),
 			items: [{ json: { mailbox: 'me' } }, { json: { mailbox: '' } }],
 		});
 		expect(String(run.items[0]!.json.error)).toMatch(/'me' is not a mailbox with app-only access/);
@@ -192,7 +243,9 @@ describe('mailboxes', () => {
 	});
 
 	it('Graph refuses an operation the app has no role for', async () => {
-		const { id } = appOnlyCredential(env.engine, env.emulator, { appOnly: { roles: ['Mail.ReadWrite'] } });
+		const { id } = appOnlyCredential(env.engine, env.emulator, {
+			appOnly: { roles: ['Mail.ReadWrite'] },
+		});
 		const run = await send(id, NOREPLY, ['no send role'], { options: { exactlyOnce: false } });
 		expect(String(run.items[0]!.json.error)).toMatch(/no application permission for this request/);
 		expect(inbox(MEGAN, 'no send role')).toHaveLength(0);
@@ -216,7 +269,13 @@ describe('mailboxes', () => {
 			items: [
 				{
 					json: {},
-					binary: { data: { data: bytes.toString('base64'), mimeType: 'application/octet-stream', fileName: 'report.bin' } },
+					binary: {
+						data: {
+							data: bytes.toString('base64'),
+							mimeType: 'application/octet-stream',
+							fileName: 'report.bin',
+						},
+					},
 				},
 			],
 		});
@@ -241,7 +300,10 @@ describe('trigger', () => {
 		const first = await poller.poll();
 		expect(first.error).toBeUndefined();
 		expect(first.returned).toBeNull();
-		env.emulator.control.deliver(NOREPLY, 'inbox', { subject: 'bounce notice', from: { address: MEGAN } });
+		env.emulator.control.deliver(NOREPLY, 'inbox', {
+			subject: 'bounce notice',
+			from: { address: MEGAN },
+		});
 		const second = await poller.poll();
 		expect(second.error).toBeUndefined();
 		expect(second.items.map((item) => item.json.subject)).toEqual(['bounce notice']);

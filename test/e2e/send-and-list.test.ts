@@ -3,7 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { nodeOutput } from '../../scripts/lib/n8n-process';
-import { connectedCredential, describeFailure, e2e, graphMailNode, importAndExecute, linearWorkflow, newUser, uniqueName, type E2e } from './helpers';
+import {
+	connectedCredential,
+	describeFailure,
+	e2e,
+	graphMailNode,
+	importAndExecute,
+	linearWorkflow,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -47,7 +57,9 @@ describe('a 10 MB attachment through a real n8n', () => {
 					subject,
 					bodyContentType: 'text',
 					bodyContent: 'The figures are attached.',
-					options: { attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'figures.bin' }] } },
+					options: {
+						attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'figures.bin' }] },
+					},
 				}),
 			]),
 		);
@@ -75,7 +87,12 @@ describe('a 10 MB attachment through a real n8n', () => {
 					name: 'Write it',
 					type: 'n8n-nodes-base.readWriteFile',
 					typeVersion: 1.1,
-					parameters: { operation: 'write', fileName: target, dataPropertyName: 'attachment_0', options: {} },
+					parameters: {
+						operation: 'write',
+						fileName: target,
+						dataPropertyName: 'attachment_0',
+						options: {},
+					},
 				},
 			]),
 		);
@@ -93,7 +110,9 @@ describe('a 10 MB attachment through a real n8n', () => {
 				.messages.filter((message) => message.subject === subject);
 		const received = await copies(recipient.id, 'inbox');
 		expect(received).toHaveLength(1);
-		expect(received[0]!.attachments).toEqual([expect.objectContaining({ name: 'figures.bin', size: 10 * MiB })]);
+		expect(received[0]!.attachments).toEqual([
+			expect.objectContaining({ name: 'figures.bin', size: 10 * MiB }),
+		]);
 		expect(await copies(sender.id, 'sentitems')).toHaveLength(1);
 		const after = await env.emulator.counters();
 		expect(after.duplicatesDelivered).toBe(before.duplicatesDelivered);

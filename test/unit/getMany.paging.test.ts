@@ -17,11 +17,15 @@ function fakeClient(total: number, serverPage?: number) {
 				top = Number(request.qs?.$top ?? 10);
 			}
 			const size = Math.min(top, serverPage ?? top);
-			const value = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({ n: offset + i }));
+			const value = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({
+				n: offset + i,
+			}));
 			const end = offset + value.length;
 			const body = {
 				value,
-				...(end < total ? { '@odata.nextLink': `https://graph.test/v1.0/me/messages?$top=${top}&$skip=${end}` } : {}),
+				...(end < total
+					? { '@odata.nextLink': `https://graph.test/v1.0/me/messages?$top=${top}&$skip=${end}` }
+					: {}),
 			};
 			return { status: 200, headers: {}, body: body as T };
 		},
@@ -40,7 +44,10 @@ describe('paging', () => {
 		expect(calls).toHaveLength(3);
 		expect(calls[0]!.qs).toEqual({ $select: 'id', $top: 1000 });
 		// later pages: the nextLink verbatim, no query added
-		expect(calls[1]).toMatchObject({ path: 'https://graph.test/v1.0/me/messages?$top=1000&$skip=1000', qs: undefined });
+		expect(calls[1]).toMatchObject({
+			path: 'https://graph.test/v1.0/me/messages?$top=1000&$skip=1000',
+			qs: undefined,
+		});
 	});
 
 	it('asks for no more than the limit on the first page', async () => {
@@ -69,7 +76,11 @@ describe('paging', () => {
 		const looping = {
 			request: async <T>() => {
 				calls++;
-				return { status: 200, headers: {}, body: { value: [{}], '@odata.nextLink': 'https://graph.test/v1.0/same' } as T };
+				return {
+					status: 200,
+					headers: {},
+					body: { value: [{}], '@odata.nextLink': 'https://graph.test/v1.0/same' } as T,
+				};
 			},
 		};
 		expect(await collect(looping, request)).toHaveLength(2);

@@ -14,7 +14,9 @@ import type { Address, StoredMessage } from '../types';
 
 type Predicate = (m: StoredMessage) => boolean;
 
-type Token = { kind: 'term'; text: string; quoted: boolean } | { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
+type Token =
+	| { kind: 'term'; text: string; quoted: boolean }
+	| { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
 const END: Token = { kind: 'end' };
 
 function syntaxError(detail: string) {
@@ -234,7 +236,6 @@ class SearchParser {
 		}
 		return this.parsePrimary();
 	}
-
 
 	private parsePrimary(): Predicate {
 		const token = this.next();

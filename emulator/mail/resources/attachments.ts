@@ -19,7 +19,11 @@ function findAttachmentOr404(message: StoredMessage, attachmentId: string): Stor
 	return attachment;
 }
 
-export function listAttachments(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
+export function listAttachments(
+	ctx: RequestContext,
+	messageId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const select = parseSelect(ctx.req.query, ATTACHMENT_PROPERTIES, ATTACHMENT_TYPE);
 	return {
@@ -31,7 +35,12 @@ export function listAttachments(ctx: RequestContext, messageId: string, folder?:
 	};
 }
 
-export function getAttachment(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function getAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
 	const select = parseSelect(ctx.req.query, ATTACHMENT_PROPERTIES, ATTACHMENT_TYPE);
@@ -45,14 +54,26 @@ export function getAttachment(ctx: RequestContext, messageId: string, attachment
 }
 
 /** Raw bytes with the attachment's own content type (item attachments: their JSON). */
-export function attachmentValue(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function attachmentValue(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
-	const contentType = attachment.kind === 'file' ? (attachment.contentType ?? 'application/octet-stream') : 'application/json';
+	const contentType =
+		attachment.kind === 'file'
+			? (attachment.contentType ?? 'application/octet-stream')
+			: 'application/json';
 	return { status: 200, headers: { 'Content-Type': contentType }, raw: attachment.bytes };
 }
 
-export function addAttachment(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
+export function addAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = parseAttachmentInput(ctx.state, ctx.now, readJsonObject(ctx.req));
 	checkMessageSize(ctx, { ...message, attachments: [...message.attachments, attachment] });
@@ -67,7 +88,12 @@ export function addAttachment(ctx: RequestContext, messageId: string, folder?: S
 	};
 }
 
-export function deleteAttachment(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function deleteAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
 	message.attachments = message.attachments.filter((a) => a !== attachment);

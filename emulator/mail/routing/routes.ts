@@ -85,7 +85,11 @@ export function pathSegments(path: string): string[] {
 		if (keyed) {
 			const [, segment = '', key = ''] = keyed;
 			segments.push(segment);
-			segments.push(key.startsWith("'") && key.endsWith("'") && key.length >= 2 ? key.slice(1, -1).replace(/''/g, "'") : key);
+			segments.push(
+				key.startsWith("'") && key.endsWith("'") && key.length >= 2
+					? key.slice(1, -1).replace(/''/g, "'")
+					: key,
+			);
 		} else {
 			segments.push(decoded);
 		}
@@ -103,21 +107,43 @@ class NoRoute extends Error {}
 function pick(method: string, byMethod: Partial<Record<string, Operation>>): Operation {
 	const operation = byMethod[method];
 	if (!operation) {
-		throw new GraphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for this resource.`);
+		throw new GraphError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${method}' is not allowed for this resource.`,
+		);
 	}
 	return operation;
 }
 
-function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
+function matchMessage(
+	method: string,
+	rest: string[],
+	route: Omit<MatchedRoute, 'operation'>,
+): MatchedRoute {
 	const [id, child, attachmentId, leaf, ...extra] = rest;
 	const withId = { ...route, messageId: id };
-	if (child === undefined) return { ...withId, operation: pick(method, { GET: 'getMessage', PATCH: 'updateMessage', DELETE: 'deleteMessage' }) };
+	if (child === undefined)
+		return {
+			...withId,
+			operation: pick(method, {
+				GET: 'getMessage',
+				PATCH: 'updateMessage',
+				DELETE: 'deleteMessage',
+			}),
+		};
 	const childName = name(child);
 	if (attachmentId === undefined) {
-		if (childName === '$value') return { ...withId, operation: pick(method, { GET: 'messageValue' }) };
-		if (childName === 'move') return { ...withId, operation: pick(method, { POST: 'moveMessage' }) };
+		if (childName === '$value')
+			return { ...withId, operation: pick(method, { GET: 'messageValue' }) };
+		if (childName === 'move')
+			return { ...withId, operation: pick(method, { POST: 'moveMessage' }) };
 		if (childName === 'send') return { ...withId, operation: pick(method, { POST: 'sendDraft' }) };
-		if (childName === 'attachments') return { ...withId, operation: pick(method, { GET: 'listAttachments', POST: 'addAttachment' }) };
+		if (childName === 'attachments')
+			return {
+				...withId,
+				operation: pick(method, { GET: 'listAttachments', POST: 'addAttachment' }),
+			};
 		throw new NoRoute(child);
 	}
 	if (childName !== 'attachments' || extra.length) throw new NoRoute(child);
@@ -125,24 +151,42 @@ function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 
 		return { ...withId, operation: pick(method, { POST: 'createUploadSession' }) };
 	}
 	const withAttachment = { ...withId, attachmentId };
-	if (leaf === undefined) return { ...withAttachment, operation: pick(method, { GET: 'getAttachment', DELETE: 'deleteAttachment' }) };
-	if (name(leaf) === '$value') return { ...withAttachment, operation: pick(method, { GET: 'attachmentValue' }) };
+	if (leaf === undefined)
+		return {
+			...withAttachment,
+			operation: pick(method, { GET: 'getAttachment', DELETE: 'deleteAttachment' }),
+		};
+	if (name(leaf) === '$value')
+		return { ...withAttachment, operation: pick(method, { GET: 'attachmentValue' }) };
 	throw new NoRoute(leaf);
 }
 
-function matchFolder(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
+function matchFolder(
+	method: string,
+	rest: string[],
+	route: Omit<MatchedRoute, 'operation'>,
+): MatchedRoute {
 	const [folderId, child, ...more] = rest;
 	if (folderId === undefined) throw new NoRoute('mailFolders');
 	const withFolder = { ...route, folderChain: [...route.folderChain, folderId] };
 	if (child === undefined) return { ...withFolder, operation: pick(method, { GET: 'getFolder' }) };
 	const childName = name(child);
 	if (childName === 'childfolders') {
-		if (more.length === 0) return { ...withFolder, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
+		if (more.length === 0)
+			return {
+				...withFolder,
+				operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }),
+			};
 		return matchFolder(method, more, withFolder);
 	}
 	if (childName === 'messages') {
-		if (more.length === 0) return { ...withFolder, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
-		if (more.length === 1 && name(more[0]) === 'delta') return { ...withFolder, operation: pick(method, { GET: 'delta' }) };
+		if (more.length === 0)
+			return {
+				...withFolder,
+				operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }),
+			};
+		if (more.length === 1 && name(more[0]) === 'delta')
+			return { ...withFolder, operation: pick(method, { GET: 'delta' }) };
 		return matchMessage(method, more, withFolder);
 	}
 	throw new NoRoute(child);
@@ -167,13 +211,16 @@ export function matchRoute(methodIn: string, path: string): MatchedRoute | undef
 	try {
 		if (rest.length === 0) return { ...base, operation: pick(method, { GET: 'getUser' }) };
 		const head = name(rest[0]);
-		if (head === 'sendmail' && rest.length === 1) return { ...base, operation: pick(method, { POST: 'sendMail' }) };
+		if (head === 'sendmail' && rest.length === 1)
+			return { ...base, operation: pick(method, { POST: 'sendMail' }) };
 		if (head === 'messages') {
-			if (rest.length === 1) return { ...base, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
+			if (rest.length === 1)
+				return { ...base, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
 			return matchMessage(method, rest.slice(1), base);
 		}
 		if (head === 'mailfolders') {
-			if (rest.length === 1) return { ...base, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
+			if (rest.length === 1)
+				return { ...base, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
 			return matchFolder(method, rest.slice(1), base);
 		}
 		return undefined;

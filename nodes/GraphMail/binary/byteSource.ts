@@ -38,7 +38,8 @@ export class StreamByteSource implements UploadSource {
 		if (!this.iterator || offset < this.position) await this.reopen();
 		while (this.position < offset) {
 			const skipped = await this.next(offset - this.position);
-			if (!skipped) throw new RangeError(`the file ended at ${this.position} bytes, before ${offset}`);
+			if (!skipped)
+				throw new RangeError(`the file ended at ${this.position} bytes, before ${offset}`);
 		}
 		const target = this.scratchOf(length);
 		let filled = 0;
@@ -104,14 +105,22 @@ export class Base64ByteSource implements UploadSource {
 
 	read(offset: number, length: number): Promise<Buffer> {
 		if (offset < 0 || length < 0 || offset + length > this.size) {
-			return Promise.reject(new RangeError(`range ${offset}+${length} is outside the file (${this.size} bytes)`));
+			return Promise.reject(
+				new RangeError(`range ${offset}+${length} is outside the file (${this.size} bytes)`),
+			);
 		}
 		const start = Math.floor(offset / 3) * 3;
 		const end = offset + length;
 		const needed = Math.ceil(end / 3) * 3 - start;
 		if (!this.scratch || this.scratch.length < needed) this.scratch = Buffer.allocUnsafe(needed);
-		const written = this.scratch.write(this.text.slice((start / 3) * 4, Math.ceil(end / 3) * 4), 0, 'base64');
-		return Promise.resolve(this.scratch.subarray(offset - start, Math.min(written, offset - start + length)));
+		const written = this.scratch.write(
+			this.text.slice((start / 3) * 4, Math.ceil(end / 3) * 4),
+			0,
+			'base64',
+		);
+		return Promise.resolve(
+			this.scratch.subarray(offset - start, Math.min(written, offset - start + length)),
+		);
 	}
 
 	close(): Promise<void> {

@@ -6,7 +6,8 @@
 export function textOf(value: unknown): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value.toString();
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return value.toString();
 	try {
 		return JSON.stringify(value) ?? typeof value;
 	} catch {

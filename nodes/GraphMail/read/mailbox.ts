@@ -44,7 +44,11 @@ export function mailboxRef(kind: string, userId: string): MailboxRef | { problem
 export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef {
 	if (usesAppOnly(ctx.getNode())) {
 		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', itemIndex, ''));
-		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { itemIndex, description: APP_ONLY_MAILBOX_HINT });
+		if ('problem' in ref)
+			throw new NodeOperationError(ctx.getNode(), ref.problem, {
+				itemIndex,
+				description: APP_ONLY_MAILBOX_HINT,
+			});
 		return ref;
 	}
 	const kind = ctx.getNodeParameter('mailbox', itemIndex, 'me') as string;
@@ -53,7 +57,8 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 	if ('problem' in ref) {
 		throw new NodeOperationError(ctx.getNode(), itemMessage(ref.problem, itemIndex), {
 			itemIndex,
-			description: "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
+			description:
+				"Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
 		});
 	}
 	return ref;
@@ -63,20 +68,28 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 export function mailboxInEditor(ctx: ILoadOptionsFunctions): MailboxRef {
 	if (usesAppOnly(ctx.getNode())) {
 		const value = textOf(ctx.getCurrentNodeParameter('appOnlyMailbox'));
-		const ref = value.startsWith('=') ? { problem: 'The list needs a fixed mailbox, not an expression' } : checkAppOnlyMailbox(value);
-		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { description: APP_ONLY_MAILBOX_HINT });
+		const ref = value.startsWith('=')
+			? { problem: 'The list needs a fixed mailbox, not an expression' }
+			: checkAppOnlyMailbox(value);
+		if ('problem' in ref)
+			throw new NodeOperationError(ctx.getNode(), ref.problem, {
+				description: APP_ONLY_MAILBOX_HINT,
+			});
 		return ref;
 	}
 	const kind = textOf(ctx.getCurrentNodeParameter('mailbox') ?? 'me');
 	const userId = textOf(ctx.getCurrentNodeParameter('userId'));
 	if (kind.startsWith('=') || (kind === 'user' && userId.startsWith('='))) {
 		throw new NodeOperationError(ctx.getNode(), 'The list needs a fixed user, not an expression', {
-			description: 'Enter the user as plain text to pick a folder from the list, or enter the folder ID',
+			description:
+				'Enter the user as plain text to pick a folder from the list, or enter the folder ID',
 		});
 	}
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
-		throw new NodeOperationError(ctx.getNode(), ref.problem, { description: 'Enter the user first' });
+		throw new NodeOperationError(ctx.getNode(), ref.problem, {
+			description: 'Enter the user first',
+		});
 	}
 	return ref;
 }

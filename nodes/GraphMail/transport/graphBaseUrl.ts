@@ -10,7 +10,9 @@ import {
 import { textOf } from '../helpers/valueText';
 
 /** The Graph origin the credential points at, checked; the only host that ever sees the token. */
-export function graphBaseUrlOf(credentials: ICredentialDataDecryptedObject): string | { problem: string } {
+export function graphBaseUrlOf(
+	credentials: ICredentialDataDecryptedObject,
+): string | { problem: string } {
 	const cloud = (credentials.cloud as CloudName | undefined) ?? 'global';
 	const tenant = textOf(credentials.tenantId ?? 'common').trim();
 	if (!new RegExp(TENANT_PATTERN).test(tenant)) {

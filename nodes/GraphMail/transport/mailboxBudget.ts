@@ -39,7 +39,11 @@ class Window {
 	) {}
 
 	prune(now: number): void {
-		for (let oldest = this.spends[this.head]; oldest && oldest.at + this.lengthMs <= now; oldest = this.spends[this.head]) {
+		for (
+			let oldest = this.spends[this.head];
+			oldest && oldest.at + this.lengthMs <= now;
+			oldest = this.spends[this.head]
+		) {
 			this.total -= oldest.amount;
 			this.head++;
 		}
@@ -88,7 +92,10 @@ export class MailboxBudget {
 		const now = this.now();
 		windows.requests.prune(now);
 		windows.uploads.prune(now);
-		return Math.max(windows.requests.delayFor(requests, now), windows.uploads.delayFor(uploadBytes, now));
+		return Math.max(
+			windows.requests.delayFor(requests, now),
+			windows.uploads.delayFor(uploadBytes, now),
+		);
 	}
 
 	/** Counts a request (or a batch of `requests` sub-requests) now. */

@@ -14,12 +14,22 @@
  * Without Continue On Fail the first definite error stops new work (batches and drafts not yet
  * started are not sent); the operation reports what was sent.
  */
-import type { NodeApiError, NodeOperationError, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	NodeApiError,
+	NodeOperationError,
+	IDataObject,
+	IExecuteFunctions,
+} from 'n8n-workflow';
 
 import { mapLimited } from '../../../helpers/concurrency';
 import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { mailboxPath } from '../../../helpers/pathSegment';
-import { executeBatch, MAX_BATCH_REQUESTS, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
+import {
+	executeBatch,
+	MAX_BATCH_REQUESTS,
+	type BatchSubRequest,
+	type BatchSubResult,
+} from '../../../transport/batch';
 import type { GraphClient } from '../../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
 import { sendWithDraft, type Recovery, type SentDetails } from './draftPath';
@@ -71,7 +81,10 @@ function readAheadGroups(entries: PreparedSend[]): PreparedSend[][] {
 	let current: PreparedSend[] = [];
 	let bytes = 0;
 	for (const entry of entries) {
-		if (current.length && (current.length >= READ_AHEAD_ITEMS || bytes + entry.plan.requestBytes > READ_AHEAD_BYTES)) {
+		if (
+			current.length &&
+			(current.length >= READ_AHEAD_ITEMS || bytes + entry.plan.requestBytes > READ_AHEAD_BYTES)
+		) {
 			out.push(current);
 			current = [];
 			bytes = 0;
@@ -96,7 +109,10 @@ class MailboxRun {
 	private readonly stop = () => this.state.stopped;
 
 	private fail(prepared: PreparedSend, error: unknown): void {
-		this.outcomes.set(prepared.itemIndex, { kind: 'error', error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
+		this.outcomes.set(prepared.itemIndex, {
+			kind: 'error',
+			error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex),
+		});
 		if (!this.options.continueOnFail) this.state.stopped = true;
 	}
 
@@ -124,7 +140,12 @@ class MailboxRun {
 				return;
 			}
 			try {
-				const report = await sendWithDraft(this.ctx, this.client, prepared, prepared.sendKey ? { recover: this.options.recovery } : {});
+				const report = await sendWithDraft(
+					this.ctx,
+					this.client,
+					prepared,
+					prepared.sendKey ? { recover: this.options.recovery } : {},
+				);
 				this.sent(prepared, report.details, report.uploadedBytes);
 			} catch (error) {
 				this.fail(prepared, error);
@@ -145,7 +166,9 @@ class MailboxRun {
 				} else if (result.kind === 'error') {
 					this.fail(prepared, result.error);
 				} else if (result.kind === 'failed') {
-					const error = graphApiError(this.ctx.getNode(), result.details, { itemIndex: prepared.itemIndex });
+					const error = graphApiError(this.ctx.getNode(), result.details, {
+						itemIndex: prepared.itemIndex,
+					});
 					this.fail(prepared, explainSendError(this.ctx, error, prepared, 'sendMail'));
 				} else if (result.kind === 'response') {
 					if (result.status >= 200 && result.status < 300) this.sent(prepared);
@@ -178,7 +201,8 @@ class MailboxRun {
 				found = await findByInternetMessageId(this.client, this.mailbox, uncertain.flatMap(idsOf));
 			} catch (error) {
 				const looked = lookupError(this.ctx, this.mailbox, error);
-				for (const prepared of uncertain) this.fail(prepared, maybeSent(this.ctx, prepared, reason, looked.message));
+				for (const prepared of uncertain)
+					this.fail(prepared, maybeSent(this.ctx, prepared, reason, looked.message));
 				return;
 			}
 			const now = Date.now();
@@ -199,10 +223,16 @@ class MailboxRun {
 		const results: Submitted[] = [];
 		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
-				results.push(...group.map((prepared): Submitted => ({ prepared, result: { kind: 'notSent' } })));
+				results.push(
+					...group.map((prepared): Submitted => ({ prepared, result: { kind: 'notSent' } })),
+				);
 				continue;
 			}
-			const built: Array<{ prepared: PreparedSend; request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
+			const built: Array<{
+				prepared: PreparedSend;
+				request?: BatchSubRequest;
+				error?: NodeApiError | NodeOperationError;
+			}> = [];
 			for (const prepared of group) {
 				try {
 					built.push({
@@ -214,7 +244,10 @@ class MailboxRun {
 						},
 					});
 				} catch (error) {
-					built.push({ prepared, error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
+					built.push({
+						prepared,
+						error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex),
+					});
 				}
 			}
 			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
@@ -225,17 +258,27 @@ class MailboxRun {
 						stop: this.stop,
 						// Without Continue On Fail, a refusal stops the batches not yet sent.
 						onResult: (_index, result) => {
-							if (result.kind === 'response' && (result.status < 200 || result.status >= 300) && !this.options.continueOnFail) {
+							if (
+								result.kind === 'response' &&
+								(result.status < 200 || result.status >= 300) &&
+								!this.options.continueOnFail
+							) {
 								this.state.stopped = true;
 							}
 						},
 					})
 				: [];
 			// executeBatch answers every request; were one missing, it would count as maybe sent.
-			const unanswered: SubmitResult = { kind: 'uncertain', reason: 'the $batch run gave no result for this request' };
+			const unanswered: SubmitResult = {
+				kind: 'uncertain',
+				reason: 'the $batch run gave no result for this request',
+			};
 			let next = 0;
 			for (const { prepared, error } of built) {
-				results.push({ prepared, result: error ? { kind: 'error', error } : (answers[next++] ?? unanswered) });
+				results.push({
+					prepared,
+					result: error ? { kind: 'error', error } : (answers[next++] ?? unanswered),
+				});
 			}
 		}
 		return results;
@@ -259,7 +302,15 @@ class MailboxRun {
 		});
 		if ('response' in outcome) {
 			const { status, headers, body: answer } = outcome.response;
-			return { kind: 'response', status, headers, body: answer, attempts: 1, waitedMs: 0, gaveUp: false };
+			return {
+				kind: 'response',
+				status,
+				headers,
+				body: answer,
+				attempts: 1,
+				waitedMs: 0,
+				gaveUp: false,
+			};
 		}
 		const { failure } = outcome;
 		const details = graphErrorDetails(failure);
@@ -324,7 +375,8 @@ export async function sendAll(
 			throw withSentence(errorFor(group.entries[0]), 'Nothing was sent.');
 		}
 		blocked.add(group);
-		for (const prepared of group.entries) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
+		for (const prepared of group.entries)
+			outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
 	}
 
 	// 2. Send: mailboxes in parallel.

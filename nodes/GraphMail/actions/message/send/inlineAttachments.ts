@@ -20,7 +20,10 @@ export async function inlineAttachment(
 	if (bytes.length !== planned.size) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			itemMessage(`Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`, itemIndex),
+			itemMessage(
+				`Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`,
+				itemIndex,
+			),
 			{ itemIndex },
 		);
 	}
@@ -28,7 +31,10 @@ export async function inlineAttachment(
 }
 
 /** The body of `POST {mailbox}/sendMail` for a sendMail plan, with the attachments' bytes read. */
-export async function sendMailRequestBody(ctx: IExecuteFunctions, prepared: PreparedSend): Promise<IDataObject> {
+export async function sendMailRequestBody(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+): Promise<IDataObject> {
 	const { plan, itemIndex } = prepared;
 	const attachments: GraphFileAttachment[] = [];
 	for (const { planned, resolved } of attachmentsOf(ctx, prepared)) {

@@ -3,7 +3,12 @@
  * `POST /me/sendMail` documents it. Pure: every problem is returned, never thrown, so the caller
  * can validate every item before anything is sent.
  */
-import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from '../../../helpers/addresses';
+import {
+	addressProblem,
+	parseAddresses,
+	quoteForMessage,
+	type EmailAddress,
+} from '../../../helpers/addresses';
 import type { Importance } from '../../../helpers/optionLists';
 import { checkPathSegment } from '../../../helpers/pathSegment';
 import { textOf } from '../../../helpers/valueText';
@@ -83,7 +88,9 @@ export interface BuiltMessage {
 	recipients: { to: number; cc: number; bcc: number };
 }
 
-export type BuildResult = { ok: true; value: BuiltMessage } | { ok: false; problems: FieldProblem[] };
+export type BuildResult =
+	| { ok: true; value: BuiltMessage }
+	| { ok: false; problems: FieldProblem[] };
 
 const ADDRESS_HINT =
 	'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma.';
@@ -91,7 +98,11 @@ const ADDRESS_HINT =
 function recipients(field: string, value: unknown, problems: FieldProblem[]): GraphRecipient[] {
 	const parsed = parseAddresses(value);
 	for (const problem of parsed.problems) {
-		problems.push({ field, message: `'${quoteForMessage(problem.input)}' ${problem.reason}`, hint: ADDRESS_HINT });
+		problems.push({
+			field,
+			message: `'${quoteForMessage(problem.input)}' ${problem.reason}`,
+			hint: ADDRESS_HINT,
+		});
 	}
 	return parsed.addresses.map((emailAddress) => ({ emailAddress }));
 }
@@ -139,7 +150,10 @@ function categoriesOf(value: unknown, problems: FieldProblem[]): string[] {
 	for (const entry of list) {
 		if (entry === undefined || entry === null) continue;
 		if (typeof entry === 'object') {
-			problems.push({ field: 'Categories', message: `'${quoteForMessage(JSON.stringify(entry))}' is not a category name` });
+			problems.push({
+				field: 'Categories',
+				message: `'${quoteForMessage(JSON.stringify(entry))}' is not a category name`,
+			});
 			continue;
 		}
 		const name = String(entry).trim();
@@ -177,7 +191,10 @@ export function buildMessage(fields: SendFields): BuildResult {
 	if (fields.from !== undefined && fields.from !== null && fields.from !== '') {
 		const fromList = recipients('From', fields.from, problems);
 		if (fromList.length > 1) {
-			problems.push({ field: 'From', message: `${fromList.length} addresses given; a message has one sender` });
+			problems.push({
+				field: 'From',
+				message: `${fromList.length} addresses given; a message has one sender`,
+			});
 		} else if (fromList.length === 1) {
 			from = fromList[0];
 		}
@@ -190,7 +207,10 @@ export function buildMessage(fields: SendFields): BuildResult {
 
 	const message: GraphMessage = {
 		subject: textOf(fields.subject),
-		body: { contentType: fields.bodyType === 'html' ? 'HTML' : 'Text', content: textOf(fields.body) },
+		body: {
+			contentType: fields.bodyType === 'html' ? 'HTML' : 'Text',
+			content: textOf(fields.body),
+		},
 		toRecipients: to,
 	};
 	if (cc.length) message.ccRecipients = cc;
@@ -199,7 +219,8 @@ export function buildMessage(fields: SendFields): BuildResult {
 	if (from) message.from = from;
 	if (fields.importance) message.importance = fields.importance;
 	if (fields.readReceipt !== undefined) message.isReadReceiptRequested = fields.readReceipt;
-	if (fields.deliveryReceipt !== undefined) message.isDeliveryReceiptRequested = fields.deliveryReceipt;
+	if (fields.deliveryReceipt !== undefined)
+		message.isDeliveryReceiptRequested = fields.deliveryReceipt;
 	if (fields.customHeaders?.length) {
 		message.internetMessageHeaders = fields.customHeaders.map((header) => ({
 			name: String(header.name).trim(),
@@ -233,4 +254,3 @@ export function mailboxOf(value: unknown): { mailbox: string } | { problem: Fiel
 	}
 	return { mailbox: text };
 }
-
