@@ -75,6 +75,18 @@ describe('Get Many: filters, search and sort', () => {
 		expect(await list({}, { sort: 'oldest' })).toEqual([...ALL_NEWEST].reverse());
 	});
 
+	it('a Sort that an expression makes an object is refused with the value shown, not [object Object]', async () => {
+		const result = await run(
+			env,
+			getManyParams(folder, { options: { sort: '={{ { by: "date" } }}' } }),
+			{
+				continueOnFail: true,
+			},
+		);
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0]!.json.error).toBe('Sort "{"by":"date"}" is not known [item 0]');
+	});
+
 	it('Read Status', async () => {
 		expect(await list({ readStatus: 'unread' })).toEqual([
 			'Lunch?',
