@@ -97,7 +97,11 @@ function parameters(node: NodeKind, delivery: INodeParameters = {}): INodeParame
 	};
 }
 
-function runOptions(node: NodeKind, params: INodeParameters, extra: Partial<RunNodeOptions>): RunNodeOptions {
+function runOptions(
+	node: NodeKind,
+	params: INodeParameters,
+	extra: Partial<RunNodeOptions>,
+): RunNodeOptions {
 	return node === 'graphMail'
 		? { parameters: params, ...extra }
 		: {
@@ -122,7 +126,12 @@ interface Scenario {
 	builtinRun: Partial<RunNodeOptions>;
 }
 
-async function measure(env: TestEnvironment, node: NodeKind, scenario: Scenario, n: number): Promise<Figures> {
+async function measure(
+	env: TestEnvironment,
+	node: NodeKind,
+	scenario: Scenario,
+	n: number,
+): Promise<Figures> {
 	const { control } = env.emulator;
 	const tag = `${node}${++runCounter}`;
 	control.clearFaults();
@@ -142,7 +151,10 @@ async function measure(env: TestEnvironment, node: NodeKind, scenario: Scenario,
 	const params = parameters(node, scenario.ours);
 	const started = performance.now();
 	const result = await env.engine.runNode(
-		runOptions(node, params, { ...(node === 'graphMail' ? scenario.run : scenario.builtinRun), items: items(n, tag) }),
+		runOptions(node, params, {
+			...(node === 'graphMail' ? scenario.run : scenario.builtinRun),
+			items: items(n, tag),
+		}),
 	);
 	const wallMs = performance.now() - started;
 	if (watcher) clearInterval(watcher);
@@ -172,7 +184,20 @@ async function measure(env: TestEnvironment, node: NodeKind, scenario: Scenario,
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function table(rows: Figures[], extrapolate: boolean): string {
-	const header = ['node', 'items', 'wall time', 'HTTP requests', 'sends run', 'lookups', 'delivered', 'lost', 'duplicates', 'faults served', '429 (cap)', 'node result'];
+	const header = [
+		'node',
+		'items',
+		'wall time',
+		'HTTP requests',
+		'sends run',
+		'lookups',
+		'delivered',
+		'lost',
+		'duplicates',
+		'faults served',
+		'429 (cap)',
+		'node result',
+	];
 	const lines = rows.map((f) => {
 		const scaled = extrapolate && f.node === 'builtin' && f.items < ITEMS;
 		return [
@@ -192,8 +217,11 @@ function table(rows: Figures[], extrapolate: boolean): string {
 			`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"` : 'ok'}; ${f.okItems} ok, ${f.errorItems} error items${f.alreadySent ? `, ${f.alreadySent} alreadySent` : ''}${f.tries && f.tries > 1 ? `; ${f.tries} tries` : ''}`,
 		];
 	});
-	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((row) => row[i].length)));
-	const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+	const widths = header.map((h, i) =>
+		Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)),
+	);
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
 }
 
@@ -202,7 +230,10 @@ const builtinWall = (f: Figures) => (f.wallMs * ITEMS) / f.items;
 
 async function main(): Promise<void> {
 	const withBuiltin = builtinOutlookAvailable();
-	if (!withBuiltin) process.stdout.write('The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n');
+	if (!withBuiltin)
+		process.stdout.write(
+			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
+		);
 	const env = await startTestEnvironment({
 		// Scenarios run back to back from one mailbox: keep them from sharing one 10-minute budget.
 		budgets: { requestsPerTenMinutes: 1_000_000 },
@@ -213,15 +244,25 @@ async function main(): Promise<void> {
 			await connectBuiltinOutlookCredential(env.engine, env.emulator, {
 				userId: env.userId,
 				// The emulator knows the mail scopes only (the built-in credential also asks for contacts and calendars).
-				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) => /^(openid|offline_access|Mail)/.test(scope)),
+				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
+					/^(openid|offline_access|Mail)/.test(scope),
+				),
 			});
 		}
 		// Warm-up: module loading, token use, both code paths.
-		for (const node of withBuiltin ? (['graphMail', 'builtin'] as const) : (['graphMail'] as const)) {
-			const warm = await env.engine.runNode(runOptions(node, parameters(node), { items: items(2, `warm-${node}`) }));
+		for (const node of withBuiltin
+			? (['graphMail', 'builtin'] as const)
+			: (['graphMail'] as const)) {
+			const warm = await env.engine.runNode(
+				runOptions(node, parameters(node), { items: items(2, `warm-${node}`) }),
+			);
 			if (warm.error) throw new Error(`warm-up of ${node} failed: ${warm.error.message}`);
 		}
-		env.emulator.control.setOptions({ serverTimeMs: { sendMail: SERVER_TIME_MS }, latencyMs: LATENCY_MS, maxConcurrentPerMailbox: IN_FLIGHT });
+		env.emulator.control.setOptions({
+			serverTimeMs: { sendMail: SERVER_TIME_MS },
+			latencyMs: LATENCY_MS,
+			maxConcurrentPerMailbox: IN_FLIGHT,
+		});
 		const floorMs = (ITEMS * SERVER_TIME_MS) / IN_FLIGHT;
 		const out: string[] = [
 			`Bulk send: ${ITEMS} mails, one recipient each; emulator ${SERVER_TIME_MS} ms per send, ${IN_FLIGHT} in flight per mailbox, ${LATENCY_MS} ms latency; n8n-core ${require('n8n-core/package.json').version}`,
@@ -235,7 +276,8 @@ async function main(): Promise<void> {
 				scenario: { ours: {}, run: {}, builtinRun: {} },
 			},
 			b: {
-				title: '(b) 10% faults: 429 (Retry-After 1 s) 4%, 503 3% on every send; reset 1.5%, lost after commit 1.5% on every HTTP send request',
+				title:
+					'(b) 10% faults: 429 (Retry-After 1 s) 4%, 503 3% on every send; reset 1.5%, lost after commit 1.5% on every HTTP send request',
 				scenario: {
 					faults: [
 						{ route: 'sendMail', kind: '429', retryAfter: '1', probability: 0.04, inBatch: true },
@@ -260,7 +302,8 @@ async function main(): Promise<void> {
 				},
 			},
 			c: {
-				title: '(c) Retry On Fail (max tries 3, 1 s between) after a mid-run failure: 503s once half the mails are delivered',
+				title:
+					'(c) Retry On Fail (max tries 3, 1 s between) after a mid-run failure: 503s once half the mails are delivered',
 				scenario: {
 					midRun: {
 						at: 0,
@@ -284,7 +327,12 @@ async function main(): Promise<void> {
 			const rows = [ours];
 			let harder: Figures | undefined;
 			if (entry.scenario.oursAgainWith) {
-				harder = await measure(env, 'graphMail', { ...entry.scenario, faults: entry.scenario.oursAgainWith.faults }, ITEMS);
+				harder = await measure(
+					env,
+					'graphMail',
+					{ ...entry.scenario, faults: entry.scenario.oursAgainWith.faults },
+					ITEMS,
+				);
 				rows.push(harder);
 			}
 			let builtin: Figures | undefined;
@@ -295,18 +343,29 @@ async function main(): Promise<void> {
 			}
 			out.push('', entry.title, table(rows, extrapolate));
 			const verdicts: string[] = [];
-			if (builtin) verdicts.push(`speed-up vs built-in: ${(builtinWall(builtin) / ours.wallMs).toFixed(2)}x${id === 'a' ? ' (target >= 3.5x)' : ''}`);
-			verdicts.push(`vs floor: ${(ours.wallMs / floorMs).toFixed(2)}x${id === 'a' ? ' (target <= 1.2x)' : ''}`);
+			if (builtin)
+				verdicts.push(
+					`speed-up vs built-in: ${(builtinWall(builtin) / ours.wallMs).toFixed(2)}x${id === 'a' ? ' (target >= 3.5x)' : ''}`,
+				);
+			verdicts.push(
+				`vs floor: ${(ours.wallMs / floorMs).toFixed(2)}x${id === 'a' ? ' (target <= 1.2x)' : ''}`,
+			);
 			verdicts.push(
 				`Graph Mail: ${ours.lost === 0 && ours.duplicates === 0 && !ours.nodeError ? 'every mail delivered exactly once' : `NOT exactly once: ${ours.lost} lost, ${ours.duplicates} duplicates${ours.nodeError ? `, node error ${ours.nodeError}` : ''}`}`,
 			);
-			if (ours.sendOperations > ITEMS) verdicts.push(`Graph Mail re-sent ${ours.sendOperations - ITEMS} send operation(s) (429/503 answers, or not found after a lost answer)`);
+			if (ours.sendOperations > ITEMS)
+				verdicts.push(
+					`Graph Mail re-sent ${ours.sendOperations - ITEMS} send operation(s) (429/503 answers, or not found after a lost answer)`,
+				);
 			if (harder) {
 				verdicts.push(
 					`${entry.scenario.oursAgainWith!.label} (row 2): ${seconds(harder.wallMs)}, ${harder.lost} lost, ${harder.duplicates} duplicates${harder.nodeError ? `, node error ${harder.nodeError}` : ''}, ${harder.sendOperations - ITEMS} send operations re-run`,
 				);
 			}
-			if (builtin) verdicts.push(`built-in: ${builtin.lost} lost, ${builtin.duplicates} duplicates of ${builtin.items}`);
+			if (builtin)
+				verdicts.push(
+					`built-in: ${builtin.lost} lost, ${builtin.duplicates} duplicates of ${builtin.items}`,
+				);
 			out.push(verdicts.join('; '));
 			process.stdout.write(`${out.splice(0).join('\n')}\n`);
 		}
@@ -316,6 +375,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

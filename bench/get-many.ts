@@ -35,7 +35,11 @@ interface Figures {
 	wallMs: number[];
 }
 
-async function measure(env: TestEnvironment, label: string, options: RunNodeOptions): Promise<Figures> {
+async function measure(
+	env: TestEnvironment,
+	label: string,
+	options: RunNodeOptions,
+): Promise<Figures> {
 	const figures: Figures = { label, items: 0, requests: 0, wallMs: [] };
 	for (let run = 0; run < RUNS; run++) {
 		env.emulator.control.resetCounters();
@@ -50,18 +54,28 @@ async function measure(env: TestEnvironment, label: string, options: RunNodeOpti
 	return figures;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]): number => {
+	const middle = [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	if (middle === undefined) throw new Error('no runs to take the median of');
+	return middle;
+};
 
 async function main(): Promise<void> {
 	if (!builtinOutlookAvailable()) {
-		throw new Error('The provisioned n8n is missing (it holds the built-in Outlook node): run `npm run provision` first');
+		throw new Error(
+			'The provisioned n8n is missing (it holds the built-in Outlook node): run `npm run provision` first',
+		);
 	}
 	const env = await startTestEnvironment();
 	try {
 		registerBuiltinOutlook(env.engine);
 		await connectBuiltinOutlookCredential(env.engine, env.emulator, { userId: env.userId });
-		env.emulator.control.seedMessages(env.userId, 'inbox', MESSAGES, { subject: 'Benchmark message' });
-		const total = env.emulator.control.mailbox(env.userId).folders.reduce((sum, folder) => sum + folder.messages.length, 0);
+		env.emulator.control.seedMessages(env.userId, 'inbox', MESSAGES, {
+			subject: 'Benchmark message',
+		});
+		const total = env.emulator.control
+			.mailbox(env.userId)
+			.folders.reduce((sum, folder) => sum + folder.messages.length, 0);
 
 		const ours: INodeParameters = {
 			resource: 'message',
@@ -108,8 +122,12 @@ async function main(): Promise<void> {
 			'',
 			`speed-up: ${(median(outlook.wallMs) / median(graphMail.wallMs)).toFixed(1)}x (target >= 3x)`,
 			`requests: ${graphMail.requests} (target <= 11)`,
-			graphMail.items === total ? 'Graph Mail returned every message.' : `WARNING: Graph Mail returned ${graphMail.items} of ${total} messages`,
-			outlook.items === total ? 'Outlook returned every message.' : `note: Outlook returned ${outlook.items} of ${total} messages`,
+			graphMail.items === total
+				? 'Graph Mail returned every message.'
+				: `WARNING: Graph Mail returned ${graphMail.items} of ${total} messages`,
+			outlook.items === total
+				? 'Outlook returned every message.'
+				: `note: Outlook returned ${outlook.items} of ${total} messages`,
 		];
 		process.stdout.write(`${lines.join('\n')}\n`);
 	} finally {
@@ -118,6 +136,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

@@ -53,7 +53,8 @@ interface Execution {
 	subjects: string[];
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+	sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function summary(delays: number[]): { p50: number; p95: number; max: number; mean: number } {
@@ -61,7 +62,7 @@ function summary(delays: number[]): { p50: number; p95: number; max: number; mea
 	return {
 		p50: percentile(sorted, 50),
 		p95: percentile(sorted, 95),
-		max: sorted[sorted.length - 1],
+		max: sorted.at(-1) ?? Number.NaN,
 		mean: delays.reduce((sum, d) => sum + d, 0) / delays.length,
 	};
 }
@@ -79,10 +80,19 @@ class Executions {
 	async refresh(): Promise<Execution[]> {
 		const listed = await this.stack.client.listExecutions(this.workflowId);
 		for (const summary of listed) {
-			if (this.known.has(summary.id) || summary.status === 'running' || summary.status === 'new') continue;
-			const full = await this.stack.client.request<{ data: string; startedAt: string }>('GET', `/rest/executions/${summary.id}`);
+			if (this.known.has(summary.id) || summary.status === 'running' || summary.status === 'new')
+				continue;
+			const full = await this.stack.client.request<{ data: string; startedAt: string }>(
+				'GET',
+				`/rest/executions/${summary.id}`,
+			);
 			const data = parseFlatted(full.data) as {
-				resultData?: { runData?: Record<string, Array<{ data?: { main?: Array<Array<{ json: { subject?: string } }>> } }>> };
+				resultData?: {
+					runData?: Record<
+						string,
+						Array<{ data?: { main?: Array<Array<{ json: { subject?: string } }>> } }>
+					>;
+				};
 			};
 			const items = data.resultData?.runData?.[this.nodeName]?.[0]?.data?.main?.[0] ?? [];
 			this.known.set(summary.id, {
@@ -98,15 +108,26 @@ class Executions {
 	async bySubject(): Promise<Map<string, Execution[]>> {
 		const map = new Map<string, Execution[]>();
 		for (const execution of await this.refresh()) {
-			for (const subject of execution.subjects) map.set(subject, [...(map.get(subject) ?? []), execution]);
+			for (const subject of execution.subjects)
+				map.set(subject, [...(map.get(subject) ?? []), execution]);
 		}
 		return map;
 	}
 }
 
-async function activeTriggerWorkflow(stack: Stack, type: string, credential: { id: string; name: string }, name: string) {
+async function activeTriggerWorkflow(
+	stack: Stack,
+	type: string,
+	credential: { id: string; name: string },
+	name: string,
+) {
 	const webhookId = randomUUID();
-	const parameters: Record<string, unknown> = { event: 'newMessage', mailbox: 'me', output: 'simple', options: {} };
+	const parameters: Record<string, unknown> = {
+		event: 'newMessage',
+		mailbox: 'me',
+		output: 'simple',
+		options: {},
+	};
 	if (type === POLLING) parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 	const workflow = await stack.client.createWorkflow({
 		name,
@@ -133,7 +154,11 @@ async function main(): Promise<void> {
 	const runtime = provisionedRuntime();
 	if (!runtime) throw new Error('n8n is not provisioned: run `npm run provision`');
 	const tmpDir = mkdtempSync(join(tmpdir(), 'graph-mail-bench-instant-'));
-	const ports = { n8n: await freePort(), emulator: await freePort(), emulatorUpload: await freePort() };
+	const ports = {
+		n8n: await freePort(),
+		emulator: await freePort(),
+		emulatorUpload: await freePort(),
+	};
 	log(`starting n8n ${runtime.n8nVersion} and the emulator (logs in ${join(tmpDir, 'logs')})`);
 	const stack = await startStack({
 		runtime,
@@ -142,7 +167,12 @@ async function main(): Promise<void> {
 		packDir: join(tmpDir, 'pack'),
 		logDir: join(tmpDir, 'logs'),
 		ports,
-		owner: { email: 'bench-owner@example.com', firstName: 'Bench', lastName: 'Owner', password: 'GraphMail-Bench1' },
+		owner: {
+			email: 'bench-owner@example.com',
+			firstName: 'Bench',
+			lastName: 'Owner',
+			password: 'GraphMail-Bench1',
+		},
 		autoApprove: false,
 		log,
 	});
@@ -151,11 +181,18 @@ async function main(): Promise<void> {
 	try {
 		const newUser = async (prefix: string) => {
 			const name = `${prefix}-${randomUUID().slice(0, 8)}`;
-			return await emulator.addUser({ userPrincipalName: `${name}@contoso.onmicrosoft.com`, displayName: `Bench ${name}` });
+			return await emulator.addUser({
+				userPrincipalName: `${name}@contoso.onmicrosoft.com`,
+				displayName: `Bench ${name}`,
+			});
 		};
 		const connected = async (upn: string) => {
 			const name = `Graph Mail ${upn}`;
-			const credential = await stack.client.createCredential(name, CREDENTIAL_TYPE, emulatorCredentialData(stack.emulator));
+			const credential = await stack.client.createCredential(
+				name,
+				CREDENTIAL_TYPE,
+				emulatorCredentialData(stack.emulator),
+			);
 			await connectHeadless(stack.client, credential.id, upn);
 			return { id: credential.id, name };
 		};
@@ -169,11 +206,20 @@ async function main(): Promise<void> {
 
 		// ---- Part 1: clean deliveries, instant trigger ----
 		const watched = await newUser('instant');
-		const instant = await activeTriggerWorkflow(stack, INSTANT, await connected(watched.userPrincipalName), 'Bench instant trigger');
-		await waitFor('the subscription on n8n\'s webhook URL', async () => {
-			const subs = await emulator.subscriptions();
-			return subs.some((s) => s.notificationUrl.includes(instant.webhookId)) ? true : undefined;
-		}, { timeoutMs: 60_000, intervalMs: 200 });
+		const instant = await activeTriggerWorkflow(
+			stack,
+			INSTANT,
+			await connected(watched.userPrincipalName),
+			'Bench instant trigger',
+		);
+		await waitFor(
+			"the subscription on n8n's webhook URL",
+			async () => {
+				const subs = await emulator.subscriptions();
+				return subs.some((s) => s.notificationUrl.includes(instant.webhookId)) ? true : undefined;
+			},
+			{ timeoutMs: 60_000, intervalMs: 200 },
+		);
 		// Let the trigger's first catch-up pass before measuring.
 		await delay(2_000);
 		log(`part 1: ${MAILS} mails one after another`);
@@ -184,10 +230,14 @@ async function main(): Promise<void> {
 			cleanSubjects.push(subject);
 			const deliveredAt = Date.now();
 			await deliver(watched.id, subject);
-			const execution = await waitFor(`the execution for ${subject}`, async () => (await instant.executions.bySubject()).get(subject)?.[0], {
-				timeoutMs: 60_000,
-				intervalMs: 50,
-			});
+			const execution = await waitFor(
+				`the execution for ${subject}`,
+				async () => (await instant.executions.bySubject()).get(subject)?.[0],
+				{
+					timeoutMs: 60_000,
+					intervalMs: 50,
+				},
+			);
 			delays.push(execution.startedAt - deliveredAt);
 		}
 		await delay(2_000);
@@ -196,11 +246,17 @@ async function main(): Promise<void> {
 		const cleanTwice = cleanSubjects.filter((s) => (clean.get(s)?.length ?? 0) > 1).length;
 
 		// ---- Part 2: dropped and duplicated notifications ----
-		log(`part 2: ${FAULT_MAILS} mails 100 ms apart, ${DROP_SHARE * 100}% of notifications dropped, ${DUPLICATE_SHARE * 100}% duplicated`);
+		log(
+			`part 2: ${FAULT_MAILS} mails 100 ms apart, ${DROP_SHARE * 100}% of notifications dropped, ${DUPLICATE_SHARE * 100}% duplicated`,
+		);
 		const logBefore = (await emulator.notifications()).length;
 		await emulator.injectFault([
 			{ route: 'notification', kind: 'notificationDrop', probability: DROP_SHARE },
-			{ route: 'notification', kind: 'notificationDuplicate', probability: DUPLICATE_SHARE / (1 - DROP_SHARE) },
+			{
+				route: 'notification',
+				kind: 'notificationDuplicate',
+				probability: DUPLICATE_SHARE / (1 - DROP_SHARE),
+			},
 		]);
 		const faultSubjects: string[] = [];
 		for (let i = 0; i < FAULT_MAILS; i++) {
@@ -213,10 +269,14 @@ async function main(): Promise<void> {
 		const notificationLog = (await emulator.notifications()).slice(logBefore);
 		const sentinel = `Sentinel ${randomUUID().slice(0, 8)}`;
 		await deliver(watched.id, sentinel);
-		await waitFor('every faulted mail emitted', async () => {
-			const seen = await instant.executions.bySubject();
-			return [...faultSubjects, sentinel].every((s) => seen.has(s)) ? true : undefined;
-		}, { timeoutMs: 120_000, intervalMs: 250 }).catch(() => undefined);
+		await waitFor(
+			'every faulted mail emitted',
+			async () => {
+				const seen = await instant.executions.bySubject();
+				return [...faultSubjects, sentinel].every((s) => seen.has(s)) ? true : undefined;
+			},
+			{ timeoutMs: 120_000, intervalMs: 250 },
+		).catch(() => undefined);
 		// Late duplicates (the emulator retries and the duplicated POSTs) have time to arrive.
 		await delay(5_000);
 		const faulted = await instant.executions.bySubject();
@@ -225,7 +285,8 @@ async function main(): Promise<void> {
 		const dropped = notificationLog.filter((entry) => entry.outcome === 'dropped').length;
 		const postsPerMail = new Map<string, number>();
 		for (const entry of notificationLog) {
-			if (entry.messageId && typeof entry.outcome === 'number') postsPerMail.set(entry.messageId, (postsPerMail.get(entry.messageId) ?? 0) + 1);
+			if (entry.messageId && typeof entry.outcome === 'number')
+				postsPerMail.set(entry.messageId, (postsPerMail.get(entry.messageId) ?? 0) + 1);
 		}
 		const duplicated = [...postsPerMail.values()].filter((count) => count > 1).length;
 		await stack.client.deactivateWorkflow(instant.workflow.id);
@@ -234,11 +295,20 @@ async function main(): Promise<void> {
 		const pollDelays: number[] = [];
 		if (POLL_MAILS > 0) {
 			const polled = await newUser('polled');
-			const polling = await activeTriggerWorkflow(stack, POLLING, await connected(polled.userPrincipalName), 'Bench polling trigger');
+			const polling = await activeTriggerWorkflow(
+				stack,
+				POLLING,
+				await connected(polled.userPrincipalName),
+				'Bench polling trigger',
+			);
 			// The first poll (at activation) sets the starting point.
 			await delay(5_000);
-			log(`part 3: ${POLL_MAILS} mails at random moments over ${POLL_SPREAD_MS / 1000} s, polled every minute (about ${Math.round((POLL_SPREAD_MS + 70_000) / 1000)} s)`);
-			const moments = [...Array(POLL_MAILS)].map(() => Math.random() * POLL_SPREAD_MS).sort((a, b) => a - b);
+			log(
+				`part 3: ${POLL_MAILS} mails at random moments over ${POLL_SPREAD_MS / 1000} s, polled every minute (about ${Math.round((POLL_SPREAD_MS + 70_000) / 1000)} s)`,
+			);
+			const moments = [...Array(POLL_MAILS)]
+				.map(() => Math.random() * POLL_SPREAD_MS)
+				.sort((a, b) => a - b);
 			const start = Date.now();
 			const sent: Array<{ subject: string; at: number }> = [];
 			for (const [i, moment] of moments.entries()) {
@@ -247,12 +317,16 @@ async function main(): Promise<void> {
 				sent.push({ subject, at: Date.now() });
 				await deliver(polled.id, subject);
 			}
-			await waitFor('every polled mail emitted', async () => {
-				const seen = await polling.executions.bySubject();
-				return sent.every((s) => seen.has(s.subject)) ? true : undefined;
-			}, { timeoutMs: POLL_INTERVAL_MS + 30_000, intervalMs: 1_000 });
+			await waitFor(
+				'every polled mail emitted',
+				async () => {
+					const seen = await polling.executions.bySubject();
+					return sent.every((s) => seen.has(s.subject)) ? true : undefined;
+				},
+				{ timeoutMs: POLL_INTERVAL_MS + 30_000, intervalMs: 1_000 },
+			);
 			const seen = await polling.executions.bySubject();
-			for (const mail of sent) pollDelays.push(seen.get(mail.subject)![0].startedAt - mail.at);
+			for (const mail of sent) pollDelays.push(seen.get(mail.subject)![0]!.startedAt - mail.at);
 			await stack.client.deactivateWorkflow(polling.workflow.id);
 		}
 
@@ -292,6 +366,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

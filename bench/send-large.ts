@@ -61,7 +61,8 @@ interface ChildOutput {
 }
 
 const mb = (bytes: number) => bytes / 1_000_000;
-const amount = (bytes: number) => (bytes >= 1_000_000 ? `${mb(bytes).toFixed(1)} MB` : `${(bytes / 1000).toFixed(1)} kB`);
+const amount = (bytes: number) =>
+	bytes >= 1_000_000 ? `${mb(bytes).toFixed(1)} MB` : `${(bytes / 1000).toFixed(1)} kB`;
 
 function parameters(node: NodeKind, subject: string): INodeParameters {
 	if (node === 'graphMail') {
@@ -81,7 +82,10 @@ function parameters(node: NodeKind, subject: string): INodeParameters {
 		toRecipients: RECIPIENT,
 		subject,
 		bodyContent: 'Large attachment benchmark',
-		additionalFields: { bodyContentType: 'Text', attachments: { attachments: [{ binaryPropertyName: 'data' }] } },
+		additionalFields: {
+			bodyContentType: 'Text',
+			attachments: { attachments: [{ binaryPropertyName: 'data' }] },
+		},
 	};
 }
 
@@ -112,8 +116,15 @@ async function child(input: ChildInput): Promise<ChildOutput> {
 		};
 	}
 	// Warm-up: the same node and code path with a tiny file, so module loading is in the baseline.
-	const small = await storePattern(1024, 7, { fileName: 'warmup.bin', executionId: 'bench-warmup' });
-	const warm = await engine.runNode({ ...runOptions, parameters: parameters(input.node, 'warm-up'), items: [{ json: {}, binary: { data: small } }] });
+	const small = await storePattern(1024, 7, {
+		fileName: 'warmup.bin',
+		executionId: 'bench-warmup',
+	});
+	const warm = await engine.runNode({
+		...runOptions,
+		parameters: parameters(input.node, 'warm-up'),
+		items: [{ json: {}, binary: { data: small } }],
+	});
 	if (warm.error) throw new Error(`warm-up failed: ${warm.error.message}`);
 	// Tell the parent (it resets its counters), and wait for its go.
 	process.stdout.write('BENCH_WARM_DONE\n');
@@ -133,7 +144,10 @@ async function child(input: ChildInput): Promise<ChildOutput> {
 		heapPeak = Math.max(heapPeak, usage.heapUsed);
 	}, 5);
 	const started = performance.now();
-	const result = await engine.runNode({ ...runOptions, items: [{ json: {}, binary: { data: input.binary } }] });
+	const result = await engine.runNode({
+		...runOptions,
+		items: [{ json: {}, binary: { data: input.binary } }],
+	});
 	const wallMs = performance.now() - started;
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
@@ -179,10 +193,21 @@ async function startCountingProxy(targetOrigin: string): Promise<CountingProxy> 
 		},
 	};
 	const server = createServer((req, res) => {
-		const entry = { method: req.method ?? 'GET', path: (req.url ?? '').replace(/\?.*$/, ''), status: undefined as number | undefined, bytes: 0 };
+		const entry = {
+			method: req.method ?? 'GET',
+			path: (req.url ?? '').replace(/\?.*$/, ''),
+			status: undefined as number | undefined,
+			bytes: 0,
+		};
 		proxy.requests.push(entry);
 		const upstream = httpRequest(
-			{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+			{
+				host: target.hostname,
+				port: target.port,
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers, host: target.host },
+			},
 			(answer: IncomingMessage) => {
 				entry.status = answer.statusCode;
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -204,11 +229,19 @@ async function startCountingProxy(targetOrigin: string): Promise<CountingProxy> 
 function runChild(input: ChildInput, onWarm: () => void): Promise<ChildOutput> {
 	let warmedUp = false;
 	return new Promise((resolve, reject) => {
-		const proc = spawn(process.execPath, ['--expose-gc', '-r', require.resolve('ts-node/register/transpile-only'), __filename], {
-			// ts-node must prefer GraphMail.node.ts over the codex GraphMail.node.json beside it.
-			env: { ...process.env, TS_NODE_PREFER_TS_EXTS: 'true', BENCH_SEND_CHILD: JSON.stringify(input) },
-			stdio: ['pipe', 'pipe', 'pipe'],
-		});
+		const proc = spawn(
+			process.execPath,
+			['--expose-gc', '-r', require.resolve('ts-node/register/transpile-only'), __filename],
+			{
+				// ts-node must prefer GraphMail.node.ts over the codex GraphMail.node.json beside it.
+				env: {
+					...process.env,
+					TS_NODE_PREFER_TS_EXTS: 'true',
+					BENCH_SEND_CHILD: JSON.stringify(input),
+				},
+				stdio: ['pipe', 'pipe', 'pipe'],
+			},
+		);
 		let stdout = '';
 		let stderr = '';
 		proc.stdout.on('data', (chunk: Buffer) => {
@@ -234,7 +267,10 @@ function runChild(input: ChildInput, onWarm: () => void): Promise<ChildOutput> {
 
 async function parent(): Promise<void> {
 	const withBuiltin = builtinOutlookAvailable();
-	if (!withBuiltin) process.stdout.write('The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n');
+	if (!withBuiltin)
+		process.stdout.write(
+			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
+		);
 	const emulator = await startEmulator({
 		seed: 'demo',
 		budgets: { uploadBytesPerFiveMinutes: 8 * 1024 * 1024 * 1024 },
@@ -244,35 +280,54 @@ async function parent(): Promise<void> {
 	try {
 		await setBinaryMode('filesystem', storagePath);
 		const adele = emulator.mail.listUsers()[0];
+		if (!adele) throw new Error('the emulator has no users: the benchmark needs its demo seed');
 		const rows: string[][] = [];
 		for (const size of SIZES) {
 			const binary = await storePattern(size, size % 251, {
 				fileName: `bench-${size}.bin`,
 				executionId: `bench-${size}`,
 			});
-			const nodes = (process.env.BENCH_NODES?.split(',') as NodeKind[] | undefined) ?? ['graphMail', 'builtinOutlook'];
+			const nodes = (process.env.BENCH_NODES?.split(',') as NodeKind[] | undefined) ?? [
+				'graphMail',
+				'builtinOutlook',
+			];
 			for (const node of nodes.filter((n) => withBuiltin || n === 'graphMail')) {
 				const subject = `Benchmark ${node} ${size}`;
 				const tokens = emulator.control.issueTokens({
 					userId: adele.id,
 					// The emulator knows the mail scopes only (the built-in credential also asks for contacts and calendars).
-					scopes: node === 'graphMail' ? DEFAULT_SCOPES : BUILTIN_OUTLOOK_SCOPES.filter((scope) => /^(openid|offline_access|Mail)/.test(scope)),
+					scopes:
+						node === 'graphMail'
+							? DEFAULT_SCOPES
+							: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
+									/^(openid|offline_access|Mail)/.test(scope),
+								),
 				});
-				const output = await runChild({
-					node,
-					binary,
-					storagePath,
-					graphBaseUrl: proxy.url,
-					loginBaseUrl: emulator.loginBaseUrl,
-					app: emulator.app,
-					tokens,
-					subject,
-				}, () => {
-					emulator.control.resetCounters();
-					proxy.reset();
-				}).then(
+				const output = await runChild(
+					{
+						node,
+						binary,
+						storagePath,
+						graphBaseUrl: proxy.url,
+						loginBaseUrl: emulator.loginBaseUrl,
+						app: emulator.app,
+						tokens,
+						subject,
+					},
+					() => {
+						emulator.control.resetCounters();
+						proxy.reset();
+					},
+				).then(
 					(value) => value,
-					(error: Error) => ({ wallMs: NaN, baselineRssMb: NaN, peakRssMb: NaN, heapUsedPeakMb: NaN, ok: false, outcome: `child failed: ${error.message}` }),
+					(error: Error) => ({
+						wallMs: NaN,
+						baselineRssMb: NaN,
+						peakRssMb: NaN,
+						heapUsedPeakMb: NaN,
+						ok: false,
+						outcome: `child failed: ${error.message}`,
+					}),
 				);
 				const sent = emulator.control
 					.mailbox('meganb@contoso.onmicrosoft.com')
@@ -280,29 +335,58 @@ async function parent(): Promise<void> {
 					.messages.find((message) => message.subject === subject);
 				const counters = emulator.control.counters();
 				const graphBytes = proxy.requestBytes;
-				const statuses = proxy.requests.map((r) => `${r.method} ${r.path.replace(/messages\/[^/]+/, 'messages/{id}')} ${r.status ?? '-'}`);
+				const statuses = proxy.requests.map(
+					(r) =>
+						`${r.method} ${r.path.replace(/messages\/[^/]+/, 'messages/{id}')} ${r.status ?? '-'}`,
+				);
 				rows.push([
 					node === 'graphMail' ? 'Graph Mail (this package)' : 'built-in Microsoft Outlook',
 					`${mb(size).toFixed(0)} MB`,
 					output.ok ? 'sent' : 'failed',
 					Number.isFinite(output.wallMs) ? `${(output.wallMs / 1000).toFixed(2)} s` : '-',
-					Number.isFinite(output.peakRssMb) ? `${(output.peakRssMb - output.baselineRssMb).toFixed(1)} MB` : '-',
+					Number.isFinite(output.peakRssMb)
+						? `${(output.peakRssMb - output.baselineRssMb).toFixed(1)} MB`
+						: '-',
 					Number.isFinite(output.heapUsedPeakMb) ? `${output.heapUsedPeakMb.toFixed(1)} MB` : '-',
 					amount(counters.bytesUploaded),
 					amount(graphBytes),
-					sent ? `yes, ${sent.attachments.map((a) => `${mb(a.size).toFixed(1)} MB`).join(', ')}` : 'no',
+					sent
+						? `yes, ${sent.attachments.map((a) => `${mb(a.size).toFixed(1)} MB`).join(', ')}`
+						: 'no',
 				]);
-				process.stdout.write(`\n[${node}, ${mb(size)} MB] ${output.outcome.slice(0, 400)}\n  requests: ${statuses.slice(-14).join(' | ')}\n`);
+				process.stdout.write(
+					`\n[${node}, ${mb(size)} MB] ${output.outcome.slice(0, 400)}\n  requests: ${statuses.slice(-14).join(' | ')}\n`,
+				);
 				emulator.control.resetCounters();
 				proxy.reset();
 			}
-			rmSync(`${storagePath}/workflows/workflow-under-test/executions/bench-${size}`, { recursive: true, force: true });
+			rmSync(`${storagePath}/workflows/workflow-under-test/executions/bench-${size}`, {
+				recursive: true,
+				force: true,
+			});
 		}
-		const header = ['node', 'attachment', 'result', 'wall time', 'peak RSS above baseline', 'peak heap above baseline', 'bytes uploaded (PUT)', 'bytes of Graph requests', 'delivered'];
-		const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-		const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-		process.stdout.write(`\nSend with a large attachment, filesystem binary mode (n8n-core ${require('n8n-core/package.json').version}), emulator on loopback\n`);
-		process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
+		const header = [
+			'node',
+			'attachment',
+			'result',
+			'wall time',
+			'peak RSS above baseline',
+			'peak heap above baseline',
+			'bytes uploaded (PUT)',
+			'bytes of Graph requests',
+			'delivered',
+		];
+		const widths = header.map((h, i) =>
+			Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+		);
+		const line = (cells: string[]) =>
+			`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+		process.stdout.write(
+			`\nSend with a large attachment, filesystem binary mode (n8n-core ${require('n8n-core/package.json').version}), emulator on loopback\n`,
+		);
+		process.stdout.write(
+			`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`,
+		);
 	} finally {
 		await proxy.close();
 		await emulator.stop();

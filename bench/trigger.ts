@@ -43,7 +43,8 @@ const FOLDERS = 6;
 const MAILS_PER_FOLDER = 20;
 const MULTI_POLLS = 3;
 
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const sleep = async (ms: number) =>
+	await new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const graphDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 interface Contender {
@@ -60,7 +61,12 @@ interface Contender {
 
 function ours(env: TestEnvironment, folders: string[]): Poller {
 	return new Poller(env.engine, {
-		parameters: { event: 'newMessage', folders: { folder: folders.map((value) => ({ folderId: { __rl: true, mode: 'id', value } })) } },
+		parameters: {
+			event: 'newMessage',
+			folders: {
+				folder: folders.map((value) => ({ folderId: { __rl: true, mode: 'id', value } })),
+			},
+		},
 	});
 }
 
@@ -94,7 +100,8 @@ function contender(label: string, poller: Poller, lastCheckMs?: () => number): C
 }
 
 /** n8n's trigger's last check (host clock), from its static data. */
-const lastTimeChecked = (poller: Poller) => () => Date.parse(String(poller.nodeStaticData.lastTimeChecked));
+const lastTimeChecked = (poller: Poller) => () =>
+	Date.parse(String(poller.nodeStaticData.lastTimeChecked));
 
 async function pollOnce(env: TestEnvironment, c: Contender, idle = false): Promise<void> {
 	const before = env.emulator.control.counters().requests;
@@ -116,13 +123,22 @@ function tally(delivered: string[], emitted: string[]) {
 	return { emitted: emitted.length, lost: delivered.length - counts.size, duplicated };
 }
 
-const avg = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+const avg = (values: number[]) =>
+	values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 
 async function singleFolder(env: TestEnvironment): Promise<void> {
 	const mine = contender('Graph Mail Trigger', ours(env, ['inbox']));
 	const theirsPoller = builtin(env, ['inbox']);
-	const theirs = contender('Microsoft Outlook Trigger (n8n)', theirsPoller, lastTimeChecked(theirsPoller));
-	const delivered: { normal: string[]; sameSecond: string[]; late: string[] } = { normal: [], sameSecond: [], late: [] };
+	const theirs = contender(
+		'Microsoft Outlook Trigger (n8n)',
+		theirsPoller,
+		lastTimeChecked(theirsPoller),
+	);
+	const delivered: { normal: string[]; sameSecond: string[]; late: string[] } = {
+		normal: [],
+		sameSecond: [],
+		late: [],
+	};
 	const perPoll = Math.ceil(MAILS / POLLS);
 	let serial = 0;
 	const mail = (kind: keyof typeof delivered, receivedDateTime?: string) => {
@@ -147,7 +163,8 @@ async function singleFolder(env: TestEnvironment): Promise<void> {
 		const sameSecond = Math.round(perPoll * SAME_SECOND_SHARE);
 		const late = Math.round(perPoll * LATE_SHARE);
 		for (let i = 0; i < sameSecond; i++) mail('sameSecond', graphDate(check));
-		for (let i = 0; i < late; i++) mail('late', graphDate(check - 5000 - ((serial * 7919) % 295_000)));
+		for (let i = 0; i < late; i++)
+			mail('late', graphDate(check - 5000 - ((serial * 7919) % 295_000)));
 		await sleep(INTERVAL_MS - (Date.now() - lastPolls));
 		// then the normal ones, received "now", and the next polls
 		for (let i = sameSecond + late; i < perPoll; i++) mail('normal');
@@ -189,7 +206,10 @@ async function singleFolder(env: TestEnvironment): Promise<void> {
 }
 
 async function manyFolders(env: TestEnvironment): Promise<void> {
-	const folders = Array.from({ length: FOLDERS }, (_, i) => env.emulator.control.createFolder(env.userId, `Bench folder ${i + 1}`).id);
+	const folders = Array.from(
+		{ length: FOLDERS },
+		(_, i) => env.emulator.control.createFolder(env.userId, `Bench folder ${i + 1}`).id,
+	);
 	const theirs = builtin(env, folders);
 	const contenders = [
 		contender('Graph Mail Trigger', ours(env, folders)),
@@ -201,7 +221,9 @@ async function manyFolders(env: TestEnvironment): Promise<void> {
 	const delivered: string[] = [];
 	for (const folder of folders) {
 		for (let i = 0; i < MAILS_PER_FOLDER; i++) {
-			delivered.push(env.emulator.control.deliver(env.userId, folder, { subject: `Folder mail ${i}` }));
+			delivered.push(
+				env.emulator.control.deliver(env.userId, folder, { subject: `Folder mail ${i}` }),
+			);
 		}
 	}
 	await sleep(1100);
@@ -237,7 +259,9 @@ async function manyFolders(env: TestEnvironment): Promise<void> {
 
 async function main(): Promise<void> {
 	if (!builtinOutlookAvailable()) {
-		throw new Error('The provisioned n8n is missing (it holds the built-in Outlook Trigger): run `npm run provision` first');
+		throw new Error(
+			'The provisioned n8n is missing (it holds the built-in Outlook Trigger): run `npm run provision` first',
+		);
 	}
 	const env = await startTestEnvironment();
 	try {

@@ -35,7 +35,8 @@ export class GraphMailAppOnlyApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'e.g. contoso.onmicrosoft.com',
-			description: 'Your tenant ID (a GUID) or a verified domain. App-only access cannot use common, organizations or consumers.',
+			description:
+				'Your tenant ID (a GUID) or a verified domain. App-only access cannot use common, organizations or consumers.',
 		},
 		{
 			displayName: 'Client ID',
@@ -64,7 +65,8 @@ export class GraphMailAppOnlyApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: "The secret's Value (not its Secret ID) from the app registration's Certificates & secrets",
+			description:
+				"The secret's Value (not its Secret ID) from the app registration's Certificates & secrets",
 			displayOptions: { show: { authMethod: ['secret'] } },
 		},
 		{
@@ -75,7 +77,8 @@ export class GraphMailAppOnlyApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'e.g. -----BEGIN PRIVATE KEY-----',
-			description: 'The RSA private key of the certificate, unencrypted PEM. It signs a short-lived assertion and never leaves n8n.',
+			description:
+				'The RSA private key of the certificate, unencrypted PEM. It signs a short-lived assertion and never leaves n8n.',
 			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
 		{
@@ -86,7 +89,8 @@ export class GraphMailAppOnlyApi implements ICredentialType {
 			required: true,
 			default: '',
 			placeholder: 'e.g. -----BEGIN CERTIFICATE-----',
-			description: "The certificate (PEM) uploaded to the app registration's Certificates & secrets",
+			description:
+				"The certificate (PEM) uploaded to the app registration's Certificates & secrets",
 			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
 		{
@@ -104,8 +108,14 @@ export class GraphMailAppOnlyApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const rejected = typeof credentials.accessToken === 'string' && credentials.accessToken !== '' ? credentials.accessToken : undefined;
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		const rejected =
+			typeof credentials.accessToken === 'string' && credentials.accessToken !== ''
+				? credentials.accessToken
+				: undefined;
 		const token = await appOnlyToken(
 			credentials,
 			async (url, form) => {

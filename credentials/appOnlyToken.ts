@@ -53,7 +53,11 @@ function text(data: Data, name: string): string {
 }
 
 /** Token endpoint and Graph base of the credential, or why they cannot be derived. */
-export function appOnlyEndpoints(data: Data): { tokenUrl: string; graphBase: string; scope: string } {
+export function appOnlyEndpoints(data: Data): {
+	tokenUrl: string;
+	graphBase: string;
+	scope: string;
+} {
 	const cloud = (text(data, 'cloud') || 'global') as CloudName;
 	const tenant = text(data, 'tenantId');
 	if (!new RegExp(APP_ONLY_TENANT_PATTERN).test(tenant)) {
@@ -70,9 +74,12 @@ export function appOnlyEndpoints(data: Data): { tokenUrl: string; graphBase: str
 		for (const [label, url] of [
 			['Login Base URL', login],
 			['Graph Base URL', graph],
-		]) {
+		] as const) {
 			if (!new RegExp(BASE_URL_PATTERN).test(url)) {
-				throw new AppOnlyTokenError(`The credential's ${label} "${url}" is not valid: use https, or http on a loopback host`, false);
+				throw new AppOnlyTokenError(
+					`The credential's ${label} "${url}" is not valid: use https, or http on a loopback host`,
+					false,
+				);
 			}
 		}
 	} else if (cloud === 'china') {
@@ -80,7 +87,8 @@ export function appOnlyEndpoints(data: Data): { tokenUrl: string; graphBase: str
 		graph = CHINA_GRAPH;
 	} else {
 		const hosts = CLOUD_HOSTS[cloud];
-		if (!hosts) throw new AppOnlyTokenError(`The credential's Cloud "${String(cloud)}" is not known`, false);
+		if (!hosts)
+			throw new AppOnlyTokenError(`The credential's Cloud "${String(cloud)}" is not known`, false);
 		({ login, graph } = hosts);
 	}
 	login = login.replace(/\/+$/, '');
@@ -120,15 +128,25 @@ export function clientAssertion(options: {
 }): string {
 	const certificate = parsed(() => new X509Certificate(options.certificatePem));
 	if (!certificate) {
-		throw new AppOnlyTokenError('The credential\'s Certificate is not a PEM certificate ("-----BEGIN CERTIFICATE-----")', false);
+		throw new AppOnlyTokenError(
+			'The credential\'s Certificate is not a PEM certificate ("-----BEGIN CERTIFICATE-----")',
+			false,
+		);
 	}
 	const key = parsed(() => createPrivateKey(options.privateKeyPem));
 	if (!key) {
-		throw new AppOnlyTokenError('The credential\'s Private Key is not an unencrypted PEM private key ("-----BEGIN PRIVATE KEY-----")', false);
+		throw new AppOnlyTokenError(
+			'The credential\'s Private Key is not an unencrypted PEM private key ("-----BEGIN PRIVATE KEY-----")',
+			false,
+		);
 	}
-	if (key.asymmetricKeyType !== 'rsa') throw new AppOnlyTokenError("The credential's Private Key must be an RSA key", false);
+	if (key.asymmetricKeyType !== 'rsa')
+		throw new AppOnlyTokenError("The credential's Private Key must be an RSA key", false);
 	if (!certificate.checkPrivateKey(key)) {
-		throw new AppOnlyTokenError("The credential's Private Key does not belong to its Certificate", false);
+		throw new AppOnlyTokenError(
+			"The credential's Private Key does not belong to its Certificate",
+			false,
+		);
 	}
 	const header = {
 		alg: 'RS256',
@@ -150,10 +168,19 @@ export function clientAssertion(options: {
 }
 
 /** The form body of the token request (no secret is ever logged: callers only send it). */
-export function tokenRequestBody(data: Data, tokenUrl: string, scope: string, nowSec: number): string {
+export function tokenRequestBody(
+	data: Data,
+	tokenUrl: string,
+	scope: string,
+	nowSec: number,
+): string {
 	const clientId = text(data, 'clientId');
 	if (!clientId) throw new AppOnlyTokenError("The credential's Client ID is empty", false);
-	const form = new URLSearchParams({ client_id: clientId, scope, grant_type: 'client_credentials' });
+	const form = new URLSearchParams({
+		client_id: clientId,
+		scope,
+		grant_type: 'client_credentials',
+	});
 	if (text(data, 'authMethod') === 'certificate') {
 		form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
 		form.set(
@@ -177,10 +204,15 @@ export function tokenRequestBody(data: Data, tokenUrl: string, scope: string, no
 /** The `roles` claim of a JWT access token (not verified: only to tell the user what is missing). */
 export function rolesOf(accessToken: string): string[] | undefined {
 	const parts = accessToken.split('.');
-	if (parts.length !== 3) return undefined;
+	const [, payloadPart] = parts;
+	if (parts.length !== 3 || payloadPart === undefined) return undefined;
 	try {
-		const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { roles?: unknown };
-		return Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
+		const payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8')) as {
+			roles?: unknown;
+		};
+		return Array.isArray(payload.roles)
+			? payload.roles.filter((role): role is string => typeof role === 'string')
+			: [];
 	} catch {
 		return undefined;
 	}
@@ -199,23 +231,33 @@ const CONSENT_HINT =
 export function describeTokenFailure(status: number | undefined, body: unknown): AppOnlyTokenError {
 	const parsed = typeof body === 'string' ? safeJson(body) : body;
 	const record = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-	const description = typeof record.error_description === 'string' ? record.error_description.split(/\r?\n/)[0].trim() : '';
+	const description =
+		typeof record.error_description === 'string'
+			? (record.error_description.split(/\r?\n/)[0] ?? '').trim()
+			: '';
 	const aadsts = /AADSTS\d+/.exec(description)?.[0];
 	const known: Record<string, string> = {
-		AADSTS7000215: 'The client secret is wrong: enter the secret\'s Value (not its Secret ID) from Certificates & secrets.',
-		AADSTS7000222: 'The client secret has expired: create a new one under Certificates & secrets and enter its Value.',
+		AADSTS7000215:
+			"The client secret is wrong: enter the secret's Value (not its Secret ID) from Certificates & secrets.",
+		AADSTS7000222:
+			'The client secret has expired: create a new one under Certificates & secrets and enter its Value.',
 		AADSTS700027:
 			"Microsoft does not know the certificate: upload the certificate (the .cer or PEM, public part only) under the app registration's Certificates & secrets.",
-		AADSTS700024: 'The client assertion is outside its valid time: check the clock of the n8n host.',
+		AADSTS700024:
+			'The client assertion is outside its valid time: check the clock of the n8n host.',
 		AADSTS7000229: `The app has no service principal in this tenant: an administrator has not consented to it. ${CONSENT_HINT}`,
 		AADSTS65001: `An administrator has not consented to the app's permissions. ${CONSENT_HINT}`,
-		AADSTS700016: 'No app with this Client ID exists in the tenant: check the Client ID and the Tenant.',
-		AADSTS90002: 'The tenant does not exist: check the Tenant (its ID or a verified domain) and the Cloud.',
-		AADSTS7000218: 'The request carried no client secret or certificate: fill in the credential\'s secret or certificate.',
+		AADSTS700016:
+			'No app with this Client ID exists in the tenant: check the Client ID and the Tenant.',
+		AADSTS90002:
+			'The tenant does not exist: check the Tenant (its ID or a verified domain) and the Cloud.',
+		AADSTS7000218:
+			"The request carried no client secret or certificate: fill in the credential's secret or certificate.",
 		AADSTS1002012: 'The scope is not valid for the client credentials grant.',
 	};
 	const retryable = status === undefined || status >= 500;
-	const explanation = (aadsts && known[aadsts]) ?? (description || `the login host answered ${status ?? 'nothing'}`);
+	const explanation =
+		(aadsts && known[aadsts]) ?? (description || `the login host answered ${status ?? 'nothing'}`);
 	return new AppOnlyTokenError(
 		`Could not get an app-only token${aadsts ? ` (${aadsts})` : ''}: ${explanation}`,
 		retryable && !aadsts,
@@ -242,16 +284,27 @@ export function parseTokenResponse(body: unknown, nowMs: number): AppOnlyToken {
 	const expiresIn = Number(record.expires_in);
 	const roles = rolesOf(accessToken);
 	if (roles !== undefined && roles.length === 0) {
-		throw new AppOnlyTokenError(`Microsoft issued a token with no application permissions: an administrator has not consented to the app. ${CONSENT_HINT}`, false);
+		throw new AppOnlyTokenError(
+			`Microsoft issued a token with no application permissions: an administrator has not consented to the app. ${CONSENT_HINT}`,
+			false,
+		);
 	}
-	return { accessToken, expiresAt: nowMs + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3599) * 1000, roles };
+	return {
+		accessToken,
+		expiresAt: nowMs + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3599) * 1000,
+		roles,
+	};
 }
 
 /** One cache entry per app and key material: a secret change or another certificate is another entry. */
 export function cacheKeyOf(data: Data, tokenUrl: string, scope: string): string {
 	const material =
-		text(data, 'authMethod') === 'certificate' ? `cert:${text(data, 'certificate')}` : `secret:${String(data.clientSecret ?? '')}`;
-	return createHash('sha256').update([tokenUrl, scope, text(data, 'clientId'), material].join('\n')).digest('hex');
+		text(data, 'authMethod') === 'certificate'
+			? `cert:${text(data, 'certificate')}`
+			: `secret:${typeof data.clientSecret === 'string' ? data.clientSecret : ''}`;
+	return createHash('sha256')
+		.update([tokenUrl, scope, text(data, 'clientId'), material].join('\n'))
+		.digest('hex');
 }
 
 /**
@@ -264,17 +317,21 @@ export class AppOnlyTokenCache {
 	private readonly tokens = new Map<string, AppOnlyToken>();
 	private readonly pending = new Map<string, Promise<AppOnlyToken>>();
 
-	async get(key: string, rejected: string | undefined, fetch: () => Promise<AppOnlyToken>, nowMs: number): Promise<AppOnlyToken> {
+	async get(
+		key: string,
+		rejected: string | undefined,
+		fetch: () => Promise<AppOnlyToken>,
+		nowMs: number,
+	): Promise<AppOnlyToken> {
 		const cached = this.tokens.get(key);
-		if (cached && cached.accessToken !== rejected && cached.expiresAt - RENEW_BEFORE_MS > nowMs) return cached;
+		if (cached && cached.accessToken !== rejected && cached.expiresAt - RENEW_BEFORE_MS > nowMs)
+			return cached;
 		const running = this.pending.get(key);
 		if (running) return await running;
-		const request = fetch().then(
-			(token) => {
-				this.tokens.set(key, token);
-				return token;
-			},
-		);
+		const request = fetch().then((token) => {
+			this.tokens.set(key, token);
+			return token;
+		});
 		this.pending.set(key, request);
 		try {
 			return await request;
@@ -314,7 +371,8 @@ export async function appOnlyToken(
 					true,
 				);
 			}
-			if (answer.status < 200 || answer.status >= 300) throw describeTokenFailure(answer.status, answer.body);
+			if (answer.status < 200 || answer.status >= 300)
+				throw describeTokenFailure(answer.status, answer.body);
 			return parseTokenResponse(answer.body, Date.now());
 		},
 		options.nowMs,

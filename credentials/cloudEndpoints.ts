@@ -5,7 +5,10 @@
  */
 export type CloudName = 'global' | 'usGovHigh' | 'usGovDod' | 'china' | 'custom';
 
-export const CLOUD_HOSTS: Record<Exclude<CloudName, 'custom' | 'china'>, { login: string; graph: string }> = {
+export const CLOUD_HOSTS: Record<
+	Exclude<CloudName, 'custom' | 'china'>,
+	{ login: string; graph: string }
+> = {
 	global: { login: 'https://login.microsoftonline.com', graph: 'https://graph.microsoft.com' },
 	usGovHigh: { login: 'https://login.microsoftonline.us', graph: 'https://graph.microsoft.us' },
 	usGovDod: { login: 'https://login.microsoftonline.us', graph: 'https://dod-graph.microsoft.us' },
@@ -13,7 +16,10 @@ export const CLOUD_HOSTS: Record<Exclude<CloudName, 'custom' | 'china'>, { login
 
 export const CHINA_GRAPH = 'https://microsoftgraph.chinacloudapi.cn';
 /** Microsoft's docs disagree on the China login host, so the credential lets the user pick. */
-export const CHINA_LOGIN_HOSTS = ['https://login.chinacloudapi.cn', 'https://login.partner.microsoftonline.cn'];
+export const CHINA_LOGIN_HOSTS = [
+	'https://login.chinacloudapi.cn',
+	'https://login.partner.microsoftonline.cn',
+] as const;
 
 /** `common`, `organizations`, `consumers`, a tenant GUID, or a verified domain. */
 export const TENANT_PATTERN =
@@ -23,8 +29,10 @@ export const TENANT_PATTERN =
 export const BASE_URL_PATTERN =
 	'^(https://[^/?#\\s]+|http://(127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|localhost|\\[::1\\])(:\\d{1,5})?)(/[^?#\\s]*)?$';
 
-export const INVALID_TENANT_MARKER = 'invalid-tenant-use-common-organizations-consumers-a-guid-or-a-domain';
-export const INVALID_URL_MARKER = 'https://invalid-custom-url.invalid/use-https-or-a-loopback-http-url';
+export const INVALID_TENANT_MARKER =
+	'invalid-tenant-use-common-organizations-consumers-a-guid-or-a-domain';
+export const INVALID_URL_MARKER =
+	'https://invalid-custom-url.invalid/use-https-or-a-loopback-http-url';
 
 /**
  * Builds the expression (evaluated by n8n with `$self` = the credential's data) that yields the

@@ -24,7 +24,8 @@ export const CLOUD_PROPERTIES: INodeProperties[] = [
 		type: 'options',
 		options: CHINA_LOGIN_HOSTS.map((host) => ({ name: host, value: host })),
 		default: CHINA_LOGIN_HOSTS[0],
-		description: "Microsoft's documentation names two login hosts for 21Vianet; pick the one your tenant uses",
+		description:
+			"Microsoft's documentation names two login hosts for 21Vianet; pick the one your tenant uses",
 		displayOptions: { show: { cloud: ['china'] } },
 	},
 	{

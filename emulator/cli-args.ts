@@ -13,7 +13,8 @@ export const USAGE = `Usage: npm run emulator -- [options]
 
 function numberArg(flag: string, value: string | undefined): number {
 	const parsed = Number(value);
-	if (value === undefined || !Number.isFinite(parsed) || parsed < 0) throw new Error(`${flag} needs a number`);
+	if (value === undefined || !Number.isFinite(parsed) || parsed < 0)
+		throw new Error(`${flag} needs a number`);
 	return parsed;
 }
 

@@ -4,7 +4,11 @@ import { CONTROL_KEY_HEADER } from './control-guard';
 import type { BoundAddress, Emulator } from './server';
 
 function isLoopback(address: string): boolean {
-	return address === '::1' || address === 'localhost' || (isIP(address) === 4 && address.startsWith('127.'));
+	return (
+		address === '::1' ||
+		address === 'localhost' ||
+		(isIP(address) === 4 && address.startsWith('127.'))
+	);
 }
 
 function shown({ address, port }: BoundAddress): string {

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
 		return;
 	}
 	// A parent process (scripts/lib) may choose the control key; otherwise a fresh one is printed.
-	const emulator = await startEmulator({ ...parsed.options, controlKey: process.env[CONTROL_KEY_ENV] || undefined });
+	const emulator = await startEmulator({
+		...parsed.options,
+		controlKey: process.env[CONTROL_KEY_ENV] || undefined,
+	});
 	process.stdout.write(describeEmulator(emulator));
 	let stopping = false;
 	const stop = (signal: string) => {
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-	process.stderr.write(`emulator failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.stderr.write(
+		`emulator failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -135,7 +135,9 @@ export interface MailService {
 	// --- directory and control ---
 	listUsers(): EmulatorUser[];
 	findUser(idOrUpn: string): EmulatorUser | undefined;
-	addUser(user: Partial<EmulatorUser> & { userPrincipalName: string; displayName: string }): EmulatorUser;
+	addUser(
+		user: Partial<EmulatorUser> & { userPrincipalName: string; displayName: string },
+	): EmulatorUser;
 	/** `delegateId` may act on `mailboxId`: fullAccess = read/write the mailbox through /users/{id};
 	 * sendAs / sendOnBehalf = set `from` to the mailbox owner. */
 	grant(
@@ -147,7 +149,12 @@ export interface MailService {
 	/** Puts a message straight into a folder (seeding, "a mail arrives"). Returns its id. */
 	deliver(userId: string, folderIdOrWellKnown: string, message: SeedMessage): string;
 	/** Seeds N generated messages into a folder quickly. */
-	seedMessages(userId: string, folderIdOrWellKnown: string, count: number, template?: SeedMessage): string[];
+	seedMessages(
+		userId: string,
+		folderIdOrWellKnown: string,
+		count: number,
+		template?: SeedMessage,
+	): string[];
 	/** Snapshot of a mailbox for assertions and the web view. */
 	mailbox(userId: string): MailboxSnapshot;
 	/** Raw bytes of an attachment, for assertions and the web view. */
@@ -158,7 +165,10 @@ export interface MailService {
 	/** Change-notification subscriptions alive now (ids, resources, URLs, expiry). */
 	subscriptions(): Array<Record<string, unknown>>;
 	/** Sends a lifecycle event to one subscription (or all); `subscriptionRemoved` deletes it. Returns how many. */
-	subscriptionLifecycle(event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired', subscriptionId?: string): number;
+	subscriptionLifecycle(
+		event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired',
+		subscriptionId?: string,
+	): number;
 	reset(): void;
 	toJSON(): unknown;
 	load(state: unknown): void;
@@ -205,7 +215,14 @@ export interface MailboxSnapshot {
 			internetMessageId: string;
 			internetMessageHeaders: Array<{ name: string; value: string }>;
 			body: { contentType: string; content: string };
-			attachments: Array<{ id: string; name: string; size: number; contentType: string; isInline: boolean; contentId?: string }>;
+			attachments: Array<{
+				id: string;
+				name: string;
+				size: number;
+				contentType: string;
+				isInline: boolean;
+				contentId?: string;
+			}>;
 		}>;
 	}>;
 }

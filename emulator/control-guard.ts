@@ -28,7 +28,10 @@ function sameKey(given: string, expected: string): boolean {
 }
 
 /** Checked before the body is read: the key. */
-export function refuseWithoutKey(headers: IncomingHttpHeaders, key: string): ControlRefusal | undefined {
+export function refuseWithoutKey(
+	headers: IncomingHttpHeaders,
+	key: string,
+): ControlRefusal | undefined {
 	const sent = headers[CONTROL_KEY_HEADER.toLowerCase()];
 	const given = Array.isArray(sent) ? sent[0] : sent;
 	if (given && sameKey(given, key)) return undefined;
@@ -39,9 +42,15 @@ export function refuseWithoutKey(headers: IncomingHttpHeaders, key: string): Con
 }
 
 /** A non-empty body must say it is JSON (a form or text/plain post is what a foreign page can send). */
-export function refuseNonJson(headers: IncomingHttpHeaders, body: Buffer): ControlRefusal | undefined {
+export function refuseNonJson(
+	headers: IncomingHttpHeaders,
+	body: Buffer,
+): ControlRefusal | undefined {
 	if (body.length === 0) return undefined;
-	const type = (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const type = (headers['content-type'] ?? '').split(';', 1).join('').trim().toLowerCase();
 	if (type === 'application/json') return undefined;
-	return { status: 415, message: `control request bodies must be sent as Content-Type: application/json (got '${type || 'none'}')` };
+	return {
+		status: 415,
+		message: `control request bodies must be sent as Content-Type: application/json (got '${type || 'none'}')`,
+	};
 }

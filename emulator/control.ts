@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot, MailService, SeedMessage } from './contract';
+import type {
+	EmulatorCounters,
+	EmulatorUser,
+	FaultSpec,
+	MailboxSnapshot,
+	MailService,
+	SeedMessage,
+} from './contract';
 import type { CounterStore } from './counters';
 import { MAX_CONTROL_BODY_BYTES, refuseNonJson, refuseWithoutKey } from './control-guard';
 import type { FaultInjector } from './graph/faults';
@@ -44,7 +51,9 @@ export interface EmulatorControl {
 	expireRefreshTokens(userId?: string): number;
 	registerApp(registration: AppRegistration): RegisteredApp;
 	users(): EmulatorUser[];
-	addUser(user: Partial<EmulatorUser> & { userPrincipalName: string; displayName: string }): EmulatorUser;
+	addUser(
+		user: Partial<EmulatorUser> & { userPrincipalName: string; displayName: string },
+	): EmulatorUser;
 	grant(request: GrantRequest): void;
 	createFolder(userId: string, displayName: string, parentFolderId?: string): { id: string };
 	/** Puts one message into a folder (default inbox); returns its id. */
@@ -61,7 +70,11 @@ export interface EmulatorControl {
 }
 
 type LifecycleEvent = 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired';
-const LIFECYCLE_EVENTS: LifecycleEvent[] = ['subscriptionRemoved', 'missed', 'reauthorizationRequired'];
+const LIFECYCLE_EVENTS: LifecycleEvent[] = [
+	'subscriptionRemoved',
+	'missed',
+	'reauthorizationRequired',
+];
 
 export interface ControlDeps {
 	mail: () => MailService;
@@ -91,7 +104,10 @@ export const MAX_SEED_COUNT = 50_000;
 
 function checkSeedCount(count: number): void {
 	if (!Number.isInteger(count) || count < 0 || count > MAX_SEED_COUNT) {
-		throw new HttpError(400, `count must be an integer from 0 to ${MAX_SEED_COUNT} (seed more in several calls)`);
+		throw new HttpError(
+			400,
+			`count must be an integer from 0 to ${MAX_SEED_COUNT} (seed more in several calls)`,
+		);
 	}
 }
 
@@ -103,7 +119,8 @@ function resolveUserId(mail: MailService, idOrUpn: string): string {
 
 export function createControl(deps: ControlDeps): EmulatorControl {
 	const mail = () => deps.mail();
-	const userIdOrAll = (who?: string) => (who === undefined ? undefined : resolveUserId(mail(), who));
+	const userIdOrAll = (who?: string) =>
+		who === undefined ? undefined : resolveUserId(mail(), who);
 	const mutate = <T>(result: T): T => {
 		deps.changed();
 		return result;
@@ -118,8 +135,10 @@ export function createControl(deps: ControlDeps): EmulatorControl {
 		setOptions: (options) => applyOptions(deps.settings, options),
 		issueTokens: (request) => mutate(deps.identity.issueForControl(request)),
 		expireAccessTokens: (userId) => deps.identity.tokens.expireAccessTokens(userIdOrAll(userId)),
-		revokeRefreshTokens: (userId) => mutate(deps.identity.tokens.revokeRefreshTokens(userIdOrAll(userId))),
-		expireRefreshTokens: (userId) => mutate(deps.identity.tokens.expireRefreshTokens(userIdOrAll(userId))),
+		revokeRefreshTokens: (userId) =>
+			mutate(deps.identity.tokens.revokeRefreshTokens(userIdOrAll(userId))),
+		expireRefreshTokens: (userId) =>
+			mutate(deps.identity.tokens.expireRefreshTokens(userIdOrAll(userId))),
 		registerApp: (registration) => mutate(deps.identity.apps.register(registration)),
 		users: () => mail().listUsers(),
 		addUser: (user) => mutate(mail().addUser(user)),
@@ -130,16 +149,20 @@ export function createControl(deps: ControlDeps): EmulatorControl {
 		},
 		createFolder: (userId, displayName, parentFolderId) =>
 			mutate(mail().createFolder(resolveUserId(mail(), userId), displayName, parentFolderId)),
-		deliver: (userId, folder, message) => mutate(mail().deliver(resolveUserId(mail(), userId), folder || 'inbox', message)),
+		deliver: (userId, folder, message) =>
+			mutate(mail().deliver(resolveUserId(mail(), userId), folder || 'inbox', message)),
 		seedMessages: (userId, folder, count, template) => {
 			checkSeedCount(count);
-			return mutate(mail().seedMessages(resolveUserId(mail(), userId), folder || 'inbox', count, template));
+			return mutate(
+				mail().seedMessages(resolveUserId(mail(), userId), folder || 'inbox', count, template),
+			);
 		},
 		mailbox: (userId) => mail().mailbox(resolveUserId(mail(), userId)),
 		invalidateDeltaTokens: () => mutate(mail().invalidateDeltaTokens()),
 		subscriptions: () => mail().subscriptions(),
 		subscriptionLifecycle: (event, subscriptionId) => {
-			if (!LIFECYCLE_EVENTS.includes(event)) throw new HttpError(400, `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
+			if (!LIFECYCLE_EVENTS.includes(event))
+				throw new HttpError(400, `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
 			return mail().subscriptionLifecycle(event, subscriptionId);
 		},
 		notifications: () => deps.notifier.log.map((entry) => ({ ...entry })),
@@ -149,7 +172,9 @@ export function createControl(deps: ControlDeps): EmulatorControl {
 /** JSON attachments carry their bytes as base64 (`contentBytes` or `bytes`) or as `text`. */
 function seedMessageFromJson(value: unknown): SeedMessage {
 	if (!value || typeof value !== 'object') throw new Error('message must be an object');
-	const message = { ...(value as Record<string, unknown>) } as SeedMessage & { attachments?: unknown };
+	const message = { ...(value as Record<string, unknown>) } as SeedMessage & {
+		attachments?: unknown;
+	};
 	if (message.attachments !== undefined) {
 		if (!Array.isArray(message.attachments)) throw new Error('attachments must be an array');
 		message.attachments = message.attachments.map((item: Record<string, unknown>) => {
@@ -191,7 +216,11 @@ export async function handleControlHttp(
 		let rawBody: unknown;
 		if (method === 'POST' || method === 'PUT' || method === 'DELETE') {
 			const read = await readBody(req, MAX_CONTROL_BODY_BYTES);
-			if (!read.ok) throw new HttpError(413, `control request bodies are limited to ${MAX_CONTROL_BODY_BYTES} bytes`);
+			if (!read.ok)
+				throw new HttpError(
+					413,
+					`control request bodies are limited to ${MAX_CONTROL_BODY_BYTES} bytes`,
+				);
 			const typeRefusal = refuseNonJson(req.headers, read.body);
 			if (typeRefusal) throw new HttpError(typeRefusal.status, typeRefusal.message);
 			const text = read.body.toString('utf8').trim();
@@ -201,12 +230,19 @@ export async function handleControlHttp(
 				} catch {
 					throw new HttpError(400, 'body must be JSON');
 				}
-				if (rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody)) body = rawBody as Record<string, unknown>;
+				if (rawBody && typeof rawBody === 'object' && !Array.isArray(rawBody))
+					body = rawBody as Record<string, unknown>;
 			}
 		}
-		const optionalUser = typeof body.userId === 'string' ? body.userId : typeof body.upn === 'string' ? body.upn : undefined;
+		const optionalUser =
+			typeof body.userId === 'string'
+				? body.userId
+				: typeof body.upn === 'string'
+					? body.upn
+					: undefined;
 		const mailboxMatch = /^GET \/_emulator\/mailboxes\/([^/]+)$/.exec(route);
-		if (mailboxMatch) return sendJson(res, 200, control.mailbox(decodeURIComponent(mailboxMatch[1])));
+		if (mailboxMatch)
+			return sendJson(res, 200, control.mailbox(decodeURIComponent(mailboxMatch[1]!)));
 		switch (route) {
 			case 'POST /_emulator/reset':
 				control.reset();
@@ -219,7 +255,9 @@ export async function handleControlHttp(
 			case 'GET /_emulator/faults':
 				return sendJson(res, 200, control.faults());
 			case 'POST /_emulator/faults':
-				control.injectFault((Array.isArray(rawBody) ? rawBody : body) as unknown as FaultSpec | FaultSpec[]);
+				control.injectFault(
+					(Array.isArray(rawBody) ? rawBody : body) as unknown as FaultSpec | FaultSpec[],
+				);
 				return sendJson(res, 200, control.faults());
 			case 'DELETE /_emulator/faults':
 				control.clearFaults();
@@ -240,7 +278,13 @@ export async function handleControlHttp(
 			case 'GET /_emulator/users':
 				return sendJson(res, 200, control.users());
 			case 'POST /_emulator/users':
-				return sendJson(res, 201, control.addUser(body as Partial<EmulatorUser> & { userPrincipalName: string; displayName: string }));
+				return sendJson(
+					res,
+					201,
+					control.addUser(
+						body as Partial<EmulatorUser> & { userPrincipalName: string; displayName: string },
+					),
+				);
 			case 'POST /_emulator/grants':
 				control.grant(body as unknown as GrantRequest);
 				return sendJson(res, 200, { ok: true });
@@ -258,10 +302,15 @@ export async function handleControlHttp(
 				const userId = field<string>(body, 'userId', 'string');
 				const folder = typeof body.folder === 'string' ? body.folder : 'inbox';
 				if (typeof body.count === 'number') {
-					const template = body.template === undefined ? undefined : seedMessageFromJson(body.template);
-					return sendJson(res, 201, { ids: control.seedMessages(userId, folder, body.count, template) });
+					const template =
+						body.template === undefined ? undefined : seedMessageFromJson(body.template);
+					return sendJson(res, 201, {
+						ids: control.seedMessages(userId, folder, body.count, template),
+					});
 				}
-				return sendJson(res, 201, { id: control.deliver(userId, folder, seedMessageFromJson(body.message)) });
+				return sendJson(res, 201, {
+					id: control.deliver(userId, folder, seedMessageFromJson(body.message)),
+				});
 			}
 			case 'GET /_emulator/subscriptions':
 				return sendJson(res, 200, control.subscriptions());

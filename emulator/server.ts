@@ -87,7 +87,8 @@ export interface Emulator {
 }
 
 function originOf(host: string, port: number): string {
-	const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+	const shown =
+		host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 	return `http://${shown}:${port}`;
 }
 
@@ -129,7 +130,12 @@ function failSafely(res: ServerResponse, error: unknown): void {
 		res.destroy();
 		return;
 	}
-	sendJson(res, 500, { error: { code: 'generalException', message: `Emulator error: ${error instanceof Error ? error.message : String(error)}` } });
+	sendJson(res, 500, {
+		error: {
+			code: 'generalException',
+			message: `Emulator error: ${error instanceof Error ? error.message : String(error)}`,
+		},
+	});
 }
 
 /** Starts the emulator: a main listener and an upload listener on loopback. */
@@ -150,7 +156,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	let mail: MailService;
 	const faults = new FaultInjector((idOrUpn) => mail.findUser(idOrUpn)?.id.toLowerCase());
 	const notifier = new Notifier(TENANT_ID, faults);
-	mail = options.mail ?? createMailService({ maxMessageBytes: options.maxMessageBytes, seed, notifications: notifier });
+	mail =
+		options.mail ??
+		createMailService({ maxMessageBytes: options.maxMessageBytes, seed, notifications: notifier });
 
 	let mainOrigin = '';
 	let uploadOrigin = '';
@@ -184,7 +192,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		Object.assign(settings, cloneSettings(initialSettings));
 		counters.reset();
 	};
-	const control = createControl({ mail: () => mail, identity, faults, counters, settings, resetAll, changed, notifier });
+	const control = createControl({
+		mail: () => mail,
+		identity,
+		faults,
+		counters,
+		settings,
+		resetAll,
+		changed,
+		notifier,
+	});
 
 	const saved = stateFile?.load();
 	if (saved) {
@@ -218,7 +235,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		} else if (isWebPath(rawPath) && (method === 'GET' || method === 'HEAD')) {
 			handleWebRequest(mail, res, rawPath, query, { graph: mainOrigin, upload: uploadOrigin });
 		} else {
-			sendJson(res, 404, { error: { code: 'ResourceNotFound', message: `No emulator route for ${method} ${rawPath}.` } });
+			sendJson(res, 404, {
+				error: { code: 'ResourceNotFound', message: `No emulator route for ${method} ${rawPath}.` },
+			});
 		}
 		if (method !== 'GET' && method !== 'HEAD') changed();
 	};
@@ -227,10 +246,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		changed();
 	};
 
-	const mainServer = createServer((req, res) => void onMainRequest(req, res).catch((error) => failSafely(res, error)));
-	const uploadServer = createServer((req, res) => void onUploadRequest(req, res).catch((error) => failSafely(res, error)));
+	const mainServer = createServer(
+		(req, res) => void onMainRequest(req, res).catch((error) => failSafely(res, error)),
+	);
+	const uploadServer = createServer(
+		(req, res) => void onUploadRequest(req, res).catch((error) => failSafely(res, error)),
+	);
 	// Clients see a socket error when a fault destroys a connection; the server should not log it.
-	for (const server of [mainServer, uploadServer]) server.on('clientError', (_error, socket) => socket.destroy());
+	for (const server of [mainServer, uploadServer])
+		server.on('clientError', (_error, socket) => socket.destroy());
 
 	let bound: Emulator['bound'];
 	try {

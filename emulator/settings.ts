@@ -63,22 +63,34 @@ export function applyOptions(settings: RuntimeSettings, options: SettableOptions
 			throw new Error('serverTimeMs must be a number or an object of route -> ms');
 		}
 	}
-	if (options.latencyMs !== undefined) settings.latencyMs = nonNegative('latencyMs', options.latencyMs);
+	if (options.latencyMs !== undefined)
+		settings.latencyMs = nonNegative('latencyMs', options.latencyMs);
 	if (options.maxConcurrentPerMailbox !== undefined) {
-		settings.maxConcurrentPerMailbox = Math.floor(positive('maxConcurrentPerMailbox', options.maxConcurrentPerMailbox));
+		settings.maxConcurrentPerMailbox = Math.floor(
+			positive('maxConcurrentPerMailbox', options.maxConcurrentPerMailbox),
+		);
 	}
 	if (options.accessTokenLifetimeSec !== undefined) {
-		settings.accessTokenLifetimeSec = positive('accessTokenLifetimeSec', options.accessTokenLifetimeSec);
+		settings.accessTokenLifetimeSec = positive(
+			'accessTokenLifetimeSec',
+			options.accessTokenLifetimeSec,
+		);
 	}
 	if (options.authCodeLifetimeSec !== undefined) {
 		settings.authCodeLifetimeSec = positive('authCodeLifetimeSec', options.authCodeLifetimeSec);
 	}
 	const budgets = options.budgets;
 	if (budgets?.requestsPerTenMinutes !== undefined) {
-		settings.requestsPerTenMinutes = positive('budgets.requestsPerTenMinutes', budgets.requestsPerTenMinutes);
+		settings.requestsPerTenMinutes = positive(
+			'budgets.requestsPerTenMinutes',
+			budgets.requestsPerTenMinutes,
+		);
 	}
 	if (budgets?.uploadBytesPerFiveMinutes !== undefined) {
-		settings.uploadBytesPerFiveMinutes = positive('budgets.uploadBytesPerFiveMinutes', budgets.uploadBytesPerFiveMinutes);
+		settings.uploadBytesPerFiveMinutes = positive(
+			'budgets.uploadBytesPerFiveMinutes',
+			budgets.uploadBytesPerFiveMinutes,
+		);
 	}
 }
 

@@ -28,7 +28,8 @@ export class StateFile {
 	load(): PersistedState | undefined {
 		if (!existsSync(this.path)) return undefined;
 		const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as PersistedState;
-		if (!parsed || parsed.version !== 1) throw new Error(`${this.path} is not an emulator state file (version 1)`);
+		if (!parsed || parsed.version !== 1)
+			throw new Error(`${this.path} is not an emulator state file (version 1)`);
 		return parsed;
 	}
 
@@ -36,7 +37,9 @@ export class StateFile {
 		if (this.timer) return;
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
-			this.save().catch((error) => process.stderr.write(`emulator: saving ${this.path} failed: ${String(error)}\n`));
+			this.save().catch((error) =>
+				process.stderr.write(`emulator: saving ${this.path} failed: ${String(error)}\n`),
+			);
 		}, SAVE_DELAY_MS);
 		this.timer.unref();
 	}
@@ -54,7 +57,11 @@ export class StateFile {
 		this.writing = this.writing
 			.catch(() => undefined)
 			.then(async () => {
-				const state: PersistedState = { version: 1, savedAt: new Date().toISOString(), ...this.collect() };
+				const state: PersistedState = {
+					version: 1,
+					savedAt: new Date().toISOString(),
+					...this.collect(),
+				};
 				const temporary = `${this.path}.${process.pid}.tmp`;
 				await mkdir(dirname(this.path), { recursive: true });
 				await writeFile(temporary, JSON.stringify(state));

@@ -18,7 +18,14 @@ import { makeLogger } from './lib/log';
 import { preferredPort } from './lib/net';
 import type { Owner } from './lib/n8n-rest';
 import { provisionRuntime, REPO_ROOT } from './lib/paths';
-import { ensureEmulatorCredential, isCancelled, NODE_TYPE, startStack, TRIGGER_NODE_TYPE, type Stack } from './lib/stack';
+import {
+	ensureEmulatorCredential,
+	isCancelled,
+	NODE_TYPE,
+	startStack,
+	TRIGGER_NODE_TYPE,
+	type Stack,
+} from './lib/stack';
 
 const log = makeLogger('start');
 
@@ -60,7 +67,12 @@ function parseFlags(argv: string[]): Flags {
 		else if (flag === '--n8n-port') flags.n8nPort = number();
 		else if (flag === '--emulator-port') flags.emulatorPort = number();
 		else if (flag === '--help' || flag === '-h') {
-			process.stdout.write(readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?|^ \* ?/gm, '') + '\n');
+			process.stdout.write(
+				readFileSync(__filename, 'utf8')
+					.split('*/', 1)
+					.join('')
+					.replace(/^\/\*\*?|^ \* ?/gm, '') + '\n',
+			);
 			process.exit(0);
 		} else throw new Error(`unknown option ${flag} (try --help)`);
 	}
@@ -102,12 +114,16 @@ async function main(): Promise<void> {
 	if (existsSync(lockFile)) {
 		const pid = Number(readFileSync(lockFile, 'utf8'));
 		if (pid && pid !== process.pid && pidIsAlive(pid)) {
-			throw new Error(`npm start is already running (pid ${pid}) on ${relative(process.cwd(), devDir) || devDir}; stop it with Ctrl-C first`);
+			throw new Error(
+				`npm start is already running (pid ${pid}) on ${relative(process.cwd(), devDir) || devDir}; stop it with Ctrl-C first`,
+			);
 		}
 	}
 	const stateFile = join(devDir, 'state.json');
 	const readState = (): DevState =>
-		existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as DevState) : { encryptionKey: randomBytes(24).toString('base64url') };
+		existsSync(stateFile)
+			? (JSON.parse(readFileSync(stateFile, 'utf8')) as DevState)
+			: { encryptionKey: randomBytes(24).toString('base64url') };
 	let state = readState();
 	const saveState = () => writeFileSync(stateFile, JSON.stringify(state, null, 2) + '\n');
 	// A start that was killed (kill -9, a closed terminal) leaves its n8n and emulator running on
@@ -118,7 +134,9 @@ async function main(): Promise<void> {
 	].filter(({ what, pid }) => stillRuns(pid, what === 'n8n' ? 'n8n' : 'emulator'));
 	if (leftovers.length) {
 		const list = leftovers.map(({ what, pid }) => `${what} (pid ${pid})`).join(' and ');
-		throw new Error(`${list} from an earlier npm start still running on this folder; stop it first: kill ${leftovers.map(({ pid }) => pid).join(' ')}`);
+		throw new Error(
+			`${list} from an earlier npm start still running on this folder; stop it first: kill ${leftovers.map(({ pid }) => pid).join(' ')}`,
+		);
 	}
 	if (flags.reset && existsSync(devDir)) {
 		log(`--reset: deleting ${devDir}`);
@@ -184,9 +202,13 @@ async function main(): Promise<void> {
 	state.pids = { n8n: stack.n8n.process.pid, emulator: stack.emulator.process.pid };
 	saveState();
 	const users = await stack.emulator.control.users();
-	if (users.length < 2) throw new Error('the emulator has fewer than two users; the demo needs its demo seed (delete .n8n-dev/emulator-state.json or use --reset)');
-	const connectAs = users.find((user) => user.userPrincipalName === state.connectedAs) ?? users[0];
-	const recipient = users.find((user) => user.id !== connectAs.id) ?? users[1];
+	const [firstUser, secondUser] = users;
+	if (!firstUser || !secondUser)
+		throw new Error(
+			'the emulator has fewer than two users; the demo needs its demo seed (delete .n8n-dev/emulator-state.json or use --reset)',
+		);
+	const connectAs = users.find((user) => user.userPrincipalName === state.connectedAs) ?? firstUser;
+	const recipient = users.find((user) => user.id !== connectAs.id) ?? secondUser;
 
 	const credential = await ensureEmulatorCredential(stack, {
 		name: CREDENTIAL_NAME,
@@ -197,10 +219,13 @@ async function main(): Promise<void> {
 	state.credentialId = credential.id;
 	state.connectedAs = connectAs.userPrincipalName;
 	saveState();
-	log(`credential "${CREDENTIAL_NAME}" ${credential.action === 'kept' ? 'already connected' : credential.action + ' and connected'} as ${connectAs.userPrincipalName}`);
+	log(
+		`credential "${CREDENTIAL_NAME}" ${credential.action === 'kept' ? 'already connected' : credential.action + ' and connected'} as ${connectAs.userPrincipalName}`,
+	);
 
 	const nodeTypes = await stack.client.nodeTypeNames();
-	if (!nodeTypes.includes(NODE_TYPE)) throw new Error(`n8n did not load ${NODE_TYPE}; see ${stack.n8n.process.logFile}`);
+	if (!nodeTypes.includes(NODE_TYPE))
+		throw new Error(`n8n did not load ${NODE_TYPE}; see ${stack.n8n.process.logFile}`);
 	const haveTrigger = nodeTypes.includes(TRIGGER_NODE_TYPE);
 	const imported: string[] = [];
 	const present: string[] = [];
@@ -214,9 +239,17 @@ async function main(): Promise<void> {
 		let workflow = await stack.client.getWorkflow(example.id);
 		const existed = Boolean(workflow);
 		workflow ??= await stack.client.createWorkflow(
-			prepareExample(example, { id: credential.id, name: CREDENTIAL_NAME }, { recipient: recipient.mail, filesFolder: stack.home.filesDir }),
+			prepareExample(
+				example,
+				{ id: credential.id, name: CREDENTIAL_NAME },
+				{ recipient: recipient.mail, filesFolder: stack.home.filesDir },
+			),
 		);
-		const note = trigger ? (workflow.active ? ' (active)' : ' (inactive: open it and press Publish to answer new mail)') : '';
+		const note = trigger
+			? workflow.active
+				? ' (active)'
+				: ' (inactive: open it and press Publish to answer new mail)'
+			: '';
 		(existed ? present : imported).push(`${example.name}${note}`);
 	}
 	if (imported.length) log(`imported ${imported.length} example workflow(s)`);
@@ -254,17 +287,22 @@ async function main(): Promise<void> {
 	await Promise.race([running.n8n.process.exited, running.emulator.process.exited]);
 	if (!stopping) {
 		const dead = running.n8n.process.exit ? running.n8n.process : running.emulator.process;
-		process.stderr.write(`\n${dead.name} stopped unexpectedly; last log lines:\n${dead.logTail(3000)}\n`);
+		process.stderr.write(
+			`\n${dead.name} stopped unexpectedly; last log lines:\n${dead.logTail(3000)}\n`,
+		);
 		await shutdown(`${dead.name} exited`, 1);
 	}
 }
 
 main().catch(async (error) => {
-	process.stderr.write(`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`\nnpm start failed: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	await Promise.allSettled(stoppers.map((stop) => stop()));
 	const devDir = process.env.GRAPH_MAIL_DEV_DIR ?? join(REPO_ROOT, '.n8n-dev');
 	try {
-		if (Number(readFileSync(join(devDir, 'start.pid'), 'utf8')) === process.pid) rmSync(join(devDir, 'start.pid'));
+		if (Number(readFileSync(join(devDir, 'start.pid'), 'utf8')) === process.pid)
+			rmSync(join(devDir, 'start.pid'));
 	} catch {
 		// no lock
 	}

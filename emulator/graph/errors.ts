@@ -22,7 +22,12 @@ export function requestIdHeaders(ids: RequestIds): Record<string, string> {
 }
 
 /** `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}` as Graph sends it. */
-export function graphErrorBody(code: string, message: string, ids: RequestIds, innerExtra: Record<string, string> = {}): unknown {
+export function graphErrorBody(
+	code: string,
+	message: string,
+	ids: RequestIds,
+	innerExtra: Record<string, string> = {},
+): unknown {
 	return {
 		error: {
 			code,
@@ -70,7 +75,12 @@ export function tooManyRequests(ids: RequestIds, retryAfter: string): HandlerRes
 }
 
 export function accessDenied(ids: RequestIds): HandlerResult {
-	return graphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.', ids);
+	return graphError(
+		403,
+		'ErrorAccessDenied',
+		'Access is denied. Check credentials and try again.',
+		ids,
+	);
 }
 
 export function requestTooLarge(ids: RequestIds): HandlerResult {
@@ -99,7 +109,12 @@ export function withInnerError(result: HandlerResult, ids: RequestIds): HandlerR
 			...body,
 			error: {
 				...error,
-				innerError: { ...(inner as object | undefined), date: graphDate(), 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId },
+				innerError: {
+					...(inner as object | undefined),
+					date: graphDate(),
+					'request-id': ids.requestId,
+					'client-request-id': ids.clientRequestId,
+				},
 			},
 		},
 	};

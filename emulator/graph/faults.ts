@@ -27,7 +27,17 @@ interface ActiveFault {
 }
 
 /** Faults on requests the emulator answers. */
-const REQUEST_KINDS: FaultKind[] = ['429', '503', '504', 'reset', 'lostResponse', 'latency', 'redirect', 'html', 'answer'];
+const REQUEST_KINDS: FaultKind[] = [
+	'429',
+	'503',
+	'504',
+	'reset',
+	'lostResponse',
+	'latency',
+	'redirect',
+	'html',
+	'answer',
+];
 /** Faults on change notifications the emulator sends (graph/notifier.ts; route 'notification'). */
 export const NOTIFICATION_KINDS: readonly FaultKind[] = [
 	'notificationDrop',
@@ -59,17 +69,26 @@ export function validateFaultSpec(spec: FaultSpec): void {
 	if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {
 		throw new Error('fault probability must be between 0 and 1');
 	}
-	if ((spec.kind === 'latency' || spec.kind === 'notificationDelay') && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
+	if (
+		(spec.kind === 'latency' || spec.kind === 'notificationDelay') &&
+		!(typeof spec.delayMs === 'number' && spec.delayMs >= 0)
+	) {
 		throw new Error(`a ${spec.kind} fault needs delayMs >= 0`);
 	}
-	if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 200 && spec.status <= 599)) {
+	if (
+		spec.status !== undefined &&
+		!(Number.isInteger(spec.status) && spec.status >= 200 && spec.status <= 599)
+	) {
 		throw new Error('fault status must be an HTTP status (200-599)');
 	}
 	if (spec.kind === 'redirect') {
-		if (typeof spec.location !== 'string' || spec.location === '') throw new Error('a redirect fault needs a location');
-		if (spec.status !== undefined && (spec.status < 300 || spec.status > 399)) throw new Error('a redirect fault needs a 3xx status');
+		if (typeof spec.location !== 'string' || spec.location === '')
+			throw new Error('a redirect fault needs a location');
+		if (spec.status !== undefined && (spec.status < 300 || spec.status > 399))
+			throw new Error('a redirect fault needs a 3xx status');
 	}
-	if (spec.kind === 'answer' && spec.status === undefined) throw new Error('an answer fault needs a status');
+	if (spec.kind === 'answer' && spec.status === undefined)
+		throw new Error('an answer fault needs a status');
 	if (spec.pathPattern !== undefined) new RegExp(spec.pathPattern);
 }
 
@@ -85,7 +104,11 @@ export class FaultInjector {
 		list.forEach(validateFaultSpec);
 		for (const spec of list) {
 			const remaining = spec.times ?? (spec.probability !== undefined ? Infinity : 1);
-			this.faults.push({ spec: { ...spec }, pattern: spec.pathPattern ? new RegExp(spec.pathPattern) : undefined, remaining });
+			this.faults.push({
+				spec: { ...spec },
+				pattern: spec.pathPattern ? new RegExp(spec.pathPattern) : undefined,
+				remaining,
+			});
 		}
 	}
 
@@ -96,7 +119,10 @@ export class FaultInjector {
 	}
 
 	active(): FaultSpec[] {
-		return this.faults.map((fault) => ({ ...fault.spec, times: Number.isFinite(fault.remaining) ? fault.remaining : undefined }));
+		return this.faults.map((fault) => ({
+			...fault.spec,
+			times: Number.isFinite(fault.remaining) ? fault.remaining : undefined,
+		}));
 	}
 
 	/**
@@ -125,7 +151,8 @@ export class FaultInjector {
 			const routes = Array.isArray(spec.route) ? spec.route : [spec.route];
 			if (!routes.includes(target.route)) return false;
 		}
-		if (spec.method !== undefined && spec.method.toUpperCase() !== target.method.toUpperCase()) return false;
+		if (spec.method !== undefined && spec.method.toUpperCase() !== target.method.toUpperCase())
+			return false;
 		if (spec.mailbox !== undefined) {
 			const wanted = this.resolveMailbox(spec.mailbox) ?? spec.mailbox.toLowerCase();
 			if (wanted !== target.mailboxId) return false;

@@ -33,7 +33,8 @@ export async function handleGraphHttp(
 	deps.counters.requests += 1;
 
 	const read = await readBody(req, LIMITS.maxRequestBytes);
-	if (!read.ok) return deliverOutcome(req, res, { result: requestTooLarge(ids), latencyMs: 0 }, ids, latency);
+	if (!read.ok)
+		return deliverOutcome(req, res, { result: requestTooLarge(ids), latencyMs: 0 }, ids, latency);
 
 	const authorization = req.headers.authorization;
 	const auth = deps.identity.authenticate(authorization);
@@ -59,7 +60,8 @@ export async function handleGraphHttp(
 			inBatch: false,
 			applyServerTime: false,
 			handle: async () => {
-				if (method !== 'POST') return graphError(405, 'BadRequest', 'Only POST is supported on $batch.', ids);
+				if (method !== 'POST')
+					return graphError(405, 'BadRequest', 'Only POST is supported on $batch.', ids);
 				const batch = await executeBatch({ deps, caller, ids, urls }, read.body);
 				batchFault = batch.reset ? 'reset' : batch.lostResponse ? 'lostResponse' : undefined;
 				return batch.result;

@@ -12,7 +12,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 import type { FaultSpec } from '../contract';
-import { isLoopbackHost, type NotificationPayload, type NotificationSink } from '../mail/resources/subscriptions';
+import {
+	isLoopbackHost,
+	type NotificationPayload,
+	type NotificationSink,
+} from '../mail/resources/subscriptions';
 import { NOTIFICATION_KINDS, type FaultInjector } from './faults';
 
 export const VALIDATION_TIMEOUT_MS = 10_000;
@@ -83,26 +87,47 @@ export class Notifier implements NotificationSink {
 		private readonly faults: FaultInjector,
 	) {}
 
-	async validate(raw: string, token: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+	async validate(
+		raw: string,
+		token: string,
+	): Promise<{ ok: true } | { ok: false; reason: string }> {
 		const url = new URL(raw);
 		if (!isLoopbackUrl(url)) {
-			return { ok: false, reason: `The emulator calls out to loopback addresses only; it cannot reach '${url.host}'.` };
+			return {
+				ok: false,
+				reason: `The emulator calls out to loopback addresses only; it cannot reach '${url.host}'.`,
+			};
 		}
 		url.searchParams.set('validationToken', token);
 		try {
 			const answer = await post(url, '', 'text/plain; charset=utf-8', VALIDATION_TIMEOUT_MS);
-			if (answer.status !== 200) return { ok: false, reason: `Notification endpoint must respond with 200 OK to validation request (it answered ${answer.status}).` };
+			if (answer.status !== 200)
+				return {
+					ok: false,
+					reason: `Notification endpoint must respond with 200 OK to validation request (it answered ${answer.status}).`,
+				};
 			if (!answer.contentType.toLowerCase().startsWith('text/plain')) {
 				return { ok: false, reason: 'The validation response must be text/plain.' };
 			}
-			if (answer.body !== token) return { ok: false, reason: 'The validation response did not contain the validation token.' };
+			if (answer.body !== token)
+				return {
+					ok: false,
+					reason: 'The validation response did not contain the validation token.',
+				};
 			return { ok: true };
 		} catch (error) {
-			return { ok: false, reason: `Notification endpoint did not answer the validation request in time: ${(error as Error).message}.` };
+			return {
+				ok: false,
+				reason: `Notification endpoint did not answer the validation request in time: ${(error as Error).message}.`,
+			};
 		}
 	}
 
-	post(raw: string, payload: NotificationPayload, meta: { subscriptionId: string; mailboxId: string }): void {
+	post(
+		raw: string,
+		payload: NotificationPayload,
+		meta: { subscriptionId: string; mailboxId: string },
+	): void {
 		const url = new URL(raw);
 		const first = payload.value[0] ?? {};
 		const record = (outcome: NotificationRecord['outcome']) =>
@@ -117,7 +142,13 @@ export class Notifier implements NotificationSink {
 			});
 		if (!isLoopbackUrl(url)) return record('error');
 		const fault = this.faults.take(
-			{ route: 'notification', method: 'POST', mailboxId: meta.mailboxId, path: url.pathname, inBatch: false },
+			{
+				route: 'notification',
+				method: 'POST',
+				mailboxId: meta.mailboxId,
+				path: url.pathname,
+				inBatch: false,
+			},
 			NOTIFICATION_KINDS,
 		).fault;
 		const body = JSON.stringify(payload);
@@ -181,10 +212,16 @@ export class Notifier implements NotificationSink {
 		this.timers.add(timer);
 	}
 
-	private async deliver(url: URL, body: string, record: (outcome: NotificationRecord['outcome']) => void, attempt = 0): Promise<void> {
+	private async deliver(
+		url: URL,
+		body: string,
+		record: (outcome: NotificationRecord['outcome']) => void,
+		attempt = 0,
+	): Promise<void> {
 		let outcome: NotificationRecord['outcome'];
 		try {
-			outcome = (await post(url, body, 'application/json; charset=utf-8', NOTIFICATION_TIMEOUT_MS)).status;
+			outcome = (await post(url, body, 'application/json; charset=utf-8', NOTIFICATION_TIMEOUT_MS))
+				.status;
 		} catch {
 			outcome = 'error';
 		}

@@ -4,7 +4,14 @@ import type { FaultInjector, FaultKind } from './faults';
 import { serverTimeFor, type RuntimeSettings } from '../settings';
 import { uploadBytesOf, type MailboxThrottle } from './throttle';
 import { sleep } from '../util/sleep';
-import { accessDenied, graphError, internalError, tooManyRequests, withInnerError, type RequestIds } from './errors';
+import {
+	accessDenied,
+	graphError,
+	internalError,
+	tooManyRequests,
+	withInnerError,
+	type RequestIds,
+} from './errors';
 import { routeAllows } from './route-scopes';
 
 export interface PipelineDeps {
@@ -42,18 +49,32 @@ export interface OperationOutcome {
 }
 
 /** Reset faults inside a batch are checked for the whole batch before it runs (nothing committed). */
-const SUB_REQUEST_FAULT_KINDS: readonly FaultKind[] = ['429', '503', '504', 'lostResponse', 'latency'];
+const SUB_REQUEST_FAULT_KINDS: readonly FaultKind[] = [
+	'429',
+	'503',
+	'504',
+	'lostResponse',
+	'latency',
+];
 
 /** The answer of a fault that replaces the handler's, or undefined for faults that do not (reset, latency, lostResponse). */
 export function faultResult(fault: FaultSpec, ids: RequestIds): HandlerResult | undefined {
 	const { kind, retryAfter } = fault;
 	if (kind === 'redirect') {
-		return { status: fault.status ?? 302, headers: { Location: fault.location ?? '/', 'Content-Length': '0' }, raw: Buffer.alloc(0) };
+		return {
+			status: fault.status ?? 302,
+			headers: { Location: fault.location ?? '/', 'Content-Length': '0' },
+			raw: Buffer.alloc(0),
+		};
 	}
 	if (kind === 'html') {
 		const status = fault.status ?? 500;
 		const page = `<!DOCTYPE html><html><head><title>${status}</title></head><body><h1>Service error ${status}</h1></body></html>`;
-		return { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, raw: Buffer.from(page, 'utf8') };
+		return {
+			status,
+			headers: { 'Content-Type': 'text/html; charset=utf-8' },
+			raw: Buffer.from(page, 'utf8'),
+		};
 	}
 	if (kind === 'answer') return { status: fault.status ?? 200, json: fault.body ?? {} };
 	if (kind === '429') return tooManyRequests(ids, retryAfter ?? '1');
@@ -67,7 +88,12 @@ export function faultResult(fault: FaultSpec, ids: RequestIds): HandlerResult | 
 		);
 	}
 	if (kind === '504') {
-		return graphError(504, 'gatewayTimeout', 'The gateway did not receive a timely response from the upstream server.', ids);
+		return graphError(
+			504,
+			'gatewayTimeout',
+			'The gateway did not receive a timely response from the upstream server.',
+			ids,
+		);
 	}
 	return undefined;
 }
@@ -80,7 +106,8 @@ export async function runOperation(deps: PipelineDeps, op: Operation): Promise<O
 	const { counters } = deps;
 	const route = op.info.route;
 	counters.countRoute(route);
-	if (op.scopes && !routeAllows(route, op.scopes)) return { result: accessDenied(op.ids), latencyMs: 0 };
+	if (op.scopes && !routeAllows(route, op.scopes))
+		return { result: accessDenied(op.ids), latencyMs: 0 };
 
 	const fired = deps.faults.take(
 		{ route, method: op.method, mailboxId: op.info.mailboxId, path: op.path, inBatch: op.inBatch },
@@ -98,7 +125,10 @@ export async function runOperation(deps: PipelineDeps, op: Operation): Promise<O
 		const admission = deps.throttle.admit(op.info.mailboxId, uploadBytesOf(op.method, op.body));
 		if (!admission.admitted) {
 			counters.throttled429 += 1;
-			return { result: tooManyRequests(op.ids, String(admission.retryAfterSec)), latencyMs: fired.latencyMs };
+			return {
+				result: tooManyRequests(op.ids, String(admission.retryAfterSec)),
+				latencyMs: fired.latencyMs,
+			};
 		}
 		release = admission.release;
 	}
@@ -112,5 +142,9 @@ export async function runOperation(deps: PipelineDeps, op: Operation): Promise<O
 	} finally {
 		release();
 	}
-	return { result, socketFault: fault?.kind === 'lostResponse' ? 'lostResponse' : undefined, latencyMs: fired.latencyMs };
+	return {
+		result,
+		socketFault: fault?.kind === 'lostResponse' ? 'lostResponse' : undefined,
+		latencyMs: fired.latencyMs,
+	};
 }

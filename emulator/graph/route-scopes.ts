@@ -1,7 +1,13 @@
 import type { RouteName } from '../contract';
 
 /** Mail.ReadBasic reads messages without body or attachments (the mail service trims what it returns). */
-const READ_BASIC = ['Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
+const READ_BASIC = [
+	'Mail.ReadBasic',
+	'Mail.Read',
+	'Mail.ReadWrite',
+	'Mail.Read.Shared',
+	'Mail.ReadWrite.Shared',
+];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.Read.Shared', 'Mail.ReadWrite.Shared'];
 const WRITE = ['Mail.ReadWrite', 'Mail.ReadWrite.Shared'];
 const SEND = ['Mail.Send', 'Mail.Send.Shared'];

@@ -11,7 +11,11 @@ export interface ThrottleLimits {
 
 export type Admission =
 	| { admitted: true; release: () => void }
-	| { admitted: false; reason: 'concurrency' | 'requestBudget' | 'uploadBudget'; retryAfterSec: number };
+	| {
+			admitted: false;
+			reason: 'concurrency' | 'requestBudget' | 'uploadBudget';
+			retryAfterSec: number;
+	  };
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
@@ -50,12 +54,23 @@ export class MailboxThrottle {
 			return { admitted: false, reason: 'concurrency', retryAfterSec: 1 };
 		}
 		if (state.requestTimes.length >= limits.requestsPerTenMinutes) {
-			const roomAt = state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] + TEN_MINUTES_MS;
+			// The oldest request still counted leaves the window first (with a zero budget: none ever does).
+			const oldestCounted =
+				state.requestTimes[state.requestTimes.length - limits.requestsPerTenMinutes] ?? Number.NaN;
+			const roomAt = oldestCounted + TEN_MINUTES_MS;
 			return { admitted: false, reason: 'requestBudget', retryAfterSec: secondsUntil(roomAt, now) };
 		}
 		// An empty window admits any size, else a body larger than the budget could never pass.
-		if (uploadBytes > 0 && state.uploadBytesInWindow > 0 && state.uploadBytesInWindow + uploadBytes > limits.uploadBytesPerFiveMinutes) {
-			return { admitted: false, reason: 'uploadBudget', retryAfterSec: secondsUntil(this.uploadRoomAt(state, uploadBytes, limits), now) };
+		if (
+			uploadBytes > 0 &&
+			state.uploadBytesInWindow > 0 &&
+			state.uploadBytesInWindow + uploadBytes > limits.uploadBytesPerFiveMinutes
+		) {
+			return {
+				admitted: false,
+				reason: 'uploadBudget',
+				retryAfterSec: secondsUntil(this.uploadRoomAt(state, uploadBytes, limits), now),
+			};
 		}
 
 		state.requestTimes.push(now);
@@ -112,15 +127,16 @@ export class MailboxThrottle {
 	}
 
 	private prune(state: MailboxState, now: number): void {
-		let drop = 0;
-		while (drop < state.requestTimes.length && state.requestTimes[drop] + TEN_MINUTES_MS <= now) drop++;
-		if (drop > 0) state.requestTimes.splice(0, drop);
-		drop = 0;
-		while (drop < state.uploads.length && state.uploads[drop].at + FIVE_MINUTES_MS <= now) {
-			state.uploadBytesInWindow -= state.uploads[drop].bytes;
-			drop++;
-		}
-		if (drop > 0) state.uploads.splice(0, drop);
+		const firstRecent = state.requestTimes.findIndex((at) => at + TEN_MINUTES_MS > now);
+		state.requestTimes.splice(0, firstRecent < 0 ? state.requestTimes.length : firstRecent);
+		const firstRecentUpload = state.uploads.findIndex(
+			(upload) => upload.at + FIVE_MINUTES_MS > now,
+		);
+		const expired = state.uploads.splice(
+			0,
+			firstRecentUpload < 0 ? state.uploads.length : firstRecentUpload,
+		);
+		for (const upload of expired) state.uploadBytesInWindow -= upload.bytes;
 	}
 
 	/** When enough old uploads leave the window for `bytes` more to fit. */
@@ -128,7 +144,8 @@ export class MailboxThrottle {
 		let remaining = state.uploadBytesInWindow;
 		for (const upload of state.uploads) {
 			remaining -= upload.bytes;
-			if (remaining === 0 || remaining + bytes <= limits.uploadBytesPerFiveMinutes) return upload.at + FIVE_MINUTES_MS;
+			if (remaining === 0 || remaining + bytes <= limits.uploadBytesPerFiveMinutes)
+				return upload.at + FIVE_MINUTES_MS;
 		}
 		return this.now();
 	}

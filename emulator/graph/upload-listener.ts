@@ -14,7 +14,11 @@ export interface UploadListenerDeps extends PipelineDeps {
  * The stand-in for outlook.office.com: pre-authenticated upload URLs under `/upload/`.
  * A request with an Authorization header is refused, as the real host refuses a Graph token.
  */
-export async function handleUploadHttp(deps: UploadListenerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleUploadHttp(
+	deps: UploadListenerDeps,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const ids = requestIdsFor(req.headers);
 	const method = (req.method ?? 'GET').toUpperCase();
 	const target = req.url ?? '/';
@@ -37,10 +41,21 @@ export async function handleUploadHttp(deps: UploadListenerDeps, req: IncomingMe
 		return deliverOutcome(req, res, { result, latencyMs: 0 }, ids, latency);
 	}
 	if (!path.startsWith('/upload/')) {
-		return deliverOutcome(req, res, { result: graphError(404, 'ResourceNotFound', 'Resource not found.', ids), latencyMs: 0 }, ids, latency);
+		return deliverOutcome(
+			req,
+			res,
+			{ result: graphError(404, 'ResourceNotFound', 'Resource not found.', ids), latencyMs: 0 },
+			ids,
+			latency,
+		);
 	}
 	if (!read.ok) {
-		const result = graphError(413, 'RequestEntityTooLarge', `A single upload request may carry at most ${LIMITS.maxUploadChunkBytes} bytes.`, ids);
+		const result = graphError(
+			413,
+			'RequestEntityTooLarge',
+			`A single upload request may carry at most ${LIMITS.maxUploadChunkBytes} bytes.`,
+			ids,
+		);
 		return deliverOutcome(req, res, { result, latencyMs: 0 }, ids, latency);
 	}
 	const raw: RawRequest = { method, path, query, headers: req.headers, body: read.body };

@@ -10,7 +10,7 @@ export function isLocalHost(hostHeader: string | undefined): boolean {
 	if (hostHeader === undefined || hostHeader === '') return true;
 	const host = hostHeader.trim().toLowerCase();
 	const bracketed = /^\[([0-9a-f:.%]+)\](?::\d{1,5})?$/.exec(host);
-	if (bracketed) return isIP(bracketed[1]) === 6;
+	if (bracketed) return isIP(bracketed[1]!) === 6;
 	const name = host.replace(/:\d{1,5}$/, '').replace(/\.$/, '');
 	return name === 'localhost' || isIP(name) === 4;
 }

@@ -12,7 +12,11 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 }
 
 /** Writes a handler result: JSON is serialised, raw bytes sent as they are, else an empty body. */
-export function sendResult(res: ServerResponse, result: HandlerResult, extraHeaders: Record<string, string> = {}): void {
+export function sendResult(
+	res: ServerResponse,
+	result: HandlerResult,
+	extraHeaders: Record<string, string> = {},
+): void {
 	const headers: Record<string, string> = { ...extraHeaders, ...(result.headers ?? {}) };
 	let payload: Buffer;
 	if (result.json !== undefined) {
@@ -31,11 +35,25 @@ export function sendResult(res: ServerResponse, result: HandlerResult, extraHead
 	res.end(payload);
 }
 
-export function sendJson(res: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
-	sendResult(res, { status, json, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers } });
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	json: unknown,
+	headers: Record<string, string> = {},
+): void {
+	sendResult(res, {
+		status,
+		json,
+		headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+	});
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+	res: ServerResponse,
+	status: number,
+	html: string,
+	headers: Record<string, string> = {},
+): void {
 	const payload = Buffer.from(html, 'utf8');
 	res.writeHead(status, {
 		'Content-Type': 'text/html; charset=utf-8',

@@ -25,7 +25,11 @@ export interface AadTrace {
 
 /** Microsoft uses the client's `client-request-id` as the correlation id. */
 export function newTrace(clientRequestId?: string): AadTrace {
-	return { traceId: newGuid(), correlationId: clientRequestId || newGuid(), timestamp: aadTimestamp() };
+	return {
+		traceId: newGuid(),
+		correlationId: clientRequestId || newGuid(),
+		timestamp: aadTimestamp(),
+	};
 }
 
 export function describeWithTrace(error: AadError, trace: AadTrace): string {
@@ -33,7 +37,11 @@ export function describeWithTrace(error: AadError, trace: AadTrace): string {
 }
 
 /** The token endpoint's error JSON, field for field as documented. */
-export function aadErrorBody(error: AadError, trace: AadTrace, loginBaseUrl: string): Record<string, unknown> {
+export function aadErrorBody(
+	error: AadError,
+	trace: AadTrace,
+	loginBaseUrl: string,
+): Record<string, unknown> {
 	const body: Record<string, unknown> = {
 		error: error.error,
 		error_description: describeWithTrace(error, trace),

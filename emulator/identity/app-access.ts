@@ -5,7 +5,11 @@ import type { Caller } from '../contract';
  * Applications): an app-only caller may use only the mailboxes listed for its app. `resolve`
  * turns a listed id, UPN or address into a mailbox id.
  */
-export function appOnlyPolicyAllows(caller: Caller, mailboxId: string, resolve: (key: string) => string | undefined): boolean {
+export function appOnlyPolicyAllows(
+	caller: Caller,
+	mailboxId: string,
+	resolve: (key: string) => string | undefined,
+): boolean {
 	const listed = caller.app?.mailboxes;
 	if (!listed) return true;
 	const wanted = mailboxId.toLowerCase();

@@ -39,7 +39,9 @@ function isLoopbackHttpUrl(value: string): boolean {
 	try {
 		const url = new URL(value);
 		if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-		return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+		return (
+			LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
+		);
 	} catch {
 		return false;
 	}
@@ -53,7 +55,9 @@ export class AppRegistry {
 	}
 
 	reset(): void {
-		this.apps = new Map([[DEFAULT_APP.clientId, { ...DEFAULT_APP, appOnly: checkedAppOnly(DEFAULT_APP.appOnly!) }]]);
+		this.apps = new Map([
+			[DEFAULT_APP.clientId, { ...DEFAULT_APP, appOnly: checkedAppOnly(DEFAULT_APP.appOnly!) }],
+		]);
 	}
 
 	find(clientId: string): RegisteredApp | undefined {
@@ -61,13 +65,17 @@ export class AppRegistry {
 	}
 
 	register(registration: AppRegistration): RegisteredApp {
-		if (!registration || !Array.isArray(registration.redirectUris)) throw new Error('redirectUris must be an array');
+		if (!registration || !Array.isArray(registration.redirectUris))
+			throw new Error('redirectUris must be an array');
 		for (const uri of registration.redirectUris) {
-			if (typeof uri !== 'string' || !/^https?:\/\//i.test(uri)) throw new Error(`redirect URI must be an http(s) URL: ${uri}`);
+			if (typeof uri !== 'string' || !/^https?:\/\//i.test(uri))
+				throw new Error(`redirect URI must be an http(s) URL: ${uri}`);
 		}
 		const clientId = (registration.clientId ?? newGuid()).toLowerCase();
 		const clientSecret =
-			registration.clientSecret === undefined ? randomToken(24) : registration.clientSecret || undefined;
+			registration.clientSecret === undefined
+				? randomToken(24)
+				: registration.clientSecret || undefined;
 		const app: RegisteredApp = {
 			clientId,
 			clientSecret,
@@ -87,7 +95,9 @@ export class AppRegistry {
 	}
 
 	toJSON(): RegisteredApp[] {
-		return [...this.apps.values()].filter((app) => app.clientId !== DEFAULT_APP.clientId).map((app) => ({ ...app }));
+		return [...this.apps.values()]
+			.filter((app) => app.clientId !== DEFAULT_APP.clientId)
+			.map((app) => ({ ...app }));
 	}
 
 	load(apps: unknown): void {
@@ -104,14 +114,16 @@ export class AppRegistry {
 /** The control API's `appOnly` object, checked and copied. */
 function checkedAppOnly(config: AppOnlyConfig): AppOnlyConfig {
 	const strings = (value: unknown, name: string): string[] => {
-		if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) throw new Error(`appOnly.${name} must be an array of strings`);
+		if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string'))
+			throw new Error(`appOnly.${name} must be an array of strings`);
 		return [...(value as string[])];
 	};
 	return {
 		roles: strings(config.roles ?? [], 'roles'),
 		mailboxes: config.mailboxes === undefined ? undefined : strings(config.mailboxes, 'mailboxes'),
 		certificates: strings(config.certificates ?? [], 'certificates'),
-		secretExpiresAt: typeof config.secretExpiresAt === 'number' ? config.secretExpiresAt : undefined,
+		secretExpiresAt:
+			typeof config.secretExpiresAt === 'number' ? config.secretExpiresAt : undefined,
 		servicePrincipal: config.servicePrincipal !== false,
 	};
 }

@@ -4,7 +4,15 @@
  * scope, and a JWT access token whose `roles` are the app's admin-consented application
  * permissions. Refusals carry the AADSTS codes Microsoft uses (wire facts 1.8).
  */
-import { X509Certificate, createHash, createHmac, createPublicKey, randomBytes, timingSafeEqual, verify } from 'node:crypto';
+import {
+	X509Certificate,
+	createHash,
+	createHmac,
+	createPublicKey,
+	randomBytes,
+	timingSafeEqual,
+	verify,
+} from 'node:crypto';
 
 import { AadError } from './aad-error';
 import type { RegisteredApp } from './apps';
@@ -34,7 +42,9 @@ function b64url(value: Buffer | string): string {
 	return Buffer.from(value).toString('base64url');
 }
 
-function thumbprints(pem: string): { sha1: string; sha256: string; publicKey: ReturnType<typeof createPublicKey> } | undefined {
+function thumbprints(
+	pem: string,
+): { sha1: string; sha256: string; publicKey: ReturnType<typeof createPublicKey> } | undefined {
 	try {
 		const certificate = new X509Certificate(pem);
 		return {
@@ -65,16 +75,26 @@ function hexOf(base64url: string): string {
 }
 
 /** Checks a certificate client assertion as the identity platform does. */
-export function checkAssertion(app: RegisteredApp, assertion: string, tokenUrl: string, nowSec: number): void {
+export function checkAssertion(
+	app: RegisteredApp,
+	assertion: string,
+	tokenUrl: string,
+	nowSec: number,
+): void {
 	const parts = assertion.split('.');
-	const header = decodePart(parts[0]);
-	const claims = decodePart(parts[1]);
-	if (parts.length !== 3 || !header || !claims) {
+	const [headerPart, claimsPart, signaturePart] = parts;
+	const header = decodePart(headerPart);
+	const claims = decodePart(claimsPart);
+	if (parts.length !== 3 || signaturePart === undefined || !header || !claims) {
 		throw invalidClient(50027, 'JWT token is invalid or malformed.');
 	}
 	const sha256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
 	const sha1 = typeof header.x5t === 'string' ? header.x5t : undefined;
-	if (!sha256 && !sha1) throw invalidClient(50027, 'Invalid JWT token. No certificate thumbprint specified in token header.');
+	if (!sha256 && !sha1)
+		throw invalidClient(
+			50027,
+			'Invalid JWT token. No certificate thumbprint specified in token header.',
+		);
 	const used = hexOf((sha1 ?? sha256) as string);
 	const known = (app.appOnly?.certificates ?? [])
 		.map(thumbprints)
@@ -85,7 +105,14 @@ export function checkAssertion(app: RegisteredApp, assertion: string, tokenUrl: 
 			`Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${used}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`,
 		);
 	}
-	const signed = header.alg === 'RS256' && verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), known.publicKey, Buffer.from(parts[2], 'base64url'));
+	const signed =
+		header.alg === 'RS256' &&
+		verify(
+			'sha256',
+			Buffer.from(`${headerPart}.${claimsPart}`),
+			known.publicKey,
+			Buffer.from(signaturePart, 'base64url'),
+		);
 	if (!signed) {
 		throw invalidClient(
 			700027,
@@ -93,13 +120,22 @@ export function checkAssertion(app: RegisteredApp, assertion: string, tokenUrl: 
 		);
 	}
 	if (claims.iss !== app.clientId && String(claims.iss).toLowerCase() !== app.clientId) {
-		throw invalidClient(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+		throw invalidClient(
+			700021,
+			"Client assertion application identifier doesn't match 'client_id' parameter.",
+		);
 	}
 	if (String(claims.sub).toLowerCase() !== app.clientId) {
-		throw invalidClient(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+		throw invalidClient(
+			700021,
+			"Client assertion application identifier doesn't match 'client_id' parameter.",
+		);
 	}
 	if (claims.aud !== tokenUrl) {
-		throw invalidClient(700212, `The audience claim '${String(claims.aud)}' of the client assertion does not match the token endpoint '${tokenUrl}'.`);
+		throw invalidClient(
+			700212,
+			`The audience claim '${String(claims.aud)}' of the client assertion does not match the token endpoint '${tokenUrl}'.`,
+		);
 	}
 	const exp = Number(claims.exp);
 	const nbf = claims.nbf === undefined ? undefined : Number(claims.nbf);
@@ -118,17 +154,31 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** The client: secret (body) or certificate assertion; app-only needs a confidential client. */
-function authenticate(app: RegisteredApp, form: URLSearchParams, tokenUrl: string, nowMs: number): void {
+function authenticate(
+	app: RegisteredApp,
+	form: URLSearchParams,
+	tokenUrl: string,
+	nowMs: number,
+): void {
 	const assertion = form.get('client_assertion');
 	const secret = form.get('client_secret');
 	if (assertion) {
 		if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
-			throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_assertion_type'.");
+			throw new AadError(
+				400,
+				'invalid_request',
+				900144,
+				"The request body must contain the following parameter: 'client_assertion_type'.",
+			);
 		}
 		checkAssertion(app, assertion, tokenUrl, Math.floor(nowMs / 1000));
 		return;
 	}
-	if (!secret) throw invalidClient(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+	if (!secret)
+		throw invalidClient(
+			7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+		);
 	if (!app.clientSecret || !sameSecret(secret, app.clientSecret)) {
 		throw invalidClient(
 			7000215,
@@ -144,21 +194,44 @@ function authenticate(app: RegisteredApp, form: URLSearchParams, tokenUrl: strin
 }
 
 /** `grant_type=client_credentials` at `/{tenant}/oauth2/v2.0/token`. */
-export function redeemClientCredentials(identity: Identity, form: URLSearchParams, tenant: string): Record<string, unknown> {
+export function redeemClientCredentials(
+	identity: Identity,
+	form: URLSearchParams,
+	tenant: string,
+): Record<string, unknown> {
 	const clientId = form.get('client_id');
-	if (!clientId) throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+	if (!clientId)
+		throw new AadError(
+			400,
+			'invalid_request',
+			900144,
+			"The request body must contain the following parameter: 'client_id'.",
+		);
 	const app = identity.apps.find(clientId);
 	if (!app) {
-		throw new AadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+		throw new AadError(
+			400,
+			'unauthorized_client',
+			700016,
+			`Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+		);
 	}
 	const now = Date.now();
 	authenticate(app, form, `${identity.deps.loginBaseUrl()}/${tenant}/oauth2/v2.0/token`, now);
 	const scope = form.get('scope') ?? '';
 	if (!/^\S+\/\.default$/.test(scope.trim())) {
-		throw new AadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+		throw new AadError(
+			400,
+			'invalid_scope',
+			1002012,
+			`The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+		);
 	}
 	if (!app.appOnly || app.appOnly.servicePrincipal === false) {
-		throw invalidClient(7000229, `The client application ${app.clientId} is missing service principal in the tenant ${TENANT_ID}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`);
+		throw invalidClient(
+			7000229,
+			`The client application ${app.clientId} is missing service principal in the tenant ${TENANT_ID}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
+		);
 	}
 	const lifetime = Math.round(identity.deps.settings.accessTokenLifetimeSec);
 	const nowSec = Math.floor(now / 1000);
@@ -178,7 +251,9 @@ export function redeemClientCredentials(identity: Identity, form: URLSearchParam
 			tid: TENANT_ID,
 		}),
 	);
-	const signature = createHmac('sha256', SIGNING_KEY).update(`${header}.${claims}`).digest('base64url');
+	const signature = createHmac('sha256', SIGNING_KEY)
+		.update(`${header}.${claims}`)
+		.digest('base64url');
 	const accessToken = `${header}.${claims}.${signature}`;
 	identity.tokens.registerAccessToken(accessToken, {
 		userId: '',
@@ -190,5 +265,10 @@ export function redeemClientCredentials(identity: Identity, form: URLSearchParam
 	identity.deps.counters.tokensIssued += 1;
 	identity.deps.counters.appOnlyTokensIssued += 1;
 	// No `scope` in the answer: app-only tokens carry roles, not scopes.
-	return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
+	return {
+		token_type: 'Bearer',
+		expires_in: lifetime,
+		ext_expires_in: lifetime,
+		access_token: accessToken,
+	};
 }

@@ -21,16 +21,23 @@ export interface ConsentPageInput {
 export function renderConsentPage(input: ConsentPageInput): string {
 	const hidden = [...input.params.entries()]
 		.filter(([name]) => name !== 'user' && name !== 'decision')
-		.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+		.map(
+			([name, value]) =>
+				`<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+		)
 		.join('\n');
 	const selected = input.selectedUserId ?? input.users[0]?.id;
 	const users = input.users
 		.map(
-			(user) => `<label for="user-${escapeHtml(user.id)}"><input type="radio" name="user" id="user-${escapeHtml(user.id)}" value="${escapeHtml(user.id)}" data-user="${escapeHtml(user.userPrincipalName)}"${user.id === selected ? ' checked' : ''}> ${escapeHtml(user.displayName)} <span class="muted">${escapeHtml(user.userPrincipalName)}</span></label>`,
+			(user) =>
+				`<label for="user-${escapeHtml(user.id)}"><input type="radio" name="user" id="user-${escapeHtml(user.id)}" value="${escapeHtml(user.id)}" data-user="${escapeHtml(user.userPrincipalName)}"${user.id === selected ? ' checked' : ''}> ${escapeHtml(user.displayName)} <span class="muted">${escapeHtml(user.userPrincipalName)}</span></label>`,
 		)
 		.join('\n');
 	const scopes = input.scopes
-		.map((scope) => `<li data-scope="${escapeHtml(scope)}">${escapeHtml(describeScope(scope))} <span class="muted">(${escapeHtml(scope)})</span></li>`)
+		.map(
+			(scope) =>
+				`<li data-scope="${escapeHtml(scope)}">${escapeHtml(describeScope(scope))} <span class="muted">(${escapeHtml(scope)})</span></li>`,
+		)
 		.join('\n');
 	const body = `<h1>Permissions requested</h1>
 <p><strong id="app-name">${escapeHtml(input.app.displayName)}</strong> <span class="muted">(${escapeHtml(input.app.clientId)})</span> wants to:</p>
@@ -62,7 +69,10 @@ export function renderErrorPage(code: number, text: string, traceLines: string):
 /** response_mode=form_post: a page that POSTs the result to the redirect URI. */
 export function renderFormPost(redirectUri: string, fields: Record<string, string>): string {
 	const inputs = Object.entries(fields)
-		.map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+		.map(
+			([name, value]) =>
+				`<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+		)
 		.join('\n');
 	const body = `<form method="post" action="${escapeHtml(redirectUri)}" id="form_post">
 ${inputs}

@@ -20,7 +20,10 @@ function base64UrlJson(value: unknown): string {
 export function buildIdToken(input: IdTokenInput): string {
 	const { user, clientId, tenantId, nowSec } = input;
 	// `sub` is pairwise per app in Entra ID: derive it from user and client.
-	const sub = createHash('sha256').update(`${user.id}:${clientId}`).digest('base64url').slice(0, 43);
+	const sub = createHash('sha256')
+		.update(`${user.id}:${clientId}`)
+		.digest('base64url')
+		.slice(0, 43);
 	const claims: Record<string, unknown> = {
 		aud: clientId,
 		iss: input.issuer,

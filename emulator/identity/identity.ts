@@ -81,7 +81,11 @@ export class Identity {
 			access_token: accessToken,
 		};
 		if (grant.grantedScopes.includes('offline_access')) {
-			response.refresh_token = this.tokens.createRefreshToken(grant.user.id, grant.clientId, grant.grantedScopes);
+			response.refresh_token = this.tokens.createRefreshToken(
+				grant.user.id,
+				grant.clientId,
+				grant.grantedScopes,
+			);
 		}
 		if (scopes.includes('openid')) {
 			response.id_token = buildIdToken({
@@ -104,7 +108,8 @@ export class Identity {
 		if (!who) throw new Error('userId or upn is required');
 		const user = this.deps.directory().findUser(who);
 		if (!user) throw new Error(`unknown user: ${who}`);
-		if (typeof request.scopes !== 'string' && !Array.isArray(request.scopes)) throw new Error('scopes (string or array) is required');
+		if (typeof request.scopes !== 'string' && !Array.isArray(request.scopes))
+			throw new Error('scopes (string or array) is required');
 		const app = this.apps.find(request.clientId ?? DEFAULT_APP.clientId);
 		if (!app) throw new Error(`unknown client: ${request.clientId}`);
 		let scopes: string[];
@@ -122,24 +127,40 @@ export class Identity {
 		if (!value || /^Bearer$/i.test(value)) return { ok: false, message: 'Access token is empty.' };
 		const match = /^Bearer\s+(\S+)$/i.exec(value);
 		if (!match) return { ok: false, message: 'Access token validation failure.' };
-		const token = match[1];
+		const token = match[1]!;
 		const record = this.tokens.findAccessToken(token);
 		if (!record) {
 			// Ours but unknown (e.g. from before a restart) vs. something that is not a token at all.
 			const looksLikeToken = token.startsWith(ACCESS_TOKEN_PREFIX) || token.split('.').length === 3;
 			return {
 				ok: false,
-				message: looksLikeToken ? 'Access token validation failure.' : 'CompactToken parsing failed with error code: 80049217',
+				message: looksLikeToken
+					? 'Access token validation failure.'
+					: 'CompactToken parsing failed with error code: 80049217',
 			};
 		}
-		if (record.expiresAt <= Date.now()) return { ok: false, message: 'Access token has expired or is not yet valid.' };
+		if (record.expiresAt <= Date.now())
+			return { ok: false, message: 'Access token has expired or is not yet valid.' };
 		if (record.app) {
 			// An app-only token without consented application permissions has neither scp nor roles.
-			if (record.scopes.length === 0) return { ok: false, message: 'Either scp or roles claim need to be present in the token.' };
-			return { ok: true, caller: { userId: '', clientId: record.clientId, scopes: [...record.scopes], app: { ...record.app } } };
+			if (record.scopes.length === 0)
+				return { ok: false, message: 'Either scp or roles claim need to be present in the token.' };
+			return {
+				ok: true,
+				caller: {
+					userId: '',
+					clientId: record.clientId,
+					scopes: [...record.scopes],
+					app: { ...record.app },
+				},
+			};
 		}
-		if (!this.deps.directory().findUser(record.userId)) return { ok: false, message: 'Access token validation failure.' };
-		return { ok: true, caller: { userId: record.userId, clientId: record.clientId, scopes: [...record.scopes] } };
+		if (!this.deps.directory().findUser(record.userId))
+			return { ok: false, message: 'Access token validation failure.' };
+		return {
+			ok: true,
+			caller: { userId: record.userId, clientId: record.clientId, scopes: [...record.scopes] },
+		};
 	}
 
 	reset(): void {

@@ -17,10 +17,23 @@ const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/;
 const DISCOVERY = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration\/?$/;
 const MAX_FORM_BYTES = 1024 * 1024;
 /** Faults the token endpoint serves (route `token`): a login host that is down, behind a proxy, or redirecting. */
-const TOKEN_FAULT_KINDS: readonly FaultKind[] = ['503', '504', 'reset', 'latency', 'redirect', 'html', 'answer'];
+const TOKEN_FAULT_KINDS: readonly FaultKind[] = [
+	'503',
+	'504',
+	'reset',
+	'latency',
+	'redirect',
+	'html',
+	'answer',
+];
 
 export function isIdentityPath(pathname: string): boolean {
-	return AUTHORIZE.test(pathname) || TOKEN.test(pathname) || DISCOVERY.test(pathname) || pathname === '/error';
+	return (
+		AUTHORIZE.test(pathname) ||
+		TOKEN.test(pathname) ||
+		DISCOVERY.test(pathname) ||
+		pathname === '/error'
+	);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -66,31 +79,46 @@ export async function handleIdentityRequest(
 	if (match) {
 		const params = method === 'POST' ? await readForm(req) : query;
 		if (!params) return sendHtml(res, 413, htmlDocument('Too large', '<p>Request too large.</p>'));
-		const outcome = handleAuthorize(identity, { method, path: pathname, tenant: decodeURIComponent(match[1]), params, clientRequestId });
+		const outcome = handleAuthorize(identity, {
+			method,
+			path: pathname,
+			tenant: decodeURIComponent(match[1]!),
+			params,
+			clientRequestId,
+		});
 		if (outcome.kind === 'redirect') return sendRedirect(res, outcome.location);
 		return sendHtml(res, outcome.status, outcome.html);
 	}
 	match = TOKEN.exec(pathname);
 	if (match) {
-		const form = (method === 'POST' ? await readForm(req) : new URLSearchParams()) ?? new URLSearchParams();
+		const form =
+			(method === 'POST' ? await readForm(req) : new URLSearchParams()) ?? new URLSearchParams();
 		identity.deps.counters.countRoute('token');
-		const fired = faults?.take({ route: 'token', method, path: pathname, inBatch: false }, TOKEN_FAULT_KINDS);
+		const fired = faults?.take(
+			{ route: 'token', method, path: pathname, inBatch: false },
+			TOKEN_FAULT_KINDS,
+		);
 		if (fired?.latencyMs) await sleep(fired.latencyMs);
 		if (fired?.fault) identity.deps.counters.countFault(fired.fault.kind);
 		if (fired?.fault?.kind === 'reset') {
 			req.socket.destroy();
 			return;
 		}
-		const injected = fired?.fault ? faultResult(fired.fault, requestIdsFor(req.headers)) : undefined;
+		const injected = fired?.fault
+			? faultResult(fired.fault, requestIdsFor(req.headers))
+			: undefined;
 		if (injected) return sendResult(res, injected);
 		const outcome = handleToken(identity, {
 			method,
-			tenant: decodeURIComponent(match[1]),
+			tenant: decodeURIComponent(match[1]!),
 			form,
 			authorization: header(req, 'authorization'),
 			clientRequestId,
 		});
-		const headers: Record<string, string> = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
+		const headers: Record<string, string> = {
+			'Cache-Control': 'no-store, no-cache',
+			Pragma: 'no-cache',
+		};
 		if (clientRequestId) headers['client-request-id'] = clientRequestId;
 		return sendJson(res, outcome.status, outcome.json, headers);
 	}
@@ -99,6 +127,9 @@ export async function handleIdentityRequest(
 	return sendHtml(
 		res,
 		200,
-		htmlDocument('Error lookup', `<h1>AADSTS${escapeHtml(code)}</h1><p>See Microsoft's AADSTS reference for this code.</p>`),
+		htmlDocument(
+			'Error lookup',
+			`<h1>AADSTS${escapeHtml(code)}</h1><p>See Microsoft's AADSTS reference for this code.</p>`,
+		),
 	);
 }

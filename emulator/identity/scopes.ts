@@ -32,7 +32,9 @@ export const DEFAULT_APP_PERMISSIONS = ['User.Read', 'Mail.ReadWrite', 'Mail.Sen
 const GRAPH_RESOURCE = 'https://graph.microsoft.com/';
 const GRAPH_APP_ID_RESOURCE = '00000003-0000-0000-c000-000000000000/';
 
-const canonicalByLower = new Map(Object.keys(GRAPH_SCOPES).map((name) => [name.toLowerCase(), name]));
+const canonicalByLower = new Map(
+	Object.keys(GRAPH_SCOPES).map((name) => [name.toLowerCase(), name]),
+);
 
 function invalidScope(detail: string): AadError {
 	return new AadError(
@@ -50,7 +52,12 @@ function invalidScope(detail: string): AadError {
 export function normaliseScopes(raw: string | string[]): string[] {
 	const items = (Array.isArray(raw) ? raw.join(' ') : raw).split(/\s+/).filter(Boolean);
 	if (items.length === 0) {
-		throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+		throw new AadError(
+			400,
+			'invalid_request',
+			900144,
+			"The request body must contain the following parameter: 'scope'.",
+		);
 	}
 	const oidc: string[] = [];
 	const graph: string[] = [];
@@ -63,7 +70,8 @@ export function normaliseScopes(raw: string | string[]): string[] {
 		}
 		let name = lower;
 		if (name.startsWith(GRAPH_RESOURCE)) name = name.slice(GRAPH_RESOURCE.length);
-		else if (name.startsWith(GRAPH_APP_ID_RESOURCE)) name = name.slice(GRAPH_APP_ID_RESOURCE.length);
+		else if (name.startsWith(GRAPH_APP_ID_RESOURCE))
+			name = name.slice(GRAPH_APP_ID_RESOURCE.length);
 		else if (name.includes('/')) throw invalidScope(`The scope ${item} is not valid.`);
 		if (name === '.default') {
 			usesDefault = true;
@@ -74,7 +82,9 @@ export function normaliseScopes(raw: string | string[]): string[] {
 		if (!graph.includes(canonical)) graph.push(canonical);
 	}
 	if (usesDefault && graph.length > 0) {
-		throw invalidScope(`The scope ${items.join(' ')} is not valid. .default scope can't be combined with resource-specific scopes.`);
+		throw invalidScope(
+			`The scope ${items.join(' ')} is not valid. .default scope can't be combined with resource-specific scopes.`,
+		);
 	}
 	return [...oidc, ...(usesDefault ? DEFAULT_APP_PERMISSIONS : graph)];
 }

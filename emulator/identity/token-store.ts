@@ -137,7 +137,10 @@ export class TokenStore {
 	}
 
 	toJSON(): RefreshTokenRecord[] {
-		return [...this.refreshTokens.values()].map((record) => ({ ...record, scopes: [...record.scopes] }));
+		return [...this.refreshTokens.values()].map((record) => ({
+			...record,
+			scopes: [...record.scopes],
+		}));
 	}
 
 	load(records: unknown): void {

@@ -27,7 +27,11 @@ export function accessDenied(): GraphError {
 }
 
 export function itemNotFound(): GraphError {
-	return new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+	return new GraphError(
+		404,
+		'ErrorItemNotFound',
+		'The specified object was not found in the store.',
+	);
 }
 
 export function badRequest(message: string, code = 'BadRequest'): GraphError {
@@ -53,11 +57,17 @@ export function unknownProperty(name: string, type: string): GraphError {
 
 /** A body parameter the action does not take (OData's reader names the first one). */
 export function invalidActionParameter(name: string, operation: string): GraphError {
-	return badRequest(`The parameter '${name}' in the request payload is not a valid parameter for the operation '${operation}'.`, 'RequestBodyRead');
+	return badRequest(
+		`The parameter '${name}' in the request payload is not a valid parameter for the operation '${operation}'.`,
+		'RequestBodyRead',
+	);
 }
 
 export function toErrorResult(err: unknown): HandlerResult {
 	if (err instanceof GraphError) return err.toResult();
 	const message = err instanceof Error ? err.message : String(err);
-	return { status: 500, json: { error: { code: 'generalException', message: `Emulator error: ${message}` } } };
+	return {
+		status: 500,
+		json: { error: { code: 'generalException', message: `Emulator error: ${message}` } },
+	};
 }

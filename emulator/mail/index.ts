@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LIMITS } from '../contract';
-import type { Caller, HandlerResult, MailService, RawRequest, RouteInfo, UrlContext } from '../contract';
+import type {
+	Caller,
+	HandlerResult,
+	MailService,
+	RawRequest,
+	RouteInfo,
+	UrlContext,
+} from '../contract';
 import { seedDemoTenant } from './seeding/demo-seed';
 import { createFolderIn } from './resources/folders';
 import { classifyGraph, handleGraphRequest } from './routing/dispatch';
@@ -84,13 +91,21 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 
 	const freshState = (previous?: MailState): MailState => {
 		// keep the token key but move the epoch on, so every token issued before a reset is dead
-		const state = emptyState(previous?.tokenKey ?? randomBytes(32), (previous?.deltaEpoch ?? 0) + 1);
+		const state = emptyState(
+			previous?.tokenKey ?? randomBytes(32),
+			(previous?.deltaEpoch ?? 0) + 1,
+		);
 		if (seedKind === 'demo') seedDemoTenant(state, config.now());
 		return state;
 	};
 	let state = freshState();
 	const subscriptionStore = new SubscriptionStore();
-	const subscriptionDeps = () => ({ state, config, store: subscriptionStore, sink: options.notifications ?? NO_SINK });
+	const subscriptionDeps = () => ({
+		state,
+		config,
+		store: subscriptionStore,
+		sink: options.notifications ?? NO_SINK,
+	});
 	/** Runs a change and then notifies subscribers of messages it created. */
 	const thenNotify = <T>(result: T): T => {
 		notifyCreated(subscriptionDeps());
@@ -106,7 +121,11 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 	return {
 		options: config,
 		classify: (req: RawRequest, caller: Caller): RouteInfo => classifyGraph(state, req, caller),
-		handleGraph: async (req: RawRequest, caller: Caller, urls: UrlContext): Promise<HandlerResult> => {
+		handleGraph: async (
+			req: RawRequest,
+			caller: Caller,
+			urls: UrlContext,
+		): Promise<HandlerResult> => {
 			try {
 				const subscriptionResult = await handleSubscriptions(subscriptionDeps(), req, caller, urls);
 				if (subscriptionResult) return subscriptionResult;
@@ -115,7 +134,8 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 			}
 			return thenNotify(handleGraphRequest(state, config, req, caller, urls));
 		},
-		handleUpload: async (req: RawRequest, urls: UrlContext): Promise<HandlerResult> => thenNotify(handleUpload(state, config, req, urls)),
+		handleUpload: async (req: RawRequest, urls: UrlContext): Promise<HandlerResult> =>
+			thenNotify(handleUpload(state, config, req, urls)),
 		classifyUpload: (req: RawRequest): RouteInfo => classifyUpload(state, req),
 
 		listUsers: () => [...state.users.values()].map(publicUser),
@@ -124,7 +144,10 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 			return user ? publicUser(user) : undefined;
 		},
 		addUser: (input: NewUser) => {
-			if (findUserByKey(state, input.userPrincipalName) || (input.id && findUserByKey(state, input.id))) {
+			if (
+				findUserByKey(state, input.userPrincipalName) ||
+				(input.id && findUserByKey(state, input.id))
+			) {
 				throw new Error(`user already exists: ${input.userPrincipalName}`);
 			}
 			const user = makeDirectoryUser(input);
@@ -137,7 +160,9 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 		},
 		createFolder: (userId, displayName, parentFolderId) => {
 			const mailbox = mailboxOf(state, userId);
-			const parent = parentFolderId ? folderOf(mailbox, parentFolderId) : wellKnownFolder(mailbox, 'msgfolderroot');
+			const parent = parentFolderId
+				? folderOf(mailbox, parentFolderId)
+				: wellKnownFolder(mailbox, 'msgfolderroot');
 			return { id: createFolderIn(state, mailbox, parent, displayName).id };
 		},
 		deliver: (userId, folderIdOrWellKnown, message) =>
@@ -159,7 +184,8 @@ export function createMailService(options: MailServiceOptions = {}): EmulatorMai
 			state.deltaEpoch += 1;
 		},
 		subscriptions: () => listSubscriptions(subscriptionStore, config.now()),
-		subscriptionLifecycle: (event, subscriptionId) => sendLifecycle(subscriptionDeps(), event, subscriptionId),
+		subscriptionLifecycle: (event, subscriptionId) =>
+			sendLifecycle(subscriptionDeps(), event, subscriptionId),
 		reset: () => {
 			state = freshState(state);
 			subscriptionStore.clear();

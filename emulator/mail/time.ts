@@ -11,7 +11,10 @@ export function wholeSeconds(ms: number): number {
 
 /** Parses an ISO date or date-time (no zone = UTC); undefined if malformed. */
 export function parseIsoDate(text: string): number | undefined {
-	const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i.exec(text);
+	const m =
+		/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i.exec(
+			text,
+		);
 	if (!m) return undefined;
 	const zone = m[8] ? m[8].toUpperCase() : 'Z';
 	const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ? m[7].slice(0, 4) : ''}${zone}`;

@@ -25,10 +25,15 @@ ${rows || '<tr><td colspan="3">No users.</td></tr>'}
 }
 
 function folderLabel(folder: SnapshotFolder): string {
-	return folder.wellKnownName ? `${folder.displayName} (${folder.wellKnownName})` : folder.displayName;
+	return folder.wellKnownName
+		? `${folder.displayName} (${folder.wellKnownName})`
+		: folder.displayName;
 }
 
-export function mailboxPage(snapshot: MailboxSnapshot, selectedFolderId: string | undefined): string {
+export function mailboxPage(
+	snapshot: MailboxSnapshot,
+	selectedFolderId: string | undefined,
+): string {
 	const user = snapshot.user;
 	const selected =
 		snapshot.folders.find((folder) => folder.id === selectedFolderId) ??
@@ -63,7 +68,10 @@ ${messages || '<tr><td colspan="5">No messages.</td></tr>'}
 	);
 }
 
-export function findMessage(snapshot: MailboxSnapshot, messageId: string): { folder: SnapshotFolder; message: SnapshotMessage } | undefined {
+export function findMessage(
+	snapshot: MailboxSnapshot,
+	messageId: string,
+): { folder: SnapshotFolder; message: SnapshotMessage } | undefined {
 	for (const folder of snapshot.folders) {
 		const message = folder.messages.find((candidate) => candidate.id === messageId);
 		if (message) return { folder, message };
@@ -71,7 +79,11 @@ export function findMessage(snapshot: MailboxSnapshot, messageId: string): { fol
 	return undefined;
 }
 
-export function messagePage(snapshot: MailboxSnapshot, folder: SnapshotFolder, message: SnapshotMessage): string {
+export function messagePage(
+	snapshot: MailboxSnapshot,
+	folder: SnapshotFolder,
+	message: SnapshotMessage,
+): string {
 	const user = snapshot.user;
 	// HTML bodies are shown in a sandboxed frame (no scripts), everything else as text.
 	const body =
@@ -84,7 +96,8 @@ export function messagePage(snapshot: MailboxSnapshot, folder: SnapshotFolder, m
 				`<li><a href="/web/attachments/${seg(user.id)}/${seg(message.id)}/${seg(attachment.id)}">${escapeHtml(attachment.name)}</a> <span class="muted">${escapeHtml(attachment.contentType)}, ${attachment.size} bytes${attachment.isInline ? ', inline' : ''}</span></li>`,
 		)
 		.join('\n');
-	const row = (label: string, value: string) => `<tr><th>${label}</th><td>${escapeHtml(value)}</td></tr>`;
+	const row = (label: string, value: string) =>
+		`<tr><th>${label}</th><td>${escapeHtml(value)}</td></tr>`;
 	return htmlDocument(
 		message.subject || '(no subject)',
 		`<p><a href="/web/users/${seg(user.id)}?folder=${seg(folder.id)}">&larr; ${escapeHtml(folderLabel(folder))}</a></p>
@@ -103,5 +116,8 @@ ${attachments ? `<h2>Attachments</h2><ul id="attachments">${attachments}</ul>` :
 }
 
 export function notFoundPage(what: string): string {
-	return htmlDocument('Not found', `<p><a href="/">&larr; all mailboxes</a></p><h1>Not found</h1><p>${escapeHtml(what)}</p>`);
+	return htmlDocument(
+		'Not found',
+		`<p><a href="/">&larr; all mailboxes</a></p><h1>Not found</h1><p>${escapeHtml(what)}</p>`,
+	);
 }

@@ -18,7 +18,9 @@ function safeDecode(segment: string): string {
 
 /** Content types that a browser could run as a page are served as plain bytes. */
 function downloadType(contentType: string): string {
-	return /html|xml|javascript|svg/i.test(contentType) || !contentType ? 'application/octet-stream' : contentType;
+	return /html|xml|javascript|svg/i.test(contentType) || !contentType
+		? 'application/octet-stream'
+		: contentType;
 }
 
 /** The read-only web view: users -> folders -> messages, and attachment downloads. */
@@ -35,18 +37,26 @@ export function handleWebRequest(
 		const user = mail.findUser(parts[2]);
 		if (!user) return sendHtml(res, 404, notFoundPage(`No user ${parts[2]}.`));
 		const snapshot = mail.mailbox(user.id);
-		if (parts.length === 3) return sendHtml(res, 200, mailboxPage(snapshot, query.get('folder') ?? undefined));
+		if (parts.length === 3)
+			return sendHtml(res, 200, mailboxPage(snapshot, query.get('folder') ?? undefined));
 		if (parts[3] === 'messages' && parts[4] && parts.length === 5) {
 			const found = findMessage(snapshot, parts[4]);
 			if (!found) return sendHtml(res, 404, notFoundPage(`No message ${parts[4]}.`));
 			return sendHtml(res, 200, messagePage(snapshot, found.folder, found.message));
 		}
 	}
-	if (parts[1] === 'attachments' && parts.length === 5) {
-		const user = mail.findUser(parts[2]);
-		const found = user ? findMessage(mail.mailbox(user.id), parts[3]) : undefined;
-		const meta = found?.message.attachments.find((attachment) => attachment.id === parts[4]);
-		const bytes = user && meta ? mail.attachmentBytes(user.id, parts[3], parts[4]) : undefined;
+	const [, section, userKey, messageId, attachmentId, ...extra] = parts;
+	if (
+		section === 'attachments' &&
+		userKey !== undefined &&
+		messageId !== undefined &&
+		attachmentId !== undefined &&
+		extra.length === 0
+	) {
+		const user = mail.findUser(userKey);
+		const found = user ? findMessage(mail.mailbox(user.id), messageId) : undefined;
+		const meta = found?.message.attachments.find((attachment) => attachment.id === attachmentId);
+		const bytes = user && meta ? mail.attachmentBytes(user.id, messageId, attachmentId) : undefined;
 		if (!meta || !bytes) return sendHtml(res, 404, notFoundPage('No such attachment.'));
 		res.writeHead(200, {
 			'Content-Type': downloadType(meta.contentType),

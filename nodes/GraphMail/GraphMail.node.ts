@@ -3,7 +3,11 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
-import { APP_ONLY_TEST, appOnlyMailboxProperty, authenticationProperty } from './helpers/appOnlyMailbox';
+import {
+	APP_ONLY_TEST,
+	appOnlyMailboxProperty,
+	authenticationProperty,
+} from './helpers/appOnlyMailbox';
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
 import { searchFolders } from './methods/searchFolders';
 import { searchMessages } from './methods/searchMessages';
@@ -23,7 +27,11 @@ export class GraphMail implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'graphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['delegated'] } } },
+			{
+				name: 'graphMailOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['delegated'] } },
+			},
 			{
 				name: 'graphMailAppOnlyApi',
 				required: true,

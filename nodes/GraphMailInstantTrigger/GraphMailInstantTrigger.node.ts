@@ -20,7 +20,9 @@ import { runInstantTrigger } from '../GraphMailTrigger/instant/runner';
  * access, for which this node declares no credential.
  */
 function instantProperties(): INodeProperties[] {
-	return triggerProperties.filter((property) => property.name !== 'pollTimes' && property.name !== 'authentication');
+	return triggerProperties.filter(
+		(property) => property.name !== 'pollTimes' && property.name !== 'authentication',
+	);
 }
 
 /**
@@ -32,17 +34,23 @@ export class GraphMailInstantTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Graph Mail Instant Trigger',
 		name: 'graphMailInstantTrigger',
-		icon: { light: 'file:graphMailInstantTrigger.svg', dark: 'file:graphMailInstantTrigger.dark.svg' },
+		icon: {
+			light: 'file:graphMailInstantTrigger.svg',
+			dark: 'file:graphMailInstantTrigger.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"New message (instant)" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
+		subtitle:
+			'={{"New message (instant)" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
 		description:
 			'Starts the workflow seconds after a message arrives (Microsoft Graph change notifications); no mail lost, none twice',
 		defaults: { name: 'Graph Mail Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'graphMailOAuth2Api', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		triggerPanel: {
 			header: 'Send a mail to the watched folders',
 			executionsHelp: {
@@ -51,7 +59,8 @@ export class GraphMailInstantTrigger implements INodeType {
 				active:
 					"<b>While building your workflow</b>, click 'Test this trigger' and send a mail to the watched folders: the test has a subscription of its own and leaves the published one alone. <br /><br /><b>Your workflow is published</b>: it starts seconds after each new mail, each mail once.",
 			},
-			activationHint: 'Once you have finished building your workflow, publish it to start it seconds after each new mail.',
+			activationHint:
+				'Once you have finished building your workflow, publish it to start it seconds after each new mail.',
 		},
 		properties: instantProperties(),
 	};
@@ -60,8 +69,8 @@ export class GraphMailInstantTrigger implements INodeType {
 
 	webhookMethods = { default: subscriptionHooks };
 
-	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		return await runInstantTrigger(this);
+	trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return Promise.resolve(runInstantTrigger(this));
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { APP_ONLY_TEST } from '../GraphMail/helpers/appOnlyMailbox';
@@ -14,7 +19,8 @@ export class GraphMailTrigger implements INodeType {
 		icon: { light: 'file:graphMailTrigger.svg', dark: 'file:graphMailTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{"New Message" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
+		subtitle:
+			'={{"New Message" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
 		description:
 			'Starts the workflow when a new mail arrives in Outlook (Microsoft 365), once for each mail',
 		defaults: { name: 'Graph Mail Trigger' },
@@ -22,7 +28,11 @@ export class GraphMailTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'graphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['delegated'] } } },
+			{
+				name: 'graphMailOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['delegated'] } },
+			},
 			{
 				name: 'graphMailAppOnlyApi',
 				required: true,
@@ -33,7 +43,10 @@ export class GraphMailTrigger implements INodeType {
 		properties: triggerProperties,
 	};
 
-	methods = { listSearch: { searchFolders }, credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest } };
+	methods = {
+		listSearch: { searchFolders },
+		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
+	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		return await pollNewMail(this);

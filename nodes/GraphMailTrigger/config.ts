@@ -1,13 +1,24 @@
-import { NodeOperationError, type IDataObject, type INode, type IPollFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type IPollFunctions,
+} from 'n8n-workflow';
 
 import { mailboxRef, type MailboxRef } from '../GraphMail/read/mailbox';
-import { outputPlan, preferBodyFormat, type OutputMode, type OutputPlan } from '../GraphMail/read/output';
+import {
+	outputPlan,
+	preferBodyFormat,
+	type OutputMode,
+	type OutputPlan,
+} from '../GraphMail/read/output';
 import { type AttachmentOptions } from '../GraphMail/read/attachments';
 import { APP_ONLY_MAILBOX_HINT, checkAppOnlyMailbox } from '../GraphMail/helpers/appOnlyMailbox';
 import { idSegment } from '../GraphMail/helpers/pathSegment';
 import { WELL_KNOWN_FOLDERS } from '../GraphMail/read/mailbox';
 import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
+import { textOf } from '../GraphMail/helpers/valueText';
 
 /** Everything a poll needs from the node's parameters, checked before any request. */
 export interface FolderPlan {
@@ -58,17 +69,29 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 	for (const entry of entries) {
 		const value = folderValue(entry);
 		if (value === '') {
-			throw refuse(node, 'A folder to watch is empty', 'Pick each folder from the list or enter its ID, or remove the empty entry');
+			throw refuse(
+				node,
+				'A folder to watch is empty',
+				'Pick each folder from the list or enter its ID, or remove the empty entry',
+			);
 		}
 		const wellKnown = WELL_KNOWN_FOLDERS.has(value.toLowerCase());
 		const id = wellKnown ? value.toLowerCase() : value;
 		const key = `${ref.mailbox.toLowerCase()}|${id}`;
 		if (keys.has(key)) continue;
 		keys.add(key);
-		plans.push({ key, label: value, messagesPath: `${ref.base}/mailFolders/${idSegment(node, id, 'Folder ID')}/messages` });
+		plans.push({
+			key,
+			label: value,
+			messagesPath: `${ref.base}/mailFolders/${idSegment(node, id, 'Folder ID')}/messages`,
+		});
 	}
 	if (plans.length === 0) {
-		throw refuse(node, 'No folder to watch', 'Add at least one folder (Inbox, for example) under Folders');
+		throw refuse(
+			node,
+			'No folder to watch',
+			'Add at least one folder (Inbox, for example) under Folders',
+		);
 	}
 	return plans;
 }
@@ -76,8 +99,9 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 /** Reads the parameters (poll, instant trigger and its subscription hooks share them). */
 export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): TriggerPlan {
 	const node = ctx.getNode();
-	const event = String(ctx.getNodeParameter('event', 'newMessage'));
-	if (event !== 'newMessage') throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
+	const event = textOf(ctx.getNodeParameter('event', 'newMessage'));
+	if (event !== 'newMessage')
+		throw refuse(node, `The event "${event}" is not known`, 'Choose New Message under Trigger On');
 
 	const ref = triggerMailbox(ctx);
 	const folders = folderPlans(node, ref, ctx.getNodeParameter('folders', {}) as IDataObject);
@@ -86,19 +110,32 @@ export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const attachments: AttachmentOptions | undefined =
 		options.downloadAttachments === true
-			? { prefix: String(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
+			? {
+					prefix: textOf(options.attachmentPrefix ?? 'attachment_'),
+					skipInline: options.skipInline !== false,
+				}
 			: undefined;
-	const mode = String(ctx.getNodeParameter('output', 'simple')) as OutputMode;
+	const mode = textOf(ctx.getNodeParameter('output', 'simple')) as OutputMode;
 	if (!['simple', 'raw', 'fields'].includes(mode)) {
-		throw refuse(node, `The output "${mode}" is not known`, 'Choose Simplified, Raw or Selected Fields under Output');
+		throw refuse(
+			node,
+			`The output "${mode}" is not known`,
+			'Choose Simplified, Raw or Selected Fields under Output',
+		);
 	}
 	const fields = mode === 'fields' ? (ctx.getNodeParameter('fields', []) as string[]) : [];
 	const output = outputPlan(mode, fields, attachments?.skipInline === true);
-	const select = output.select ? [...new Set([...output.select, ...CURSOR_FIELDS])].sort() : undefined;
+	const select = output.select
+		? [...new Set([...output.select, ...CURSOR_FIELDS])].sort()
+		: undefined;
 
 	const includeMinutes = Number(options.includeMinutes ?? 0);
 	if (!Number.isFinite(includeMinutes) || includeMinutes < 0) {
-		throw refuse(node, `Include Mails From Last N Minutes is ${String(options.includeMinutes)}`, 'Enter 0 or a positive number of minutes');
+		throw refuse(
+			node,
+			`Include Mails From Last N Minutes is ${textOf(options.includeMinutes)}`,
+			'Enter 0 or a positive number of minutes',
+		);
 	}
 	const heavy = select === undefined || select.some((field) => HEAVY_FIELDS.has(field));
 	return {
@@ -108,7 +145,7 @@ export function readPlan(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter
 		output,
 		select,
 		query: JSON.stringify({ changeType: 'created', select: select ?? null }),
-		bodyFormat: String(options.bodyFormat ?? 'html'),
+		bodyFormat: textOf(options.bodyFormat ?? 'html'),
 		pageSize: heavy ? HEAVY_PAGE_SIZE : LIGHT_PAGE_SIZE,
 		attachments,
 		includeMs: Math.round(includeMinutes * 60_000),
@@ -129,11 +166,15 @@ function triggerMailbox(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'
 		if ('problem' in ref) throw refuse(node, ref.problem, APP_ONLY_MAILBOX_HINT);
 		return ref;
 	}
-	const kind = String(ctx.getNodeParameter('mailbox', 'me'));
-	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', '') ?? '') : '';
+	const kind = textOf(ctx.getNodeParameter('mailbox', 'me'));
+	const userId = kind === 'user' ? textOf(ctx.getNodeParameter('userId', '')) : '';
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
-		throw refuse(node, ref.problem, "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID");
+		throw refuse(
+			node,
+			ref.problem,
+			"Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
+		);
 	}
 	return ref;
 }

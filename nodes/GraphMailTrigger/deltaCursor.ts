@@ -57,8 +57,15 @@ export function startCursor(query: string, now: number, includeMs = 0): FolderCu
  * new back to `syncedAt - margin` (never at or below the seen set's floor, whose ids may be forgotten).
  * An initial round that breaks restarts with its own `emitSince`.
  */
-export function resyncCursor(cursor: FolderCursor, query: string, now: number, marginMs = RESYNC_MARGIN_MS): FolderCursor {
-	let emitSince = cursor.emitSince ?? startOfSecond(cursor.syncedAt !== undefined ? cursor.syncedAt - marginMs : now);
+export function resyncCursor(
+	cursor: FolderCursor,
+	query: string,
+	now: number,
+	marginMs = RESYNC_MARGIN_MS,
+): FolderCursor {
+	let emitSince =
+		cursor.emitSince ??
+		startOfSecond(cursor.syncedAt !== undefined ? cursor.syncedAt - marginMs : now);
 	const floor = SeenIds.from(cursor.seen).floorMs;
 	if (floor !== undefined) emitSince = Math.max(emitSince, floor + 1);
 	return {
@@ -77,7 +84,12 @@ export function beginRequest(cursor: FolderCursor, now: number): FolderCursor {
 export type Verdict = 'seen' | 'old' | 'new';
 
 /** Whether a message of the current round is new, already handled, or older than the initial round's start. */
-export function classify(cursor: FolderCursor, seen: Pick<SeenIds, 'has'>, id: string, receivedMs: number): Verdict {
+export function classify(
+	cursor: FolderCursor,
+	seen: Pick<SeenIds, 'has'>,
+	id: string,
+	receivedMs: number,
+): Verdict {
 	if (seen.has(id)) return 'seen';
 	if (cursor.emitSince !== undefined && receivedMs < cursor.emitSince) return 'old';
 	return 'new';
@@ -93,11 +105,19 @@ export interface PageLinks {
  * and everything visible when this round started has now been seen); a nextLink continues it.
  * Undefined when the page carries neither (a malformed answer: the caller must not commit).
  */
-export function afterPage(cursor: FolderCursor, links: PageLinks): { cursor: FolderCursor; roundDone: boolean } | undefined {
+export function afterPage(
+	cursor: FolderCursor,
+	links: PageLinks,
+): { cursor: FolderCursor; roundDone: boolean } | undefined {
 	if (links.deltaLink) {
 		const syncedAt = cursor.roundStartedAt ?? cursor.syncedAt;
 		return {
-			cursor: { query: cursor.query, link: links.deltaLink, ...(syncedAt !== undefined ? { syncedAt } : {}), seen: cursor.seen },
+			cursor: {
+				query: cursor.query,
+				link: links.deltaLink,
+				...(syncedAt !== undefined ? { syncedAt } : {}),
+				seen: cursor.seen,
+			},
 			roundDone: true,
 		};
 	}
@@ -106,7 +126,11 @@ export function afterPage(cursor: FolderCursor, links: PageLinks): { cursor: Fol
 }
 
 /** Ids received before this instant are no longer needed: no resync of this cursor reaches back that far. */
-export function retentionStart(cursor: FolderCursor, now: number, marginMs = RESYNC_MARGIN_MS): number {
+export function retentionStart(
+	cursor: FolderCursor,
+	now: number,
+	marginMs = RESYNC_MARGIN_MS,
+): number {
 	const reference = cursor.syncedAt ?? cursor.roundStartedAt ?? now;
 	const start = reference - marginMs;
 	return cursor.emitSince !== undefined ? Math.min(start, cursor.emitSince) : start;

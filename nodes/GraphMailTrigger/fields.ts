@@ -1,6 +1,9 @@
 import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
-import { appOnlyMailboxProperty, authenticationProperty } from '../GraphMail/helpers/appOnlyMailbox';
+import {
+	appOnlyMailboxProperty,
+	authenticationProperty,
+} from '../GraphMail/helpers/appOnlyMailbox';
 import {
 	attachmentAndBodyOptions,
 	folderFields,
@@ -15,10 +18,12 @@ import {
  */
 
 /** The Folder resource locator's modes (From List with the folder search, By ID) as Get Many has them. */
-const folderModes: INodePropertyMode[] = folderFields.find((p) => p.name === 'folderId')?.modes ?? [];
+const folderModes: INodePropertyMode[] =
+	folderFields.find((p) => p.name === 'folderId')?.modes ?? [];
 
 /** Get Many's From, Has Attachments and Subject Contains filters. */
-const getManyFilterOptions = (getAllFields.find((p) => p.name === 'filters')?.options ?? []) as INodeProperties[];
+const getManyFilterOptions = (getAllFields.find((p) => p.name === 'filters')?.options ??
+	[]) as INodeProperties[];
 const reusedFilters = ['from', 'hasAttachments', 'subjectContains']
 	.map((name) => getManyFilterOptions.find((option) => option.name === name))
 	.filter((option): option is INodeProperties => option !== undefined);
@@ -79,7 +84,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		description: 'Checked on each new message; a message that does not match is passed over for good',
+		description:
+			'Checked on each new message; a message that does not match is passed over for good',
 		options: [
 			...reusedFilters,
 			{
@@ -87,7 +93,8 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'unreadOnly',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to pass over messages that are already read when the trigger sees them',
+				description:
+					'Whether to pass over messages that are already read when the trigger sees them',
 			},
 		],
 	},

@@ -18,11 +18,21 @@ export interface TriggerFilters {
 }
 
 /** Message properties the filters and the cursor read: always in the delta `$select`. */
-export const CURSOR_FIELDS = ['id', 'receivedDateTime', 'isRead', 'from', 'hasAttachments', 'subject'] as const;
+export const CURSOR_FIELDS = [
+	'id',
+	'receivedDateTime',
+	'isRead',
+	'from',
+	'hasAttachments',
+	'subject',
+] as const;
 
 export function readFilters(raw: IDataObject): TriggerFilters {
 	const from = typeof raw.from === 'string' && raw.from.trim() !== '' ? raw.from.trim() : undefined;
-	const subject = typeof raw.subjectContains === 'string' && raw.subjectContains !== '' ? raw.subjectContains : undefined;
+	const subject =
+		typeof raw.subjectContains === 'string' && raw.subjectContains !== ''
+			? raw.subjectContains
+			: undefined;
 	return {
 		unreadOnly: raw.unreadOnly === true,
 		...(from !== undefined ? { from } : {}),
@@ -32,14 +42,23 @@ export function readFilters(raw: IDataObject): TriggerFilters {
 }
 
 function senderAddress(message: IDataObject): string | undefined {
-	const address = (message.from as { emailAddress?: { address?: unknown } } | null | undefined)?.emailAddress?.address;
+	const address = (message.from as { emailAddress?: { address?: unknown } } | null | undefined)
+		?.emailAddress?.address;
 	return typeof address === 'string' ? address : undefined;
 }
 
 export function matchesFilters(filters: TriggerFilters, message: IDataObject): boolean {
 	if (filters.unreadOnly && message.isRead !== false) return false;
-	if (filters.from !== undefined && senderAddress(message)?.toLowerCase() !== filters.from.toLowerCase()) return false;
-	if (filters.hasAttachments !== undefined && (message.hasAttachments === true) !== filters.hasAttachments) return false;
+	if (
+		filters.from !== undefined &&
+		senderAddress(message)?.toLowerCase() !== filters.from.toLowerCase()
+	)
+		return false;
+	if (
+		filters.hasAttachments !== undefined &&
+		(message.hasAttachments === true) !== filters.hasAttachments
+	)
+		return false;
 	if (filters.subjectContains !== undefined) {
 		const subject = typeof message.subject === 'string' ? message.subject : '';
 		if (!subject.toLowerCase().includes(filters.subjectContains.toLowerCase())) return false;

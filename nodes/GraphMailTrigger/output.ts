@@ -1,6 +1,15 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 
-import { downloadAttachments, largeDownloadGate, mayHaveAttachments } from '../GraphMail/read/attachments';
+import {
+	downloadAttachments,
+	largeDownloadGate,
+	mayHaveAttachments,
+} from '../GraphMail/read/attachments';
 import { mapLimited } from '../GraphMail/helpers/concurrency';
 import { asNodeError } from '../GraphMail/helpers/nodeError';
 import { shapeMessage } from '../GraphMail/read/output';
@@ -26,7 +35,8 @@ export async function toItems(
 	messages: IDataObject[],
 ): Promise<INodeExecutionData[]> {
 	const attachments = plan.attachments;
-	if (!attachments) return messages.map((message) => ({ json: shapeMessage(plan.output, message) }));
+	if (!attachments)
+		return messages.map((message) => ({ json: shapeMessage(plan.output, message) }));
 	const largeGate = largeDownloadGate();
 	return await mapLimited(messages, 4, async (message): Promise<INodeExecutionData> => {
 		let binary: INodeExecutionData['binary'];

@@ -8,7 +8,11 @@ import {
 } from 'n8n-workflow';
 
 import { GraphClient } from '../GraphMail/transport/graphClient';
-import { graphApiError, graphErrorDetails, type GraphErrorDetails } from '../GraphMail/transport/graphError';
+import {
+	graphApiError,
+	graphErrorDetails,
+	type GraphErrorDetails,
+} from '../GraphMail/transport/graphError';
 import type { BackoffPolicy } from '../GraphMail/transport/retryAfter';
 import { readPlan, requestHeaders, type FolderPlan, type TriggerPlan } from './config';
 import {
@@ -30,7 +34,12 @@ import { commitState, loadState, STATE_VERSION, type TriggerState } from './stat
  * Retries inside a poll stay short: the next poll is the real retry, and a failed poll leaves the
  * cursor where it was. Retry-After is still obeyed (up to the total).
  */
-export const POLL_BACKOFF: BackoffPolicy = { maxAttempts: 3, maxTotalWaitMs: 30_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+export const POLL_BACKOFF: BackoffPolicy = {
+	maxAttempts: 3,
+	maxTotalWaitMs: 30_000,
+	baseDelayMs: 500,
+	maxDelayMs: 10_000,
+};
 
 /** New messages one folder emits at most per poll; the rest of the round follows in the next polls. */
 export const MAX_NEW_PER_FOLDER = 5000;
@@ -57,12 +66,17 @@ export interface FolderOutcome {
 export function needsResync(details: GraphErrorDetails): boolean {
 	return (
 		details.status === 410 ||
-		/^(syncStateNotFound|syncStateInvalid|invalidSyncState|resyncRequired|ErrorInvalidSyncStateData)$/i.test(details.code)
+		/^(syncStateNotFound|syncStateInvalid|invalidSyncState|resyncRequired|ErrorInvalidSyncStateData)$/i.test(
+			details.code,
+		)
 	);
 }
 
 function receivedMs(message: IDataObject, fallback: number): number {
-	const value = typeof message.receivedDateTime === 'string' ? Date.parse(message.receivedDateTime) : Number.NaN;
+	const value =
+		typeof message.receivedDateTime === 'string'
+			? Date.parse(message.receivedDateTime)
+			: Number.NaN;
 	return Number.isFinite(value) ? value : fallback;
 }
 
@@ -107,7 +121,10 @@ export async function syncFolder(
 	let found: Array<{ message: IDataObject; received: number }> = [];
 	let initialRound = cursor.emitSince !== undefined;
 	const headers = requestHeaders(plan, true);
-	const firstQuery: IDataObject = { changeType: 'created', ...(plan.select ? { $select: plan.select.join(',') } : {}) };
+	const firstQuery: IDataObject = {
+		changeType: 'created',
+		...(plan.select ? { $select: plan.select.join(',') } : {}),
+	};
 
 	for (;;) {
 		const sentAt = Date.now();
@@ -141,14 +158,22 @@ export async function syncFolder(
 			const verdict = classify(cursor, seen, message.id, received);
 			if (verdict === 'seen') continue;
 			seen.add(message.id, received);
-			if (verdict === 'new' && matchesFilters(plan.filters, message)) found.push({ message, received });
+			if (verdict === 'new' && matchesFilters(plan.filters, message))
+				found.push({ message, received });
 		}
-		const next = afterPage(cursor, { nextLink: page['@odata.nextLink'], deltaLink: page['@odata.deltaLink'] });
+		const next = afterPage(cursor, {
+			nextLink: page['@odata.nextLink'],
+			deltaLink: page['@odata.deltaLink'],
+		});
 		if (!next) {
-			throw new NodeApiError(ctx.getNode(), { message: 'Delta page without nextLink or deltaLink' } as JsonObject, {
-				message: `Graph answered a delta page for folder "${folder.label}" with neither a next link nor a delta link`,
-				description: 'The cursor was not moved; the next poll tries again.',
-			});
+			throw new NodeApiError(
+				ctx.getNode(),
+				{ message: 'Delta page without nextLink or deltaLink' } as JsonObject,
+				{
+					message: `Graph answered a delta page for folder "${folder.label}" with neither a next link nor a delta link`,
+					description: 'The cursor was not moved; the next poll tries again.',
+				},
+			);
 		}
 		cursor = next.cursor;
 		if (next.roundDone || Date.now() >= deadline || found.length >= MAX_NEW_PER_FOLDER) break;
@@ -163,8 +188,14 @@ export async function syncFolder(
 }
 
 export function pagingDeadline(ctx: IPollFunctions, started: number): number {
-	const budget = typeof ctx.getPollBudgetMs === 'function' ? Number(ctx.getPollBudgetMs()) : DEFAULT_POLL_BUDGET_MS;
-	return started + (Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS) * PAGING_SHARE;
+	const budget =
+		typeof ctx.getPollBudgetMs === 'function'
+			? Number(ctx.getPollBudgetMs())
+			: DEFAULT_POLL_BUDGET_MS;
+	return (
+		started +
+		(Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS) * PAGING_SHARE
+	);
 }
 
 /**
@@ -176,7 +207,12 @@ export function pagingDeadline(ctx: IPollFunctions, started: number): number {
 export async function pollNewMail(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const plan = readPlan(ctx);
 	if (ctx.getMode() === 'manual') return await newestMatching(ctx, plan);
-	const items = await readNewMail(ctx, plan, ctx.getWorkflowStaticData('node'), pagingDeadline(ctx, Date.now()));
+	const items = await readNewMail(
+		ctx,
+		plan,
+		ctx.getWorkflowStaticData('node'),
+		pagingDeadline(ctx, Date.now()),
+	);
 	return items.length > 0 ? [items] : null;
 }
 
@@ -194,20 +230,27 @@ export async function readNewMail(
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
 
 	const settled = await Promise.allSettled(
-		plan.folders.map(async (folder) => await syncFolder(ctx, client, plan, folder, state.folders[folder.key], deadline)),
+		plan.folders.map(async (folder) => ({
+			folder,
+			outcome: await syncFolder(ctx, client, plan, folder, state.folders[folder.key], deadline),
+		})),
 	);
-	const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+	const failure = settled.find(
+		(result): result is PromiseRejectedResult => result.status === 'rejected',
+	);
 	if (failure) throw failure.reason;
-	const outcomes = settled.map((result) => (result as PromiseFulfilledResult<FolderOutcome>).value);
+	const outcomes = settled.flatMap((result) =>
+		result.status === 'fulfilled' ? [result.value] : [],
+	);
 
 	const items = await toItems(
 		ctx,
 		client,
 		plan,
-		outcomes.flatMap((outcome) => outcome.messages),
+		outcomes.flatMap(({ outcome }) => outcome.messages),
 	);
 	const next: TriggerState = { version: STATE_VERSION, folders: {} };
-	plan.folders.forEach((folder, index) => (next.folders[folder.key] = outcomes[index].cursor));
+	for (const { folder, outcome } of outcomes) next.folders[folder.key] = outcome.cursor;
 	commitState(staticData, next);
 	return items;
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
 
 import { mapLimited } from '../GraphMail/helpers/concurrency';
 import { buildListQuery } from '../GraphMail/helpers/odata';
@@ -8,7 +13,10 @@ import { asListFilters, matchesFilters } from './filters';
 import { toItems } from './output';
 
 const receivedAt = (message: IDataObject): number => {
-	const value = typeof message.receivedDateTime === 'string' ? Date.parse(message.receivedDateTime) : Number.NaN;
+	const value =
+		typeof message.receivedDateTime === 'string'
+			? Date.parse(message.receivedDateTime)
+			: Number.NaN;
 	return Number.isFinite(value) ? value : Number.NEGATIVE_INFINITY;
 };
 
@@ -18,7 +26,10 @@ const receivedAt = (message: IDataObject): number => {
  * request per folder. Reads only: the static data and its delta cursors are not touched, so
  * testing never costs the active workflow a message.
  */
-export async function newestMatching(ctx: IPollFunctions | ITriggerFunctions, plan: TriggerPlan): Promise<INodeExecutionData[][] | null> {
+export async function newestMatching(
+	ctx: IPollFunctions | ITriggerFunctions,
+	plan: TriggerPlan,
+): Promise<INodeExecutionData[][] | null> {
 	const client = await GraphClient.create(ctx);
 	const qs: IDataObject = {
 		...buildListQuery(asListFilters(plan.filters), 'newest'),

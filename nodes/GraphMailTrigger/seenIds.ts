@@ -36,12 +36,18 @@ export class SeenIds {
 		const raw = data as { entries?: unknown; floor?: unknown } | undefined;
 		if (raw && Array.isArray(raw.entries)) {
 			for (const entry of raw.entries) {
-				if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number' && Number.isFinite(entry[1])) {
+				if (
+					Array.isArray(entry) &&
+					typeof entry[0] === 'string' &&
+					typeof entry[1] === 'number' &&
+					Number.isFinite(entry[1])
+				) {
 					seen.entries.set(entry[0], entry[1]);
 				}
 			}
 		}
-		if (raw && typeof raw.floor === 'number' && Number.isFinite(raw.floor)) seen.floorSeconds = raw.floor;
+		if (raw && typeof raw.floor === 'number' && Number.isFinite(raw.floor))
+			seen.floorSeconds = raw.floor;
 		return seen;
 	}
 

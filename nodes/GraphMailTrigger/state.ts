@@ -19,7 +19,8 @@ export interface TriggerState {
 	folders: Record<string, FolderCursor>;
 }
 
-const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const finite = (value: unknown): number | undefined =>
+	typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 
 function readCursor(raw: unknown): FolderCursor | undefined {
 	if (!raw || typeof raw !== 'object') return undefined;
@@ -31,7 +32,8 @@ function readCursor(raw: unknown): FolderCursor | undefined {
 	const roundStartedAt = finite(data.roundStartedAt);
 	const syncedAt = finite(data.syncedAt);
 	if (emitSince !== undefined) cursor.emitSince = emitSince;
-	if (roundStartedAt !== undefined && cursor.link !== undefined) cursor.roundStartedAt = roundStartedAt;
+	if (roundStartedAt !== undefined && cursor.link !== undefined)
+		cursor.roundStartedAt = roundStartedAt;
 	if (syncedAt !== undefined) cursor.syncedAt = syncedAt;
 	// A cursor that cannot say what is new (no round start, no sync) is no cursor.
 	if (cursor.emitSince === undefined && cursor.syncedAt === undefined) return undefined;

@@ -23,8 +23,8 @@ function unescapeHtml(value: string): string {
 }
 
 function attribute(tag: string, name: string): string | undefined {
-	const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-	return match ? unescapeHtml(match[1]) : undefined;
+	const value = new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	return value === undefined ? undefined : unescapeHtml(value);
 }
 
 /** Reads the consent page the way a browser would: form action, hidden fields, radios, buttons, scopes. */
@@ -35,10 +35,17 @@ export function parseConsentForm(html: string): ConsentForm {
 	for (const tag of html.match(/<input\b[^>]*>/g) ?? []) {
 		const type = attribute(tag, 'type');
 		if (type === 'hidden') hidden[attribute(tag, 'name') ?? ''] = attribute(tag, 'value') ?? '';
-		if (type === 'radio') users.push({ id: attribute(tag, 'value') ?? '', upn: attribute(tag, 'data-user') ?? '', checked: /\schecked\b/.test(tag) });
+		if (type === 'radio')
+			users.push({
+				id: attribute(tag, 'value') ?? '',
+				upn: attribute(tag, 'data-user') ?? '',
+				checked: /\schecked\b/.test(tag),
+			});
 	}
 	const buttons = (html.match(/<button\b[^>]*>/g) ?? []).map((tag) => attribute(tag, 'id') ?? '');
-	const scopes = (html.match(/<li data-scope="[^"]*"/g) ?? []).map((tag) => attribute(tag, 'data-scope') ?? '');
+	const scopes = (html.match(/<li data-scope="[^"]*"/g) ?? []).map(
+		(tag) => attribute(tag, 'data-scope') ?? '',
+	);
 	return { action: attribute(formTag, 'action') ?? '', hidden, users, buttons, scopes };
 }
 
@@ -58,14 +65,21 @@ export async function approveOnConsentPage(
 	const section = /<form[^>]*id="consent"[^>]*>[\s\S]*?<\/form>/.exec(html)?.[0];
 	if (first.status !== 200 || !section) {
 		const error = /id="error"[^>]*>([^<]*)</.exec(html)?.[1];
-		throw new Error(`the emulator did not show its consent page (${first.status}): ${error ? unescapeHtml(error) : html.slice(0, 500)}`);
+		throw new Error(
+			`the emulator did not show its consent page (${first.status}): ${error ? unescapeHtml(error) : html.slice(0, 500)}`,
+		);
 	}
 	const form = parseConsentForm(section);
 	const wanted = user?.toLowerCase();
 	const picked = wanted
-		? form.users.find((radio) => radio.id.toLowerCase() === wanted || radio.upn.toLowerCase() === wanted)
+		? form.users.find(
+				(radio) => radio.id.toLowerCase() === wanted || radio.upn.toLowerCase() === wanted,
+			)
 		: form.users[0];
-	if (!picked) throw new Error(`the consent page lists no user ${user} (it lists ${form.users.map((radio) => radio.upn).join(', ')})`);
+	if (!picked)
+		throw new Error(
+			`the consent page lists no user ${user} (it lists ${form.users.map((radio) => radio.upn).join(', ')})`,
+		);
 	const fields = new URLSearchParams(form.hidden);
 	fields.set('user', picked.id);
 	fields.set('decision', decision);
@@ -77,7 +91,9 @@ export async function approveOnConsentPage(
 	});
 	const location = answer.headers.get('location');
 	if (answer.status < 300 || answer.status >= 400 || !location) {
-		throw new Error(`answering the consent page answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`);
+		throw new Error(
+			`answering the consent page answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`,
+		);
 	}
 	return location;
 }

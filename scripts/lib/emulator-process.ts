@@ -1,8 +1,17 @@
 import { join } from 'node:path';
 
 import { CONTROL_KEY_ENV, CONTROL_KEY_HEADER, newControlKey } from '../../emulator/control-guard';
-import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot } from '../../emulator/contract';
-import { DEFAULT_APP, type AppRegistration, type RegisteredApp } from '../../emulator/identity/apps';
+import type {
+	EmulatorCounters,
+	EmulatorUser,
+	FaultSpec,
+	MailboxSnapshot,
+} from '../../emulator/contract';
+import {
+	DEFAULT_APP,
+	type AppRegistration,
+	type RegisteredApp,
+} from '../../emulator/identity/apps';
 import { waitFor } from './net';
 import { REPO_ROOT } from './paths';
 import { describeExit, startProcess, type ManagedProcess } from './processes';
@@ -42,31 +51,56 @@ export class EmulatorControlClient {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`emulator ${method} /_emulator${path} answered ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(
+				`emulator ${method} /_emulator${path} answered ${response.status}: ${text.slice(0, 500)}`,
+			);
 		return (text ? JSON.parse(text) : undefined) as T;
 	}
 
 	users = () => this.call<EmulatorUser[]>('GET', '/users');
-	addUser = (user: { userPrincipalName: string; displayName: string }) => this.call<EmulatorUser>('POST', '/users', user);
-	mailbox = (user: string) => this.call<MailboxSnapshot>('GET', `/mailboxes/${encodeURIComponent(user)}`);
+	addUser = (user: { userPrincipalName: string; displayName: string }) =>
+		this.call<EmulatorUser>('POST', '/users', user);
+	mailbox = (user: string) =>
+		this.call<MailboxSnapshot>('GET', `/mailboxes/${encodeURIComponent(user)}`);
 	deliver = (userId: string, message: ControlMessage, folder = 'inbox') =>
 		this.call<{ id: string }>('POST', '/messages', { userId, folder, message });
 	counters = () => this.call<EmulatorCounters>('GET', '/counters');
-	expireAccessTokens = (userId?: string) => this.call<{ expired: number }>('POST', '/tokens/expire', userId ? { userId } : {});
-	revokeRefreshTokens = (userId?: string) => this.call<{ revoked: number }>('POST', '/tokens/revoke', userId ? { userId } : {});
+	expireAccessTokens = (userId?: string) =>
+		this.call<{ expired: number }>('POST', '/tokens/expire', userId ? { userId } : {});
+	revokeRefreshTokens = (userId?: string) =>
+		this.call<{ revoked: number }>('POST', '/tokens/revoke', userId ? { userId } : {});
 	injectFault = (spec: FaultSpec | FaultSpec[]) => this.call<FaultSpec[]>('POST', '/faults', spec);
 	clearFaults = () => this.call<{ ok: true }>('DELETE', '/faults');
-	setOptions = (options: Record<string, unknown>) => this.call<{ ok: true }>('POST', '/options', options);
-	subscriptions = () => this.call<Array<{ id: string; resource: string; notificationUrl: string; expirationDateTime: string }>>('GET', '/subscriptions');
-	subscriptionLifecycle = (event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired', subscriptionId?: string) =>
-		this.call<{ affected: number }>('POST', '/subscriptions/lifecycle', subscriptionId ? { event, subscriptionId } : { event });
-	notifications = () =>
-		this.call<Array<{ subscriptionId: string; url: string; kind: string; messageId?: string; outcome: number | string; at: number }>>(
-			'GET',
-			'/notifications',
+	setOptions = (options: Record<string, unknown>) =>
+		this.call<{ ok: true }>('POST', '/options', options);
+	subscriptions = () =>
+		this.call<
+			Array<{ id: string; resource: string; notificationUrl: string; expirationDateTime: string }>
+		>('GET', '/subscriptions');
+	subscriptionLifecycle = (
+		event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired',
+		subscriptionId?: string,
+	) =>
+		this.call<{ affected: number }>(
+			'POST',
+			'/subscriptions/lifecycle',
+			subscriptionId ? { event, subscriptionId } : { event },
 		);
+	notifications = () =>
+		this.call<
+			Array<{
+				subscriptionId: string;
+				url: string;
+				kind: string;
+				messageId?: string;
+				outcome: number | string;
+				at: number;
+			}>
+		>('GET', '/notifications');
 	/** An app registration; with `appOnly` it gets client-credentials tokens (roles, access policy, certificates). */
-	registerApp = (registration: AppRegistration) => this.call<RegisteredApp>('POST', '/apps', registration);
+	registerApp = (registration: AppRegistration) =>
+		this.call<RegisteredApp>('POST', '/apps', registration);
 }
 
 export interface EmulatorProcess {
@@ -127,11 +161,15 @@ export async function startEmulatorProcess(options: {
 	const url = `http://127.0.0.1:${options.port}`;
 	const control = new EmulatorControlClient(url, controlKey);
 	try {
-		await waitFor('the emulator to answer', async () => ((await control.users()) ? true : undefined), {
-			timeoutMs: options.timeoutMs ?? 60_000,
-			intervalMs: 250,
-			abort: () => describeExit(child),
-		});
+		await waitFor(
+			'the emulator to answer',
+			async () => ((await control.users()) ? true : undefined),
+			{
+				timeoutMs: options.timeoutMs ?? 60_000,
+				intervalMs: 250,
+				abort: () => describeExit(child),
+			},
+		);
 	} catch (error) {
 		await child.stop();
 		throw error;
@@ -145,7 +183,8 @@ export async function startEmulatorProcess(options: {
 		control,
 		controlKey,
 		process: child,
-		mailboxUrl: (user: string) => `${url}/web/users/${encodeURIComponent(user).replace(/%40/g, '@')}`,
+		mailboxUrl: (user: string) =>
+			`${url}/web/users/${encodeURIComponent(user).replace(/%40/g, '@')}`,
 		stop: () => child.stop(5000),
 	};
 }

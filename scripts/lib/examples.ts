@@ -15,7 +15,12 @@ export interface ExampleWorkflow {
 	file: string;
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
+	}>;
 	connections: Record<string, unknown>;
 	settings?: Record<string, unknown>;
 	[key: string]: unknown;
@@ -25,7 +30,16 @@ export function loadExamples(): ExampleWorkflow[] {
 	return readdirSync(EXAMPLES_DIR)
 		.filter((file) => file.endsWith('.json'))
 		.sort()
-		.map((file) => ({ ...(JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Omit<ExampleWorkflow, 'file'>), file }) as ExampleWorkflow);
+		.map(
+			(file) =>
+				({
+					...(JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Omit<
+						ExampleWorkflow,
+						'file'
+					>),
+					file,
+				}) as ExampleWorkflow,
+		);
 }
 
 export function usesTrigger(workflow: ExampleWorkflow): boolean {
@@ -49,7 +63,8 @@ export function prepareExample(
 		.join(JSON.stringify(replace.filesFolder).slice(1, -1));
 	const prepared = JSON.parse(text) as ExampleWorkflow;
 	for (const node of prepared.nodes) {
-		if (node.credentials?.graphMailOAuth2Api) node.credentials.graphMailOAuth2Api = { id: credential.id, name: credential.name };
+		if (node.credentials?.graphMailOAuth2Api)
+			node.credentials.graphMailOAuth2Api = { id: credential.id, name: credential.name };
 	}
 	return prepared;
 }

@@ -27,7 +27,8 @@ export function n8nEnv(
 	mkdirSync(home.filesDir, { recursive: true });
 	const env: NodeJS.ProcessEnv = { ...process.env };
 	// Settings of the parent's own n8n-core (jest's test/setup/env.ts) must not leak in.
-	for (const name of Object.keys(env)) if (name.startsWith('N8N_') || name.startsWith('DB_')) delete env[name];
+	for (const name of Object.keys(env))
+		if (name.startsWith('N8N_') || name.startsWith('DB_')) delete env[name];
 	// Under jest NODE_ENV is "test", which makes n8n exit at start without a word.
 	delete env.NODE_ENV;
 	delete env.JEST_WORKER_ID;
@@ -119,12 +120,22 @@ export async function runN8nCli(
 	args: string[],
 	options: { timeoutMs?: number; extraEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-	const env = n8nEnv(runtime, home, { port: await freePort(), brokerPort: await freePort(), extra: options.extraEnv });
+	const env = n8nEnv(runtime, home, {
+		port: await freePort(),
+		brokerPort: await freePort(),
+		extra: options.extraEnv,
+	});
 	return await new Promise((resolve) => {
 		execFile(
 			runtime.node,
 			[runtime.n8nBin, ...args],
-			{ cwd: home.userFolder, env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 512 * 1024 * 1024, killSignal: 'SIGKILL' },
+			{
+				cwd: home.userFolder,
+				env,
+				timeout: options.timeoutMs ?? 300_000,
+				maxBuffer: 512 * 1024 * 1024,
+				killSignal: 'SIGKILL',
+			},
 			(error, stdout, stderr) => {
 				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
 				resolve({ code, stdout: String(stdout), stderr: String(stderr) });
@@ -139,7 +150,19 @@ export interface ExecutionResult {
 	finished?: boolean;
 	data: {
 		resultData: {
-			runData: Record<string, Array<{ executionStatus?: string; error?: { message?: string; description?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string; fileSize?: string; mimeType?: string }> }> | null> } }>>;
+			runData: Record<
+				string,
+				Array<{
+					executionStatus?: string;
+					error?: { message?: string; description?: string };
+					data?: {
+						main?: Array<Array<{
+							json: Record<string, unknown>;
+							binary?: Record<string, { fileName?: string; fileSize?: string; mimeType?: string }>;
+						}> | null>;
+					};
+				}>
+			>;
 			error?: { message?: string; description?: string; node?: { name?: string } };
 			lastNodeExecuted?: string;
 		};
@@ -179,22 +202,39 @@ export async function executeWorkflow(
 	workflowId: string,
 	options: { timeoutMs?: number } = {},
 ): Promise<ExecuteOutcome> {
-	const cli = await runN8nCli(runtime, home, ['execute', `--id=${workflowId}`, '--rawOutput'], options);
+	const cli = await runN8nCli(
+		runtime,
+		home,
+		['execute', `--id=${workflowId}`, '--rawOutput'],
+		options,
+	);
 	const result = parseExecuteOutput(cli.stdout);
 	const error = result?.data?.resultData?.error;
-	const errorMessage = error ? [error.message, error.description].filter(Boolean).join(' -- ') : undefined;
+	const errorMessage = error
+		? [error.message, error.description].filter(Boolean).join(' -- ')
+		: undefined;
 	const ok = cli.code === 0 && result !== undefined && !error && result.status !== 'error';
 	return {
 		ok,
 		result,
-		errorMessage: errorMessage ?? (ok ? undefined : `n8n execute exited with ${cli.code}: ${(cli.stderr || cli.stdout).slice(-2000)}`),
+		errorMessage:
+			errorMessage ??
+			(ok
+				? undefined
+				: `n8n execute exited with ${cli.code}: ${(cli.stderr || cli.stdout).slice(-2000)}`),
 		cli,
 	};
 }
 
 /** The items a node produced in its (last) run, main output 0. */
-export function nodeOutput(result: ExecutionResult, nodeName: string): Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string; fileSize?: string; mimeType?: string }> }> {
+export function nodeOutput(
+	result: ExecutionResult,
+	nodeName: string,
+): Array<{
+	json: Record<string, unknown>;
+	binary?: Record<string, { fileName?: string; fileSize?: string; mimeType?: string }>;
+}> {
 	const runs = result.data.resultData.runData[nodeName];
 	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
-	return runs[runs.length - 1].data?.main?.[0] ?? [];
+	return runs.at(-1)?.data?.main?.[0] ?? [];
 }

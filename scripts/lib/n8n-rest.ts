@@ -43,7 +43,12 @@ export class N8nClient {
 		return this.cookie;
 	}
 
-	async request<T>(method: string, path: string, body?: unknown, options: { raw?: boolean } = {}): Promise<T> {
+	async request<T>(
+		method: string,
+		path: string,
+		body?: unknown,
+		options: { raw?: boolean } = {},
+	): Promise<T> {
 		const headers: Record<string, string> = { accept: 'application/json' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (this.cookie) headers.cookie = this.cookie;
@@ -67,7 +72,10 @@ export class N8nClient {
 
 	/** Whether the instance still asks for an owner (a fresh user folder). */
 	async needsOwnerSetup(): Promise<boolean> {
-		const settings = await this.request<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>('GET', '/rest/settings');
+		const settings = await this.request<{ userManagement?: { showSetupOnFirstLoad?: boolean } }>(
+			'GET',
+			'/rest/settings',
+		);
 		return settings.userManagement?.showSetupOnFirstLoad === true;
 	}
 
@@ -99,13 +107,26 @@ export class N8nClient {
 		return types.map((type) => type.name);
 	}
 
-	async createCredential(name: string, type: string, data: Record<string, unknown>): Promise<CredentialSummary> {
+	async createCredential(
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<CredentialSummary> {
 		return await this.request<CredentialSummary>('POST', '/rest/credentials', { name, type, data });
 	}
 
 	/** Changes fields of a credential; n8n keeps its stored oauthTokenData. */
-	async updateCredential(id: string, name: string, type: string, data: Record<string, unknown>): Promise<CredentialSummary> {
-		return await this.request<CredentialSummary>('PATCH', `/rest/credentials/${id}`, { name, type, data });
+	async updateCredential(
+		id: string,
+		name: string,
+		type: string,
+		data: Record<string, unknown>,
+	): Promise<CredentialSummary> {
+		return await this.request<CredentialSummary>('PATCH', `/rest/credentials/${id}`, {
+			name,
+			type,
+			data,
+		});
 	}
 
 	async listCredentials(): Promise<CredentialSummary[]> {
@@ -128,12 +149,18 @@ export class N8nClient {
 
 	/** Step 1 of the editor's Connect button: the provider's authorize URL for this credential. */
 	async oauth2AuthUrl(credentialId: string): Promise<string> {
-		return await this.request<string>('GET', `/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`);
+		return await this.request<string>(
+			'GET',
+			`/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`,
+		);
 	}
 
 	/** Follows the provider's redirect to n8n's callback with this session (n8n >= 2.0 requires it); returns the page. */
 	async oauth2Callback(callbackUrl: string): Promise<{ status: number; html: string }> {
-		const response = await fetch(callbackUrl, { headers: this.cookie ? { cookie: this.cookie } : {}, redirect: 'manual' });
+		const response = await fetch(callbackUrl, {
+			headers: this.cookie ? { cookie: this.cookie } : {},
+			redirect: 'manual',
+		});
 		return { status: response.status, html: await response.text() };
 	}
 
@@ -141,7 +168,11 @@ export class N8nClient {
 		try {
 			return await this.request<WorkflowSummary>('GET', `/rest/workflows/${id}`);
 		} catch (error) {
-			if (error instanceof N8nRestError && (error.status === 404 || error.status === 403 || error.status === 400)) return undefined;
+			if (
+				error instanceof N8nRestError &&
+				(error.status === 404 || error.status === 403 || error.status === 400)
+			)
+				return undefined;
 			throw error;
 		}
 	}
@@ -168,7 +199,9 @@ export class N8nClient {
 	/** Publishes (activates) the workflow's current version: its triggers and webhooks start. */
 	async activateWorkflow(id: string): Promise<WorkflowSummary> {
 		const workflow = await this.request<WorkflowSummary>('GET', `/rest/workflows/${id}`);
-		return await this.request<WorkflowSummary>('POST', `/rest/workflows/${id}/activate`, { versionId: workflow.versionId });
+		return await this.request<WorkflowSummary>('POST', `/rest/workflows/${id}/activate`, {
+			versionId: workflow.versionId,
+		});
 	}
 
 	async deactivateWorkflow(id: string): Promise<WorkflowSummary> {
@@ -176,12 +209,13 @@ export class N8nClient {
 	}
 
 	/** Executions of a workflow, newest first. */
-	async listExecutions(workflowId: string): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {
+	async listExecutions(
+		workflowId: string,
+	): Promise<Array<{ id: string; status: string; mode: string; startedAt: string }>> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const page = await this.request<{ results: Array<{ id: string; status: string; mode: string; startedAt: string }> }>(
-			'GET',
-			`/rest/executions?filter=${filter}`,
-		);
+		const page = await this.request<{
+			results: Array<{ id: string; status: string; mode: string; startedAt: string }>;
+		}>('GET', `/rest/executions?filter=${filter}`);
 		return page.results;
 	}
 }

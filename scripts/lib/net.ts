@@ -58,7 +58,9 @@ export async function waitFor<T>(
 		}
 		if (Date.now() > deadline) {
 			const detail = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-			throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}${detail}`);
+			throw new Error(
+				`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}${detail}`,
+			);
 		}
 		await delay(options.intervalMs ?? 250);
 	}

@@ -35,13 +35,20 @@ export interface Runtime {
 }
 
 function runtimeAt(root: string): Runtime {
-	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+	const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
+		existsSync(path),
+	);
 	return {
 		root,
 		node: join(root, 'node_modules', '.bin', 'node'),
 		n8nBin: join(root, 'node_modules', 'n8n', 'bin', 'n8n'),
 		n8nVersion: pins().n8n,
-		playwrightCore: join(cacheDir(), `playwright-core-${pins().playwrightCore}`, 'node_modules', 'playwright-core'),
+		playwrightCore: join(
+			cacheDir(),
+			`playwright-core-${pins().playwrightCore}`,
+			'node_modules',
+			'playwright-core',
+		),
 		chromium,
 	};
 }
@@ -58,7 +65,10 @@ export function provisionedRuntime(): Runtime | undefined {
  * chromium (only the tests need them).
  */
 export function provisionRuntime(options: { browser?: boolean } = {}): Runtime {
-	const args = [join(REPO_ROOT, 'scripts', 'provision.sh'), ...(options.browser ? ['--browser'] : [])];
+	const args = [
+		join(REPO_ROOT, 'scripts', 'provision.sh'),
+		...(options.browser ? ['--browser'] : []),
+	];
 	const root = execFileSync('bash', args, {
 		cwd: REPO_ROOT,
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -67,6 +77,7 @@ export function provisionRuntime(options: { browser?: boolean } = {}): Runtime {
 		.trim()
 		.split('\n')
 		.pop() as string;
-	if (!root || !existsSync(join(root, '.provisioned'))) throw new Error(`scripts/provision.sh did not provision (${root})`);
+	if (!root || !existsSync(join(root, '.provisioned')))
+		throw new Error(`scripts/provision.sh did not provision (${root})`);
 	return runtimeAt(root);
 }

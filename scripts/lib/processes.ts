@@ -65,7 +65,8 @@ export function startProcess(options: {
 	} finally {
 		closeSync(fd);
 	}
-	if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
+	if (child.pid === undefined)
+		throw new Error(`could not start ${options.name} (${options.command})`);
 	const pid = child.pid;
 	let resolveExited: () => void = () => undefined;
 	const managed: ManagedProcess = {

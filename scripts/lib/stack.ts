@@ -66,7 +66,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	const installed = await installTarball(options.userFolder, tarball, log);
 	check();
 
-	log(`starting the emulator on port ${options.ports.emulator} (log: ${join(options.logDir, 'emulator.log')})`);
+	log(
+		`starting the emulator on port ${options.ports.emulator} (log: ${join(options.logDir, 'emulator.log')})`,
+	);
 	const emulatorStarting = startEmulatorProcess({
 		port: options.ports.emulator,
 		uploadPort: options.ports.emulatorUpload,
@@ -75,7 +77,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		autoApprove: options.autoApprove,
 	});
 	const home = n8nHome(options.userFolder, options.encryptionKey);
-	log(`starting n8n ${options.runtime.n8nVersion} on port ${options.ports.n8n} (log: ${join(options.logDir, 'n8n.log')}); the first start takes longer`);
+	log(
+		`starting n8n ${options.runtime.n8nVersion} on port ${options.ports.n8n} (log: ${join(options.logDir, 'n8n.log')}); the first start takes longer`,
+	);
 	const n8nStarting = startN8n({
 		runtime: options.runtime,
 		home,
@@ -84,9 +88,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		extraEnv: options.extraN8nEnv,
 	});
 	const [emulatorResult, n8nResult] = await Promise.allSettled([emulatorStarting, n8nStarting]);
-	const started = [emulatorResult, n8nResult].flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+	const started = [emulatorResult, n8nResult].flatMap((result) =>
+		result.status === 'fulfilled' ? [result.value] : [],
+	);
 	for (const process of started) options.onProcess?.(() => process.stop());
-	const failed = [emulatorResult, n8nResult].find((result) => result.status === 'rejected') as PromiseRejectedResult | undefined;
+	const failed = [emulatorResult, n8nResult].find((result) => result.status === 'rejected') as
+		| PromiseRejectedResult
+		| undefined;
 	if (failed) {
 		await Promise.all(started.map((process) => process.stop()));
 		throw failed.reason;
@@ -101,7 +109,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		log('n8n is up; setting up the owner and logging in');
 		const client = new N8nClient(n8n.url);
 		await client.setupOwnerAndLogin(options.owner);
-		return { runtime: options.runtime, emulator, n8n, home, client, owner: options.owner, tarball, installed, stop };
+		return {
+			runtime: options.runtime,
+			emulator,
+			n8n,
+			home,
+			client,
+			owner: options.owner,
+			tarball,
+			installed,
+			stop,
+		};
 	} catch (error) {
 		await stop();
 		throw error;
@@ -126,14 +144,18 @@ export async function ensureEmulatorCredential(
 			id = undefined;
 		}
 	}
-	id ??= (await stack.client.listCredentials()).find((credential) => credential.name === options.name && credential.type === CREDENTIAL_TYPE)?.id;
+	id ??= (await stack.client.listCredentials()).find(
+		(credential) => credential.name === options.name && credential.type === CREDENTIAL_TYPE,
+	)?.id;
 	if (!id) {
 		id = (await stack.client.createCredential(options.name, CREDENTIAL_TYPE, data)).id;
 		await connectHeadless(stack.client, id, options.user);
 		return { id, action: 'created' };
 	}
 	const current = await stack.client.getCredential(id);
-	const moved = current.data?.customLoginUrl !== data.customLoginUrl || current.data?.customGraphUrl !== data.customGraphUrl;
+	const moved =
+		current.data?.customLoginUrl !== data.customLoginUrl ||
+		current.data?.customGraphUrl !== data.customGraphUrl;
 	if (moved) await stack.client.updateCredential(id, options.name, CREDENTIAL_TYPE, data);
 	if (moved || options.forceConnect || !current.data?.oauthTokenData) {
 		await connectHeadless(stack.client, id, options.user);

@@ -23,7 +23,8 @@ if (!lock || !lock.packages) {
 		const version = spec.slice(at + 1);
 		const entry = lock.packages[`node_modules/${name}`];
 		if (!entry) problems.push(`${name} is not installed`);
-		else if (entry.version !== version) problems.push(`${name} is ${entry.version}, not ${version}`);
+		else if (entry.version !== version)
+			problems.push(`${name} is ${entry.version}, not ${version}`);
 	}
 	let missing = 0;
 	for (const [path, entry] of Object.entries(lock.packages)) {
@@ -35,7 +36,8 @@ if (!lock || !lock.packages) {
 			continue;
 		}
 		const onDisk = JSON.parse(readFileSync(manifest, 'utf8')).version;
-		if (entry.version && onDisk !== entry.version && missing++ < 5) problems.push(`${path} is ${onDisk}, the lockfile says ${entry.version}`);
+		if (entry.version && onDisk !== entry.version && missing++ < 5)
+			problems.push(`${path} is ${onDisk}, the lockfile says ${entry.version}`);
 	}
 	if (missing > 5) problems.push(`... ${missing} packages missing or wrong in all`);
 }

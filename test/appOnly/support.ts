@@ -21,12 +21,20 @@ let credentialCounter = 0;
 export function appOnlyCredential(
 	engine: Engine,
 	emulator: Emulator,
-	options: { appOnly?: Partial<AppOnlyConfig>; certificate?: { key: string; cert: string }; secret?: string } = {},
+	options: {
+		appOnly?: Partial<AppOnlyConfig>;
+		certificate?: { key: string; cert: string };
+		secret?: string;
+	} = {},
 ): { id: string; clientId: string } {
 	const app = emulator.control.registerApp({
 		redirectUris: [],
 		displayName: 'No-reply automation',
-		appOnly: { roles: ['Mail.Send', 'Mail.ReadWrite'], certificates: [CERT.cert], ...options.appOnly },
+		appOnly: {
+			roles: ['Mail.Send', 'Mail.ReadWrite'],
+			certificates: [CERT.cert],
+			...options.appOnly,
+		},
 	});
 	const id = `app-only-${++credentialCounter}`;
 	engine.addCredential({
@@ -40,7 +48,11 @@ export function appOnlyCredential(
 			tenantId: TENANT_DOMAIN,
 			clientId: app.clientId,
 			...(options.certificate
-				? { authMethod: 'certificate', privateKey: options.certificate.key, certificate: options.certificate.cert }
+				? {
+						authMethod: 'certificate',
+						privateKey: options.certificate.key,
+						certificate: options.certificate.cert,
+					}
 				: { authMethod: 'secret', clientSecret: options.secret ?? app.clientSecret ?? '' }),
 		},
 	});

@@ -51,7 +51,12 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 			authentication: resolved.authentication as 'body',
 			state: 'csrf-state-123',
 			...(pkce
-				? { query: { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } }
+				? {
+						query: {
+							code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+							code_challenge_method: 'S256',
+						},
+					}
 				: {}),
 		});
 		const authorizeUrl = new URL(client.code.getUri());
@@ -78,45 +83,68 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 		});
 	}
 
-	it.each([false, true])('exchanges an authorization code (PKCE %s) and signs node requests with it', async (pkce) => {
-		const engine = new Engine();
-		const data = credentialData({ grantType: pkce ? 'pkce' : 'authorizationCode' });
-		const { authorizeUrl, token } = await connect(engine, data, pkce);
+	it.each([false, true])(
+		'exchanges an authorization code (PKCE %s) and signs node requests with it',
+		async (pkce) => {
+			const engine = new Engine();
+			const data = credentialData({ grantType: pkce ? 'pkce' : 'authorizationCode' });
+			const { authorizeUrl, token } = await connect(engine, data, pkce);
 
-		expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(
-			`${emulator.loginBaseUrl}/contoso.onmicrosoft.com/oauth2/v2.0/authorize`,
-		);
-		expect(authorizeUrl.searchParams.get('scope')).toBe('openid offline_access User.Read Mail.Send Mail.ReadWrite');
-		expect(authorizeUrl.searchParams.get('response_mode')).toBe('query');
-		expect(authorizeUrl.searchParams.get('prompt')).toBe('select_account');
-		expect(token).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number) });
-		expect(token.refresh_token).toEqual(expect.any(String));
-		expect(token.id_token).toEqual(expect.any(String));
+			expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(
+				`${emulator.loginBaseUrl}/contoso.onmicrosoft.com/oauth2/v2.0/authorize`,
+			);
+			expect(authorizeUrl.searchParams.get('scope')).toBe(
+				'openid offline_access User.Read Mail.Send Mail.ReadWrite',
+			);
+			expect(authorizeUrl.searchParams.get('response_mode')).toBe('query');
+			expect(authorizeUrl.searchParams.get('prompt')).toBe('select_account');
+			expect(token).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number) });
+			expect(token.refresh_token).toEqual(expect.any(String));
+			expect(token.id_token).toEqual(expect.any(String));
 
-		engine.addCredential({ id: CREDENTIAL_ID, name: 'Graph Mail', type: 'graphMailOAuth2Api', data: { ...data, oauthTokenData: token } as never });
-		const result = await whoAmI(engine);
-		expect(result.error).toBeUndefined();
-		expect(result.items).toEqual([
-			{
-				json: { id: adele.id, displayName: 'Adele Vance', mail: expect.any(String), userPrincipalName: adele.userPrincipalName },
-				pairedItem: { item: 0 },
-			},
-		]);
-	});
+			engine.addCredential({
+				id: CREDENTIAL_ID,
+				name: 'Graph Mail',
+				type: 'graphMailOAuth2Api',
+				data: { ...data, oauthTokenData: token } as never,
+			});
+			const result = await whoAmI(engine);
+			expect(result.error).toBeUndefined();
+			expect(result.items).toEqual([
+				{
+					json: {
+						id: adele.id,
+						displayName: 'Adele Vance',
+						mail: expect.any(String),
+						userPrincipalName: adele.userPrincipalName,
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+		},
+	);
 
 	it('refreshes an expired access token on 401, keeps the rotated refresh token, and retries once', async () => {
 		const engine = new Engine();
 		const data = credentialData();
 		const { token } = await connect(engine, data, false);
-		engine.addCredential({ id: CREDENTIAL_ID, name: 'Graph Mail', type: 'graphMailOAuth2Api', data: { ...data, oauthTokenData: token } as never });
+		engine.addCredential({
+			id: CREDENTIAL_ID,
+			name: 'Graph Mail',
+			type: 'graphMailOAuth2Api',
+			data: { ...data, oauthTokenData: token } as never,
+		});
 		emulator.control.expireAccessTokens(adele.id);
 
 		const result = await whoAmI(engine);
 
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json.id).toBe(adele.id);
+		expect(result.items[0]!.json.id).toBe(adele.id);
 		expect(engine.credentials.tokenUpdates).toHaveLength(1);
-		const saved = engine.credentials.stored(CREDENTIAL_ID).data.oauthTokenData as Record<string, string>;
+		const saved = engine.credentials.stored(CREDENTIAL_ID).data.oauthTokenData as Record<
+			string,
+			string
+		>;
 		expect(saved.access_token).not.toBe(token.access_token);
 		expect(saved.refresh_token).toEqual(expect.any(String));
 		expect(saved.refresh_token).not.toBe(token.refresh_token);
@@ -135,7 +163,12 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 		const engine = new Engine();
 		const data = credentialData();
 		const { token } = await connect(engine, data, false);
-		engine.addCredential({ id: CREDENTIAL_ID, name: 'Graph Mail', type: 'graphMailOAuth2Api', data: { ...data, oauthTokenData: token } as never });
+		engine.addCredential({
+			id: CREDENTIAL_ID,
+			name: 'Graph Mail',
+			type: 'graphMailOAuth2Api',
+			data: { ...data, oauthTokenData: token } as never,
+		});
 		emulator.control.revokeRefreshTokens(adele.id);
 		emulator.control.expireAccessTokens(adele.id);
 
@@ -152,7 +185,10 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 			id: CREDENTIAL_ID,
 			name: 'Graph Mail',
 			type: 'graphMailOAuth2Api',
-			data: { ...credentialData({ tenantId: 'not a tenant' }), oauthTokenData: { access_token: 'x', token_type: 'Bearer' } } as never,
+			data: {
+				...credentialData({ tenantId: 'not a tenant' }),
+				oauthTokenData: { access_token: 'x', token_type: 'Bearer' },
+			} as never,
 		});
 		const result = await whoAmI(engine);
 		expect(result.error?.message).toMatch(/Tenant "not a tenant" is not valid/);
@@ -171,6 +207,8 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 			} as never,
 		});
 		const result = await whoAmI(engine);
-		expect(result.error?.message).toMatch(/Graph Base URL "http:\/\/graph.example.com" is not valid/);
+		expect(result.error?.message).toMatch(
+			/Graph Base URL "http:\/\/graph.example.com" is not valid/,
+		);
 	});
 });

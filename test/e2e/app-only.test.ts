@@ -6,7 +6,16 @@ import { DEMO_USERS } from '../../emulator/mail/seeding/demo-seed';
 import { TENANT_DOMAIN } from '../../emulator/identity/tenant';
 import { nodeOutput } from '../../scripts/lib/n8n-process';
 import { launchChromium, type Browser, type Page } from './browser';
-import { describeFailure, e2e, GRAPH_MAIL, importAndExecute, linearWorkflow, newUser, uniqueName, type E2e } from './helpers';
+import {
+	describeFailure,
+	e2e,
+	GRAPH_MAIL,
+	importAndExecute,
+	linearWorkflow,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 const APP_ONLY_TYPE = 'graphMailAppOnlyApi';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -53,16 +62,27 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 	}
 
 	async function registerApp(roles: string[], mailboxes?: string[]) {
-		const app = await env.emulator.registerApp({ redirectUris: [], displayName: uniqueName('No-reply automation'), appOnly: { roles, mailboxes } });
+		const app = await env.emulator.registerApp({
+			redirectUris: [],
+			displayName: uniqueName('No-reply automation'),
+			appOnly: { roles, mailboxes },
+		});
 		return { clientId: app.clientId, clientSecret: app.clientSecret! };
 	}
 
 	/** What a person does: Create credential, pick the app-only type, fill the fields, press Save. */
-	async function createInEditor(name: string, fields: { clientId: string; clientSecret: string }, screenshots?: { form: string }) {
+	async function createInEditor(
+		name: string,
+		fields: { clientId: string; clientSecret: string },
+		screenshots?: { form: string },
+	) {
 		await page.goto(`${env.state.n8nUrl}/home/credentials/create`);
 		const search = page.locator('[data-test-id="new-credential-type-select"] input');
 		await search.fill('Graph Mail App-Only');
-		await page.locator('.el-select-dropdown__item', { hasText: 'Microsoft Graph Mail App-Only API' }).first().click();
+		await page
+			.locator('.el-select-dropdown__item', { hasText: 'Microsoft Graph Mail App-Only API' })
+			.first()
+			.click();
 		await page.click('[data-test-id="new-credential-type-button"]');
 		const modal = page.locator('[data-test-id="editCredential-modal"]');
 		await modal.waitFor();
@@ -71,7 +91,11 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 			await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
 		};
 		const fill = (parameter: string, value: string) =>
-			modal.locator(`[data-test-id="parameter-input-${parameter}"]`).locator('input, textarea').first().fill(value);
+			modal
+				.locator(`[data-test-id="parameter-input-${parameter}"]`)
+				.locator('input, textarea')
+				.first()
+				.fill(value);
 		await modal.locator('[data-test-id="credential-name"]').click();
 		await modal.locator('[data-test-id="inline-edit-input"]').fill(name);
 		await modal.locator('[data-test-id="inline-edit-input"]').press('Enter');
@@ -94,7 +118,9 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 	}
 
 	async function savedCredential(name: string): Promise<{ id: string; name: string }> {
-		const found = (await env.client.listCredentials()).find((credential) => credential.name === name);
+		const found = (await env.client.listCredentials()).find(
+			(credential) => credential.name === name,
+		);
 		if (!found) throw new Error(`credential "${name}" was not saved`);
 		expect(found.type).toBe(APP_ONLY_TYPE);
 		return { id: found.id, name };
@@ -106,12 +132,14 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 			{
 				label: 'wrong-secret',
 				fields: { clientId: app.clientId, clientSecret: `${app.clientSecret}-wrong` },
-				words: "Could not get an app-only token (AADSTS7000215): The client secret is wrong: enter the secret's Value (not its Secret ID) from Certificates & secrets.",
+				words:
+					"Could not get an app-only token (AADSTS7000215): The client secret is wrong: enter the secret's Value (not its Secret ID) from Certificates & secrets.",
 			},
 			{
 				label: 'missing-role',
 				fields: app,
-				words: 'Microsoft issued a token, but the app lacks the application permission Mail.ReadWrite (it has: Mail.Send).',
+				words:
+					'Microsoft issued a token, but the app lacks the application permission Mail.ReadWrite (it has: Mail.Send).',
 			},
 		];
 		for (const failure of cases) {
@@ -153,7 +181,9 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 				name: 'Mailboxes',
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
-				parameters: { jsCode: `return ${JSON.stringify([{ json: { mailbox: shared.userPrincipalName } }, { json: { mailbox: outside } }])};` },
+				parameters: {
+					jsCode: `return ${JSON.stringify([{ json: { mailbox: shared.userPrincipalName } }, { json: { mailbox: outside } }])};`,
+				},
 			},
 			{
 				name: 'Read the report',
@@ -176,7 +206,9 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 					subject,
 					bodyContentType: 'text',
 					bodyContent: 'The nightly report is attached.',
-					options: { attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'report.bin' }] } },
+					options: {
+						attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'report.bin' }] },
+					},
 				},
 			},
 		]);
@@ -184,23 +216,31 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 		expect(describeFailure(run)).toBe('');
 		const sent = nodeOutput(run.result!, 'Send from the shared mailbox');
 		expect(sent).toHaveLength(2);
-		expect(sent[0].json.error).toBeUndefined();
-		expect(sent[0].json.status).toBe('sent');
-		expect(String(sent[1].json.error)).toContain("The mailbox is outside the app's application access policy");
-		expect(JSON.stringify(sent[1].json)).toContain(outside);
+		expect(sent[0]!.json.error).toBeUndefined();
+		expect(sent[0]!.json.status).toBe('sent');
+		expect(String(sent[1]!.json.error)).toContain(
+			"The mailbox is outside the app's application access policy",
+		);
+		expect(JSON.stringify(sent[1]!.json)).toContain(outside);
 
 		// Exactly one mail, from the shared mailbox, with the same bytes; nothing from the other mailbox.
-		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find((folder) => folder.wellKnownName === 'inbox')!;
+		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find(
+			(folder) => folder.wellKnownName === 'inbox',
+		)!;
 		const received = inbox.messages.filter((message) => message.subject === subject);
 		expect(received).toHaveLength(1);
-		expect(received[0].from?.toLowerCase()).toContain(shared.mail.toLowerCase());
-		expect(received[0].attachments).toEqual([expect.objectContaining({ name: 'report.bin', size: bytes.length })]);
+		expect(received[0]!.from?.toLowerCase()).toContain(shared.mail.toLowerCase());
+		expect(received[0]!.attachments).toEqual([
+			expect.objectContaining({ name: 'report.bin', size: bytes.length }),
+		]);
 		const download = await fetch(
-			`${env.state.emulator.url}/web/attachments/${encodeURIComponent(recipient.id)}/${encodeURIComponent(received[0].id)}/${encodeURIComponent(received[0].attachments[0].id)}`,
+			`${env.state.emulator.url}/web/attachments/${encodeURIComponent(recipient.id)}/${encodeURIComponent(received[0]!.id)}/${encodeURIComponent(received[0]!.attachments[0]!.id)}`,
 		);
 		expect(download.status).toBe(200);
 		expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(sha256(bytes));
-		const outsideSent = (await env.emulator.mailbox(outside)).folders.find((folder) => folder.wellKnownName === 'sentitems')!;
+		const outsideSent = (await env.emulator.mailbox(outside)).folders.find(
+			(folder) => folder.wellKnownName === 'sentitems',
+		)!;
 		expect(outsideSent.messages.filter((message) => message.subject === subject)).toHaveLength(0);
 		expect((await env.emulator.counters()).duplicatesDelivered).toBe(before.duplicatesDelivered);
 
@@ -208,22 +248,32 @@ describe('App-only credential and a shared mailbox in a real n8n (Chromium)', ()
 		// policy error reads the same in the node's output.
 		await step('node-panel', async () => {
 			await page.goto(`${env.state.n8nUrl}/workflow/${run.workflowId}`);
-			await page.locator('[data-test-id="canvas-node"]', { hasText: 'Send from the shared mailbox' }).dblclick();
+			await page
+				.locator('[data-test-id="canvas-node"]', { hasText: 'Send from the shared mailbox' })
+				.dblclick();
 			const ndv = page.locator('[data-test-id="ndv"]');
 			// n8n folds the Authentication choice into the Credential list (both types, grouped); the
 			// app-only credential is selected, so the node shows the Mailbox field.
 			await ndv.locator('[data-test-id="parameter-input-appOnlyMailbox"]').waitFor();
-			expect(await ndv.locator('[data-test-id="node-credentials-select"] input').inputValue()).toBe(name);
+			expect(await ndv.locator('[data-test-id="node-credentials-select"] input').inputValue()).toBe(
+				name,
+			);
 			await shot('node-panel-app-only');
 			await ndv.locator('[data-test-id="node-credentials-select"]').click();
-			await page.locator('[data-test-id^="node-credentials-select-item-"]:visible', { hasText: name }).first().waitFor();
+			await page
+				.locator('[data-test-id^="node-credentials-select-item-"]:visible', { hasText: name })
+				.first()
+				.waitFor();
 			await shot('node-panel-credential-list');
 			await page.keyboard.press('Escape');
 			await ndv.locator('[data-test-id="node-execute-button"]').click();
 			const output = ndv.locator('[data-test-id="output-panel"]');
 			await output.getByText('2 items').waitFor({ timeout: 60_000 });
 			await output.locator('[data-test-id="ndv-run-data-display-mode"]').getByText('JSON').click();
-			await output.getByText("The mailbox is outside the app's application access policy", { exact: false }).first().waitFor();
+			await output
+				.getByText("The mailbox is outside the app's application access policy", { exact: false })
+				.first()
+				.waitFor();
 			await shot('node-output-policy-error');
 		});
 	});

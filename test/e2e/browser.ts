@@ -30,7 +30,10 @@ export interface Browser {
  * fresh profile (--user-data-dir) that is deleted on close.
  */
 export async function launchChromium(runtime: Runtime, scratchDir: string): Promise<Browser> {
-	if (!runtime.chromium) throw new Error('chromium is not installed: scripts/provision.sh installs it (apt-get install chromium)');
+	if (!runtime.chromium)
+		throw new Error(
+			'chromium is not installed: scripts/provision.sh installs it (apt-get install chromium)',
+		);
 	const { chromium } = require(runtime.playwrightCore) as { chromium: any };
 	mkdirSync(scratchDir, { recursive: true });
 	const profile = mkdtempSync(join(scratchDir, 'chromium-profile-'));

@@ -4,7 +4,16 @@ import { CREDENTIAL_TYPE, emulatorCredentialData } from '../../scripts/lib/conne
 import { loadExamples, prepareExample } from '../../scripts/lib/examples';
 import { executeWorkflow, nodeOutput } from '../../scripts/lib/n8n-process';
 import { launchChromium, type Browser } from './browser';
-import { describeFailure, e2e, graphMailNode, homeOf, linearWorkflow, newUser, uniqueName, type E2e } from './helpers';
+import {
+	describeFailure,
+	e2e,
+	graphMailNode,
+	homeOf,
+	linearWorkflow,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 /**
  * (1) What a person does: log into n8n, open the Graph Mail credential, press Connect, pick an
@@ -29,7 +38,9 @@ describe('Connect in a real browser (Chromium)', () => {
 			return await action();
 		} catch (error) {
 			for (const [index, page] of browser.context.pages().entries()) {
-				await page.screenshot({ path: join(env.state.artifactsDir, `failed-${name}-${index}.png`) }).catch(() => undefined);
+				await page
+					.screenshot({ path: join(env.state.artifactsDir, `failed-${name}-${index}.png`) })
+					.catch(() => undefined);
 			}
 			throw error;
 		}
@@ -40,7 +51,11 @@ describe('Connect in a real browser (Chromium)', () => {
 		const n8n = env.state.n8nUrl;
 		const user = await newUser(env, 'browser');
 		const name = uniqueName('Graph Mail (browser)');
-		const credential = await env.client.createCredential(name, CREDENTIAL_TYPE, emulatorCredentialData(env.state.emulator));
+		const credential = await env.client.createCredential(
+			name,
+			CREDENTIAL_TYPE,
+			emulatorCredentialData(env.state.emulator),
+		);
 		expect(await env.client.isConnected(credential.id)).toBe(false);
 
 		await step('login', async () => {
@@ -57,7 +72,9 @@ describe('Connect in a real browser (Chromium)', () => {
 			await page.waitForSelector('[data-test-id="oauth-not-connected-banner"]');
 			const [opened] = await Promise.all([
 				context.waitForEvent('page'),
-				page.click('[data-test-id="oauth-not-connected-banner"] [data-test-id="quick-connect-button"]'),
+				page.click(
+					'[data-test-id="oauth-not-connected-banner"] [data-test-id="quick-connect-button"]',
+				),
 			]);
 			return opened;
 		});
@@ -81,22 +98,40 @@ describe('Connect in a real browser (Chromium)', () => {
 
 		// The stored token is the picked user's: n8n runs "Get Connected Account" with it.
 		const whoAmI = await env.client.createWorkflow(
-			linearWorkflow(uniqueName('Who am I'), [graphMailNode('Who am I', { id: credential.id, name }, { resource: 'account', operation: 'get' })]),
+			linearWorkflow(uniqueName('Who am I'), [
+				graphMailNode(
+					'Who am I',
+					{ id: credential.id, name },
+					{ resource: 'account', operation: 'get' },
+				),
+			]),
 		);
 		const outcome = await executeWorkflow(env.state.runtime, homeOf(env.state), whoAmI.id);
 		expect(describeFailure(outcome)).toBe('');
-		expect(nodeOutput(outcome.result!, 'Who am I')[0].json.userPrincipalName).toBe(user.userPrincipalName);
+		expect(nodeOutput(outcome.result!, 'Who am I')[0]!.json.userPrincipalName).toBe(
+			user.userPrincipalName,
+		);
 
 		// The canvas of an example workflow that uses the package's node.
 		const example = loadExamples().find((workflow) => workflow.id === 'GraphMailNotify1');
-		const prepared = prepareExample(example!, { id: credential.id, name }, { recipient: user.mail, filesFolder: env.state.filesDir });
-		const canvas = await env.client.createWorkflow({ ...prepared, id: undefined, name: uniqueName(String(prepared.name)) });
+		const prepared = prepareExample(
+			example!,
+			{ id: credential.id, name },
+			{ recipient: user.mail, filesFolder: env.state.filesDir },
+		);
+		const canvas = await env.client.createWorkflow({
+			...prepared,
+			id: undefined,
+			name: uniqueName(String(prepared.name)),
+		});
 		await step('canvas', async () => {
 			await page.keyboard.press('Escape');
 			await page.goto(`${n8n}/workflow/${canvas.id}`);
 			await page.waitForSelector('[data-test-id="canvas-node"]');
 			// A string: it runs in the page, where `document` exists (this file is compiled without the DOM types).
-			await page.waitForFunction('document.querySelectorAll(\'[data-test-id="canvas-node"]\').length >= 4');
+			await page.waitForFunction(
+				'document.querySelectorAll(\'[data-test-id="canvas-node"]\').length >= 4',
+			);
 			await page.waitForTimeout(500); // let the canvas finish fitting the view
 			const text = await page.innerText('body');
 			expect(text).toContain('Send the report');

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 
 import { loadExamples, prepareExample } from '../../scripts/lib/examples';
 import { nodeOutput } from '../../scripts/lib/n8n-process';
-import { connectedCredential, describeFailure, e2e, importAndExecute, newUser, uniqueName, type E2e } from './helpers';
+import {
+	connectedCredential,
+	describeFailure,
+	e2e,
+	importAndExecute,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 /** The workflows in examples/ (what `npm start` imports) run in the real n8n as shipped. */
 describe('the example workflows', () => {
@@ -23,14 +31,28 @@ describe('the example workflows', () => {
 		const sender = await newUser(env, 'notifier');
 		const recipient = await newUser(env, 'boss');
 		const credential = await connectedCredential(env, sender.userPrincipalName);
-		const workflow = prepareExample(example('GraphMailNotify1'), credential, { recipient: recipient.mail, filesFolder: env.state.filesDir });
-		const run = await importAndExecute(env, { ...workflow, id: undefined, name: uniqueName(String(workflow.name)) });
+		const workflow = prepareExample(example('GraphMailNotify1'), credential, {
+			recipient: recipient.mail,
+			filesFolder: env.state.filesDir,
+		});
+		const run = await importAndExecute(env, {
+			...workflow,
+			id: undefined,
+			name: uniqueName(String(workflow.name)),
+		});
 		expect(describeFailure(run)).toBe('');
-		expect(nodeOutput(run.result!, 'Send the report')[0].json.status).toBe('sent');
-		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find((folder) => folder.wellKnownName === 'inbox')!;
+		expect(nodeOutput(run.result!, 'Send the report')[0]!.json.status).toBe('sent');
+		const inbox = (await env.emulator.mailbox(recipient.id)).folders.find(
+			(folder) => folder.wellKnownName === 'inbox',
+		)!;
 		expect(inbox.messages).toHaveLength(1);
-		expect(inbox.messages[0].subject).toMatch(/^Orders report \d{4}-\d{2}-\d{2}$/);
-		expect(inbox.messages[0].attachments).toEqual([expect.objectContaining({ name: expect.stringMatching(/^orders-.*\.csv$/), contentType: 'text/csv' })]);
+		expect(inbox.messages[0]!.subject).toMatch(/^Orders report \d{4}-\d{2}-\d{2}$/);
+		expect(inbox.messages[0]!.attachments).toEqual([
+			expect.objectContaining({
+				name: expect.stringMatching(/^orders-.*\.csv$/),
+				contentType: 'text/csv',
+			}),
+		]);
 	});
 
 	it('"save the attachments of unread mails" writes each attachment to disk', async () => {
@@ -41,7 +63,9 @@ describe('the example workflows', () => {
 			from: { address: 'legal@fabrikam.com', name: 'Fabrikam Legal' },
 			toRecipients: [{ address: owner.mail }],
 			isRead: false,
-			attachments: [{ name: 'contract.txt', contentType: 'text/plain', text: 'Signed by both parties.' }],
+			attachments: [
+				{ name: 'contract.txt', contentType: 'text/plain', text: 'Signed by both parties.' },
+			],
 		});
 		await env.emulator.deliver(owner.id, {
 			subject: 'Already read',
@@ -52,11 +76,18 @@ describe('the example workflows', () => {
 		});
 		const folder = join(env.state.filesDir, uniqueName('attachments'));
 		mkdirSync(folder);
-		const workflow = prepareExample(example('GraphMailAttSave'), credential, { recipient: owner.mail, filesFolder: folder });
-		const run = await importAndExecute(env, { ...workflow, id: undefined, name: uniqueName(String(workflow.name)) });
+		const workflow = prepareExample(example('GraphMailAttSave'), credential, {
+			recipient: owner.mail,
+			filesFolder: folder,
+		});
+		const run = await importAndExecute(env, {
+			...workflow,
+			id: undefined,
+			name: uniqueName(String(workflow.name)),
+		});
 		expect(describeFailure(run)).toBe('');
 		const files = readdirSync(folder);
 		expect(files).toEqual([expect.stringMatching(/^\d{14}-contract\.txt$/)]);
-		expect(readFileSync(join(folder, files[0]), 'utf8')).toBe('Signed by both parties.');
+		expect(readFileSync(join(folder, files[0]!), 'utf8')).toBe('Signed by both parties.');
 	});
 });

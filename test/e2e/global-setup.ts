@@ -29,7 +29,8 @@ export interface GlobalE2e {
  */
 export default async function globalSetup(): Promise<void> {
 	const runtime = provisionedRuntime();
-	if (!runtime) throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
+	if (!runtime)
+		throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
 	const log = makeLogger('e2e');
 	process.stderr.write('\n');
 	const tmpDir = mkdtempSync(join(tmpdir(), 'graph-mail-e2e-'));
@@ -84,5 +85,10 @@ export default async function globalSetup(): Promise<void> {
 	const stateFile = join(tmpDir, 'e2e-state.json');
 	writeFileSync(stateFile, JSON.stringify(state, null, 2));
 	process.env[STATE_ENV] = stateFile;
-	(globalThis as { __graphMailE2e?: GlobalE2e }).__graphMailE2e = { stack, tmpDir, logDir, artifactsDir };
+	(globalThis as { __graphMailE2e?: GlobalE2e }).__graphMailE2e = {
+		stack,
+		tmpDir,
+		logDir,
+		artifactsDir,
+	};
 }

@@ -8,6 +8,7 @@ export default async function globalTeardown(): Promise<void> {
 	const e2e = (globalThis as { __graphMailE2e?: GlobalE2e }).__graphMailE2e;
 	if (!e2e) return;
 	await e2e.stack.stop();
-	if (existsSync(e2e.logDir)) cpSync(e2e.logDir, join(e2e.artifactsDir, 'logs'), { recursive: true });
+	if (existsSync(e2e.logDir))
+		cpSync(e2e.logDir, join(e2e.artifactsDir, 'logs'), { recursive: true });
 	rmSync(e2e.tmpDir, { recursive: true, force: true });
 }

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-import { connectHeadless, CREDENTIAL_TYPE, emulatorCredentialData } from '../../scripts/lib/connect';
+import {
+	connectHeadless,
+	CREDENTIAL_TYPE,
+	emulatorCredentialData,
+} from '../../scripts/lib/connect';
 import { EmulatorControlClient } from '../../scripts/lib/emulator-process';
 import { N8nClient } from '../../scripts/lib/n8n-rest';
 import { executeWorkflow, type ExecuteOutcome } from '../../scripts/lib/n8n-process';
@@ -19,7 +23,11 @@ export async function e2e(): Promise<E2e> {
 	const state = readE2eState();
 	const client = new N8nClient(state.n8nUrl);
 	await client.login(state.owner.email, state.owner.password);
-	return { state, client, emulator: new EmulatorControlClient(state.emulator.url, state.emulator.controlKey) };
+	return {
+		state,
+		client,
+		emulator: new EmulatorControlClient(state.emulator.url, state.emulator.controlKey),
+	};
 }
 
 export function uniqueName(prefix: string): string {
@@ -27,14 +35,28 @@ export function uniqueName(prefix: string): string {
 }
 
 /** A fresh emulator user, so that expiring or revoking its tokens touches no other test. */
-export async function newUser(env: E2e, prefix: string): Promise<{ id: string; userPrincipalName: string; mail: string; displayName: string }> {
+export async function newUser(
+	env: E2e,
+	prefix: string,
+): Promise<{ id: string; userPrincipalName: string; mail: string; displayName: string }> {
 	const name = uniqueName(prefix);
-	return await env.emulator.addUser({ userPrincipalName: `${name}@contoso.onmicrosoft.com`, displayName: `E2E ${name}` });
+	return await env.emulator.addUser({
+		userPrincipalName: `${name}@contoso.onmicrosoft.com`,
+		displayName: `E2E ${name}`,
+	});
 }
 
 /** A Graph Mail credential (Custom cloud -> the emulator), connected through n8n's OAuth2 flow as `user`. */
-export async function connectedCredential(env: E2e, user: string, name = uniqueName('Graph Mail')): Promise<{ id: string; name: string }> {
-	const credential = await env.client.createCredential(name, CREDENTIAL_TYPE, emulatorCredentialData(env.state.emulator));
+export async function connectedCredential(
+	env: E2e,
+	user: string,
+	name = uniqueName('Graph Mail'),
+): Promise<{ id: string; name: string }> {
+	const credential = await env.client.createCredential(
+		name,
+		CREDENTIAL_TYPE,
+		emulatorCredentialData(env.state.emulator),
+	);
 	await connectHeadless(env.client, credential.id, user);
 	return { id: credential.id, name };
 }
@@ -51,10 +73,13 @@ type NodeSpec = {
 
 /** A linear workflow: Manual Trigger -> nodes[0] -> nodes[1] ... */
 export function linearWorkflow(name: string, nodes: NodeSpec[]): Record<string, unknown> {
-	const all: NodeSpec[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
+	const all: NodeSpec[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		...nodes,
+	];
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i < all.length - 1; i++) {
-		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+		connections[all[i]!.name] = { main: [[{ node: all[i + 1]!.name, type: 'main', index: 0 }]] };
 	}
 	return {
 		name,
@@ -64,21 +89,40 @@ export function linearWorkflow(name: string, nodes: NodeSpec[]): Record<string, 
 	};
 }
 
-export function graphMailNode(name: string, credential: { id: string; name: string }, parameters: Record<string, unknown>): NodeSpec {
-	return { name, type: GRAPH_MAIL, typeVersion: 1, parameters, credentials: { graphMailOAuth2Api: credential } };
+export function graphMailNode(
+	name: string,
+	credential: { id: string; name: string },
+	parameters: Record<string, unknown>,
+): NodeSpec {
+	return {
+		name,
+		type: GRAPH_MAIL,
+		typeVersion: 1,
+		parameters,
+		credentials: { graphMailOAuth2Api: credential },
+	};
 }
 
 /** Imports the workflow through the REST API and runs it with `n8n execute --id` (a separate n8n process). */
-export async function importAndExecute(env: E2e, workflow: Record<string, unknown>): Promise<ExecuteOutcome & { workflowId: string }> {
+export async function importAndExecute(
+	env: E2e,
+	workflow: Record<string, unknown>,
+): Promise<ExecuteOutcome & { workflowId: string }> {
 	const created = await env.client.createWorkflow(workflow);
 	const outcome = await executeWorkflow(env.state.runtime, homeOf(env.state), created.id);
 	return { ...outcome, workflowId: created.id };
 }
 
 export function homeOf(state: E2eState) {
-	return { userFolder: state.userFolder, encryptionKey: state.encryptionKey, filesDir: state.filesDir };
+	return {
+		userFolder: state.userFolder,
+		encryptionKey: state.encryptionKey,
+		filesDir: state.filesDir,
+	};
 }
 
 export function describeFailure(outcome: ExecuteOutcome): string {
-	return outcome.ok ? '' : `${outcome.errorMessage}\n--- n8n execute output (tail) ---\n${outcome.cli.stdout.slice(-3000)}\n${outcome.cli.stderr.slice(-2000)}`;
+	return outcome.ok
+		? ''
+		: `${outcome.errorMessage}\n--- n8n execute output (tail) ---\n${outcome.cli.stdout.slice(-3000)}\n${outcome.cli.stderr.slice(-2000)}`;
 }

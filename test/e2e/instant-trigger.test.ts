@@ -39,21 +39,37 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 			});
 
 		const example = loadExamples().find((workflow) => workflow.id === 'GraphMailAutoRpl')!;
-		const prepared = prepareExample(example, credential, { recipient: writer.mail, filesFolder: env.state.filesDir }) as {
+		const prepared = prepareExample(example, credential, {
+			recipient: writer.mail,
+			filesFolder: env.state.filesDir,
+		}) as {
 			nodes: Array<{ type: string; parameters: Record<string, unknown>; webhookId?: string }>;
 		};
-		const trigger = prepared.nodes.find((node) => node.type === 'n8n-nodes-graph-mail.graphMailTrigger')!;
+		const trigger = prepared.nodes.find(
+			(node) => node.type === 'n8n-nodes-graph-mail.graphMailTrigger',
+		)!;
 		trigger.type = 'n8n-nodes-graph-mail.graphMailInstantTrigger';
 		trigger.webhookId = randomUUID();
-		const workflow = await env.client.createWorkflow({ ...prepared, id: undefined, name: uniqueName('Answer new mail instantly') });
-		const ours = async () => (await env.emulator.subscriptions()).filter((s) => s.notificationUrl.includes(trigger.webhookId!));
+		const workflow = await env.client.createWorkflow({
+			...prepared,
+			id: undefined,
+			name: uniqueName('Answer new mail instantly'),
+		});
+		const ours = async () =>
+			(await env.emulator.subscriptions()).filter((s) =>
+				s.notificationUrl.includes(trigger.webhookId!),
+			);
 		await env.client.activateWorkflow(workflow.id);
 		try {
 			// n8n activates in the background: the subscription (made through the webhook's validation) follows.
-			await waitFor('the subscription on n8n\'s webhook URL', async () => ((await ours()).length === 1 ? true : undefined), {
-				timeoutMs: 30_000,
-				intervalMs: 250,
-			});
+			await waitFor(
+				"the subscription on n8n's webhook URL",
+				async () => ((await ours()).length === 1 ? true : undefined),
+				{
+					timeoutMs: 30_000,
+					intervalMs: 250,
+				},
+			);
 
 			// Clean deliveries: each one answered, measured from delivery to the execution's start.
 			const delays: number[] = [];
@@ -67,21 +83,29 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 					async () => {
 						const executions = await env.client.listExecutions(workflow.id);
 						if (executions.length <= before) return undefined;
-						const started = Date.parse(executions[0].startedAt ?? '');
+						const started = Date.parse(executions[0]!.startedAt ?? '');
 						return Number.isFinite(started) ? started : undefined;
 					},
 					{ timeoutMs: 20_000, intervalMs: 100 },
 				).catch(async (error) => {
-					throw new Error(`${(error as Error).message}; notifications: ${JSON.stringify(await env.emulator.notifications())}`);
+					throw new Error(
+						`${(error as Error).message}; notifications: ${JSON.stringify(await env.emulator.notifications())}`,
+					);
 				});
 				delays.push(started - deliveredAt);
-				await waitFor(`the answer to ${subject}`, async () => ((await repliesTo(subject)) === 1 ? true : undefined), {
-					timeoutMs: 20_000,
-					intervalMs: 200,
-				});
+				await waitFor(
+					`the answer to ${subject}`,
+					async () => ((await repliesTo(subject)) === 1 ? true : undefined),
+					{
+						timeoutMs: 20_000,
+						intervalMs: 200,
+					},
+				);
 			}
 			// eslint-disable-next-line no-console -- the measured figure is part of the test's output
-			console.log(`instant trigger: delivery -> execution start ${delays.map((d) => `${d} ms`).join(', ')}`);
+			console.log(
+				`instant trigger: delivery -> execution start ${delays.map((d) => `${d} ms`).join(', ')}`,
+			);
 			expect(Math.max(...delays)).toBeLessThan(5_000);
 
 			// A dropped notification: the mail is read with the next one. A duplicated one: read once.
@@ -92,27 +116,40 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 			const faulted = [uniqueName('Dropped'), uniqueName('Duplicated'), uniqueName('Plain')];
 			for (const subject of faulted) await write(subject);
 			for (const subject of faulted) {
-				await waitFor(`the answer to ${subject}`, async () => ((await repliesTo(subject)) > 0 ? true : undefined), {
-					timeoutMs: 30_000,
-					intervalMs: 250,
-				});
+				await waitFor(
+					`the answer to ${subject}`,
+					async () => ((await repliesTo(subject)) > 0 ? true : undefined),
+					{
+						timeoutMs: 30_000,
+						intervalMs: 250,
+					},
+				);
 			}
 			const log = await env.emulator.notifications();
 			expect(log.filter((entry) => entry.outcome === 'dropped')).toHaveLength(1);
 
 			// The subscription removed by the service: the trigger makes a new one and catches up.
 			const [removed] = await ours();
+			if (!removed) throw new Error('the trigger has no subscription to remove');
 			await env.emulator.subscriptionLifecycle('subscriptionRemoved', removed.id);
-			await waitFor('a new subscription', async () => {
-				const now = await ours();
-				return now.length === 1 && now[0].id !== removed.id ? true : undefined;
-			}, { timeoutMs: 20_000, intervalMs: 250 });
+			await waitFor(
+				'a new subscription',
+				async () => {
+					const now = await ours();
+					return now.length === 1 && now[0]!.id !== removed.id ? true : undefined;
+				},
+				{ timeoutMs: 20_000, intervalMs: 250 },
+			);
 			const afterRemoval = uniqueName('After removal');
 			await write(afterRemoval);
-			await waitFor(`the answer to ${afterRemoval}`, async () => ((await repliesTo(afterRemoval)) > 0 ? true : undefined), {
-				timeoutMs: 20_000,
-				intervalMs: 250,
-			});
+			await waitFor(
+				`the answer to ${afterRemoval}`,
+				async () => ((await repliesTo(afterRemoval)) > 0 ? true : undefined),
+				{
+					timeoutMs: 20_000,
+					intervalMs: 250,
+				},
+			);
 
 			// Let any late duplicate run, then: each mail answered exactly once.
 			await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -123,16 +160,22 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 			const forged = await fetch(removed.notificationUrl, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ value: [{ subscriptionId: removed.id, clientState: 'forged', changeType: 'created' }] }),
+				body: JSON.stringify({
+					value: [{ subscriptionId: removed.id, clientState: 'forged', changeType: 'created' }],
+				}),
 			});
 			expect(forged.status).toBe(403);
 		} finally {
 			await env.client.deactivateWorkflow(workflow.id);
 		}
 		// Deactivation (in the background in n8n 2.40) deletes the subscription.
-		await waitFor('the subscription deleted', async () => ((await ours()).length === 0 ? true : undefined), {
-			timeoutMs: 30_000,
-			intervalMs: 250,
-		});
+		await waitFor(
+			'the subscription deleted',
+			async () => ((await ours()).length === 0 ? true : undefined),
+			{
+				timeoutMs: 30_000,
+				intervalMs: 250,
+			},
+		);
 	}, 240_000);
 });

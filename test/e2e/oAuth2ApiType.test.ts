@@ -7,8 +7,11 @@ import { realOAuth2ApiType, TRANSCRIBED_OAUTH2_PROPERTIES } from '../harness/oAu
 describe('the transcribed oAuth2Api credential type', () => {
 	it('equals the real class from the provisioned n8n-nodes-base', () => {
 		const real = realOAuth2ApiType();
-		if (!real) throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
+		if (!real)
+			throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
 		expect(real.name).toBe('oAuth2Api');
-		expect(JSON.parse(JSON.stringify(TRANSCRIBED_OAUTH2_PROPERTIES))).toEqual(JSON.parse(JSON.stringify(real.properties)));
+		expect(JSON.parse(JSON.stringify(TRANSCRIBED_OAUTH2_PROPERTIES))).toEqual(
+			JSON.parse(JSON.stringify(real.properties)),
+		);
 	});
 });

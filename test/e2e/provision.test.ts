@@ -21,7 +21,10 @@ function sqliteVersionUnder(node: string, dir: string): string {
 		const sqlite3 = require(${JSON.stringify(join(dir, 'node_modules', 'sqlite3'))});
 		const db = new sqlite3.Database(':memory:');
 		db.get('select sqlite_version() as v', (error, row) => { if (error) throw error; console.log(row.v); db.close(); });`;
-	return execFileSync(node, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+	return execFileSync(node, ['-e', script], {
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+	}).trim();
 }
 
 describe('provisioning from inside an npm script (npm_config_ignore_scripts=true)', () => {
@@ -30,16 +33,32 @@ describe('provisioning from inside an npm script (npm_config_ignore_scripts=true
 	let sqliteVersion: string;
 
 	beforeAll(() => {
-		if (!runtime) throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
-		sqliteVersion = (JSON.parse(readFileSync(join(runtime.root, 'node_modules', 'sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+		if (!runtime)
+			throw new Error('n8n is not provisioned: run `npm run provision` (npm test does it first)');
+		sqliteVersion = (
+			JSON.parse(
+				readFileSync(join(runtime.root, 'node_modules', 'sqlite3', 'package.json'), 'utf8'),
+			) as { version: string }
+		).version;
 		dir = mkdtempSync(join(tmpdir(), 'graph-mail-provision-'));
 		writeFileSync(join(dir, 'package.json'), '{"name":"provision-test","private":true}\n');
-		execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts=true', `sqlite3@${sqliteVersion}`], {
-			cwd: dir,
-			env: insideNpmScript,
-			stdio: ['ignore', 'pipe', 'pipe'],
-			timeout: 240_000,
-		});
+		execFileSync(
+			'npm',
+			[
+				'install',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				'--ignore-scripts=true',
+				`sqlite3@${sqliteVersion}`,
+			],
+			{
+				cwd: dir,
+				env: insideNpmScript,
+				stdio: ['ignore', 'pipe', 'pipe'],
+				timeout: 240_000,
+			},
+		);
 	}, 300_000);
 
 	afterAll(() => {
@@ -47,12 +66,22 @@ describe('provisioning from inside an npm script (npm_config_ignore_scripts=true
 	});
 
 	it('tells a complete install from one with a package missing', () => {
-		const check = () => spawnSync('node', [CHECK_TREE, dir, `sqlite3@${sqliteVersion}`], { encoding: 'utf8' });
+		const check = () =>
+			spawnSync('node', [CHECK_TREE, dir, `sqlite3@${sqliteVersion}`], { encoding: 'utf8' });
 		expect(check().status).toBe(0);
-		expect(spawnSync('node', [CHECK_TREE, dir, 'sqlite3@0.0.1'], { encoding: 'utf8' }).stdout).toContain(`sqlite3 is ${sqliteVersion}, not 0.0.1`);
+		expect(
+			spawnSync('node', [CHECK_TREE, dir, 'sqlite3@0.0.1'], { encoding: 'utf8' }).stdout,
+		).toContain(`sqlite3 is ${sqliteVersion}, not 0.0.1`);
 
-		const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { optional?: boolean }> };
-		const required = Object.keys(lock.packages).find((path) => path.startsWith('node_modules/') && path !== 'node_modules/sqlite3' && !lock.packages[path].optional);
+		const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as {
+			packages: Record<string, { optional?: boolean }>;
+		};
+		const required = Object.keys(lock.packages).find(
+			(path) =>
+				path.startsWith('node_modules/') &&
+				path !== 'node_modules/sqlite3' &&
+				!lock.packages[path]?.optional,
+		);
 		expect(required).toBeDefined();
 		const saved = join(dir, 'saved-package');
 		execFileSync('mv', [join(dir, required as string), saved]);
@@ -66,17 +95,21 @@ describe('provisioning from inside an npm script (npm_config_ignore_scripts=true
 		expect(check().status).toBe(0);
 	});
 
-	it(
-		'builds sqlite3 so that it opens a database under Node 24',
-		() => {
-			const node24 = (runtime as NonNullable<typeof runtime>).node;
-			// Installed without scripts, sqlite3 has no binary yet: the step has work to do.
-			expect(() => sqliteVersionUnder(node24, dir)).toThrow();
+	it('builds sqlite3 so that it opens a database under Node 24', () => {
+		const node24 = (runtime as NonNullable<typeof runtime>).node;
+		// Installed without scripts, sqlite3 has no binary yet: the step has work to do.
+		expect(() => sqliteVersionUnder(node24, dir)).toThrow();
 
-			const run = spawnSync('bash', [PROVISION, 'sqlite3', dir, node24], { cwd: REPO_ROOT, env: insideNpmScript, encoding: 'utf8', timeout: 540_000 });
-			expect({ status: run.status, stderr: run.stderr.slice(-3000) }).toEqual({ status: 0, stderr: expect.stringContaining('sqlite3 loads under v24.') });
-			expect(sqliteVersionUnder(node24, dir)).toMatch(/^3\.\d+\.\d+$/);
-		},
-		600_000,
-	);
+		const run = spawnSync('bash', [PROVISION, 'sqlite3', dir, node24], {
+			cwd: REPO_ROOT,
+			env: insideNpmScript,
+			encoding: 'utf8',
+			timeout: 540_000,
+		});
+		expect({ status: run.status, stderr: run.stderr.slice(-3000) }).toEqual({
+			status: 0,
+			stderr: expect.stringContaining('sqlite3 loads under v24.'),
+		});
+		expect(sqliteVersionUnder(node24, dir)).toMatch(/^3\.\d+\.\d+$/);
+	}, 600_000);
 });

@@ -1,6 +1,14 @@
 import { parse } from 'flatted';
 
-import { connectedCredential, e2e, graphMailNode, linearWorkflow, newUser, uniqueName, type E2e } from './helpers';
+import {
+	connectedCredential,
+	e2e,
+	graphMailNode,
+	linearWorkflow,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 /**
  * Don't Resend on Retry in a real n8n 2.40.7, through its REST API as the editor uses it:
@@ -25,8 +33,12 @@ interface Execution {
 async function execution(env: E2e, id: string): Promise<Execution> {
 	const deadline = Date.now() + 90_000;
 	for (;;) {
-		const raw = await env.client.request<Omit<Execution, 'data'> & { data: string }>('GET', `/rest/executions/${id}`);
-		if (!['new', 'running', 'waiting'].includes(raw.status)) return { ...raw, data: parse(raw.data) as Execution['data'] };
+		const raw = await env.client.request<Omit<Execution, 'data'> & { data: string }>(
+			'GET',
+			`/rest/executions/${id}`,
+		);
+		if (!['new', 'running', 'waiting'].includes(raw.status))
+			return { ...raw, data: parse(raw.data) as Execution['data'] };
 		if (Date.now() > deadline) throw new Error(`execution ${id} still ${raw.status}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
@@ -34,16 +46,27 @@ async function execution(env: E2e, id: string): Promise<Execution> {
 
 /** Execute Workflow in the editor: a full manual run from the Manual Trigger. */
 async function executeFromEditor(env: E2e, workflowId: string): Promise<Execution> {
-	const started = await env.client.request<{ executionId: string }>('POST', `/rest/workflows/${workflowId}/run`, {
-		triggerToStartFrom: { name: 'Start' },
-	});
+	const started = await env.client.request<{ executionId: string }>(
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{
+			triggerToStartFrom: { name: 'Start' },
+		},
+	);
 	return await execution(env, started.executionId);
 }
 
-async function inboxSubjects(env: E2e, userPrincipalName: string, prefix: string): Promise<string[]> {
+async function inboxSubjects(
+	env: E2e,
+	userPrincipalName: string,
+	prefix: string,
+): Promise<string[]> {
 	const mailbox = await env.emulator.mailbox(userPrincipalName);
 	const inbox = mailbox.folders.find((folder) => folder.wellKnownName === 'inbox');
-	return (inbox?.messages ?? []).map((message) => message.subject).filter((subject) => subject.startsWith(prefix)).sort();
+	return (inbox?.messages ?? [])
+		.map((message) => message.subject)
+		.filter((subject) => subject.startsWith(prefix))
+		.sort();
 }
 
 describe("Don't Resend on Retry in a real n8n", () => {
@@ -79,10 +102,15 @@ describe("Don't Resend on Retry in a real n8n", () => {
 		const second = await executeFromEditor(env, workflow.id);
 		for (const run of [first, second]) {
 			expect([run.mode, run.status]).toEqual(['manual', 'success']);
-			expect(run.data.resultData.runData.Send[0].data?.main?.[0].map((item) => item.json.status)).toEqual(['sent']);
-			expect(run.data.resultData.runData.Send[0].hints ?? []).toEqual([]);
+			expect(
+				run.data.resultData.runData.Send![0]!.data?.main?.[0]?.map((item) => item.json.status),
+			).toEqual(['sent']);
+			expect(run.data.resultData.runData.Send![0]!.hints ?? []).toEqual([]);
 		}
-		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual([subject, subject]);
+		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual([
+			subject,
+			subject,
+		]);
 	});
 
 	it("n8n's Retry of a failed execution sends what failed and nothing twice", async () => {
@@ -98,7 +126,12 @@ describe("Don't Resend on Retry in a real n8n", () => {
 					typeVersion: 3.4,
 					parameters: { mode: 'raw', jsonOutput: '{ "n": [0, 1, 2] }', options: {} },
 				},
-				{ name: 'One per item', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'n', options: {} } },
+				{
+					name: 'One per item',
+					type: 'n8n-nodes-base.splitOut',
+					typeVersion: 1,
+					parameters: { fieldToSplitOut: 'n', options: {} },
+				},
 				graphMailNode('Send', credential, {
 					resource: 'message',
 					operation: 'send',
@@ -112,29 +145,49 @@ describe("Don't Resend on Retry in a real n8n", () => {
 			]),
 		);
 
-		await env.emulator.injectFault({ route: 'sendMail', kind: '503', inBatch: true, times: 1, mailbox: sender.id });
+		await env.emulator.injectFault({
+			route: 'sendMail',
+			kind: '503',
+			inBatch: true,
+			times: 1,
+			mailbox: sender.id,
+		});
 		const failed = await executeFromEditor(env, workflow.id);
 		expect(failed.status).toBe('error');
-		expect(failed.data.resultData.runData.Send[0].error?.message).toMatch(/\[item \d\]$/);
+		expect(failed.data.resultData.runData.Send![0]!.error?.message).toMatch(/\[item \d\]$/);
 		expect(failed.data.resultData.metadata).toEqual({ graphMailSendRun: failed.id });
 		const sentBefore = await inboxSubjects(env, recipient.userPrincipalName, subject);
 		expect(sentBefore).toHaveLength(2);
 
 		// What the editor's "Retry with original workflow" sends.
-		await env.client.request('POST', `/rest/executions/${failed.id}/retry`, { loadWorkflow: false });
-		const retries = (await env.client.listExecutions(workflow.id)).filter((run) => run.mode === 'retry');
+		await env.client.request('POST', `/rest/executions/${failed.id}/retry`, {
+			loadWorkflow: false,
+		});
+		const retries = (await env.client.listExecutions(workflow.id)).filter(
+			(run) => run.mode === 'retry',
+		);
 		expect(retries).toHaveLength(1);
-		const retried = await execution(env, retries[0].id);
+		const retried = await execution(env, retries[0]!.id);
 		expect([retried.status, retried.retryOf]).toEqual(['success', failed.id]);
-		const items = retried.data.resultData.runData.Send.at(-1)!.data!.main![0].map((item) => item.json);
+		const items = retried.data.resultData.runData
+			.Send!.at(-1)!
+			.data!.main![0]!.map((item) => item.json);
 		expect(items.map((item) => item.status).sort()).toEqual(['sent', 'skipped', 'skipped']);
 		for (const item of items.filter((entry) => entry.status === 'skipped')) {
-			expect(item.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
+			expect(item.skippedBecause).toMatch(
+				/^This execution already sent this mail at .+, before a retry; it was not sent again$/,
+			);
 			expect(typeof item.sentDateTime).toBe('string');
 		}
-		expect(retried.data.resultData.runData.Send.at(-1)!.hints?.map((hint) => hint.message)).toEqual([
-			expect.stringMatching(/^2 mails were not sent again \(items \d and \d\): this execution had already sent them before the retry\./),
+		expect(
+			retried.data.resultData.runData.Send!.at(-1)!.hints?.map((hint) => hint.message),
+		).toEqual([
+			expect.stringMatching(
+				/^2 mails were not sent again \(items \d and \d\): this execution had already sent them before the retry\./,
+			),
 		]);
-		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual([0, 1, 2].map((n) => `${subject} ${n}`));
+		expect(await inboxSubjects(env, recipient.userPrincipalName, subject)).toEqual(
+			[0, 1, 2].map((n) => `${subject} ${n}`),
+		);
 	});
 });

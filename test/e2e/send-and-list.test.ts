@@ -3,7 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { nodeOutput } from '../../scripts/lib/n8n-process';
-import { connectedCredential, describeFailure, e2e, graphMailNode, importAndExecute, linearWorkflow, newUser, uniqueName, type E2e } from './helpers';
+import {
+	connectedCredential,
+	describeFailure,
+	e2e,
+	graphMailNode,
+	importAndExecute,
+	linearWorkflow,
+	newUser,
+	uniqueName,
+	type E2e,
+} from './helpers';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -47,14 +57,16 @@ describe('a 10 MB attachment through a real n8n', () => {
 					subject,
 					bodyContentType: 'text',
 					bodyContent: 'The figures are attached.',
-					options: { attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'figures.bin' }] } },
+					options: {
+						attachments: { attachment: [{ binaryPropertyName: 'data', fileName: 'figures.bin' }] },
+					},
 				}),
 			]),
 		);
 		expect(describeFailure(send)).toBe('');
 		const sent = nodeOutput(send.result!, 'Send it');
 		expect(sent).toHaveLength(1);
-		expect(sent[0].json.status).toBe('sent');
+		expect(sent[0]!.json.status).toBe('sent');
 
 		const target = join(env.state.filesDir, `${uniqueName('received')}.bin`);
 		const list = await importAndExecute(
@@ -75,15 +87,20 @@ describe('a 10 MB attachment through a real n8n', () => {
 					name: 'Write it',
 					type: 'n8n-nodes-base.readWriteFile',
 					typeVersion: 1.1,
-					parameters: { operation: 'write', fileName: target, dataPropertyName: 'attachment_0', options: {} },
+					parameters: {
+						operation: 'write',
+						fileName: target,
+						dataPropertyName: 'attachment_0',
+						options: {},
+					},
 				},
 			]),
 		);
 		expect(describeFailure(list)).toBe('');
 		const listed = nodeOutput(list.result!, 'List the inbox');
 		expect(listed).toHaveLength(1);
-		expect(listed[0].json.subject).toBe(subject);
-		expect(listed[0].binary?.attachment_0?.fileName).toBe('figures.bin');
+		expect(listed[0]!.json.subject).toBe(subject);
+		expect(listed[0]!.binary?.attachment_0?.fileName).toBe('figures.bin');
 		expect(sha256(readFileSync(target))).toBe(sha256(bytes));
 
 		// Exactly one copy: in the recipient's inbox and in the sender's Sent Items.
@@ -93,7 +110,9 @@ describe('a 10 MB attachment through a real n8n', () => {
 				.messages.filter((message) => message.subject === subject);
 		const received = await copies(recipient.id, 'inbox');
 		expect(received).toHaveLength(1);
-		expect(received[0].attachments).toEqual([expect.objectContaining({ name: 'figures.bin', size: 10 * MiB })]);
+		expect(received[0]!.attachments).toEqual([
+			expect.objectContaining({ name: 'figures.bin', size: 10 * MiB }),
+		]);
 		expect(await copies(sender.id, 'sentitems')).toHaveLength(1);
 		const after = await env.emulator.counters();
 		expect(after.duplicatesDelivered).toBe(before.duplicatesDelivered);

@@ -30,6 +30,9 @@ export const STATE_ENV = 'GRAPH_MAIL_E2E_STATE';
 
 export function readE2eState(): E2eState {
 	const file = process.env[STATE_ENV];
-	if (!file) throw new Error(`${STATE_ENV} is not set: run the e2e tests through jest's e2e project (npm test or npm run test:e2e)`);
+	if (!file)
+		throw new Error(
+			`${STATE_ENV} is not set: run the e2e tests through jest's e2e project (npm test or npm run test:e2e)`,
+		);
 	return JSON.parse(readFileSync(file, 'utf8')) as E2eState;
 }

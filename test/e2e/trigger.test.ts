@@ -35,27 +35,44 @@ describe('the Graph Mail Trigger in a real n8n', () => {
 		await write(before);
 
 		const example = loadExamples().find((workflow) => workflow.id === 'GraphMailAutoRpl')!;
-		const prepared = prepareExample(example, credential, { recipient: writer.mail, filesFolder: env.state.filesDir }) as {
+		const prepared = prepareExample(example, credential, {
+			recipient: writer.mail,
+			filesFolder: env.state.filesDir,
+		}) as {
 			nodes: Array<{ type: string; parameters: Record<string, unknown> }>;
 		};
-		const trigger = prepared.nodes.find((node) => node.type === 'n8n-nodes-graph-mail.graphMailTrigger')!;
+		const trigger = prepared.nodes.find(
+			(node) => node.type === 'n8n-nodes-graph-mail.graphMailTrigger',
+		)!;
 		trigger.parameters.options = { includeMinutes: 10 };
-		const workflow = await env.client.createWorkflow({ ...prepared, id: undefined, name: uniqueName('Answer new mail') });
+		const workflow = await env.client.createWorkflow({
+			...prepared,
+			id: undefined,
+			name: uniqueName('Answer new mail'),
+		});
 		await env.client.activateWorkflow(workflow.id);
 		try {
 			// n8n polls once when it activates the workflow.
-			await waitFor('the answer to the mail that was there at activation', async () => ((await replies(before)).length > 0 ? true : undefined), {
-				timeoutMs: 60_000,
-				intervalMs: 500,
-			});
+			await waitFor(
+				'the answer to the mail that was there at activation',
+				async () => ((await replies(before)).length > 0 ? true : undefined),
+				{
+					timeoutMs: 60_000,
+					intervalMs: 500,
+				},
+			);
 
 			const after = uniqueName('Order 1002');
 			await write(after);
 			// Then every minute (n8n's shortest poll interval).
-			await waitFor('the answer to the mail that arrived later', async () => ((await replies(after)).length > 0 ? true : undefined), {
-				timeoutMs: 150_000,
-				intervalMs: 1000,
-			});
+			await waitFor(
+				'the answer to the mail that arrived later',
+				async () => ((await replies(after)).length > 0 ? true : undefined),
+				{
+					timeoutMs: 150_000,
+					intervalMs: 1000,
+				},
+			);
 			expect(await replies(before)).toHaveLength(1);
 			expect(await replies(after)).toHaveLength(1);
 			const executions = await env.client.listExecutions(workflow.id);

@@ -1,5 +1,12 @@
 import type { Emulator } from '../../emulator/server';
-import { accessTokenFor, ADELE, ALEX, graph, sendMailBody, startTestEmulator } from './support/emulator';
+import {
+	accessTokenFor,
+	ADELE,
+	ALEX,
+	graph,
+	sendMailBody,
+	startTestEmulator,
+} from './support/emulator';
 import { rawRequest } from './support/http';
 
 describe('fault injection', () => {
@@ -16,10 +23,13 @@ describe('fault injection', () => {
 		emulator.control.resetCounters();
 	});
 
-	const inboxCount = (upn: string) => emulator.control.mailbox(upn).folders.find((f) => f.wellKnownName === 'inbox')!.messages.length;
+	const inboxCount = (upn: string) =>
+		emulator.control.mailbox(upn).folders.find((f) => f.wellKnownName === 'inbox')!.messages.length;
 
 	/** sendMail over a raw connection, so a destroyed socket surfaces as an error. */
-	function rawSendMail(subject: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+	function rawSendMail(
+		subject: string,
+	): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
 		return rawRequest(`${emulator.graphBaseUrl}/v1.0/me/sendMail`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${adele}`, 'Content-Type': 'application/json' },
@@ -36,7 +46,9 @@ describe('fault injection', () => {
 		const first = await graph(emulator, '/me/messages', { token: adele });
 		expect(first.status).toBe(429);
 		expect(first.headers.get('retry-after')).toBe('2.128');
-		expect(((await first.json()) as { error: { code: string } }).error.code).toBe('TooManyRequests');
+		expect(((await first.json()) as { error: { code: string } }).error.code).toBe(
+			'TooManyRequests',
+		);
 		const second = await graph(emulator, '/me/messages', { token: adele });
 		expect(second.headers.get('retry-after')).toBe(date);
 		expect((await graph(emulator, '/me/messages', { token: adele })).status).toBe(200);
@@ -52,13 +64,18 @@ describe('fault injection', () => {
 			expect(response.headers.get('retry-after')).toBe('3');
 		}
 		expect((await graph(emulator, '/me', { token: adele })).status).toBe(200);
-		emulator.control.injectFault([{ kind: '503', route: 'me' }, { kind: '504', route: 'me' }]);
+		emulator.control.injectFault([
+			{ kind: '503', route: 'me' },
+			{ kind: '504', route: 'me' },
+		]);
 		const unavailable = await graph(emulator, '/me', { token: adele });
 		expect(unavailable.status).toBe(503);
 		expect(unavailable.headers.get('retry-after')).toBeNull();
 		const timeout = await graph(emulator, '/me', { token: adele });
 		expect(timeout.status).toBe(504);
-		expect(((await timeout.json()) as { error: { innerError: object } }).error.innerError).toBeDefined();
+		expect(
+			((await timeout.json()) as { error: { innerError: object } }).error.innerError,
+		).toBeDefined();
 	});
 
 	it('reset: the socket is destroyed before processing and nothing is committed', async () => {
@@ -82,7 +99,12 @@ describe('fault injection', () => {
 	});
 
 	it('latency adds delay; matching by method, mailbox and path pattern', async () => {
-		emulator.control.injectFault({ kind: 'latency', delayMs: 150, pathPattern: '^/me/messages$', method: 'GET' });
+		emulator.control.injectFault({
+			kind: 'latency',
+			delayMs: 150,
+			pathPattern: '^/me/messages$',
+			method: 'GET',
+		});
 		const started = Date.now();
 		expect((await graph(emulator, '/me/messages', { token: adele })).status).toBe(200);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
@@ -92,9 +114,15 @@ describe('fault injection', () => {
 		const alex = await accessTokenFor(emulator, ALEX);
 		expect((await graph(emulator, '/me', { token: alex })).status).toBe(503);
 		emulator.control.clearFaults();
-		emulator.control.injectFault({ kind: '503', method: 'POST', route: ['createMessage', 'sendMail'] });
+		emulator.control.injectFault({
+			kind: '503',
+			method: 'POST',
+			route: ['createMessage', 'sendMail'],
+		});
 		expect((await graph(emulator, '/me/messages', { token: adele })).status).toBe(200);
-		expect((await graph(emulator, '/me/messages', { token: adele, body: { subject: 'd' } })).status).toBe(503);
+		expect(
+			(await graph(emulator, '/me/messages', { token: adele, body: { subject: 'd' } })).status,
+		).toBe(503);
 	});
 
 	it('probability faults are seeded: the same sequence on every run', async () => {
@@ -102,7 +130,8 @@ describe('fault injection', () => {
 			emulator.control.clearFaults();
 			emulator.control.injectFault({ kind: '503', route: 'me', probability: 0.5 });
 			const statuses: number[] = [];
-			for (let i = 0; i < 16; i++) statuses.push((await graph(emulator, '/me', { token: adele })).status);
+			for (let i = 0; i < 16; i++)
+				statuses.push((await graph(emulator, '/me', { token: adele })).status);
 			return statuses;
 		};
 		const first = await pattern();
@@ -113,12 +142,22 @@ describe('fault injection', () => {
 	});
 
 	it('faults on the upload listener', async () => {
-		const draft = (await (await graph(emulator, '/me/messages', { token: adele, body: { subject: 'u' } })).json()) as { id: string };
+		const draft = (await (
+			await graph(emulator, '/me/messages', { token: adele, body: { subject: 'u' } })
+		).json()) as { id: string };
 		const session = (await (
-			await graph(emulator, `/me/messages/${draft.id}/attachments/createUploadSession`, { token: adele, body: { AttachmentItem: { attachmentType: 'file', name: 'b.bin', size: 3_000_000 } } })
+			await graph(emulator, `/me/messages/${draft.id}/attachments/createUploadSession`, {
+				token: adele,
+				body: { AttachmentItem: { attachmentType: 'file', name: 'b.bin', size: 3_000_000 } },
+			})
 		).json()) as { uploadUrl: string };
 		emulator.control.injectFault({ kind: '429', route: 'uploadChunk', retryAfter: '1' });
-		const put = () => fetch(session.uploadUrl, { method: 'PUT', body: Buffer.alloc(1000), headers: { 'Content-Range': 'bytes 0-999/3000000' } });
+		const put = () =>
+			fetch(session.uploadUrl, {
+				method: 'PUT',
+				body: Buffer.alloc(1000),
+				headers: { 'Content-Range': 'bytes 0-999/3000000' },
+			});
 		const throttled = await put();
 		expect(throttled.status).toBe(429);
 		expect(throttled.headers.get('retry-after')).toBe('1');
@@ -127,12 +166,21 @@ describe('fault injection', () => {
 
 	it('redirect, html and answer faults answer in place of the handler (nothing is done)', async () => {
 		emulator.control.injectFault([
-			{ kind: 'redirect', route: 'sendMail', status: 307, location: 'http://127.0.0.1:9/elsewhere' },
+			{
+				kind: 'redirect',
+				route: 'sendMail',
+				status: 307,
+				location: 'http://127.0.0.1:9/elsewhere',
+			},
 			{ kind: 'html', route: 'me', status: 503 },
 			{ kind: 'answer', route: 'me', status: 200, body: { odd: true } },
 		]);
 		const before = inboxCount(ALEX);
-		const redirected = await graph(emulator, '/me/sendMail', { token: adele, body: sendMailBody(ALEX, 'r'), redirect: 'manual' });
+		const redirected = await graph(emulator, '/me/sendMail', {
+			token: adele,
+			body: sendMailBody(ALEX, 'r'),
+			redirect: 'manual',
+		});
 		expect(redirected.status).toBe(307);
 		expect(redirected.headers.get('location')).toBe('http://127.0.0.1:9/elsewhere');
 		expect(inboxCount(ALEX)).toBe(before);
@@ -171,9 +219,13 @@ describe('fault injection', () => {
 	it('rejects malformed fault specs', () => {
 		expect(() => emulator.control.injectFault({ kind: 'explode' as never })).toThrow(/kind/);
 		expect(() => emulator.control.injectFault({ kind: 'latency' })).toThrow(/delayMs/);
-		expect(() => emulator.control.injectFault({ kind: '429', probability: 2 })).toThrow(/probability/);
+		expect(() => emulator.control.injectFault({ kind: '429', probability: 2 })).toThrow(
+			/probability/,
+		);
 		expect(() => emulator.control.injectFault({ kind: 'redirect' })).toThrow(/location/);
-		expect(() => emulator.control.injectFault({ kind: 'redirect', location: '/x', status: 200 })).toThrow(/3xx/);
+		expect(() =>
+			emulator.control.injectFault({ kind: 'redirect', location: '/x', status: 200 }),
+		).toThrow(/3xx/);
 		expect(() => emulator.control.injectFault({ kind: 'answer' })).toThrow(/status/);
 	});
 });

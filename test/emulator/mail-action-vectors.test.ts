@@ -51,19 +51,36 @@ describe('mail service: documented message-action vectors over HTTP', () => {
 
 	/** The documented URL on the emulator, with `{id}` or the doc's sample id replaced by a real message id. */
 	const urlOf = (v: Vector) =>
-		v.url.replace('https://graph.microsoft.com/v1.0', '').replace(/messages\/(\{id\}|AAMkADA1MTAAAAqldOAAA=)/, `messages/${encodeURIComponent(messageId)}`);
+		v.url
+			.replace('https://graph.microsoft.com/v1.0', '')
+			.replace(
+				/messages\/(\{id\}|AAMkADA1MTAAAAqldOAAA=)/,
+				`messages/${encodeURIComponent(messageId)}`,
+			);
 	const send = (v: Vector, rawBody?: string) =>
-		http.request(v.method, urlOf(v), { rawBody: rawBody ?? v.body_raw, headers: { 'Content-Type': 'application/json' } });
+		http.request(v.method, urlOf(v), {
+			rawBody: rawBody ?? v.body_raw,
+			headers: { 'Content-Type': 'application/json' },
+		});
 
 	it('message: reply Example 1 (comment + message.toRecipients) -> 202, no body; the added recipients get the reply', async () => {
 		const v = vector('message: reply');
 		const answer = await send(v);
 		expect(answer.status).toBe(v.expected_response!.status);
 		expect(answer.raw.length).toBe(0);
-		const sent = await graph.get('/me/mailFolders/sentitems/messages?$top=1&$select=toRecipients,body,subject');
+		const sent = await graph.get(
+			'/me/mailFolders/sentitems/messages?$top=1&$select=toRecipients,body,subject',
+		);
 		const addresses = sent.body.value[0].toRecipients.map((r: any) => r.emailAddress.address);
-		expect(addresses).toEqual(expect.arrayContaining(['samanthab@contoso.onmicrosoft.com', 'randiw@contoso.onmicrosoft.com']));
-		expect(sent.body.value[0].body.content).toContain('Samantha, Randi, would you name the group please?');
+		expect(addresses).toEqual(
+			expect.arrayContaining([
+				'samanthab@contoso.onmicrosoft.com',
+				'randiw@contoso.onmicrosoft.com',
+			]),
+		);
+		expect(sent.body.value[0].body.content).toContain(
+			'Samantha, Randi, would you name the group please?',
+		);
 	});
 
 	it('message: forward Example 1: the placeholder address is refused (ErrorInvalidRecipients); the same shape with a real address is 202', async () => {
@@ -79,7 +96,8 @@ describe('mail service: documented message-action vectors over HTTP', () => {
 		const v = vector('message: createReply');
 		const answer = await http.request(v.method, urlOf(v));
 		expect(answer.status).toBe(201); // the doc's Response section; its example header says 200
-		for (const property of Object.keys(v.response!.body)) expect(answer.body).toHaveProperty(property);
+		for (const property of Object.keys(v.response!.body))
+			expect(answer.body).toHaveProperty(property);
 		expect(answer.body.subject).toMatch(/^RE: /);
 	});
 
@@ -92,7 +110,9 @@ describe('mail service: documented message-action vectors over HTTP', () => {
 		expect(answer.body.id).toMatch(/^[0-9a-f-]{36}$/);
 		expect(answer.body.id).not.toBe(id);
 		expect(answer.body['@odata.context']).toBe(
-			(context as string).replace('https://graph.microsoft.com', emulator.graphBaseUrl).replace('8ae6f565-0d7f-4ead-853e-7db94c912a1f', ADELE.id),
+			(context as string)
+				.replace('https://graph.microsoft.com', emulator.graphBaseUrl)
+				.replace('8ae6f565-0d7f-4ead-853e-7db94c912a1f', ADELE.id),
 		);
 	});
 });

@@ -8,7 +8,11 @@ const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];
 function setup() {
 	const service = createMailService({ seed: 'demo' });
 	const client = new DirectClient(service, { userId: ADELE.id, clientId: 'test', scopes: SCOPES });
-	return { service, graph: api(client), megan: api(client.as({ userId: MEGAN.id, clientId: 'test', scopes: SCOPES })) };
+	return {
+		service,
+		graph: api(client),
+		megan: api(client.as({ userId: MEGAN.id, clientId: 'test', scopes: SCOPES })),
+	};
 }
 
 const mail = (internetMessageId: unknown) => ({
@@ -29,9 +33,13 @@ describe('mail service: client-chosen internetMessageId', () => {
 			`/me/mailFolders/sentitems/messages?$filter=${encodeURIComponent("internetMessageId eq '<key-1@n8n.graph-mail>' or internetMessageId eq '<other@x>'")}&$select=internetMessageId`,
 		);
 		expect(sent.status).toBe(200);
-		expect(sent.body.value.map((m: { internetMessageId: string }) => m.internetMessageId)).toEqual(['<key-1@n8n.graph-mail>']);
+		expect(sent.body.value.map((m: { internetMessageId: string }) => m.internetMessageId)).toEqual([
+			'<key-1@n8n.graph-mail>',
+		]);
 		const inbox = await megan.get('/me/mailFolders/inbox/messages?$select=internetMessageId');
-		expect(inbox.body.value.map((m: { internetMessageId: string }) => m.internetMessageId)).toContain('<key-1@n8n.graph-mail>');
+		expect(
+			inbox.body.value.map((m: { internetMessageId: string }) => m.internetMessageId),
+		).toContain('<key-1@n8n.graph-mail>');
 	});
 
 	it.each(['key-1@x', '<no-at-sign>', '<a b@c>', 42])('refuses %j with 400', async (value) => {
@@ -46,12 +54,19 @@ describe('mail service: client-chosen internetMessageId', () => {
 		const draft = await graph.post('/me/messages', mail('<draft-1@x>').message);
 		expect(draft.status).toBe(201);
 		expect(draft.body.internetMessageId).toBe('<draft-1@x>');
-		expect((await graph.patch(`/me/messages/${draft.body.id}`, { internetMessageId: '<draft-2@x>' })).status).toBe(200);
+		expect(
+			(await graph.patch(`/me/messages/${draft.body.id}`, { internetMessageId: '<draft-2@x>' }))
+				.status,
+		).toBe(200);
 		const sentAnswer = await graph.post(`/me/messages/${draft.body.id}/send`, {});
 		expect(sentAnswer.status).toBe(202);
-		const sent = await graph.get(`/me/mailFolders/sentitems/messages?$filter=${encodeURIComponent("internetMessageId eq '<draft-2@x>'")}`);
+		const sent = await graph.get(
+			`/me/mailFolders/sentitems/messages?$filter=${encodeURIComponent("internetMessageId eq '<draft-2@x>'")}`,
+		);
 		expect(sent.body.value).toHaveLength(1);
-		const patchSent = await graph.patch(`/me/messages/${sent.body.value[0].id}`, { internetMessageId: '<draft-3@x>' });
+		const patchSent = await graph.patch(`/me/messages/${sent.body.value[0].id}`, {
+			internetMessageId: '<draft-3@x>',
+		});
 		expect(patchSent.status).toBe(400);
 	});
 });

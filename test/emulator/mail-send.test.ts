@@ -11,15 +11,27 @@ const to = (...addresses: string[]) => addresses.map((address) => ({ emailAddres
 function setup(options: Parameters<typeof createMailService>[0] = {}) {
 	const service = createMailService({ seed: 'demo', ...options });
 	const client = new DirectClient(service, { userId: ADELE.id, clientId: 'test', scopes: SCOPES });
-	const as = (userId: string, scopes = SCOPES) => api(client.as({ userId, clientId: 'test', scopes }));
+	const as = (userId: string, scopes = SCOPES) =>
+		api(client.as({ userId, clientId: 'test', scopes }));
 	return { service, client, graph: api(client), as };
 }
 
 const folder = (service: EmulatorMailService, user: string, wellKnown: string) =>
 	service.mailbox(user).folders.find((f) => f.wellKnownName === wellKnown)!;
 
-function simpleMail(subject: string, recipients = to(MEGAN.userPrincipalName), extra: Record<string, unknown> = {}) {
-	return { message: { subject, body: { contentType: 'Text', content: `body of ${subject}` }, toRecipients: recipients, ...extra } };
+function simpleMail(
+	subject: string,
+	recipients = to(MEGAN.userPrincipalName),
+	extra: Record<string, unknown> = {},
+) {
+	return {
+		message: {
+			subject,
+			body: { contentType: 'Text', content: `body of ${subject}` },
+			toRecipients: recipients,
+			...extra,
+		},
+	};
 }
 
 describe('mail service: sending', () => {
@@ -27,10 +39,17 @@ describe('mail service: sending', () => {
 		const s = setup();
 
 		it('no message wrapper, or an empty one -> 400 ErrorInvalidParameter', async () => {
-			for (const body of [{ subject: 'x', toRecipients: to(MEGAN.userPrincipalName) }, { message: null }, { Message: 'text' }]) {
+			for (const body of [
+				{ subject: 'x', toRecipients: to(MEGAN.userPrincipalName) },
+				{ message: null },
+				{ Message: 'text' },
+			]) {
 				const response = await s.graph.post('/me/sendMail', body);
 				expect(response.status).toBe(400);
-				expect(response.body.error).toEqual({ code: 'ErrorInvalidParameter', message: "The value of the parameter 'Message' is empty." });
+				expect(response.body.error).toEqual({
+					code: 'ErrorInvalidParameter',
+					message: "The value of the parameter 'Message' is empty.",
+				});
 			}
 		});
 
@@ -39,9 +58,13 @@ describe('mail service: sending', () => {
 			expect(none.status).toBe(400);
 			expect(none.body.error).toEqual({
 				code: 'ErrorInvalidRecipients',
-				message: "At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
+				message:
+					"At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
 			});
-			const several = await s.graph.post('/me/sendMail', simpleMail('several', to('a@x.com; b@y.com')));
+			const several = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('several', to('a@x.com; b@y.com')),
+			);
 			expect(several.status).toBe(400);
 			expect(several.body.error.code).toBe('ErrorInvalidRecipients');
 			expect(several.body.error.message).toContain("Recipient 'a@x.com; b@y.com' isn't resolved");
@@ -53,10 +76,23 @@ describe('mail service: sending', () => {
 		});
 
 		it(`at most ${LIMITS.maxRecipients} recipients over to + cc + bcc (else 400 ErrorTooManyRecipients)`, async () => {
-			const many = (n: number, prefix: string) => to(...Array.from({ length: n }, (_v, i) => `${prefix}${i}@external.example`));
-			const ok = await s.graph.post('/me/sendMail', simpleMail('500', many(300, 't'), { ccRecipients: many(100, 'c'), bccRecipients: many(100, 'b') }));
+			const many = (n: number, prefix: string) =>
+				to(...Array.from({ length: n }, (_v, i) => `${prefix}${i}@external.example`));
+			const ok = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('500', many(300, 't'), {
+					ccRecipients: many(100, 'c'),
+					bccRecipients: many(100, 'b'),
+				}),
+			);
 			expect(ok.status).toBe(202);
-			const tooMany = await s.graph.post('/me/sendMail', simpleMail('501', many(300, 't'), { ccRecipients: many(100, 'c'), bccRecipients: many(101, 'b') }));
+			const tooMany = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('501', many(300, 't'), {
+					ccRecipients: many(100, 'c'),
+					bccRecipients: many(101, 'b'),
+				}),
+			);
 			expect(tooMany.status).toBe(400);
 			expect(tooMany.body.error.code).toBe('ErrorTooManyRecipients');
 		});
@@ -72,8 +108,14 @@ describe('mail service: sending', () => {
 			const draft = await s.graph.post('/me/messages', { subject: 'd', ...headers('Received') });
 			expect(draft.status).toBe(400);
 			expect(draft.body.error.code).toBe('InvalidInternetMessageHeader');
-			expect((await s.graph.post('/me/sendMail', simpleMail('hdr ok', undefined, headers('X-Upper')))).status).toBe(202);
-			expect((await s.graph.post('/me/sendMail', simpleMail('hdr ok', undefined, headers('x-lower')))).status).toBe(202);
+			expect(
+				(await s.graph.post('/me/sendMail', simpleMail('hdr ok', undefined, headers('X-Upper'))))
+					.status,
+			).toBe(202);
+			expect(
+				(await s.graph.post('/me/sendMail', simpleMail('hdr ok', undefined, headers('x-lower'))))
+					.status,
+			).toBe(202);
 		});
 
 		it('an inline fileAttachment of 3 MiB or more -> 400 ErrorAttachmentSizeLimitExceeded', async () => {
@@ -83,23 +125,45 @@ describe('mail service: sending', () => {
 				contentBytes: Buffer.alloc(size, 1).toString('base64'),
 			});
 			const limit = LIMITS.maxInlineAttachmentBytes;
-			const tooBig = await s.graph.post('/me/sendMail', simpleMail('big', undefined, { attachments: [attachment(limit)] }));
+			const tooBig = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('big', undefined, { attachments: [attachment(limit)] }),
+			);
 			expect(tooBig.status).toBe(400);
 			expect(tooBig.body.error.code).toBe('ErrorAttachmentSizeLimitExceeded');
-			expect((await s.graph.post('/me/sendMail', simpleMail('fits', undefined, { attachments: [attachment(limit - 1)] }))).status).toBe(202);
+			expect(
+				(
+					await s.graph.post(
+						'/me/sendMail',
+						simpleMail('fits', undefined, { attachments: [attachment(limit - 1)] }),
+					)
+				).status,
+			).toBe(202);
 			const draft = await s.graph.post('/me/messages', { subject: 'draft' });
-			const added = await s.graph.post(`/me/messages/${enc(draft.body.id)}/attachments`, attachment(limit));
+			const added = await s.graph.post(
+				`/me/messages/${enc(draft.body.id)}/attachments`,
+				attachment(limit),
+			);
 			expect(added.status).toBe(400);
 			expect(added.body.error.code).toBe('ErrorAttachmentSizeLimitExceeded');
 		});
 
 		it('unknown properties, bad types and bad JSON are refused', async () => {
-			const unknown = await s.graph.post('/me/sendMail', simpleMail('x', undefined, { subjekt: 'typo' }));
+			const unknown = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('x', undefined, { subjekt: 'typo' }),
+			);
 			expect(unknown.status).toBe(400);
 			expect(unknown.body.error.code).toBe('RequestBodyRead');
-			const wrongType = await s.graph.post('/me/sendMail', simpleMail('x', undefined, { importance: 'urgent' }));
+			const wrongType = await s.graph.post(
+				'/me/sendMail',
+				simpleMail('x', undefined, { importance: 'urgent' }),
+			);
 			expect(wrongType.status).toBe(400);
-			const garbage = await s.client.request('POST', '/me/sendMail', { rawBody: '{"message":', headers: { 'Content-Type': 'application/json' } });
+			const garbage = await s.client.request('POST', '/me/sendMail', {
+				rawBody: '{"message":',
+				headers: { 'Content-Type': 'application/json' },
+			});
 			expect(garbage.status).toBe(400);
 			expect(garbage.body.error.code).toBe('BadRequest');
 			const extraParam = await s.graph.post('/me/sendMail', { ...simpleMail('x'), urgent: true });
@@ -109,22 +173,56 @@ describe('mail service: sending', () => {
 		it('saveToSentItems accepts booleans and "true"/"false" strings; anything else is 400', async () => {
 			const sent = () => folder(s.service, ADELE.id, 'sentitems').messages.length;
 			let before = sent();
-			expect((await s.graph.post('/me/sendMail', { ...simpleMail('keep'), saveToSentItems: true })).status).toBe(202);
+			expect(
+				(await s.graph.post('/me/sendMail', { ...simpleMail('keep'), saveToSentItems: true }))
+					.status,
+			).toBe(202);
 			expect(sent()).toBe(before + 1);
 			before = sent();
-			expect((await s.graph.post('/me/sendMail', { ...simpleMail('drop bool'), saveToSentItems: false })).status).toBe(202);
-			expect((await s.graph.post('/me/sendMail', { ...simpleMail('drop string'), saveToSentItems: 'false' })).status).toBe(202);
-			expect((await s.graph.post('/me/sendMail', { ...simpleMail('drop upper'), saveToSentItems: 'False' })).status).toBe(202);
+			expect(
+				(await s.graph.post('/me/sendMail', { ...simpleMail('drop bool'), saveToSentItems: false }))
+					.status,
+			).toBe(202);
+			expect(
+				(
+					await s.graph.post('/me/sendMail', {
+						...simpleMail('drop string'),
+						saveToSentItems: 'false',
+					})
+				).status,
+			).toBe(202);
+			expect(
+				(
+					await s.graph.post('/me/sendMail', {
+						...simpleMail('drop upper'),
+						saveToSentItems: 'False',
+					})
+				).status,
+			).toBe(202);
 			expect(sent()).toBe(before);
-			expect(folder(s.service, MEGAN.id, 'inbox').messages.map((m) => m.subject)).toEqual(expect.arrayContaining(['drop bool', 'drop string', 'drop upper']));
-			const bad = await s.graph.post('/me/sendMail', { ...simpleMail('bad'), saveToSentItems: 'maybe' });
+			expect(folder(s.service, MEGAN.id, 'inbox').messages.map((m) => m.subject)).toEqual(
+				expect.arrayContaining(['drop bool', 'drop string', 'drop upper']),
+			);
+			const bad = await s.graph.post('/me/sendMail', {
+				...simpleMail('bad'),
+				saveToSentItems: 'maybe',
+			});
 			expect(bad.status).toBe(400);
 		});
 
 		it('a message over maxMessageBytes -> 400 ErrorMessageSizeExceeded', async () => {
 			const small = setup({ maxMessageBytes: 2000 });
-			const attachments = [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a.bin', contentBytes: Buffer.alloc(3000).toString('base64') }];
-			const response = await small.graph.post('/me/sendMail', simpleMail('big', undefined, { attachments }));
+			const attachments = [
+				{
+					'@odata.type': '#microsoft.graph.fileAttachment',
+					name: 'a.bin',
+					contentBytes: Buffer.alloc(3000).toString('base64'),
+				},
+			];
+			const response = await small.graph.post(
+				'/me/sendMail',
+				simpleMail('big', undefined, { attachments }),
+			);
 			expect(response.status).toBe(400);
 			expect(response.body.error.code).toBe('ErrorMessageSizeExceeded');
 		});
@@ -135,13 +233,24 @@ describe('mail service: sending', () => {
 			const s = setup();
 			const response = await s.graph.post(
 				'/me/sendMail',
-				simpleMail('hello all', to(MEGAN.userPrincipalName, 'someone@external.example'), { bccRecipients: to(ALEX.userPrincipalName), ccRecipients: to('MEGANB@contoso.com') }),
+				simpleMail('hello all', to(MEGAN.userPrincipalName, 'someone@external.example'), {
+					bccRecipients: to(ALEX.userPrincipalName),
+					ccRecipients: to('MEGANB@contoso.com'),
+				}),
 			);
 			expect(response.status).toBe(202);
-			const meganCopy = folder(s.service, MEGAN.id, 'inbox').messages.find((m) => m.subject === 'hello all')!;
-			const alexCopy = folder(s.service, ALEX.id, 'inbox').messages.find((m) => m.subject === 'hello all')!;
-			const sentCopy = folder(s.service, ADELE.id, 'sentitems').messages.find((m) => m.subject === 'hello all')!;
-			expect(folder(s.service, MEGAN.id, 'inbox').messages.filter((m) => m.subject === 'hello all')).toHaveLength(1); // to + cc = one mailbox
+			const meganCopy = folder(s.service, MEGAN.id, 'inbox').messages.find(
+				(m) => m.subject === 'hello all',
+			)!;
+			const alexCopy = folder(s.service, ALEX.id, 'inbox').messages.find(
+				(m) => m.subject === 'hello all',
+			)!;
+			const sentCopy = folder(s.service, ADELE.id, 'sentitems').messages.find(
+				(m) => m.subject === 'hello all',
+			)!;
+			expect(
+				folder(s.service, MEGAN.id, 'inbox').messages.filter((m) => m.subject === 'hello all'),
+			).toHaveLength(1); // to + cc = one mailbox
 			expect(meganCopy.bcc).toEqual([]);
 			expect(alexCopy.bcc).toEqual([]);
 			expect(sentCopy.bcc).toEqual([ALEX.userPrincipalName]);
@@ -152,7 +261,10 @@ describe('mail service: sending', () => {
 			expect(sentCopy.internetMessageId).toBe(meganCopy.internetMessageId);
 			expect(s.service.deliveryCounters()).toEqual({ delivered: 3, duplicatesDelivered: 0 });
 			const read = await s.as(MEGAN.id).get(`/me/messages/${enc(meganCopy.id)}`);
-			expect(read.body.from.emailAddress).toEqual({ name: 'Adele Vance', address: ADELE.userPrincipalName });
+			expect(read.body.from.emailAddress).toEqual({
+				name: 'Adele Vance',
+				address: ADELE.userPrincipalName,
+			});
 			expect(read.body.sender).toEqual(read.body.from);
 			expect(read.body.receivedDateTime).toMatch(/Z$/);
 		});
@@ -164,9 +276,15 @@ describe('mail service: sending', () => {
 			expect(s.service.deliveryCounters()).toEqual({ delivered: 2, duplicatesDelivered: 0 });
 			await s.graph.post('/me/sendMail', mail); // a retried send
 			expect(s.service.deliveryCounters()).toEqual({ delivered: 4, duplicatesDelivered: 2 });
-			await s.graph.post('/me/sendMail', simpleMail('invoice 42', to('ext@partner.example', MEGAN.userPrincipalName))); // same set, other order
+			await s.graph.post(
+				'/me/sendMail',
+				simpleMail('invoice 42', to('ext@partner.example', MEGAN.userPrincipalName)),
+			); // same set, other order
 			expect(s.service.deliveryCounters().duplicatesDelivered).toBe(4);
-			await s.graph.post('/me/sendMail', simpleMail('invoice 43', to(MEGAN.userPrincipalName, 'ext@partner.example')));
+			await s.graph.post(
+				'/me/sendMail',
+				simpleMail('invoice 43', to(MEGAN.userPrincipalName, 'ext@partner.example')),
+			);
 			expect(s.service.deliveryCounters()).toEqual({ delivered: 8, duplicatesDelivered: 4 });
 			// the same content from another mailbox is not a duplicate
 			await s.as(ALEX.id).post('/me/sendMail', mail);
@@ -179,7 +297,10 @@ describe('mail service: sending', () => {
 	});
 
 	describe('send as / send on behalf', () => {
-		const fromMegan = (subject: string) => simpleMail(subject, to(ALEX.userPrincipalName), { from: { emailAddress: { address: MEGAN.userPrincipalName } } });
+		const fromMegan = (subject: string) =>
+			simpleMail(subject, to(ALEX.userPrincipalName), {
+				from: { emailAddress: { address: MEGAN.userPrincipalName } },
+			});
 		const shared = [...SCOPES, 'Mail.Send.Shared'];
 
 		it('from another user without a grant, or without Mail.Send.Shared -> 403 ErrorSendAsDenied', async () => {
@@ -193,28 +314,41 @@ describe('mail service: sending', () => {
 			});
 			s.service.grant(MEGAN.id, ADELE.id, { sendAs: true });
 			expect((await s.graph.post('/me/sendMail', fromMegan('no scope'))).status).toBe(403);
-			const unknown = simpleMail('unknown from', to(ALEX.userPrincipalName), { from: { emailAddress: { address: 'nobody@nowhere.example' } } });
+			const unknown = simpleMail('unknown from', to(ALEX.userPrincipalName), {
+				from: { emailAddress: { address: 'nobody@nowhere.example' } },
+			});
 			expect((await s.as(ADELE.id, shared).post('/me/sendMail', unknown)).status).toBe(403);
 		});
 
 		it('sendAs: sender = from; sendOnBehalf: sender = the caller; own proxy address needs nothing', async () => {
 			const s = setup();
 			s.service.grant(MEGAN.userPrincipalName, ADELE.userPrincipalName, { sendAs: true });
-			expect((await s.as(ADELE.id, shared).post('/me/sendMail', fromMegan('as megan'))).status).toBe(202);
+			expect(
+				(await s.as(ADELE.id, shared).post('/me/sendMail', fromMegan('as megan'))).status,
+			).toBe(202);
 			s.service.grant(MEGAN.id, ADELE.id, { sendAs: false, sendOnBehalf: true });
-			expect((await s.as(ADELE.id, shared).post('/me/sendMail', fromMegan('for megan'))).status).toBe(202);
-			const own = simpleMail('from alias', to(ALEX.userPrincipalName), { from: { emailAddress: { address: 'AdeleV@contoso.com' } } });
+			expect(
+				(await s.as(ADELE.id, shared).post('/me/sendMail', fromMegan('for megan'))).status,
+			).toBe(202);
+			const own = simpleMail('from alias', to(ALEX.userPrincipalName), {
+				from: { emailAddress: { address: 'AdeleV@contoso.com' } },
+			});
 			expect((await s.graph.post('/me/sendMail', own)).status).toBe(202);
 			const alex = s.as(ALEX.id);
-			const list = await alex.get(`/me/mailFolders/inbox/messages?$select=subject,from,sender&$top=50`);
-			const bySubject = (subject: string) => list.body.value.find((m: { subject: string }) => m.subject === subject);
+			const list = await alex.get(
+				`/me/mailFolders/inbox/messages?$select=subject,from,sender&$top=50`,
+			);
+			const bySubject = (subject: string) =>
+				list.body.value.find((m: { subject: string }) => m.subject === subject);
 			expect(bySubject('as megan').sender.emailAddress.address).toBe(MEGAN.userPrincipalName);
 			expect(bySubject('as megan').from.emailAddress.address).toBe(MEGAN.userPrincipalName);
 			expect(bySubject('for megan').sender.emailAddress.address).toBe(ADELE.userPrincipalName);
 			expect(bySubject('for megan').from.emailAddress.address).toBe(MEGAN.userPrincipalName);
 			expect(bySubject('from alias').from.emailAddress.address).toBe('AdeleV@contoso.com');
 			// Sent Items of the caller's own mailbox (sent through /me)
-			expect(folder(s.service, ADELE.id, 'sentitems').messages.map((m) => m.subject)).toEqual(expect.arrayContaining(['as megan', 'for megan']));
+			expect(folder(s.service, ADELE.id, 'sentitems').messages.map((m) => m.subject)).toEqual(
+				expect.arrayContaining(['as megan', 'for megan']),
+			);
 		});
 
 		it('/users/{other}/sendMail needs fullAccess + Mail.Send.Shared, and send rights for from; Sent Items is theirs', async () => {
@@ -226,10 +360,14 @@ describe('mail service: sending', () => {
 			expect(noAccess.body.error.code).toBe('ErrorAccessDenied');
 			s.service.grant(MEGAN.id, ADELE.id, { fullAccess: true });
 			expect((await s.graph.post(path, body)).body.error.code).toBe('ErrorAccessDenied'); // no .Shared scope
-			expect((await s.as(ADELE.id, shared).post(path, body)).body.error.code).toBe('ErrorSendAsDenied');
+			expect((await s.as(ADELE.id, shared).post(path, body)).body.error.code).toBe(
+				'ErrorSendAsDenied',
+			);
 			s.service.grant(MEGAN.id, ADELE.id, { sendAs: true });
 			expect((await s.as(ADELE.id, shared).post(path, body)).status).toBe(202);
-			expect(folder(s.service, MEGAN.id, 'sentitems').messages.map((m) => m.subject)).toContain('shared mailbox');
+			expect(folder(s.service, MEGAN.id, 'sentitems').messages.map((m) => m.subject)).toContain(
+				'shared mailbox',
+			);
 		});
 	});
 
@@ -241,25 +379,46 @@ describe('mail service: sending', () => {
 				body: { contentType: 'HTML', content: 'Hello <b>there</b>' },
 				toRecipients: to(MEGAN.userPrincipalName),
 				internetMessageHeaders: [{ name: 'x-idempotency-key', value: 'k-1' }],
-				attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'note.txt', contentBytes: Buffer.from('note').toString('base64') }],
+				attachments: [
+					{
+						'@odata.type': '#microsoft.graph.fileAttachment',
+						name: 'note.txt',
+						contentBytes: Buffer.from('note').toString('base64'),
+					},
+				],
 			});
 			expect(created.status).toBe(201);
-			expect(created.body).toMatchObject({ isDraft: true, hasAttachments: true, subject: 'Draft one', bodyPreview: 'Hello there' });
+			expect(created.body).toMatchObject({
+				isDraft: true,
+				hasAttachments: true,
+				subject: 'Draft one',
+				bodyPreview: 'Hello there',
+			});
 			expect(created.body).not.toHaveProperty('from');
 			const id = created.body.id;
-			const patched = await s.graph.patch(`/me/messages/${enc(id)}`, { subject: 'Draft one (edited)', importance: 'high', ccRecipients: to(ALEX.userPrincipalName) });
+			const patched = await s.graph.patch(`/me/messages/${enc(id)}`, {
+				subject: 'Draft one (edited)',
+				importance: 'high',
+				ccRecipients: to(ALEX.userPrincipalName),
+			});
 			expect(patched.status).toBe(200);
 			expect(patched.body).toMatchObject({ subject: 'Draft one (edited)', importance: 'high' });
 			expect(patched.body.changeKey).not.toBe(created.body.changeKey);
 			expect((await s.graph.post(`/me/messages/${enc(id)}/send`)).status).toBe(202);
 			expect((await s.graph.get(`/me/messages/${enc(id)}`)).status).toBe(404);
-			const sent = folder(s.service, ADELE.id, 'sentitems').messages.find((m) => m.subject === 'Draft one (edited)')!;
+			const sent = folder(s.service, ADELE.id, 'sentitems').messages.find(
+				(m) => m.subject === 'Draft one (edited)',
+			)!;
 			expect(sent.isDraft).toBe(false);
 			expect(sent.internetMessageHeaders).toEqual([{ name: 'x-idempotency-key', value: 'k-1' }]);
-			const received = folder(s.service, MEGAN.id, 'inbox').messages.find((m) => m.subject === 'Draft one (edited)')!;
+			const received = folder(s.service, MEGAN.id, 'inbox').messages.find(
+				(m) => m.subject === 'Draft one (edited)',
+			)!;
 			expect(received.internetMessageId).toBe(created.body.internetMessageId);
 			expect(received.attachments.map((a) => a.name)).toEqual(['note.txt']);
-			expect(folder(s.service, ALEX.id, 'inbox').messages.map((m) => m.subject)).toContain('Draft one (edited)');
+			expect(folder(s.service, ALEX.id, 'inbox').messages.map((m) => m.subject)).toContain(
+				'Draft one (edited)',
+			);
 		});
 
 		it('singleValueExtendedProperties: stored, PATCH-merged, $expand and any() filter; Boolean 0x0E01 = delete after submit', async () => {
@@ -273,8 +432,12 @@ describe('mail service: sending', () => {
 			expect(created.status).toBe(201);
 			expect(created.body).not.toHaveProperty('singleValueExtendedProperties');
 			const id = created.body.id;
-			await s.graph.patch(`/me/messages/${enc(id)}`, { singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }] });
-			const expanded = await s.graph.get(`/me/messages/${enc(id)}?$expand=${enc(`singleValueExtendedProperties($filter=id eq '${color}')`)}`);
+			await s.graph.patch(`/me/messages/${enc(id)}`, {
+				singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }],
+			});
+			const expanded = await s.graph.get(
+				`/me/messages/${enc(id)}?$expand=${enc(`singleValueExtendedProperties($filter=id eq '${color}')`)}`,
+			);
 			expect(expanded.body.singleValueExtendedProperties).toEqual([{ id: color, value: 'Green' }]);
 			const found = await s.graph.get(
 				`/me/mailFolders/drafts/messages?$filter=${enc(`singleValueExtendedProperties/any(ep: ep/id eq '${color}' and ep/value eq 'green')`)}`,
@@ -284,8 +447,12 @@ describe('mail service: sending', () => {
 			expect((await s.graph.post(`/me/messages/${enc(id)}/send`)).status).toBe(202);
 			expect(folder(s.service, ADELE.id, 'sentitems').messages.length).toBe(sentBefore);
 			expect(folder(s.service, ADELE.id, 'drafts').messages.map((m) => m.id)).not.toContain(id);
-			expect(folder(s.service, MEGAN.id, 'inbox').messages.map((m) => m.subject)).toContain('tagged');
-			const viaSendMail = simpleMail('not kept', undefined, { singleValueExtendedProperties: [{ id: 'Boolean 0xE01', value: 'True' }] });
+			expect(folder(s.service, MEGAN.id, 'inbox').messages.map((m) => m.subject)).toContain(
+				'tagged',
+			);
+			const viaSendMail = simpleMail('not kept', undefined, {
+				singleValueExtendedProperties: [{ id: 'Boolean 0xE01', value: 'True' }],
+			});
 			expect((await s.graph.post('/me/sendMail', viaSendMail)).status).toBe(202);
 			expect(folder(s.service, ADELE.id, 'sentitems').messages.length).toBe(sentBefore);
 		});
@@ -293,16 +460,28 @@ describe('mail service: sending', () => {
 		it('Prefer: IdType="ImmutableId": the id survives moves and the send into Sent Items', async () => {
 			const s = setup();
 			const immutable = { headers: { Prefer: 'IdType="ImmutableId"' } };
-			const created = await s.graph.post('/me/messages', { subject: 'immutable', toRecipients: to(MEGAN.userPrincipalName) }, immutable);
+			const created = await s.graph.post(
+				'/me/messages',
+				{ subject: 'immutable', toRecipients: to(MEGAN.userPrincipalName) },
+				immutable,
+			);
 			expect(created.status).toBe(201);
 			expect(created.headers['preference-applied']).toBe('IdType="ImmutableId"');
 			const id = created.body.id;
 			expect(id).toMatch(/^AAkALgAAAAAAHYQD/);
-			const session = await s.graph.post(`/me/messages/${enc(id)}/attachments/createUploadSession`, {
-				AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: 3_000_000 },
-			}, immutable);
+			const session = await s.graph.post(
+				`/me/messages/${enc(id)}/attachments/createUploadSession`,
+				{
+					AttachmentItem: { attachmentType: 'file', name: 'big.bin', size: 3_000_000 },
+				},
+				immutable,
+			);
 			expect(session.status).toBe(201);
-			const moved = await s.graph.post(`/me/messages/${enc(id)}/move`, { destinationId: 'archive' }, immutable);
+			const moved = await s.graph.post(
+				`/me/messages/${enc(id)}/move`,
+				{ destinationId: 'archive' },
+				immutable,
+			);
 			expect(moved.body.id).toBe(id);
 			const done = await s.client.upload('PUT', session.body.uploadUrl, {
 				rawBody: Buffer.alloc(3_000_000, 1),
@@ -311,9 +490,17 @@ describe('mail service: sending', () => {
 			expect(done.status).toBe(201);
 			expect(done.headers.location).toContain(`messages('${id}')`);
 			expect((await s.graph.post(`/me/messages/${enc(id)}/send`)).status).toBe(202);
-			const sent = await s.graph.get(`/me/messages/${enc(id)}?$select=isDraft,parentFolderId,hasAttachments`, immutable);
+			const sent = await s.graph.get(
+				`/me/messages/${enc(id)}?$select=isDraft,parentFolderId,hasAttachments`,
+				immutable,
+			);
 			expect(sent.status).toBe(200);
-			expect(sent.body).toMatchObject({ id, isDraft: false, hasAttachments: true, parentFolderId: folder(s.service, ADELE.id, 'sentitems').id });
+			expect(sent.body).toMatchObject({
+				id,
+				isDraft: false,
+				hasAttachments: true,
+				parentFolderId: folder(s.service, ADELE.id, 'sentitems').id,
+			});
 			const plain = await s.graph.get(`/me/messages/${enc(id)}?$select=subject`);
 			expect(plain.body.id).not.toBe(id); // without the preference, the REST id
 			expect((await s.graph.delete(`/me/messages/${enc(id)}`)).status).toBe(204);
@@ -326,22 +513,39 @@ describe('mail service: sending', () => {
 			const response = await s.graph.post(`/me/messages/${enc(empty.body.id)}/send`, {});
 			expect(response.status).toBe(400);
 			expect(response.body.error.code).toBe('ErrorInvalidRecipients');
-			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0];
+			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0]!;
 			expect((await s.graph.post(`/me/messages/${enc(inbox.id)}/send`)).status).toBe(400);
-			const headers = await s.graph.patch(`/me/messages/${enc(inbox.id)}`, { internetMessageHeaders: [{ name: 'x-a', value: 'b' }] });
+			const headers = await s.graph.patch(`/me/messages/${enc(inbox.id)}`, {
+				internetMessageHeaders: [{ name: 'x-a', value: 'b' }],
+			});
 			expect(headers.status).toBe(400);
-			expect((await s.graph.patch(`/me/messages/${enc(inbox.id)}`, { isRead: true, categories: ['Red category'] })).status).toBe(200);
+			expect(
+				(
+					await s.graph.patch(`/me/messages/${enc(inbox.id)}`, {
+						isRead: true,
+						categories: ['Red category'],
+					})
+				).status,
+			).toBe(200);
 		});
 
 		it('move -> 201 with a new id; delete -> 204 (soft delete out of every listed folder)', async () => {
 			const s = setup();
-			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0];
-			const moved = await s.graph.post(`/me/messages/${enc(inbox.id)}/move`, { destinationId: 'Archive' });
+			const inbox = folder(s.service, ADELE.id, 'inbox').messages[0]!;
+			const moved = await s.graph.post(`/me/messages/${enc(inbox.id)}/move`, {
+				destinationId: 'Archive',
+			});
 			expect(moved.status).toBe(201);
 			expect(moved.body.id).not.toBe(inbox.id);
 			expect(moved.body.parentFolderId).toBe(folder(s.service, ADELE.id, 'archive').id);
 			expect((await s.graph.get(`/me/messages/${enc(inbox.id)}`)).status).toBe(404);
-			expect((await s.graph.post(`/me/messages/${enc(moved.body.id)}/move`, { destinationId: 'nowhere' })).status).toBe(404);
+			expect(
+				(
+					await s.graph.post(`/me/messages/${enc(moved.body.id)}/move`, {
+						destinationId: 'nowhere',
+					})
+				).status,
+			).toBe(404);
 			expect((await s.graph.post(`/me/messages/${enc(moved.body.id)}/move`, {})).status).toBe(400);
 			const before = (await s.graph.get('/me/messages?$top=100')).body.value.length;
 			expect((await s.graph.delete(`/me/messages/${enc(moved.body.id)}`)).status).toBe(204);
@@ -351,26 +555,48 @@ describe('mail service: sending', () => {
 
 		it('attachments: get with @odata.mediaContentType, $select, $value bytes, delete', async () => {
 			const s = setup();
-			const message = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Koala image')!;
+			const message = folder(s.service, ADELE.id, 'inbox').messages.find(
+				(m) => m.subject === 'Koala image',
+			)!;
 			const base = `/me/messages/${enc(message.id)}/attachments`;
 			const list = await s.graph.get(`${base}?$select=name,size`);
-			expect(list.body.value).toEqual([{ '@odata.type': '#microsoft.graph.fileAttachment', id: message.attachments[0].id, name: 'koala.png', size: message.attachments[0].size }]);
-			const one = await s.graph.get(`${base}/${enc(message.attachments[0].id)}`);
+			expect(list.body.value).toEqual([
+				{
+					'@odata.type': '#microsoft.graph.fileAttachment',
+					id: message.attachments[0]!.id,
+					name: 'koala.png',
+					size: message.attachments[0]!.size,
+				},
+			]);
+			const one = await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}`);
 			expect(one.body['@odata.mediaContentType']).toBe('image/png');
 			expect(one.body['@odata.context']).toMatch(/\/attachments\/\$entity$/);
-			const value = await s.graph.get(`${base}/${enc(message.attachments[0].id)}/$value`);
+			const value = await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}/$value`);
 			expect(value.headers['content-type']).toBe('image/png');
-			expect(value.raw.equals(s.service.attachmentBytes(ADELE.id, message.id, message.attachments[0].id)!)).toBe(true);
-			expect((await s.graph.delete(`${base}/${enc(message.attachments[0].id)}`)).status).toBe(204);
-			expect((await s.graph.get(`${base}/${enc(message.attachments[0].id)}`)).status).toBe(404);
-			const inlineOnly = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject.startsWith('Newsletter'))!;
-			expect((await s.graph.get(`/me/messages/${enc(inlineOnly.id)}?$select=hasAttachments`)).body.hasAttachments).toBe(false);
+			expect(
+				value.raw.equals(
+					s.service.attachmentBytes(ADELE.id, message.id, message.attachments[0]!.id)!,
+				),
+			).toBe(true);
+			expect((await s.graph.delete(`${base}/${enc(message.attachments[0]!.id)}`)).status).toBe(204);
+			expect((await s.graph.get(`${base}/${enc(message.attachments[0]!.id)}`)).status).toBe(404);
+			const inlineOnly = folder(s.service, ADELE.id, 'inbox').messages.find((m) =>
+				m.subject.startsWith('Newsletter'),
+			)!;
+			expect(
+				(await s.graph.get(`/me/messages/${enc(inlineOnly.id)}?$select=hasAttachments`)).body
+					.hasAttachments,
+			).toBe(false);
 		});
 
-		it('OData key syntax and case-insensitive segments: Users(\'id\')/Messages(\'id\')/Attachments(\'id\')', async () => {
+		it("OData key syntax and case-insensitive segments: Users('id')/Messages('id')/Attachments('id')", async () => {
 			const s = setup();
-			const message = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
-			const response = await s.graph.get(`/Users('${ADELE.id}')/Messages('${message.id}')/Attachments('${message.attachments[0].id}')`);
+			const message = folder(s.service, ADELE.id, 'inbox').messages.find(
+				(m) => m.subject === 'Q3 marketing plan',
+			)!;
+			const response = await s.graph.get(
+				`/Users('${ADELE.id}')/Messages('${message.id}')/Attachments('${message.attachments[0]!.id}')`,
+			);
 			expect(response.status).toBe(200);
 			expect(response.body.name).toBe('q3-plan.txt');
 		});
@@ -379,7 +605,9 @@ describe('mail service: sending', () => {
 	describe('MIME', () => {
 		it('$value is RFC 822 MIME as text/plain and round-trips through sendMail (text/plain, base64)', async () => {
 			const s = setup();
-			const original = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
+			const original = folder(s.service, ADELE.id, 'inbox').messages.find(
+				(m) => m.subject === 'Q3 marketing plan',
+			)!;
 			const mime = await s.graph.get(`/me/messages/${enc(original.id)}/$value`);
 			expect(mime.status).toBe(200);
 			expect(mime.headers['content-type']).toBe('text/plain');
@@ -390,14 +618,20 @@ describe('mail service: sending', () => {
 			expect(text).toContain('filename="q3-plan.txt"');
 			// Megan may resend her own mail
 			s.service.grant(MEGAN.id, ADELE.id, { sendAs: true });
-			const resend = await s.as(ADELE.id, [...SCOPES, 'Mail.Send.Shared']).post('/me/sendMail', undefined, {
-				rawBody: mime.raw.toString('base64').replace(/(.{76})/g, '$1\n'),
-				headers: { 'Content-Type': 'text/plain' },
-			});
+			const resend = await s
+				.as(ADELE.id, [...SCOPES, 'Mail.Send.Shared'])
+				.post('/me/sendMail', undefined, {
+					rawBody: mime.raw.toString('base64').replace(/(.{76})/g, '$1\n'),
+					headers: { 'Content-Type': 'text/plain' },
+				});
 			expect(resend.status).toBe(202);
-			const copy = folder(s.service, ALEX.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
+			const copy = folder(s.service, ALEX.id, 'inbox').messages.find(
+				(m) => m.subject === 'Q3 marketing plan',
+			)!;
 			expect(copy.body.content).toContain('<b>Q3 plan</b>');
-			expect(s.service.attachmentBytes(ALEX.id, copy.id, copy.attachments[0].id)!.toString()).toBe('Q3 plan\n1. Launch\n2. Grow\n');
+			expect(s.service.attachmentBytes(ALEX.id, copy.id, copy.attachments[0]!.id)!.toString()).toBe(
+				'Q3 plan\n1. Launch\n2. Grow\n',
+			);
 		});
 
 		it('MIME: encoded words, Bcc, quoted-printable; bad base64 and missing recipients are refused', async () => {
@@ -415,7 +649,11 @@ describe('mail service: sending', () => {
 				'caf=C3=A9 =',
 				'time',
 			].join('\r\n');
-			const send = (raw: string) => s.client.request('POST', '/me/sendMail', { rawBody: raw, headers: { 'Content-Type': 'text/plain' } });
+			const send = (raw: string) =>
+				s.client.request('POST', '/me/sendMail', {
+					rawBody: raw,
+					headers: { 'Content-Type': 'text/plain' },
+				});
 			expect((await send(Buffer.from(mime).toString('base64'))).status).toBe(202);
 			const copy = folder(s.service, ALEX.id, 'inbox').messages.find((m) => m.subject === 'Grüße')!;
 			expect(copy.body).toEqual({ contentType: 'text', content: 'café time' });
@@ -423,10 +661,17 @@ describe('mail service: sending', () => {
 			expect(copy.bcc).toEqual([]);
 			const bad = await send('not*base64!');
 			expect(bad.status).toBe(400);
-			expect(bad.body.error).toEqual({ code: 'ErrorMimeContentInvalidBase64String', message: 'Invalid base64 string for MIME content.' });
+			expect(bad.body.error).toEqual({
+				code: 'ErrorMimeContentInvalidBase64String',
+				message: 'Invalid base64 string for MIME content.',
+			});
 			const noTo = await send(Buffer.from('Subject: x\r\n\r\nbody').toString('base64'));
 			expect(noTo.body.error.code).toBe('ErrorInvalidRecipients');
-			const otherFrom = await send(Buffer.from(`From: ${MEGAN.userPrincipalName}\r\nTo: ${ALEX.userPrincipalName}\r\n\r\nx`).toString('base64'));
+			const otherFrom = await send(
+				Buffer.from(
+					`From: ${MEGAN.userPrincipalName}\r\nTo: ${ALEX.userPrincipalName}\r\n\r\nx`,
+				).toString('base64'),
+			);
 			expect(otherFrom.status).toBe(403);
 			expect(otherFrom.body.error.code).toBe('ErrorSendAsDenied');
 		});
@@ -450,8 +695,15 @@ describe('mail service: sending', () => {
 				'userPrincipalName',
 				'id',
 			]);
-			expect(me.body).toMatchObject({ id: ADELE.id, displayName: 'Adele Vance', userPrincipalName: ADELE.userPrincipalName, mail: ADELE.userPrincipalName });
-			expect((await s.graph.get(`/users/${enc(MEGAN.userPrincipalName.toUpperCase())}`)).body.id).toBe(MEGAN.id);
+			expect(me.body).toMatchObject({
+				id: ADELE.id,
+				displayName: 'Adele Vance',
+				userPrincipalName: ADELE.userPrincipalName,
+				mail: ADELE.userPrincipalName,
+			});
+			expect(
+				(await s.graph.get(`/users/${enc(MEGAN.userPrincipalName.toUpperCase())}`)).body.id,
+			).toBe(MEGAN.id);
 			expect((await s.graph.get(`/users/${MEGAN.id}`)).body.displayName).toBe('Megan Bowen');
 			const missing = await s.graph.get('/users/nobody@contoso.onmicrosoft.com');
 			expect(missing.status).toBe(404);
@@ -473,14 +725,18 @@ describe('mail service: sending', () => {
 			const writeShared = s.as(ADELE.id, ['Mail.ReadWrite.Shared']);
 			const draft = await writeShared.post(path, { subject: 'draft in megan' });
 			expect(draft.status).toBe(201);
-			expect(folder(s.service, MEGAN.id, 'drafts').messages.map((m) => m.subject)).toContain('draft in megan');
+			expect(folder(s.service, MEGAN.id, 'drafts').messages.map((m) => m.subject)).toContain(
+				'draft in megan',
+			);
 			expect((await s.as(ALEX.id, ['Mail.ReadWrite.Shared']).get(path)).status).toBe(403);
 		});
 
 		it('own mailbox needs the Mail.* scope; Mail.ReadBasic reads no body and no attachments', async () => {
 			const s = setup();
 			expect((await s.as(ADELE.id, ['User.Read']).get('/me/messages')).status).toBe(403);
-			expect((await s.as(ADELE.id, ['Mail.Read']).post('/me/sendMail', simpleMail('x'))).status).toBe(403);
+			expect(
+				(await s.as(ADELE.id, ['Mail.Read']).post('/me/sendMail', simpleMail('x'))).status,
+			).toBe(403);
 			const basic = s.as(ADELE.id, ['Mail.ReadBasic']);
 			const list = await basic.get('/me/messages');
 			expect(list.status).toBe(200);
@@ -489,7 +745,9 @@ describe('mail service: sending', () => {
 				expect(m).not.toHaveProperty('bodyPreview');
 				expect(m).toHaveProperty('subject');
 			}
-			const withFile = folder(s.service, ADELE.id, 'inbox').messages.find((m) => m.subject === 'Q3 marketing plan')!;
+			const withFile = folder(s.service, ADELE.id, 'inbox').messages.find(
+				(m) => m.subject === 'Q3 marketing plan',
+			)!;
 			expect((await basic.get(`/me/messages/${enc(withFile.id)}/attachments`)).status).toBe(403);
 		});
 

@@ -6,21 +6,36 @@ import { api, DirectClient, rawRequest } from './support/mail-client';
 const { adele: ADELE, megan: MEGAN, alex: ALEX } = DEMO_USERS;
 const SCOPES = ['User.Read', 'Mail.ReadWrite', 'Mail.Send'];
 const enc = encodeURIComponent;
-const callerFor = (userId: string, scopes = SCOPES): Caller => ({ userId, clientId: 'test', scopes });
+const callerFor = (userId: string, scopes = SCOPES): Caller => ({
+	userId,
+	clientId: 'test',
+	scopes,
+});
 
 describe('mail service: state', () => {
-	it('demo seed: three users with GUIDs, well-known folders, a few mails in Adele\'s Inbox', () => {
+	it("demo seed: three users with GUIDs, well-known folders, a few mails in Adele's Inbox", () => {
 		const service = createMailService();
 		expect(service.listUsers().map((u) => u.userPrincipalName)).toEqual([
 			'adelev@contoso.onmicrosoft.com',
 			'meganb@contoso.onmicrosoft.com',
 			'alexw@contoso.onmicrosoft.com',
 		]);
-		for (const user of service.listUsers()) expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+		for (const user of service.listUsers())
+			expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 		expect(service.findUser('ADELEV@CONTOSO.ONMICROSOFT.COM')?.id).toBe(ADELE.id);
 		const adele = service.mailbox(ADELE.userPrincipalName);
 		const names = adele.folders.map((f) => f.wellKnownName).filter(Boolean);
-		for (const name of ['inbox', 'sentitems', 'drafts', 'deleteditems', 'junkemail', 'archive', 'outbox', 'msgfolderroot']) expect(names).toContain(name);
+		for (const name of [
+			'inbox',
+			'sentitems',
+			'drafts',
+			'deleteditems',
+			'junkemail',
+			'archive',
+			'outbox',
+			'msgfolderroot',
+		])
+			expect(names).toContain(name);
 		const inbox = adele.folders.find((f) => f.wellKnownName === 'inbox')!;
 		expect(inbox.messages.length).toBeGreaterThanOrEqual(4);
 		expect(inbox.messages.filter((m) => m.attachments.length > 0).length).toBeGreaterThanOrEqual(2);
@@ -44,12 +59,18 @@ describe('mail service: state', () => {
 	it('classify(): route names and the lower-case mailbox id', () => {
 		const service = createMailService();
 		const caller = callerFor(ADELE.id.toUpperCase());
-		const classify = (method: string, url: string) => service.classify(rawRequest(method, url), caller);
+		const classify = (method: string, url: string) =>
+			service.classify(rawRequest(method, url), caller);
 		expect(classify('GET', '/me')).toEqual({ route: 'me', mailboxId: ADELE.id });
-		expect(classify('GET', `/users/${enc(MEGAN.userPrincipalName.toUpperCase())}`)).toEqual({ route: 'user', mailboxId: MEGAN.id });
+		expect(classify('GET', `/users/${enc(MEGAN.userPrincipalName.toUpperCase())}`)).toEqual({
+			route: 'user',
+			mailboxId: MEGAN.id,
+		});
 		expect(classify('POST', '/me/sendMail')).toMatchObject({ route: 'sendMail' });
 		expect(classify('GET', '/me/messages')).toMatchObject({ route: 'listMessages' });
-		expect(classify('GET', '/me/mailFolders/inbox/messages')).toMatchObject({ route: 'listMessages' });
+		expect(classify('GET', '/me/mailFolders/inbox/messages')).toMatchObject({
+			route: 'listMessages',
+		});
 		expect(classify('POST', '/me/messages')).toMatchObject({ route: 'createMessage' });
 		expect(classify('GET', '/me/messages/abc')).toMatchObject({ route: 'getMessage' });
 		expect(classify('PATCH', '/me/messages/abc')).toMatchObject({ route: 'updateMessage' });
@@ -57,49 +78,93 @@ describe('mail service: state', () => {
 		expect(classify('POST', '/me/messages/abc/move')).toMatchObject({ route: 'moveMessage' });
 		expect(classify('POST', '/me/messages/abc/send')).toMatchObject({ route: 'sendDraft' });
 		expect(classify('GET', '/me/messages/abc/$value')).toMatchObject({ route: 'messageValue' });
-		expect(classify('GET', '/me/messages/abc/attachments')).toMatchObject({ route: 'listAttachments' });
-		expect(classify('POST', '/me/messages/abc/attachments')).toMatchObject({ route: 'addAttachment' });
-		expect(classify('GET', '/me/messages/abc/attachments/x')).toMatchObject({ route: 'getAttachment' });
-		expect(classify('GET', '/me/messages/abc/attachments/x/$value')).toMatchObject({ route: 'attachmentValue' });
-		expect(classify('POST', '/me/messages/abc/attachments/createUploadSession')).toMatchObject({ route: 'createUploadSession' });
+		expect(classify('GET', '/me/messages/abc/attachments')).toMatchObject({
+			route: 'listAttachments',
+		});
+		expect(classify('POST', '/me/messages/abc/attachments')).toMatchObject({
+			route: 'addAttachment',
+		});
+		expect(classify('GET', '/me/messages/abc/attachments/x')).toMatchObject({
+			route: 'getAttachment',
+		});
+		expect(classify('GET', '/me/messages/abc/attachments/x/$value')).toMatchObject({
+			route: 'attachmentValue',
+		});
+		expect(classify('POST', '/me/messages/abc/attachments/createUploadSession')).toMatchObject({
+			route: 'createUploadSession',
+		});
 		expect(classify('GET', '/me/mailFolders')).toMatchObject({ route: 'listFolders' });
-		expect(classify('GET', '/me/mailFolders/inbox/childFolders')).toMatchObject({ route: 'listFolders' });
-		expect(classify('POST', '/me/mailFolders/inbox/childFolders')).toMatchObject({ route: 'createFolder' });
+		expect(classify('GET', '/me/mailFolders/inbox/childFolders')).toMatchObject({
+			route: 'listFolders',
+		});
+		expect(classify('POST', '/me/mailFolders/inbox/childFolders')).toMatchObject({
+			route: 'createFolder',
+		});
 		expect(classify('GET', '/me/mailFolders/inbox')).toMatchObject({ route: 'getFolder' });
-		expect(classify('GET', '/me/mailFolders/inbox/messages/delta')).toMatchObject({ route: 'delta' });
+		expect(classify('GET', '/me/mailFolders/inbox/messages/delta')).toMatchObject({
+			route: 'delta',
+		});
 		expect(classify('GET', '/me/calendar')).toEqual({ route: 'other', mailboxId: ADELE.id });
-		expect(classify('GET', '/users/ghost@contoso.com/messages')).toEqual({ route: 'listMessages', mailboxId: 'ghost@contoso.com', unresolved: true });
+		expect(classify('GET', '/users/ghost@contoso.com/messages')).toEqual({
+			route: 'listMessages',
+			mailboxId: 'ghost@contoso.com',
+			unresolved: true,
+		});
 	});
 
 	it('reset() goes back to the seed', async () => {
 		const service = createMailService();
 		const graph = api(new DirectClient(service, callerFor(ADELE.id)));
-		const before = service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'inbox')!.messages.length;
-		await graph.post('/me/sendMail', { message: { subject: 'x', toRecipients: [{ emailAddress: { address: ADELE.userPrincipalName } }] } });
+		const before = service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'inbox')!
+			.messages.length;
+		await graph.post('/me/sendMail', {
+			message: {
+				subject: 'x',
+				toRecipients: [{ emailAddress: { address: ADELE.userPrincipalName } }],
+			},
+		});
 		service.addUser({ userPrincipalName: 'new@contoso.onmicrosoft.com', displayName: 'New User' });
 		service.reset();
 		expect(service.listUsers()).toHaveLength(3);
-		expect(service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'inbox')!.messages).toHaveLength(before);
+		expect(
+			service.mailbox(ADELE.id).folders.find((f) => f.wellKnownName === 'inbox')!.messages,
+		).toHaveLength(before);
 		expect(service.deliveryCounters()).toEqual({ delivered: 0, duplicatesDelivered: 0 });
-		expect(() => service.addUser({ userPrincipalName: ADELE.userPrincipalName, displayName: 'Twin' })).toThrow();
+		expect(() =>
+			service.addUser({ userPrincipalName: ADELE.userPrincipalName, displayName: 'Twin' }),
+		).toThrow();
 	});
 
 	it('toJSON()/load() round-trips everything: mail, bytes, grants, users, counters, sessions and tokens', async () => {
 		const service = createMailService();
 		const client = new DirectClient(service, callerFor(ADELE.id));
 		const graph = api(client);
-		const patti = service.addUser({ userPrincipalName: 'pattif@contoso.onmicrosoft.com', displayName: 'Patti Fernandez' });
+		const patti = service.addUser({
+			userPrincipalName: 'pattif@contoso.onmicrosoft.com',
+			displayName: 'Patti Fernandez',
+		});
 		service.grant(patti.id, ADELE.id, { fullAccess: true, sendAs: true });
 		const folder = service.createFolder(ADELE.id, 'Receipts');
-		service.deliver(ADELE.id, folder.id, { subject: 'receipt', attachments: [{ name: 'r.bin', bytes: Buffer.from([0, 1, 2, 255]) }] });
-		const mail = { message: { subject: 'persist me', toRecipients: [{ emailAddress: { address: MEGAN.userPrincipalName } }] } };
+		service.deliver(ADELE.id, folder.id, {
+			subject: 'receipt',
+			attachments: [{ name: 'r.bin', bytes: Buffer.from([0, 1, 2, 255]) }],
+		});
+		const mail = {
+			message: {
+				subject: 'persist me',
+				toRecipients: [{ emailAddress: { address: MEGAN.userPrincipalName } }],
+			},
+		};
 		await graph.post('/me/sendMail', mail);
 		service.seedMessages(ADELE.id, 'archive', 12);
 		const draft = await graph.post('/me/messages', { subject: 'half uploaded' });
 		const total = 3 * MiB;
-		const session = await graph.post(`/me/messages/${enc(draft.body.id)}/attachments/createUploadSession`, {
-			AttachmentItem: { attachmentType: 'file', name: 'half.bin', size: total },
-		});
+		const session = await graph.post(
+			`/me/messages/${enc(draft.body.id)}/attachments/createUploadSession`,
+			{
+				AttachmentItem: { attachmentType: 'file', name: 'half.bin', size: total },
+			},
+		);
 		const bytes = Buffer.alloc(total, 9);
 		const firstHalf = await client.upload('PUT', session.body.uploadUrl, {
 			rawBody: bytes.subarray(0, 2 * MiB),
@@ -116,16 +181,24 @@ describe('mail service: state', () => {
 		const rGraph = api(rClient);
 
 		expect(restored.listUsers()).toEqual(service.listUsers());
-		for (const user of [ADELE.id, MEGAN.id, ALEX.id, patti.id]) expect(restored.mailbox(user)).toEqual(service.mailbox(user));
+		for (const user of [ADELE.id, MEGAN.id, ALEX.id, patti.id])
+			expect(restored.mailbox(user)).toEqual(service.mailbox(user));
 		expect(restored.deliveryCounters()).toEqual(service.deliveryCounters());
-		const receipt = restored.mailbox(ADELE.id).folders.find((f) => f.id === folder.id)!.messages[0];
-		expect(restored.attachmentBytes(ADELE.id, receipt.id, receipt.attachments[0].id)).toEqual(Buffer.from([0, 1, 2, 255]));
+		const receipt = restored.mailbox(ADELE.id).folders.find((f) => f.id === folder.id)!
+			.messages[0]!;
+		expect(restored.attachmentBytes(ADELE.id, receipt.id, receipt.attachments[0]!.id)).toEqual(
+			Buffer.from([0, 1, 2, 255]),
+		);
 		// grants survive
 		const shared = api(rClient.as(callerFor(ADELE.id, [...SCOPES, 'Mail.ReadWrite.Shared'])));
-		expect((await shared.get(`/users/${enc('pattif@contoso.onmicrosoft.com')}/messages`)).status).toBe(200);
+		expect(
+			(await shared.get(`/users/${enc('pattif@contoso.onmicrosoft.com')}/messages`)).status,
+		).toBe(200);
 		// the duplicate memory survives
 		await rGraph.post('/me/sendMail', mail);
-		expect(restored.deliveryCounters().duplicatesDelivered).toBe(service.deliveryCounters().duplicatesDelivered + 1);
+		expect(restored.deliveryCounters().duplicatesDelivered).toBe(
+			service.deliveryCounters().duplicatesDelivered + 1,
+		);
 		// page and delta tokens issued before the save still work
 		const next = await rGraph.get(page.body['@odata.nextLink']);
 		expect(next.status).toBe(200);
@@ -138,8 +211,10 @@ describe('mail service: state', () => {
 			headers: { 'Content-Range': `bytes ${2 * MiB}-${total - 1}/${total}` },
 		});
 		expect(rest.status).toBe(201);
-		const attachmentId = /attachments\('([^']+)'\)$/.exec(rest.headers.location)![1];
-		expect(restored.attachmentBytes(ADELE.id, draft.body.id, attachmentId)!.equals(bytes)).toBe(true);
+		const attachmentId = /attachments\('([^']+)'\)$/.exec(rest.headers.location ?? '')![1]!;
+		expect(restored.attachmentBytes(ADELE.id, draft.body.id, attachmentId)!.equals(bytes)).toBe(
+			true,
+		);
 		expect(() => restored.load({ format: 'something else' })).toThrow();
 	});
 });

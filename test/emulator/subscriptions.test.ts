@@ -22,8 +22,11 @@ class Receiver {
 				if (token !== null) {
 					this.validations.push(token);
 					if (this.validation === 'slow') return; // never answers: the 10-second limit applies
-					if (this.validation === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(token);
-					res.writeHead(200, { 'content-type': 'text/plain' }).end(this.validation === 'wrong' ? 'nope' : token);
+					if (this.validation === 'html')
+						return void res.writeHead(200, { 'content-type': 'text/html' }).end(token);
+					res
+						.writeHead(200, { 'content-type': 'text/plain' })
+						.end(this.validation === 'wrong' ? 'nope' : token);
 					return;
 				}
 				this.bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
@@ -82,7 +85,8 @@ describe('change-notification subscriptions', () => {
 		await receiver.start();
 	});
 	afterEach(async () => {
-		for (const sub of emulator.control.subscriptions()) emulator.control.subscriptionLifecycle('subscriptionRemoved', String(sub.id));
+		for (const sub of emulator.control.subscriptions())
+			emulator.control.subscriptionLifecycle('subscriptionRemoved', String(sub.id));
 		await receiver.stop();
 	});
 
@@ -91,7 +95,11 @@ describe('change-notification subscriptions', () => {
 		expect(created.status).toBe(201);
 		const sub = (await created.json()) as Record<string, string>;
 		expect(receiver.validations).toHaveLength(2);
-		expect(sub).toMatchObject({ changeType: 'created', clientState: 'secret-123', notificationUrl: receiver.url });
+		expect(sub).toMatchObject({
+			changeType: 'created',
+			clientState: 'secret-123',
+			notificationUrl: receiver.url,
+		});
 
 		const id = emulator.control.deliver(ADELE, 'inbox', { subject: 'one' });
 		emulator.control.deliver(ADELE, 'drafts', { subject: 'not watched' });
@@ -113,34 +121,65 @@ describe('change-notification subscriptions', () => {
 		receiver.validation = 'wrong';
 		const wrong = await subscribe();
 		expect(wrong.status).toBe(400);
-		expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(/Subscription validation request failed/);
+		expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(
+			/Subscription validation request failed/,
+		);
 		receiver.validation = 'html';
 		expect((await subscribe()).status).toBe(400);
 		receiver.validation = 'echo';
 		const tooLong = await subscribe({ expirationDateTime: inIso(10_081) });
 		expect(tooLong.status).toBe(400);
-		expect(((await tooLong.json()) as { error: { message: string } }).error.message).toMatch(/10080 minutes/);
+		expect(((await tooLong.json()) as { error: { message: string } }).error.message).toMatch(
+			/10080 minutes/,
+		);
 		expect((await subscribe({ expirationDateTime: inIso(10_079) })).status).toBe(201);
 		expect((await subscribe({ notificationUrl: 'http://example.com/hook' })).status).toBe(400);
 		const foreign = await subscribe({ notificationUrl: 'https://example.com/hook' });
-		expect(((await foreign.json()) as { error: { message: string } }).error.message).toMatch(/loopback/);
+		expect(((await foreign.json()) as { error: { message: string } }).error.message).toMatch(
+			/loopback/,
+		);
 		expect(emulator.control.subscriptions()).toHaveLength(1);
 	});
 
-	it('renews with PATCH, deletes with DELETE, lists only the caller\'s own; a lapsed one is gone', async () => {
-		const sub = (await (await subscribe({ expirationDateTime: inIso(0.02) })).json()) as Record<string, string>;
-		const renewed = await graph(emulator, `/subscriptions/${sub.id}`, { method: 'PATCH', token: adele, body: { expirationDateTime: inIso(120) } });
+	it("renews with PATCH, deletes with DELETE, lists only the caller's own; a lapsed one is gone", async () => {
+		const sub = (await (await subscribe({ expirationDateTime: inIso(0.02) })).json()) as Record<
+			string,
+			string
+		>;
+		const renewed = await graph(emulator, `/subscriptions/${sub.id}`, {
+			method: 'PATCH',
+			token: adele,
+			body: { expirationDateTime: inIso(120) },
+		});
 		expect(renewed.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
-		const listed = (await (await graph(emulator, '/subscriptions', { token: adele })).json()) as { value: unknown[] };
+		const listed = (await (await graph(emulator, '/subscriptions', { token: adele })).json()) as {
+			value: unknown[];
+		};
 		expect(listed.value).toHaveLength(1);
-		expect((await graph(emulator, `/subscriptions/${sub.id}`, { method: 'PATCH', token: adele, body: { expirationDateTime: inIso(20_000) } })).status).toBe(400);
-		expect((await graph(emulator, `/subscriptions/${sub.id}`, { method: 'DELETE', token: adele })).status).toBe(204);
+		expect(
+			(
+				await graph(emulator, `/subscriptions/${sub.id}`, {
+					method: 'PATCH',
+					token: adele,
+					body: { expirationDateTime: inIso(20_000) },
+				})
+			).status,
+		).toBe(400);
+		expect(
+			(await graph(emulator, `/subscriptions/${sub.id}`, { method: 'DELETE', token: adele }))
+				.status,
+		).toBe(204);
 		expect((await graph(emulator, `/subscriptions/${sub.id}`, { token: adele })).status).toBe(404);
 
-		const lapsing = (await (await subscribe({ expirationDateTime: inIso(0.02) })).json()) as Record<string, string>;
+		const lapsing = (await (await subscribe({ expirationDateTime: inIso(0.02) })).json()) as Record<
+			string,
+			string
+		>;
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
-		expect((await graph(emulator, `/subscriptions/${lapsing.id}`, { token: adele })).status).toBe(404);
+		expect((await graph(emulator, `/subscriptions/${lapsing.id}`, { token: adele })).status).toBe(
+			404,
+		);
 		emulator.control.deliver(ADELE, 'inbox', { subject: 'after lapse' });
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(receiver.entries()).toEqual([]);
@@ -157,14 +196,18 @@ describe('change-notification subscriptions', () => {
 		expect(emulator.control.subscriptionLifecycle('missed', sub.id)).toBe(1);
 		expect(emulator.control.subscriptionLifecycle('subscriptionRemoved', sub.id)).toBe(1);
 		await until(() => receiver.entries().length >= 2);
-		expect(receiver.entries().map((e) => e.lifecycleEvent)).toEqual(['missed', 'subscriptionRemoved']);
+		expect(receiver.entries().map((e) => e.lifecycleEvent)).toEqual([
+			'missed',
+			'subscriptionRemoved',
+		]);
 		expect(receiver.entries().every((e) => e.clientState === 'secret-123')).toBe(true);
 		expect(emulator.control.subscriptions()).toEqual([]);
 	});
 
 	it('notification faults drop, duplicate, delay and reorder POSTs', async () => {
 		await subscribe();
-		const subjectOf = (entry: Record<string, unknown>) => String((entry.resourceData as { id: string }).id);
+		const subjectOf = (entry: Record<string, unknown>) =>
+			String((entry.resourceData as { id: string }).id);
 		emulator.control.injectFault([
 			{ route: 'notification', kind: 'notificationDrop', times: 1 },
 			{ route: 'notification', kind: 'notificationDuplicate', times: 1 },
@@ -176,14 +219,24 @@ describe('change-notification subscriptions', () => {
 		expect(receiver.entries().map(subjectOf)).not.toContain(dropped);
 
 		receiver.bodies.length = 0;
-		emulator.control.injectFault({ route: 'notification', kind: 'notificationReorder', times: 1, delayMs: 5_000 });
+		emulator.control.injectFault({
+			route: 'notification',
+			kind: 'notificationReorder',
+			times: 1,
+			delayMs: 5_000,
+		});
 		const first = emulator.control.deliver(ADELE, 'inbox', { subject: 'first' });
 		const second = emulator.control.deliver(ADELE, 'inbox', { subject: 'second' });
 		await until(() => receiver.entries().length >= 2);
 		expect(receiver.entries().map(subjectOf)).toEqual([second, first]);
 
 		receiver.bodies.length = 0;
-		emulator.control.injectFault({ route: 'notification', kind: 'notificationDelay', times: 1, delayMs: 400 });
+		emulator.control.injectFault({
+			route: 'notification',
+			kind: 'notificationDelay',
+			times: 1,
+			delayMs: 400,
+		});
 		const started = Date.now();
 		emulator.control.deliver(ADELE, 'inbox', { subject: 'late' });
 		await until(() => receiver.entries().length >= 1);

@@ -14,7 +14,9 @@ describe('per-mailbox throttling over HTTP', () => {
 		emulator.control.resetCounters();
 		const adele = await accessTokenFor(emulator, ADELE);
 		const alex = await accessTokenFor(emulator, ALEX);
-		const burst = Array.from({ length: 20 }, () => graph(emulator, '/me/messages', { token: adele }));
+		const burst = Array.from({ length: 20 }, () =>
+			graph(emulator, '/me/messages', { token: adele }),
+		);
 		const other = Array.from({ length: 3 }, () => graph(emulator, '/me/messages', { token: alex }));
 		const responses = await Promise.all(burst);
 		const otherResponses = await Promise.all(other);
@@ -27,10 +29,16 @@ describe('per-mailbox throttling over HTTP', () => {
 		expect(throttled.length).toBeGreaterThanOrEqual(8);
 		for (const response of throttled) {
 			expect(response.headers.get('retry-after')).toBe('1');
-			const body = (await response.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+			const body = (await response.json()) as {
+				error: { code: string; message: string; innerError: Record<string, string> };
+			};
 			expect(body.error.code).toBe('TooManyRequests');
 			expect(body.error.message).toBe('Please retry again later.');
-			expect(body.error.innerError).toMatchObject({ code: '429', status: '429', message: 'Please retry after' });
+			expect(body.error.innerError).toMatchObject({
+				code: '429',
+				status: '429',
+				message: 'Please retry after',
+			});
 		}
 		expect(otherResponses.map((response) => response.status)).toEqual([200, 200, 200]);
 
@@ -43,18 +51,27 @@ describe('per-mailbox throttling over HTTP', () => {
 	});
 
 	it('honours maxConcurrentPerMailbox and per-route server time set at run time', async () => {
-		emulator.control.setOptions({ maxConcurrentPerMailbox: 2, serverTimeMs: { listMessages: 300 } });
+		emulator.control.setOptions({
+			maxConcurrentPerMailbox: 2,
+			serverTimeMs: { listMessages: 300 },
+		});
 		try {
 			emulator.control.resetCounters();
 			const token = await accessTokenFor(emulator, ADELE);
 			const started = Date.now();
-			const statuses = (await Promise.all(Array.from({ length: 5 }, () => graph(emulator, '/me/messages', { token })))).map((r) => r.status);
+			const statuses = (
+				await Promise.all(
+					Array.from({ length: 5 }, () => graph(emulator, '/me/messages', { token })),
+				)
+			).map((r) => r.status);
 			expect(statuses.filter((status) => status === 200)).toHaveLength(2);
 			expect(Date.now() - started).toBeGreaterThanOrEqual(290);
 			const meStarted = Date.now();
 			await graph(emulator, '/me', { token });
 			expect(Date.now() - meStarted).toBeLessThan(250);
-			expect(emulator.control.counters().peakInFlightByMailbox[emulator.mail.findUser(ADELE)!.id]).toBe(2);
+			expect(
+				emulator.control.counters().peakInFlightByMailbox[emulator.mail.findUser(ADELE)!.id],
+			).toBe(2);
 		} finally {
 			emulator.control.setOptions({ maxConcurrentPerMailbox: 4, serverTimeMs: 100 });
 		}
@@ -65,7 +82,9 @@ describe('per-mailbox throttling over HTTP', () => {
 		try {
 			const token = await accessTokenFor(fast, ADELE);
 			const started = Date.now();
-			const statuses = (await Promise.all(Array.from({ length: 8 }, () => graph(fast, '/me/messages', { token })))).map((r) => r.status);
+			const statuses = (
+				await Promise.all(Array.from({ length: 8 }, () => graph(fast, '/me/messages', { token })))
+			).map((r) => r.status);
 			expect(statuses).toEqual(Array(8).fill(200));
 			expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 		} finally {
@@ -79,13 +98,17 @@ describe('per-mailbox budgets', () => {
 		const emulator = await startTestEmulator({ budgets: { requestsPerTenMinutes: 5 } });
 		try {
 			const token = await accessTokenFor(emulator, ADELE);
-			for (let i = 0; i < 5; i++) expect((await graph(emulator, '/me/messages', { token })).status).toBe(200);
+			for (let i = 0; i < 5; i++)
+				expect((await graph(emulator, '/me/messages', { token })).status).toBe(200);
 			const refused = await graph(emulator, '/me/messages', { token });
 			expect(refused.status).toBe(429);
 			const retryAfter = Number(refused.headers.get('retry-after'));
 			expect(retryAfter).toBeGreaterThan(590);
 			expect(retryAfter).toBeLessThanOrEqual(600);
-			expect((await graph(emulator, '/me/messages', { token: await accessTokenFor(emulator, ALEX) })).status).toBe(200);
+			expect(
+				(await graph(emulator, '/me/messages', { token: await accessTokenFor(emulator, ALEX) }))
+					.status,
+			).toBe(200);
 		} finally {
 			await emulator.stop();
 		}
@@ -111,7 +134,14 @@ describe('per-mailbox budgets', () => {
 
 	it('rolling windows free room as old entries age out (fake clock)', () => {
 		let now = 1_000_000;
-		const throttle = new MailboxThrottle(() => ({ maxConcurrentPerMailbox: 4, requestsPerTenMinutes: 3, uploadBytesPerFiveMinutes: 100 }), () => now);
+		const throttle = new MailboxThrottle(
+			() => ({
+				maxConcurrentPerMailbox: 4,
+				requestsPerTenMinutes: 3,
+				uploadBytesPerFiveMinutes: 100,
+			}),
+			() => now,
+		);
 		const admit = (bytes = 0) => {
 			const admission = throttle.admit('box', bytes);
 			if (admission.admitted) admission.release();
@@ -126,7 +156,14 @@ describe('per-mailbox budgets', () => {
 		now += 540_000;
 		expect(admit().admitted).toBe(true);
 
-		const bytes = new MailboxThrottle(() => ({ maxConcurrentPerMailbox: 4, requestsPerTenMinutes: 100, uploadBytesPerFiveMinutes: 100 }), () => now);
+		const bytes = new MailboxThrottle(
+			() => ({
+				maxConcurrentPerMailbox: 4,
+				requestsPerTenMinutes: 100,
+				uploadBytesPerFiveMinutes: 100,
+			}),
+			() => now,
+		);
 		const upload = (n: number) => {
 			const admission = bytes.admit('box', n);
 			if (admission.admitted) admission.release();
@@ -145,7 +182,11 @@ describe('per-mailbox budgets', () => {
 	});
 
 	it('peaks count admitted requests only and never exceed the cap', () => {
-		const throttle = new MailboxThrottle(() => ({ maxConcurrentPerMailbox: 2, requestsPerTenMinutes: 100, uploadBytesPerFiveMinutes: 100 }));
+		const throttle = new MailboxThrottle(() => ({
+			maxConcurrentPerMailbox: 2,
+			requestsPerTenMinutes: 100,
+			uploadBytesPerFiveMinutes: 100,
+		}));
 		const first = throttle.admit('a', 0);
 		const second = throttle.admit('a', 0);
 		const third = throttle.admit('a', 0);

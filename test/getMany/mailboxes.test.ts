@@ -51,7 +51,9 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		const deletedId = deliver(env, 'deleteditems', { subject: 'Deleted one xk3' });
 		const filters = { subjectContains: 'xk3' };
 		const ids = async (folder: string) =>
-			(await runOk(env, { resource: 'message', operation: 'getAll', folder, filters })).map((i) => i.json.id);
+			(await runOk(env, { resource: 'message', operation: 'getAll', folder, filters })).map(
+				(i) => i.json.id,
+			);
 		expect(await ids('sentitems')).toEqual([sentId]);
 		expect(await ids('deleteditems')).toEqual([deletedId]);
 		expect(await ids('inbox')).toEqual([]);
@@ -64,15 +66,19 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 	it('Continue On Fail: a failing item becomes an error item, the others go on', async () => {
 		const ok = newFolder(env, 'Fine');
 		deliver(env, ok, { subject: 'fine' });
-		const items = await runOk(env, getManyParams('={{ $json.folder }}', { filters: { customFilter: '={{ $json.custom }}' } }), {
-			continueOnFail: true,
-			items: [
-				{ json: { folder: ok, custom: '' } },
-				{ json: { folder: 'AAMkAGnosuchfolder=', custom: '' } },
-				{ json: { folder: ok, custom: 'isRead eq false)' } },
-				{ json: { folder: ok, custom: 'isRead eq false' } },
-			],
-		});
+		const items = await runOk(
+			env,
+			getManyParams('={{ $json.folder }}', { filters: { customFilter: '={{ $json.custom }}' } }),
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { folder: ok, custom: '' } },
+					{ json: { folder: 'AAMkAGnosuchfolder=', custom: '' } },
+					{ json: { folder: ok, custom: 'isRead eq false)' } },
+					{ json: { folder: ok, custom: 'isRead eq false' } },
+				],
+			},
+		);
 		expect(items.map((i) => [i.json.subject ?? i.json.error, i.pairedItem])).toEqual([
 			['fine', { item: 0 }],
 			[expect.stringMatching(/ErrorItemNotFound/), { item: 1 }],
@@ -84,17 +90,27 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 	it('without Continue On Fail an invalid item stops the node before any request', async () => {
 		const ok = newFolder(env, 'Untouched');
 		const before = env.emulator.control.counters().requests;
-		const result = await run(env, getManyParams(ok, { filters: { customFilter: '={{ $json.custom }}' } }), {
-			items: [{ json: { custom: 'isRead eq true' } }, { json: { custom: "subject eq 'x" } }],
-		});
+		const result = await run(
+			env,
+			getManyParams(ok, { filters: { customFilter: '={{ $json.custom }}' } }),
+			{
+				items: [{ json: { custom: 'isRead eq true' } }, { json: { custom: "subject eq 'x" } }],
+			},
+		);
 		expect(result.error?.message).toMatch(/custom filter is not valid.*\[item 1\]/);
 		expect(env.emulator.control.counters().requests).toBe(before);
 	});
 
 	it('a limit that is not a number is named as given, not as NaN', async () => {
 		const ok = newFolder(env, 'Limit');
-		const result = await run(env, getManyParams(ok, { returnAll: false, limit: '={{ $json.limit }}' }), { items: [{ json: { limit: 'abc' } }] });
-		expect(result.error?.message).toBe('The limit "abc" is not a whole number of at least 1 [item 0]');
+		const result = await run(
+			env,
+			getManyParams(ok, { returnAll: false, limit: '={{ $json.limit }}' }),
+			{ items: [{ json: { limit: 'abc' } }] },
+		);
+		expect(result.error?.message).toBe(
+			'The limit "abc" is not a whole number of at least 1 [item 0]',
+		);
 	});
 
 	describe('Folder list search', () => {
@@ -113,7 +129,15 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		it('lists nested child folders with their paths', async () => {
 			const { results } = await searchFolders(env, { mailbox: 'me' });
 			const names = results.map((r) => r.name);
-			expect(names).toEqual(expect.arrayContaining(['Inbox', 'Inbox / Receipts', 'Projects', 'Projects / 2024', 'Projects / 2024 / Q1 "Launch"']));
+			expect(names).toEqual(
+				expect.arrayContaining([
+					'Inbox',
+					'Inbox / Receipts',
+					'Projects',
+					'Projects / 2024',
+					'Projects / 2024 / Q1 "Launch"',
+				]),
+			);
 			expect(results.find((r) => r.name === 'Projects / 2024 / Q1 "Launch"')?.value).toBe(q1);
 			expect(names.indexOf('Projects / 2024')).toBe(names.indexOf('Projects') + 1);
 			expect(names).not.toContain('Megan only');
@@ -122,12 +146,15 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		it('filters by name anywhere in the path, case-insensitively', async () => {
 			const { results } = await searchFolders(env, { mailbox: 'me' }, 'q1');
 			expect(results).toEqual([{ name: 'Projects / 2024 / Q1 "Launch"', value: q1 }]);
-			expect((await searchFolders(env, { mailbox: 'me' }, '2024')).results.map((r) => r.value)).toEqual([y2024, q1]);
+			expect(
+				(await searchFolders(env, { mailbox: 'me' }, '2024')).results.map((r) => r.value),
+			).toEqual([y2024, q1]);
 		});
 
 		it('pages long lists', async () => {
 			const many = env.emulator.control.createFolder(env.userId, 'Many').id;
-			for (let i = 0; i < 130; i++) env.emulator.control.createFolder(env.userId, `Sub ${String(i).padStart(3, '0')}`, many);
+			for (let i = 0; i < 130; i++)
+				env.emulator.control.createFolder(env.userId, `Sub ${String(i).padStart(3, '0')}`, many);
 			const first = await searchFolders(env, { mailbox: 'me' }, 'Many /');
 			expect(first.results).toHaveLength(100);
 			expect(first.paginationToken).toBe('100');
@@ -139,20 +166,22 @@ describe('Get Many: mailboxes, folders, Continue On Fail, list search', () => {
 		it("lists another user's folders, and the picked folder is listed by Get Many", async () => {
 			const { results } = await searchFolders(env, { mailbox: 'user', userId: MEGAN }, 'megan');
 			expect(results.map((r) => r.name)).toEqual(['Megan only']);
-			const id = deliver(env, String(results[0].value), { subject: 'in megan folder' }, MEGAN);
+			const id = deliver(env, String(results[0]!.value), { subject: 'in megan folder' }, MEGAN);
 			const items = await runOk(env, {
 				resource: 'message',
 				operation: 'getAll',
 				mailbox: 'user',
 				userId: MEGAN,
 				folder: 'other',
-				folderId: rl(String(results[0].value), 'list'),
+				folderId: rl(String(results[0]!.value), 'list'),
 			});
 			expect(items.map((i) => i.json.id)).toEqual([id]);
 		});
 
 		it('asks for a fixed user when the user is an expression', async () => {
-			await expect(searchFolders(env, { mailbox: 'user', userId: '={{ $json.user }}' })).rejects.toThrow(/fixed user/);
+			await expect(
+				searchFolders(env, { mailbox: 'user', userId: '={{ $json.user }}' }),
+			).rejects.toThrow(/fixed user/);
 		});
 	});
 });

@@ -1,6 +1,10 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import {
+	connectCredential,
+	startTestEnvironment,
+	type TestEnvironment,
+} from '../harness/environment';
 import {
 	deliver,
 	getManyParams,
@@ -24,7 +28,10 @@ describe('Get Many: paging', () => {
 		bulk = newFolder(env, 'Bulk');
 		// one minute apart, the newest last in creation order
 		bulkIdsNewestFirst = env.emulator.control
-			.seedMessages(env.userId, bulk, 2500, { subject: 'Bulk', receivedDateTime: '2024-06-01T00:00:00Z' })
+			.seedMessages(env.userId, bulk, 2500, {
+				subject: 'Bulk',
+				receivedDateTime: '2024-06-01T00:00:00Z',
+			})
 			.reverse();
 	});
 	afterAll(async () => await env?.stop());
@@ -51,7 +58,9 @@ describe('Get Many: paging', () => {
 	it('oldest first pages the same way, and a limit within one page costs one request', async () => {
 		const oldest = await countingLists({ limit: 1500, options: { sort: 'oldest' } });
 		expect(oldest.requests).toBe(2);
-		expect(oldest.items.map((i) => i.json.id)).toEqual([...bulkIdsNewestFirst].reverse().slice(0, 1500));
+		expect(oldest.items.map((i) => i.json.id)).toEqual(
+			[...bulkIdsNewestFirst].reverse().slice(0, 1500),
+		);
 		const small = await countingLists({ limit: 7 });
 		expect(small.requests).toBe(1);
 		expect(small.items).toHaveLength(7);
@@ -61,7 +70,12 @@ describe('Get Many: paging', () => {
 	});
 
 	it('waits out 429 Retry-After while paging and still returns exactly the limit', async () => {
-		env.emulator.control.injectFault({ route: 'listMessages', kind: '429', retryAfter: '0.05', times: 2 });
+		env.emulator.control.injectFault({
+			route: 'listMessages',
+			kind: '429',
+			retryAfter: '0.05',
+			times: 2,
+		});
 		const { items, requests } = await countingLists({ limit: 1500 });
 		expect(items.map((i) => i.json.id)).toEqual(bulkIdsNewestFirst.slice(0, 1500));
 		expect(requests).toBe(4);
@@ -109,24 +123,37 @@ describe('Get Many: paging', () => {
 		});
 
 		it('is refused: the foreign host receives nothing, the token never leaves Graph', async () => {
-			const result = await run(env, getManyParams(bulk, { returnAll: true }), { credentialId: 'proxied-graph' });
-			expect(result.error?.message).toMatch(new RegExp(`Refused to follow a link to ${foreign.url}`));
+			const result = await run(env, getManyParams(bulk, { returnAll: true }), {
+				credentialId: 'proxied-graph',
+			});
+			expect(result.error?.message).toMatch(
+				new RegExp(`Refused to follow a link to ${foreign.url}`),
+			);
 			expect(result.items).toEqual([]);
 			expect(foreign.requests).toEqual([]);
 			// the first page did go through the proxy (it is the credential's Graph host), with the token
 			expect(proxy.requests).toHaveLength(1);
-			expect(proxy.requests[0].authorization).toMatch(/^Bearer /);
+			expect(proxy.requests[0]!.authorization).toMatch(/^Bearer /);
 		});
 
 		it('with Continue On Fail it becomes an error item for that input item only', async () => {
-			const result = await run(env, getManyParams(bulk, { returnAll: '={{ $json.all }}', limit: 3 }), {
-				credentialId: 'proxied-graph',
-				continueOnFail: true,
-				items: [{ json: { all: false } }, { json: { all: true } }],
-			});
+			const result = await run(
+				env,
+				getManyParams(bulk, { returnAll: '={{ $json.all }}', limit: 3 }),
+				{
+					credentialId: 'proxied-graph',
+					continueOnFail: true,
+					items: [{ json: { all: false } }, { json: { all: true } }],
+				},
+			);
 			expect(result.error).toBeUndefined();
-			expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }, { item: 1 }]);
-			expect(result.items[3].json.error).toMatch(/Refused to follow a link/);
+			expect(result.items.map((i) => i.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 0 },
+				{ item: 0 },
+				{ item: 1 },
+			]);
+			expect(result.items[3]!.json.error).toMatch(/Refused to follow a link/);
 			expect(foreign.requests).toEqual([]);
 		});
 	});

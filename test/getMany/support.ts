@@ -20,7 +20,10 @@ import { CREDENTIAL_ID, type TestEnvironment } from '../harness/environment';
 export const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
 /** Parameters of Get Many on one folder (by ID), with overrides. */
-export function getManyParams(folderId: string | undefined, extra: INodeParameters = {}): INodeParameters {
+export function getManyParams(
+	folderId: string | undefined,
+	extra: INodeParameters = {},
+): INodeParameters {
 	return {
 		resource: 'message',
 		operation: 'getAll',
@@ -29,14 +32,23 @@ export function getManyParams(folderId: string | undefined, extra: INodeParamete
 	};
 }
 
-export async function run(env: TestEnvironment, parameters: INodeParameters, options: Partial<RunNodeOptions> = {}): Promise<RunNodeResult> {
+export async function run(
+	env: TestEnvironment,
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> = {},
+): Promise<RunNodeResult> {
 	return await env.engine.runNode({ parameters, ...options });
 }
 
 /** Runs and fails the test on a node error. */
-export async function runOk(env: TestEnvironment, parameters: INodeParameters, options: Partial<RunNodeOptions> = {}): Promise<INodeExecutionData[]> {
+export async function runOk(
+	env: TestEnvironment,
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> = {},
+): Promise<INodeExecutionData[]> {
 	const result = await run(env, parameters, options);
-	if (result.error) throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
+	if (result.error)
+		throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
 	return result.items;
 }
 
@@ -44,11 +56,21 @@ export const subjects = (items: INodeExecutionData[]) => items.map((item) => ite
 
 let folderCounter = 0;
 /** A new folder under the mailbox root (or `parentId`), unique name. */
-export function newFolder(env: TestEnvironment, name: string, parentId?: string, userId = env.userId): string {
+export function newFolder(
+	env: TestEnvironment,
+	name: string,
+	parentId?: string,
+	userId = env.userId,
+): string {
 	return env.emulator.control.createFolder(userId, `${name} ${++folderCounter}`, parentId).id;
 }
 
-export function deliver(env: TestEnvironment, folderId: string, message: SeedMessage, userId = env.userId): string {
+export function deliver(
+	env: TestEnvironment,
+	folderId: string,
+	message: SeedMessage,
+	userId = env.userId,
+): string {
 	return env.emulator.control.deliver(userId, folderId, message);
 }
 
@@ -90,12 +112,21 @@ export async function searchFolders(
 		instanceBaseUrl: 'http://127.0.0.1:5678/',
 		userId: 'test-user',
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${method === 'searchFolders' ? 'folderId' : 'messageId'}`);
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalData,
+		`parameters.${method === 'searchFolders' ? 'folderId' : 'messageId'}`,
+	);
 	return await new GraphMail().methods.listSearch[method].call(context, filter, paginationToken);
 }
 
 /** Get's Message list in the editor, with the search text the user typed. */
-export async function searchMessages(env: TestEnvironment, parameters: INodeParameters, filter?: string): Promise<INodeListSearchResult> {
+export async function searchMessages(
+	env: TestEnvironment,
+	parameters: INodeParameters,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	return await searchFolders(env, parameters, filter, undefined, 'searchMessages');
 }
 
@@ -107,7 +138,9 @@ export interface RecordingServer {
 
 function listenLocal(server: Server): Promise<string> {
 	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+		server.listen(0, '127.0.0.1', () =>
+			resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+		),
 	);
 }
 
@@ -141,7 +174,10 @@ export interface GraphProxy extends RecordingServer {
  * `@odata.nextLink` to that origin (same path and query): what a compromised or misconfigured
  * upstream could send.
  */
-export async function startGraphProxy(targetOrigin: string, options: { foreignOrigin?: string } = {}): Promise<GraphProxy> {
+export async function startGraphProxy(
+	targetOrigin: string,
+	options: { foreignOrigin?: string } = {},
+): Promise<GraphProxy> {
 	const requests: RecordingServer['requests'] = [];
 	const target = new URL(targetOrigin);
 	let valueDownloads = 0;
@@ -168,7 +204,11 @@ export async function startGraphProxy(targetOrigin: string, options: { foreignOr
 				answer.on('end', () => {
 					let body = Buffer.concat(chunks);
 					const headers = { ...answer.headers };
-					if (options.foreignOrigin && String(headers['content-type'] ?? '').includes('json') && body.length) {
+					if (
+						options.foreignOrigin &&
+						String(headers['content-type'] ?? '').includes('json') &&
+						body.length
+					) {
 						const json = JSON.parse(body.toString('utf8')) as IDataObject;
 						const link = json['@odata.nextLink'];
 						if (typeof link === 'string') {
@@ -188,5 +228,10 @@ export async function startGraphProxy(targetOrigin: string, options: { foreignOr
 		req.pipe(upstream);
 	});
 	const url = await listenLocal(server);
-	return { url, requests, peakValueDownloads: () => peak, close: async () => await closeServer(server) };
+	return {
+		url,
+		requests,
+		peakValueDownloads: () => peak,
+		close: async () => await closeServer(server),
+	};
 }

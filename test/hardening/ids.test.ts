@@ -23,15 +23,22 @@ describe('ids and mailboxes in URL paths', () => {
 		const result = await run(env, getManyParams(id, { returnAll: true }), { continueOnFail: true });
 		expect(graphRequests()).toBe(0);
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.error).toMatch(/^(Folder ID .*is not an ID|No folder is selected)/);
-		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+		expect(result.items[0]!.json.error).toMatch(
+			/^(Folder ID .*is not an ID|No folder is selected)/,
+		);
+		expect(result.items[0]!.pairedItem).toEqual({ item: 0 });
 	});
 
-	it.each(BAD.filter((id) => id.trim() !== ''))('Get with message ID %j: an item error, no request', async (id) => {
-		const result = await run(env, { resource: 'message', operation: 'get', messageId: id });
-		expect(graphRequests()).toBe(0);
-		expect(result.error?.message).toMatch(/^Message ID '.*' is not an ID: it would point at another resource/);
-	});
+	it.each(BAD.filter((id) => id.trim() !== ''))(
+		'Get with message ID %j: an item error, no request',
+		async (id) => {
+			const result = await run(env, { resource: 'message', operation: 'get', messageId: id });
+			expect(graphRequests()).toBe(0);
+			expect(result.error?.message).toMatch(
+				/^Message ID '.*' is not an ID: it would point at another resource/,
+			);
+		},
+	);
 
 	it.each(['..', '%2e%2e'])('a mailbox user %j is refused for Get Many and Send', async (user) => {
 		const list = await run(env, getManyParams(folder, { mailbox: 'user', userId: user }));
@@ -50,10 +57,14 @@ describe('ids and mailboxes in URL paths', () => {
 	});
 
 	it('one bad item does not stop the others (Continue On Fail)', async () => {
-		const result = await run(env, { ...getManyParams(undefined), folder: 'other', folderId: rl('={{ $json.id }}') }, {
-			continueOnFail: true,
-			items: [{ json: { id: '..' } }, { json: { id: folder } }],
-		});
+		const result = await run(
+			env,
+			{ ...getManyParams(undefined), folder: 'other', folderId: rl('={{ $json.id }}') },
+			{
+				continueOnFail: true,
+				items: [{ json: { id: '..' } }, { json: { id: folder } }],
+			},
+		);
 		expect(result.items.map((item) => item.json.error ?? item.json.subject)).toEqual([
 			expect.stringMatching(/^Folder ID '\.\.' is not an ID/),
 			'Only here',

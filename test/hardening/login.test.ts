@@ -1,4 +1,8 @@
-import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import {
+	connectCredential,
+	startTestEnvironment,
+	type TestEnvironment,
+} from '../harness/environment';
 import { getManyParams, run } from '../getMany/support';
 
 /**
@@ -30,9 +34,13 @@ describe('login host failures', () => {
 
 	it('a wrong client secret: AADSTS7000215, what to do, and not a network or Graph error', async () => {
 		const result = await run(env, whoAmI, { credentialId: 'wrong-secret' });
-		expect(result.error?.message).toMatch(/^Microsoft sign-in refused to renew the access token: AADSTS7000215 invalid_client: /);
+		expect(result.error?.message).toMatch(
+			/^Microsoft sign-in refused to renew the access token: AADSTS7000215 invalid_client: /,
+		);
 		expect(result.error?.message).not.toMatch(/Network error|EAUTH|Microsoft Graph refused/);
-		expect(result.error?.description).toMatch(/Client Secret is wrong: .*Value \(not its Secret ID\)/);
+		expect(result.error?.description).toMatch(
+			/Client Secret is wrong: .*Value \(not its Secret ID\)/,
+		);
 		expect(JSON.stringify(result.run.data)).not.toContain('not-the-secret');
 		expect(tokenRequests()).toBe(1);
 	});
@@ -43,13 +51,20 @@ describe('login host failures', () => {
 			continueOnFail: true,
 			items: [{ json: {} }, { json: {} }, { json: {} }],
 		});
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
 		for (const item of result.items) expect(item.json.error).toMatch(/AADSTS7000215/);
 		expect(tokenRequests()).toBe(1);
 	});
 
 	it('a revoked refresh token: "reconnect" for every item, one token request', async () => {
-		await connectCredential(env.engine, env.emulator, { userId: env.userId, credentialId: 'revoked' });
+		await connectCredential(env.engine, env.emulator, {
+			userId: env.userId,
+			credentialId: 'revoked',
+		});
 		env.emulator.control.revokeRefreshTokens(env.userId);
 		env.emulator.control.expireAccessTokens(env.userId);
 		const result = await run(env, getManyParams(undefined, { limit: 1 }), {
@@ -72,20 +87,23 @@ describe('login host failures', () => {
 		expect(tokenRequests()).toBe(1);
 	});
 
-	it.each([500, 503])('an HTML page with %i: retried at most twice, never as Graph throttling', async (status) => {
-		env.emulator.control.injectFault({ route: 'token', kind: 'html', status, probability: 1 });
-		const result = await run(env, getManyParams(undefined, { limit: 1 }), {
-			continueOnFail: true,
-			items: [{ json: {} }, { json: {} }],
-		});
-		expect(result.items).toHaveLength(2);
-		result.items.forEach((item, index) => {
-			expect(item.json.error).toBe(
-				`Microsoft sign-in answered ${status} with a page that is not a token (the login host ${env.emulator.loginBaseUrl}) (3 attempts) [item ${index}]`,
-			);
-		});
-		expect(tokenRequests()).toBe(3);
-		// Each attempt is Graph's 401, then the token endpoint; the second item sends nothing.
-		expect(env.emulator.control.counters().requests).toBe(3);
-	});
+	it.each([500, 503])(
+		'an HTML page with %i: retried at most twice, never as Graph throttling',
+		async (status) => {
+			env.emulator.control.injectFault({ route: 'token', kind: 'html', status, probability: 1 });
+			const result = await run(env, getManyParams(undefined, { limit: 1 }), {
+				continueOnFail: true,
+				items: [{ json: {} }, { json: {} }],
+			});
+			expect(result.items).toHaveLength(2);
+			result.items.forEach((item, index) => {
+				expect(item.json.error).toBe(
+					`Microsoft sign-in answered ${status} with a page that is not a token (the login host ${env.emulator.loginBaseUrl}) (3 attempts) [item ${index}]`,
+				);
+			});
+			expect(tokenRequests()).toBe(3);
+			// Each attempt is Graph's 401, then the token endpoint; the second item sends nothing.
+			expect(env.emulator.control.counters().requests).toBe(3);
+		},
+	);
 });

@@ -1,6 +1,13 @@
 import type { FaultSpec, RouteName } from '../../emulator/contract';
 import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
-import { deliver, getManyParams, newFolder, run, startForeignHost, type RecordingServer } from '../getMany/support';
+import {
+	deliver,
+	getManyParams,
+	newFolder,
+	run,
+	startForeignHost,
+	type RecordingServer,
+} from '../getMany/support';
 import { poller, triggerParams } from '../trigger/support';
 
 /**
@@ -41,13 +48,22 @@ describe('redirects from the Graph host', () => {
 	});
 
 	const cases: Array<[string, RouteName, () => Promise<{ error?: Error; items: unknown[] }>]> = [
-		['Get Connected Account', 'me', async () => await run(env, { resource: 'account', operation: 'get' })],
+		[
+			'Get Connected Account',
+			'me',
+			async () => await run(env, { resource: 'account', operation: 'get' }),
+		],
 		['Get Many', 'listMessages', async () => await run(env, getManyParams(folder, { limit: 5 }))],
 		[
 			"an attachment's $value",
 			'attachmentValue',
 			async () =>
-				await run(env, { resource: 'message', operation: 'get', messageId, options: { downloadAttachments: true } }),
+				await run(env, {
+					resource: 'message',
+					operation: 'get',
+					messageId,
+					options: { downloadAttachments: true },
+				}),
 		],
 		[
 			'sendMail',
@@ -66,14 +82,19 @@ describe('redirects from the Graph host', () => {
 	];
 
 	for (const status of [302, 307]) {
-		it.each(cases)(`${status} on %s: not followed, a clear error naming where it pointed`, async (_label, route, act) => {
-			env.emulator.control.injectFault(redirect(route, status));
-			const result = await act();
-			expect(env.emulator.control.counters().faultsServed.redirect).toBe(1);
-			expect(foreign.requests).toEqual([]);
-			expect(result.error?.message).toMatch(new RegExp(`answered ${status} with a redirect to ${foreign.url}/v1.0/stolen;`));
-			expect(result.error?.message).not.toMatch(/from=/);
-		});
+		it.each(cases)(
+			`${status} on %s: not followed, a clear error naming where it pointed`,
+			async (_label, route, act) => {
+				env.emulator.control.injectFault(redirect(route, status));
+				const result = await act();
+				expect(env.emulator.control.counters().faultsServed.redirect).toBe(1);
+				expect(foreign.requests).toEqual([]);
+				expect(result.error?.message).toMatch(
+					new RegExp(`answered ${status} with a redirect to ${foreign.url}/v1.0/stolen;`),
+				);
+				expect(result.error?.message).not.toMatch(/from=/);
+			},
+		);
 	}
 
 	it('a 307 on sendMail is not reported sent', async () => {
@@ -93,8 +114,8 @@ describe('redirects from the Graph host', () => {
 		);
 		expect(foreign.requests).toEqual([]);
 		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.status).not.toBe('sent');
-		expect(result.items[0].json.error).toMatch(/redirect/);
+		expect(result.items[0]!.json.status).not.toBe('sent');
+		expect(result.items[0]!.json.error).toMatch(/redirect/);
 	});
 
 	it("the trigger's delta: not followed, the foreign host gets nothing", async () => {

@@ -69,7 +69,8 @@ export function sha256(bytes: Buffer): string {
 /** SHA-256 of patternBytes(size, seed), computed chunk by chunk. */
 export function patternSha256(size: number, seed = 1): string {
 	const hash = createHash('sha256');
-	for (let offset = 0; offset < size; offset += 1024 * 1024) hash.update(patternChunk(offset, Math.min(1024 * 1024, size - offset), seed));
+	for (let offset = 0; offset < size; offset += 1024 * 1024)
+		hash.update(patternChunk(offset, Math.min(1024 * 1024, size - offset), seed));
 	return hash.digest('hex');
 }
 
@@ -81,7 +82,10 @@ export interface StoreOptions {
 }
 
 /** Stores bytes the way a node's prepareBinaryData does, in the current mode; returns the item's binary entry. */
-export async function storeBinary(data: Buffer | Readable, options: StoreOptions): Promise<IBinaryData> {
+export async function storeBinary(
+	data: Buffer | Readable,
+	options: StoreOptions,
+): Promise<IBinaryData> {
 	const mimeType = options.mimeType ?? 'application/octet-stream';
 	const dot = options.fileName.lastIndexOf('.');
 	const binary: IBinaryData = {
@@ -91,14 +95,24 @@ export async function storeBinary(data: Buffer | Readable, options: StoreOptions
 		data: '',
 	};
 	return await Container.get(BinaryDataService).store(
-		FileLocation.ofExecution(options.workflowId ?? 'workflow-under-test', options.executionId ?? 'binary-fixtures'),
+		FileLocation.ofExecution(
+			options.workflowId ?? 'workflow-under-test',
+			options.executionId ?? 'binary-fixtures',
+		),
 		data,
 		binary,
 	);
 }
 
 /** A pattern file of `size` bytes in the current mode (streamed into the store in filesystem mode). */
-export async function storePattern(size: number, seed: number, options: StoreOptions): Promise<IBinaryData> {
+export async function storePattern(
+	size: number,
+	seed: number,
+	options: StoreOptions,
+): Promise<IBinaryData> {
 	const mode = Container.get(BinaryDataConfig).mode;
-	return await storeBinary(mode === 'default' ? patternBytes(size, seed) : patternStream(size, seed), options);
+	return await storeBinary(
+		mode === 'default' ? patternBytes(size, seed) : patternStream(size, seed),
+		options,
+	);
 }

@@ -34,7 +34,9 @@ export const BUILTIN_OUTLOOK_SCOPES = [
 function nodesBaseDist(): string | undefined {
 	const root = provisionedN8nRoot();
 	const dist = root && join(root, 'node_modules/n8n-nodes-base/dist');
-	return dist && existsSync(join(dist, 'nodes/Microsoft/Outlook/MicrosoftOutlook.node.js')) ? dist : undefined;
+	return dist && existsSync(join(dist, 'nodes/Microsoft/Outlook/MicrosoftOutlook.node.js'))
+		? dist
+		: undefined;
 }
 
 /** Whether the provisioned n8n (scripts/provision.sh) is there to load the built-in node from. */
@@ -68,7 +70,7 @@ export function registerBuiltinOutlook(engine: Engine): void {
 		['credentials/MicrosoftOAuth2Api.credentials.js', 'MicrosoftOAuth2Api'],
 		['credentials/MicrosoftOutlookOAuth2Api.credentials.js', 'MicrosoftOutlookOAuth2Api'],
 	]) {
-		const Type = load<ICredentialType>(join(dist, file), name);
+		const Type = load<ICredentialType>(join(dist, file!), name!);
 		registerCredentialType(engine, new Type());
 	}
 }
@@ -80,7 +82,12 @@ export function registerBuiltinOutlook(engine: Engine): void {
 export async function connectBuiltinOutlookCredential(
 	engine: Engine,
 	emulator: Emulator,
-	options: { userId: string; credentialId?: string; scopes?: string[]; extra?: Record<string, unknown> },
+	options: {
+		userId: string;
+		credentialId?: string;
+		scopes?: string[];
+		extra?: Record<string, unknown>;
+	},
 ): Promise<string> {
 	const id = options.credentialId ?? BUILTIN_OUTLOOK_CREDENTIAL_ID;
 	const oauthTokenData = await emulator.control.issueTokens({

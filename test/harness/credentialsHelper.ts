@@ -49,7 +49,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 
 	constructor() {
 		super();
-		for (const type of [new GraphMailOAuth2Api(), new GraphMailAppOnlyApi(), oAuth2ApiType()]) this.types.set(type.name, type);
+		for (const type of [new GraphMailOAuth2Api(), new GraphMailAppOnlyApi(), oAuth2ApiType()])
+			this.types.set(type.name, type);
 	}
 
 	/** Registers another credential type (e.g. n8n's built-in Outlook credentials for benchmarks). */
@@ -77,11 +78,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (!credentialType) throw new Error(`unknown credential type ${type}`);
 		if (!credentialType.extends) {
 			return type === 'oAuth2Api'
-				? [...credentialType.properties, { displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', default: {} }]
+				? [
+						...credentialType.properties,
+						{ displayName: 'oauthTokenData', name: 'oauthTokenData', type: 'json', default: {} },
+					]
 				: credentialType.properties;
 		}
 		const merged: INodeProperties[] = [];
-		for (const parent of credentialType.extends) NodeHelpers.mergeNodeProperties(merged, this.getCredentialsProperties(parent));
+		for (const parent of credentialType.extends)
+			NodeHelpers.mergeNodeProperties(merged, this.getCredentialsProperties(parent));
 		NodeHelpers.mergeNodeProperties(merged, credentialType.properties);
 		return merged;
 	}
@@ -100,7 +105,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** Defaults and expressions as n8n's CredentialsHelper.applyDefaultsAndOverwrites does. */
-	async resolve(type: string, original: ICredentialDataDecryptedObject, mode: WorkflowExecuteMode = 'manual') {
+	async resolve(
+		type: string,
+		original: ICredentialDataDecryptedObject,
+		mode: WorkflowExecuteMode = 'manual',
+	) {
 		const properties = this.getCredentialsProperties(type);
 		const withDefaults = NodeHelpers.getNodeParameters(
 			properties,
@@ -110,7 +119,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			null,
 			null,
 		) as ICredentialDataDecryptedObject;
-		if (original.oauthTokenData !== undefined) withDefaults.oauthTokenData = original.oauthTokenData;
+		if (original.oauthTokenData !== undefined)
+			withDefaults.oauthTokenData = original.oauthTokenData;
 		const mockNode: INode = {
 			id: 'credential-resolver',
 			name: 'mock',
@@ -119,7 +129,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			position: [0, 0],
 			parameters: {},
 		};
-		const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: resolverNodeTypes });
+		const workflow = new Workflow({
+			nodes: [mockNode],
+			connections: {},
+			active: false,
+			nodeTypes: resolverNodeTypes,
+		});
 		return workflow.expression.getComplexParameterValue(
 			mockNode,
 			withDefaults as INodeParameters,
@@ -137,11 +152,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
 		const stored = this.stored(nodeCredentials.id!);
-		stored.data.oauthTokenData = structuredClone(data.oauthTokenData);
+		if (data.oauthTokenData === undefined) delete stored.data.oauthTokenData;
+		else stored.data.oauthTokenData = structuredClone(data.oauthTokenData);
 		this.tokenUpdates.push({ id: stored.id, oauthTokenData: structuredClone(data.oauthTokenData) });
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.stored(nodeCredentials.id!).data = structuredClone(data);
 	}
 
@@ -157,14 +177,24 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const authenticate = credentialType?.authenticate;
 		if (!authenticate) return requestOptions;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
-		if (!workflow || !node) throw new Error('Workflow and node are required for declarative credential authentication');
+		if (!workflow || !node)
+			throw new Error('Workflow and node are required for declarative credential authentication');
 		const options = requestOptions as unknown as Record<string, Record<string, unknown>>;
 		if (authenticate.type === 'generic') {
 			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
 					const resolve = (parameter: string) =>
 						isExpression(parameter)
-							? String(workflow.expression.getSimpleParameterValue(node, parameter, 'internal', { $credentials: credentials }, undefined, '') || '')
+							? String(
+									workflow.expression.getSimpleParameterValue(
+										node,
+										parameter,
+										'internal',
+										{ $credentials: credentials },
+										undefined,
+										'',
+									) || '',
+								)
 							: parameter;
 					options[outerKey] ??= {};
 					options[outerKey][resolve(key)] = resolve(value);
@@ -191,18 +221,24 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
 		if (!credentialType || expirable?.name === undefined) return undefined;
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials) return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials)
+			return undefined;
 		const nodeCredentials = node.credentials?.[credentialType.name];
-		this.preAuthentications.push({ id: nodeCredentials?.id ?? undefined, expired: credentialsExpired });
+		this.preAuthentications.push({
+			id: nodeCredentials?.id ?? undefined,
+			expired: credentialsExpired,
+		});
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		if (!nodeCredentials) return undefined;
 		const storedData = structuredClone(this.stored(nodeCredentials.id!).data);
 		const dataToPersist: ICredentialDataDecryptedObject = { ...storedData };
 		for (const [key, value] of Object.entries(output)) {
-			if (key === expirable.name || !isExpression(storedData[key])) dataToPersist[key] = value as never;
+			if (key === expirable.name || !isExpression(storedData[key]))
+				dataToPersist[key] = value as never;
 		}
 		await this.updateCredentials(nodeCredentials, credentialType.name, dataToPersist);
 		return Object.assign(credentials, output);

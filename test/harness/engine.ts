@@ -58,7 +58,9 @@ export class Engine {
 	}
 
 	/** What n8n hands a node besides its parameters: the credentials helper and the instance URLs. */
-	additionalData(extra: { executionId?: string; hooks?: ExecutionLifecycleHooks } = {}): IWorkflowExecuteAdditionalData {
+	additionalData(
+		extra: { executionId?: string; hooks?: ExecutionLifecycleHooks } = {},
+	): IWorkflowExecuteAdditionalData {
 		return {
 			...extra,
 			credentialsHelper: this.credentials,
@@ -86,10 +88,16 @@ export class Engine {
 			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters,
-			credentials: { [credentialType]: { id: credentialId, name: this.credentials.stored(credentialId).name } },
+			credentials: {
+				[credentialType]: { id: credentialId, name: this.credentials.stored(credentialId).name },
+			},
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 			...(options.retryOnFail
-				? { retryOnFail: true, maxTries: options.maxTries ?? 3, waitBetweenTries: options.waitBetweenTries ?? 0 }
+				? {
+						retryOnFail: true,
+						maxTries: options.maxTries ?? 3,
+						waitBetweenTries: options.waitBetweenTries ?? 0,
+					}
 				: {}),
 		};
 		const workflowData: IWorkflowBase = {
@@ -114,15 +122,24 @@ export class Engine {
 		const executionId = options.executionId ?? `execution-${++executionCounter}`;
 		const mode = options.mode ?? 'manual';
 		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-		const finished = new Promise<IRun>((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+		const finished = new Promise<IRun>((resolve) =>
+			hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+		);
 		const additionalData = this.additionalData({ executionId, hooks });
 		const runData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [
-					{ node: workflow.getStartNode()!, data: { main: [options.items ?? [{ json: {} }]] }, source: null },
+					{
+						node: workflow.getStartNode()!,
+						data: { main: [options.items ?? [{ json: {} }]] },
+						source: null,
+					},
 				],
 			},
-			resultData: { runData: {}, ...(options.customData ? { metadata: { ...options.customData } } : {}) },
+			resultData: {
+				runData: {},
+				...(options.customData ? { metadata: { ...options.customData } } : {}),
+			},
 		});
 		await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
 		const run = await finished;

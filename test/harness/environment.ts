@@ -20,8 +20,12 @@ export async function startTestEnvironment(
 ): Promise<TestEnvironment> {
 	const emulator = await startEmulator({ seed: 'demo', ...options });
 	const engine = new Engine();
-	const user = options.userId ?? emulator.mail.listUsers()[0].id;
-	await connectCredential(engine, emulator, { userId: user, scopes: options.scopes, credentialId: options.credentialId });
+	const user = options.userId ?? emulator.mail.listUsers()[0]!.id;
+	await connectCredential(engine, emulator, {
+		userId: user,
+		scopes: options.scopes,
+		credentialId: options.credentialId,
+	});
 	return {
 		emulator,
 		engine,
@@ -43,7 +47,12 @@ export const DEFAULT_SCOPES = [
 export async function connectCredential(
 	engine: Engine,
 	emulator: Emulator,
-	options: { userId: string; scopes?: string[]; credentialId?: string; extra?: Record<string, unknown> },
+	options: {
+		userId: string;
+		scopes?: string[];
+		credentialId?: string;
+		extra?: Record<string, unknown>;
+	},
 ): Promise<void> {
 	const oauthTokenData = await emulator.control.issueTokens({
 		userId: options.userId,

@@ -74,7 +74,12 @@ export class InstantTrigger {
 			position: [0, 0],
 			parameters,
 			webhookId: randomUUID(),
-			credentials: { graphMailOAuth2Api: { id: CREDENTIAL_ID, name: env.engine.credentials.stored(CREDENTIAL_ID).name } },
+			credentials: {
+				graphMailOAuth2Api: {
+					id: CREDENTIAL_ID,
+					name: env.engine.credentials.stored(CREDENTIAL_ID).name,
+				},
+			},
 		};
 	}
 
@@ -92,7 +97,9 @@ export class InstantTrigger {
 
 	/** The `push` part of the saved node static data (subscriptions and clientState). */
 	get savedPush(): IDataObject | undefined {
-		return (this.saved[`node:${NODE_NAME}`] as IDataObject | undefined)?.push as IDataObject | undefined;
+		return (this.saved[`node:${NODE_NAME}`] as IDataObject | undefined)?.push as
+			| IDataObject
+			| undefined;
 	}
 
 	async start(): Promise<void> {
@@ -121,7 +128,9 @@ export class InstantTrigger {
 		});
 	}
 
-	additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+	additionalData(
+		extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	): IWorkflowExecuteAdditionalData {
 		return {
 			...this.env.engine.additionalData(),
 			webhookBaseUrl: `${this.baseUrl}/webhook`,
@@ -135,7 +144,12 @@ export class InstantTrigger {
 			httpMethod: 'POST',
 			node: NODE_NAME,
 			path: `${this.node.webhookId}/webhook`,
-			webhookDescription: { name: 'default', httpMethod: 'POST', path: 'webhook', responseMode: 'onReceived' },
+			webhookDescription: {
+				name: 'default',
+				httpMethod: 'POST',
+				path: 'webhook',
+				responseMode: 'onReceived',
+			},
 			workflowId: this.workflowId,
 			workflowExecuteAdditionalData: additionalData,
 			webhookId: this.node.webhookId,
@@ -146,7 +160,14 @@ export class InstantTrigger {
 	private hookContext(workflow: Workflow, mode: WorkflowExecuteMode): IHookFunctions {
 		const additionalData = this.additionalData();
 		const activation = mode === 'manual' ? 'manual' : 'activate';
-		return new HookContext(workflow, this.node, additionalData, mode, activation, this.webhookData(additionalData, mode === 'manual')) as unknown as IHookFunctions;
+		return new HookContext(
+			workflow,
+			this.node,
+			additionalData,
+			mode,
+			activation,
+			this.webhookData(additionalData, mode === 'manual'),
+		) as unknown as IHookFunctions;
 	}
 
 	/** What n8n does on activation (or at start-up): checkExists, create unless it exists, save, start the trigger. */
@@ -155,7 +176,7 @@ export class InstantTrigger {
 		const hooked = this.workflow(this.saved);
 		const methods = this.nodeType.webhookMethods!.default;
 		const ctx = this.hookContext(hooked, 'trigger');
-		if (!(await methods.checkExists.call(ctx))) await methods.create.call(ctx);
+		if (!(await methods!.checkExists.call(ctx))) await methods!.create.call(ctx);
 		this.saved = plain(hooked.staticData as IDataObject);
 		await this.startTrigger(beforeHooks);
 	}
@@ -168,7 +189,15 @@ export class InstantTrigger {
 			this.saved = plain(workflow.staticData as IDataObject);
 		};
 		const emitError = (error: Error) => this.errors.push(error);
-		const ctx = new TriggerContext(workflow, this.node, this.additionalData(), 'trigger', 'activate', emit as never, emitError);
+		const ctx = new TriggerContext(
+			workflow,
+			this.node,
+			this.additionalData(),
+			'trigger',
+			'activate',
+			emit as never,
+			emitError,
+		);
 		this.running = await this.nodeType.trigger!.call(ctx as unknown as ITriggerFunctions);
 	}
 
@@ -177,7 +206,7 @@ export class InstantTrigger {
 		await this.running?.closeFunction?.();
 		this.running = undefined;
 		const workflow = this.workflow(this.saved);
-		await this.nodeType.webhookMethods!.default.delete.call(this.hookContext(workflow, 'trigger'));
+		await this.nodeType.webhookMethods!.default!.delete.call(this.hookContext(workflow, 'trigger'));
 		this.saved = plain(workflow.staticData as IDataObject);
 	}
 
@@ -186,13 +215,13 @@ export class InstantTrigger {
 		const workflow = this.workflow(this.saved);
 		const methods = this.nodeType.webhookMethods!.default;
 		const ctx = this.hookContext(workflow, 'manual');
-		if (!(await methods.checkExists.call(ctx))) await methods.create.call(ctx);
+		if (!(await methods!.checkExists.call(ctx))) await methods!.create.call(ctx);
 		this.testStaticData = plain(workflow.staticData as IDataObject);
 	}
 
 	async stopListening(): Promise<void> {
 		const workflow = this.workflow(this.testStaticData ?? this.saved);
-		await this.nodeType.webhookMethods!.default.delete.call(this.hookContext(workflow, 'manual'));
+		await this.nodeType.webhookMethods!.default!.delete.call(this.hookContext(workflow, 'manual'));
 		this.testStaticData = undefined;
 	}
 
@@ -201,7 +230,10 @@ export class InstantTrigger {
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const url = new URL(req.url ?? '/', this.baseUrl);
 		const isTest = url.pathname.startsWith('/webhook-test/');
-		if (url.pathname !== new URL(isTest ? this.testWebhookUrl : this.webhookUrl).pathname || req.method !== 'POST') {
+		if (
+			url.pathname !== new URL(isTest ? this.testWebhookUrl : this.webhookUrl).pathname ||
+			req.method !== 'POST'
+		) {
 			res.writeHead(404).end();
 			return;
 		}
@@ -212,14 +244,21 @@ export class InstantTrigger {
 		} catch {
 			body = {};
 		}
-		const request = Object.assign(req, { query: Object.fromEntries(url.searchParams), body, params: {} });
+		const request = Object.assign(req, {
+			query: Object.fromEntries(url.searchParams),
+			body,
+			params: {},
+		});
 		const response = Object.assign(res, {
 			status(code: number) {
 				res.statusCode = code;
 				return response;
 			},
 			type(contentType: string) {
-				res.setHeader('content-type', contentType.includes('/') ? contentType : `text/${contentType}`);
+				res.setHeader(
+					'content-type',
+					contentType.includes('/') ? contentType : `text/${contentType}`,
+				);
 				return response;
 			},
 			send(payload: string) {
@@ -233,13 +272,28 @@ export class InstantTrigger {
 			},
 		});
 		const mode: WorkflowExecuteMode = isTest ? 'manual' : 'webhook';
-		const additionalData = this.additionalData({ httpRequest: request, httpResponse: response } as never);
+		const additionalData = this.additionalData({
+			httpRequest: request,
+			httpResponse: response,
+		} as never);
 		const workflow = this.workflow(isTest ? (this.testStaticData ?? {}) : this.saved);
-		const ctx = new WebhookContext(workflow, this.node, additionalData, mode, this.webhookData(additionalData, isTest), [], null);
+		const ctx = new WebhookContext(
+			workflow,
+			this.node,
+			additionalData,
+			mode,
+			this.webhookData(additionalData, isTest),
+			[],
+			null,
+		);
 		try {
 			const result = await this.nodeType.webhook!.call(ctx as unknown as IWebhookFunctions);
 			if (!res.writableEnded) res.writeHead(200).end();
-			this.webhookCalls.push({ status: res.statusCode, mode, ...(result.workflowData ? { workflowData: result.workflowData } : {}) });
+			this.webhookCalls.push({
+				status: res.statusCode,
+				mode,
+				...(result.workflowData ? { workflowData: result.workflowData } : {}),
+			});
 		} catch (error) {
 			this.errors.push(error as Error);
 			if (!res.writableEnded) res.writeHead(500).end();
@@ -248,7 +302,11 @@ export class InstantTrigger {
 }
 
 /** Waits until `probe` holds (real time: the trigger, the emulator and the webhook talk over HTTP). */
-export async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function until(
+	what: string,
+	probe: () => boolean | Promise<boolean>,
+	timeoutMs = 10_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await probe())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -1,4 +1,9 @@
-import { NodeHelpers, type INodeType, type INodeTypes, type IVersionedNodeType } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type INodeType,
+	type INodeTypes,
+	type IVersionedNodeType,
+} from 'n8n-workflow';
 
 import { GraphMail } from '../../nodes/GraphMail/GraphMail.node';
 import { GraphMailInstantTrigger } from '../../nodes/GraphMailInstantTrigger/GraphMailInstantTrigger.node';

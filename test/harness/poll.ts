@@ -64,7 +64,9 @@ export class Poller {
 			typeVersion: options.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: options.parameters,
-			credentials: { [credentialType]: { id: credentialId, name: engine.credentials.stored(credentialId).name } },
+			credentials: {
+				[credentialType]: { id: credentialId, name: engine.credentials.stored(credentialId).name },
+			},
 		};
 		this.workflow = new Workflow({
 			id: options.workflowId ?? 'trigger-workflow',
@@ -84,12 +86,18 @@ export class Poller {
 	}
 
 	get nodeStaticData(): IDataObject {
-		return plain((this.workflow.staticData as IDataObject)[`node:${this.node.name}`] as IDataObject);
+		return plain(
+			(this.workflow.staticData as IDataObject)[`node:${this.node.name}`] as IDataObject,
+		);
 	}
 
 	/** A new Poller from a copy of this one's saved static data (same parameters unless overridden). */
 	restart(overrides: Partial<PollerOptions> = {}): Poller {
-		return new Poller(this.engine, { ...this.options, staticData: this.savedStaticData, ...overrides });
+		return new Poller(this.engine, {
+			...this.options,
+			staticData: this.savedStaticData,
+			...overrides,
+		});
 	}
 
 	context(mode: WorkflowExecuteMode = 'trigger'): PollContext {
@@ -112,7 +120,10 @@ export class Poller {
 
 	/** One poll; a thrown error is returned in `error` (the static data then shows what a failed poll leaves). */
 	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<PollResult> {
-		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(this.node.type, this.node.typeVersion);
+		const nodeType = this.workflow.nodeTypes.getByNameAndVersion(
+			this.node.type,
+			this.node.typeVersion,
+		);
 		if (!nodeType.poll) throw new Error(`${this.node.type} is not a polling node`);
 		try {
 			const returned = await nodeType.poll.call(this.context(mode) as unknown as IPollFunctions);
@@ -125,7 +136,8 @@ export class Poller {
 	/** One poll that must succeed. */
 	async pollOk(mode: WorkflowExecuteMode = 'trigger'): Promise<INodeExecutionData[]> {
 		const result = await this.poll(mode);
-		if (result.error) throw new Error(`poll failed: ${result.error.message} ${result.error.description ?? ''}`);
+		if (result.error)
+			throw new Error(`poll failed: ${result.error.message} ${result.error.description ?? ''}`);
 		return result.items;
 	}
 }

@@ -10,7 +10,14 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 
 import { MiB } from '../../nodes/GraphMail/actions/message/send/plan';
 import { DEFAULT_BACKOFF } from '../../nodes/GraphMail/transport/retryAfter';
-import { binaryStoragePath, patternSha256, setBinaryMode, sha256, storePattern, type BinaryMode } from '../harness/binaryData';
+import {
+	binaryStoragePath,
+	patternSha256,
+	setBinaryMode,
+	sha256,
+	storePattern,
+	type BinaryMode,
+} from '../harness/binaryData';
 import {
 	ADELE,
 	MEGAN,
@@ -37,7 +44,11 @@ beforeEach(() => env.clear());
 
 let seedCounter = 100;
 
-async function file(size: number, fileName: string, mimeType?: string): Promise<{ binary: IBinaryData; sha: string }> {
+async function file(
+	size: number,
+	fileName: string,
+	mimeType?: string,
+): Promise<{ binary: IBinaryData; sha: string }> {
 	const seed = ++seedCounter;
 	const binary = await storePattern(size, seed, { fileName, mimeType });
 	return { binary, sha: patternSha256(size, seed) };
@@ -47,17 +58,19 @@ async function file(size: number, fileName: string, mimeType?: string): Promise<
 function received(userId: string, folder: string, subject: string) {
 	const messages = bySubject(env.folder(userId, folder), subject);
 	expect(messages).toHaveLength(1);
-	return messages[0].attachments.map((attachment) => ({
+	return messages[0]!.attachments.map((attachment) => ({
 		name: attachment.name,
 		size: attachment.size,
 		isInline: attachment.isInline,
 		contentId: attachment.contentId,
-		sha: sha256(env.emulator.mail.attachmentBytes(userId, messages[0].id, attachment.id)!),
+		sha: sha256(env.emulator.mail.attachmentBytes(userId, messages[0]!.id, attachment.id)!),
 	}));
 }
 
 function uploadSessionRequests(): IDataObject[] {
-	return env.graphRequests('POST', /\/attachments\/createUploadSession$/).map((r) => r.json!.AttachmentItem as IDataObject);
+	return env
+		.graphRequests('POST', /\/attachments\/createUploadSession$/)
+		.map((r) => r.json!.AttachmentItem as IDataObject);
 }
 
 const SIZES: Array<[string, number, 'sendMail' | 'draft', string]> = [
@@ -87,15 +100,27 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 			items.push({ json: { subject: `${subject} ${label}` }, binary: { data: binary } });
 			shas.push(sha);
 		}
-		const output = await runSendOk(env, sendParams({ subject: '={{ $json.subject }}' }, attachmentsOption({ binaryPropertyName: 'data' })), {
-			items,
-		});
-		expect(output.map((item) => [item.json.method, (item.json.attachments as IDataObject[])[0].uploadedVia])).toEqual(
-			SIZES.map(([, , method, via]) => [method, via]),
+		const output = await runSendOk(
+			env,
+			sendParams(
+				{ subject: '={{ $json.subject }}' },
+				attachmentsOption({ binaryPropertyName: 'data' }),
+			),
+			{
+				items,
+			},
 		);
+		expect(
+			output.map((item) => [
+				item.json.method,
+				(item.json.attachments as IDataObject[])[0]!.uploadedVia,
+			]),
+		).toEqual(SIZES.map(([, , method, via]) => [method, via]));
 		expect(output.map((item) => item.pairedItem)).toEqual(SIZES.map((_, item) => ({ item })));
 		SIZES.forEach(([label, size], index) => {
-			const expected = [{ name: `file-${size}.bin`, size, isInline: false, contentId: undefined, sha: shas[index] }];
+			const expected = [
+				{ name: `file-${size}.bin`, size, isInline: false, contentId: undefined, sha: shas[index] },
+			];
 			expect(received(MEGAN.id, 'inbox', `${subject} ${label}`)).toEqual(expected);
 			expect(received(ADELE.id, 'sentitems', `${subject} ${label}`)).toEqual(expected);
 		});
@@ -117,29 +142,51 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 			d: await file(500_000, 'd.bin'),
 			e: await file(3_500_000, 'e.png', 'image/png'),
 		};
-		const binary = Object.fromEntries(Object.entries(files).map(([key, value]) => [key, value.binary]));
+		const binary = Object.fromEntries(
+			Object.entries(files).map(([key, value]) => [key, value.binary]),
+		);
 		const [output] = await runSendOk(
 			env,
 			sendParams(
 				{ subject, bodyContentType: 'html', bodyContent: '<img src="cid:hero">' },
-				attachmentsOption({ binaryPropertyName: 'a, b, c, d' }, { binaryPropertyName: 'e', isInline: true, contentId: 'hero' }),
+				attachmentsOption(
+					{ binaryPropertyName: 'a, b, c, d' },
+					{ binaryPropertyName: 'e', isInline: true, contentId: 'hero' },
+				),
 			),
 			{ items: [{ json: {}, binary }] },
 		);
-		expect(output.json.method).toBe('draft');
-		expect((output.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
-			['a.txt', 'inline'],
-			['b.bin', 'uploadSession'],
-			['c.bin', 'attachment'],
-			['d.bin', 'inline'],
-			['e.png', 'uploadSession'],
-		]);
+		expect(output!.json.method).toBe('draft');
+		expect((output!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual(
+			[
+				['a.txt', 'inline'],
+				['b.bin', 'uploadSession'],
+				['c.bin', 'attachment'],
+				['d.bin', 'inline'],
+				['e.png', 'uploadSession'],
+			],
+		);
 		const draft = env.graphRequests('POST', /^\/me\/messages$/)[0];
-		expect(draft.bodyBytes).toBe(output.json.requestBytes);
-		expect((draft.json!.attachments as IDataObject[]).map((a) => a.name)).toEqual(['a.txt', 'd.bin']);
+		expect(draft!.bodyBytes).toBe(output!.json.requestBytes);
+		expect((draft!.json!.attachments as IDataObject[]).map((a) => a.name)).toEqual([
+			'a.txt',
+			'd.bin',
+		]);
 		expect(uploadSessionRequests()).toEqual([
-			{ attachmentType: 'file', name: 'b.bin', size: 3_100_000, contentType: 'application/octet-stream' },
-			{ attachmentType: 'file', name: 'e.png', size: 3_500_000, contentType: 'image/png', isInline: true, contentId: 'hero' },
+			{
+				attachmentType: 'file',
+				name: 'b.bin',
+				size: 3_100_000,
+				contentType: 'application/octet-stream',
+			},
+			{
+				attachmentType: 'file',
+				name: 'e.png',
+				size: 3_500_000,
+				contentType: 'image/png',
+				isInline: true,
+				contentId: 'hero',
+			},
 		]);
 		const got = received(MEGAN.id, 'inbox', subject);
 		expect(got.map((a) => a.name).sort()).toEqual(['a.txt', 'b.bin', 'c.bin', 'd.bin', 'e.png']);
@@ -147,7 +194,10 @@ describe.each<BinaryMode>(['default', 'filesystem'])('%s binary mode', (mode) =>
 			const attachment = got.find((a) => a.name === value.binary.fileName)!;
 			expect([key, attachment.sha]).toEqual([key, value.sha]);
 		}
-		expect(got.find((a) => a.name === 'e.png')).toMatchObject({ isInline: true, contentId: 'hero' });
+		expect(got.find((a) => a.name === 'e.png')).toMatchObject({
+			isInline: true,
+			contentId: 'hero',
+		});
 		expect(env.emulator.control.counters().uploadRequestsWithAuthorization).toBe(0);
 	});
 });
@@ -157,16 +207,28 @@ it('Input Binary Field * attaches every binary field of the item', async () => {
 	const subject = uniqueSubject('Star');
 	const one = await file(10, 'one.txt', 'text/plain');
 	const two = await file(3_000_000, 'two.bin');
-	const [output] = await runSendOk(env, sendParams({ subject }, attachmentsOption({ binaryPropertyName: '*' })), {
-		items: [{ json: {}, binary: { first: one.binary, second: two.binary } }],
-	});
-	expect((output.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
+	const [output] = await runSendOk(
+		env,
+		sendParams({ subject }, attachmentsOption({ binaryPropertyName: '*' })),
+		{
+			items: [{ json: {}, binary: { first: one.binary, second: two.binary } }],
+		},
+	);
+	expect((output!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
 		['one.txt', 'inline'],
 		['two.bin', 'uploadSession'],
 	]);
-	expect(received(MEGAN.id, 'inbox', subject).map((a) => a.sha).sort()).toEqual([one.sha, two.sha].sort());
-	const none = await runSend(env, sendParams({}, attachmentsOption({ binaryPropertyName: '*' })), { items: [{ json: {} }] });
-	expect(none.error?.message).toBe('Attachments: the item has no binary data to attach (Input Binary Field is *) [item 0]');
+	expect(
+		received(MEGAN.id, 'inbox', subject)
+			.map((a) => a.sha)
+			.sort(),
+	).toEqual([one.sha, two.sha].sort());
+	const none = await runSend(env, sendParams({}, attachmentsOption({ binaryPropertyName: '*' })), {
+		items: [{ json: {} }],
+	});
+	expect(none.error?.message).toBe(
+		'Attachments: the item has no binary data to attach (Input Binary Field is *) [item 0]',
+	);
 });
 
 describe('upload sessions after a failed PUT (filesystem mode)', () => {
@@ -175,9 +237,13 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 	async function sendOne(size: number, label: string) {
 		const subject = uniqueSubject(label);
 		const { binary, sha } = await file(size, `${label}.bin`);
-		const result = await runSend(env, sendParams({ subject }, attachmentsOption({ binaryPropertyName: 'data' })), {
-			items: [{ json: {}, binary: { data: binary } }],
-		});
+		const result = await runSend(
+			env,
+			sendParams({ subject }, attachmentsOption({ binaryPropertyName: 'data' })),
+			{
+				items: [{ json: {}, binary: { data: binary } }],
+			},
+		);
 		return { subject, sha, result };
 	}
 
@@ -217,7 +283,9 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 		env.emulator.control.injectFault({ route: 'uploadChunk', method: 'PUT', kind: 'lostResponse' });
 		const { subject, sha, result } = await sendOne(3_200_000, 'last-range');
 		expect(result.error).toBeUndefined();
-		expect(received(MEGAN.id, 'inbox', subject)).toEqual([expect.objectContaining({ size: 3_200_000, sha })]);
+		expect(received(MEGAN.id, 'inbox', subject)).toEqual([
+			expect.objectContaining({ size: 3_200_000, sha }),
+		]);
 		expect(env.emulator.control.counters().bytesUploaded).toBe(3_200_000);
 	});
 
@@ -240,10 +308,20 @@ describe('upload sessions after a failed PUT (filesystem mode)', () => {
 	});
 
 	it('a PUT that keeps failing: a clear error, the draft is removed, nothing is sent', async () => {
-		env.emulator.control.injectFault({ route: 'uploadChunk', method: 'PUT', kind: '503', retryAfter: '0', times: 20 });
+		env.emulator.control.injectFault({
+			route: 'uploadChunk',
+			method: 'PUT',
+			kind: '503',
+			retryAfter: '0',
+			times: 20,
+		});
 		const { subject, result } = await sendOne(3_300_000, 'failing');
-		expect(result.error?.message).toMatch(/^Microsoft Graph refused the request: serviceNotAvailable.*\[item 0\]$/);
-		expect(result.error?.description).toMatch(/failed at byte 0 of 3300000; the upload was cancelled and nothing was sent/);
+		expect(result.error?.message).toMatch(
+			/^Microsoft Graph refused the request: serviceNotAvailable.*\[item 0\]$/,
+		);
+		expect(result.error?.description).toMatch(
+			/failed at byte 0 of 3300000; the upload was cancelled and nothing was sent/,
+		);
 		// A range is tried as often as the client's backoff policy allows (Delivery Settings > Max Attempts).
 		expect(env.emulator.control.counters().faultsServed['503']).toBe(DEFAULT_BACKOFF.maxAttempts);
 		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(0);
@@ -260,9 +338,13 @@ describe('the 150 MiB limit', () => {
 		// Streamed into the filesystem store: never 151 MiB in memory.
 		const { binary } = await file(151 * MiB, 'huge.bin');
 		try {
-			const result = await runSend(env, sendParams({}, attachmentsOption({ binaryPropertyName: 'data' })), {
-				items: [{ json: {}, binary: { data: binary } }],
-			});
+			const result = await runSend(
+				env,
+				sendParams({}, attachmentsOption({ binaryPropertyName: 'data' })),
+				{
+					items: [{ json: {}, binary: { data: binary } }],
+				},
+			);
 			expect(result.error?.message).toBe(
 				'Attachments: the message would be 151.0 MiB (attachments 151.0 MiB); Outlook accepts at most 150.0 MiB per message. Nothing was uploaded. [item 0]',
 			);

@@ -6,7 +6,11 @@ import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } fr
 import type { MailboxSnapshot } from '../../emulator/contract';
 import { DEMO_USERS } from '../../emulator/mail/index';
 import type { RunNodeOptions, RunNodeResult } from '../harness/engine';
-import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import {
+	connectCredential,
+	startTestEnvironment,
+	type TestEnvironment,
+} from '../harness/environment';
 
 export const ADELE = DEMO_USERS.adele;
 export const MEGAN = DEMO_USERS.megan;
@@ -33,14 +37,20 @@ export interface SendEnvironment extends TestEnvironment {
 	/** Messages of a user's folder (well-known name), from the emulator's snapshot. */
 	folder(userId: string, wellKnownName: string): MailboxSnapshot['folders'][number]['messages'];
 	/** A Graph GET as `userId` straight to the emulator (for properties the snapshot lacks). */
-	graphGet(userId: string, path: string, headers?: Record<string, string>): Promise<IDataObject & { status?: number }>;
+	graphGet(
+		userId: string,
+		path: string,
+		headers?: Record<string, string>,
+	): Promise<IDataObject & { status?: number }>;
 	/** Clears recordings, faults and counters; reconnects nothing (tokens stay valid). */
 	clear(): void;
 }
 
 function listen(server: Server): Promise<string> {
 	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+		server.listen(0, '127.0.0.1', () =>
+			resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+		),
 	);
 }
 
@@ -68,7 +78,11 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 				headers: { ...req.headers },
 				bodyBytes: body.length,
 			};
-			if (body.length && body.length < 5_000_000 && String(req.headers['content-type'] ?? '').includes('json')) {
+			if (
+				body.length &&
+				body.length < 5_000_000 &&
+				String(req.headers['content-type'] ?? '').includes('json')
+			) {
 				try {
 					entry.json = JSON.parse(body.toString('utf8')) as IDataObject;
 				} catch {
@@ -95,7 +109,13 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 				logical.push(entry);
 			}
 			const upstream = httpRequest(
-				{ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+				{
+					host: target.hostname,
+					port: target.port,
+					method: req.method,
+					path: req.url,
+					headers: { ...req.headers, host: target.host },
+				},
 				(answer: IncomingMessage) => {
 					entry.status = answer.statusCode;
 					res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -111,7 +131,9 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 					answer.on('end', () => {
 						res.end();
 						try {
-							const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as { responses?: Array<{ id: string; status: number }> };
+							const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as {
+								responses?: Array<{ id: string; status: number }>;
+							};
 							for (const response of body.responses ?? []) {
 								const subEntry = subEntries.get(String(response.id));
 								if (subEntry) subEntry.status = response.status;
@@ -128,16 +150,24 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 		});
 	});
 	const proxyUrl = await listen(proxy);
-	await connectCredential(base.engine, base.emulator, { userId: base.userId, extra: { customGraphUrl: proxyUrl } });
+	await connectCredential(base.engine, base.emulator, {
+		userId: base.userId,
+		extra: { customGraphUrl: proxyUrl },
+	});
 
 	const env: SendEnvironment = {
 		...base,
 		recorded,
-		graphRequests: (method, pathPattern) => logical.filter((r) => r.method === method && pathPattern.test(r.path)),
+		graphRequests: (method, pathPattern) =>
+			logical.filter((r) => r.method === method && pathPattern.test(r.path)),
 		folder: (userId, wellKnownName) =>
-			base.emulator.control.mailbox(userId).folders.find((f) => f.wellKnownName === wellKnownName)?.messages ?? [],
+			base.emulator.control.mailbox(userId).folders.find((f) => f.wellKnownName === wellKnownName)
+				?.messages ?? [],
 		graphGet: async (userId, path, headers = {}) => {
-			const tokens = base.emulator.control.issueTokens({ userId, scopes: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'User.Read'] });
+			const tokens = base.emulator.control.issueTokens({
+				userId,
+				scopes: ['Mail.ReadWrite', 'Mail.ReadWrite.Shared', 'User.Read'],
+			});
 			const response = await fetch(`${base.emulator.graphBaseUrl}/v1.0${path}`, {
 				headers: { Authorization: `Bearer ${tokens.access_token}`, ...headers },
 			});
@@ -161,7 +191,11 @@ export async function startSendEnvironment(): Promise<SendEnvironment> {
 }
 
 /** Send operation parameters with overrides. */
-export function sendParams(fields: INodeParameters = {}, options: INodeParameters = {}, delivery: INodeParameters = {}): INodeParameters {
+export function sendParams(
+	fields: INodeParameters = {},
+	options: INodeParameters = {},
+	delivery: INodeParameters = {},
+): INodeParameters {
 	return {
 		resource: 'message',
 		operation: 'send',
@@ -193,11 +227,15 @@ export async function runSendOk(
 	options: Partial<RunNodeOptions> = {},
 ): Promise<INodeExecutionData[]> {
 	const result = await runSend(env, parameters, options);
-	if (result.error) throw new Error(`node failed: ${result.error.message}\n${result.error.description ?? ''}`);
+	if (result.error)
+		throw new Error(`node failed: ${result.error.message}\n${result.error.description ?? ''}`);
 	return result.items;
 }
 
-export function itemWith(binary: Record<string, IBinaryData>, json: IDataObject = {}): INodeExecutionData {
+export function itemWith(
+	binary: Record<string, IBinaryData>,
+	json: IDataObject = {},
+): INodeExecutionData {
 	return { json, binary };
 }
 

@@ -36,7 +36,11 @@ const perItemParams = (options: INodeParameters = {}) =>
 			subject: '={{ $json.subject }}',
 		},
 		{
-			customHeaders: { header: [{ name: '={{ $json.headerName || "x-ok" }}', value: '={{ $json.headerValue || "v" }}' }] },
+			customHeaders: {
+				header: [
+					{ name: '={{ $json.headerName || "x-ok" }}', value: '={{ $json.headerValue || "v" }}' },
+				],
+			},
 			...attachmentsOption({ binaryPropertyName: '={{ $json.binaryName || "" }}' }),
 			...options,
 		},
@@ -46,18 +50,48 @@ const manyRecipients = Array.from({ length: 501 }, (_, i) => `user${i}@example.c
 
 const badCases: Array<[string, Record<string, unknown>, string]> = [
 	['a malformed address', { to: 'bob@' }, "To: 'bob@' is not an email address [item 1]"],
-	['an unclosed angle bracket (echoed with brackets the editor shows)', { to: 'Jane Doe <jane@' }, "To: 'Jane Doe ‹jane@' is not an email address [item 1]"],
-	['an address without @ among good ones', { to: 'ok@example.com; not-an-address' }, "To: 'not-an-address' is not an email address [item 1]"],
+	[
+		'an unclosed angle bracket (echoed with brackets the editor shows)',
+		{ to: 'Jane Doe <jane@' },
+		"To: 'Jane Doe ‹jane@' is not an email address [item 1]",
+	],
+	[
+		'an address without @ among good ones',
+		{ to: 'ok@example.com; not-an-address' },
+		"To: 'not-an-address' is not an email address [item 1]",
+	],
 	['an empty To', { to: '' }, 'To: no recipient: To is empty (and so are CC and BCC) [item 1]'],
-	['a missing binary property', { binaryName: 'invoice' }, "Attachments: the item has no binary field 'invoice' (it has: data) [item 1]"],
-	['a header without x-', { headerName: 'Subject' }, "Custom Headers: header name 'Subject' must start with x- and contain no spaces, colons or other separators [item 1]"],
-	['CR/LF in a header value', { headerValue: 'a\r\nBcc: victim@example.com' }, "Custom Headers: header 'x-ok' contains a line break (CR or LF) [item 1]"],
-	['over 500 recipients', { to: manyRecipients }, 'To/CC/BCC: 501 recipients; Exchange Online accepts at most 500 per message [item 1]'],
+	[
+		'a missing binary property',
+		{ binaryName: 'invoice' },
+		"Attachments: the item has no binary field 'invoice' (it has: data) [item 1]",
+	],
+	[
+		'a header without x-',
+		{ headerName: 'Subject' },
+		"Custom Headers: header name 'Subject' must start with x- and contain no spaces, colons or other separators [item 1]",
+	],
+	[
+		'CR/LF in a header value',
+		{ headerValue: 'a\r\nBcc: victim@example.com' },
+		"Custom Headers: header 'x-ok' contains a line break (CR or LF) [item 1]",
+	],
+	[
+		'over 500 recipients',
+		{ to: manyRecipients },
+		'To/CC/BCC: 501 recipients; Exchange Online accepts at most 500 per message [item 1]',
+	],
 ];
 
 async function items(subject: string, bad: Record<string, unknown>): Promise<INodeExecutionData[]> {
-	const data = await storeBinary(Buffer.from('file'), { fileName: 'file.txt', mimeType: 'text/plain' });
-	const good = (n: number) => ({ json: { to: MEGAN.userPrincipalName, subject: `${subject} ${n}` }, binary: { data } });
+	const data = await storeBinary(Buffer.from('file'), {
+		fileName: 'file.txt',
+		mimeType: 'text/plain',
+	});
+	const good = (n: number) => ({
+		json: { to: MEGAN.userPrincipalName, subject: `${subject} ${n}` },
+		binary: { data },
+	});
 	return [good(1), { json: { ...good(2).json, ...bad }, binary: { data } }, good(3)];
 }
 
@@ -70,11 +104,15 @@ describe('bad input stops the node before anything is sent', () => {
 		expect((result.error?.context as { itemIndex?: number } | undefined)?.itemIndex).toBe(1);
 		expect(env.recorded).toHaveLength(0);
 		expect(env.emulator.control.counters().requests).toBe(0);
-		expect(env.folder(MEGAN.id, 'inbox').filter((m) => m.subject.startsWith(subject))).toHaveLength(0);
+		expect(env.folder(MEGAN.id, 'inbox').filter((m) => m.subject.startsWith(subject))).toHaveLength(
+			0,
+		);
 	});
 
 	it('the description survives the editor: no angle brackets, a full stop between sentences', async () => {
-		const result = await runSend(env, perItemParams(), { items: await items(uniqueSubject('Editor text'), { to: 'Jane Doe <jane@' }) });
+		const result = await runSend(env, perItemParams(), {
+			items: await items(uniqueSubject('Editor text'), { to: 'Jane Doe <jane@' }),
+		});
 		expect(result.error?.description).toBe(
 			'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma. Nothing was sent.',
 		);
@@ -82,7 +120,10 @@ describe('bad input stops the node before anything is sent', () => {
 
 	it('names every bad item', async () => {
 		const subject = uniqueSubject('Several bad');
-		const data = await storeBinary(Buffer.from('file'), { fileName: 'file.txt', mimeType: 'text/plain' });
+		const data = await storeBinary(Buffer.from('file'), {
+			fileName: 'file.txt',
+			mimeType: 'text/plain',
+		});
 		const result = await runSend(env, perItemParams(), {
 			items: [1, 2, 3, 4].map((n) => ({
 				json: { to: n % 2 ? MEGAN.userPrincipalName : `bad${n}@`, subject: `${subject} ${n}` },
@@ -95,40 +136,62 @@ describe('bad input stops the node before anything is sent', () => {
 	});
 
 	it('reports all problems of one item', async () => {
-		const result = await runSend(env, sendParams({ toRecipients: 'a@', ccRecipients: 'b@' }, { from: 'x, y' }));
+		const result = await runSend(
+			env,
+			sendParams({ toRecipients: 'a@', ccRecipients: 'b@' }, { from: 'x, y' }),
+		);
 		expect(result.error?.message).toBe("To: 'a@' is not an email address [item 0]");
-		expect(result.error?.description).toMatch(/Also: CC: 'b@' is not an email address; From: 'x' is not an email address/);
+		expect(result.error?.description).toMatch(
+			/Also: CC: 'b@' is not an email address; From: 'x' is not an email address/,
+		);
 	});
 });
 
 describe('Continue On Fail', () => {
-	it.each(badCases)('%s: the bad item is an error item, the good ones are sent once', async (_label, bad, message) => {
-		const subject = uniqueSubject('Continue');
-		const result = await runSend(env, perItemParams(), { items: await items(subject, bad), continueOnFail: true });
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(result.items[0].json.status).toBe('sent');
-		expect(result.items[1].json).toEqual({ error: message, ...(result.items[1].json.errorDescription ? { errorDescription: expect.any(String) } : {}) });
-		expect(result.items[2].json.status).toBe('sent');
-		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(2);
-		const counters = env.emulator.control.counters();
-		expect(counters.requestsByRoute.sendMail).toBe(2);
-		expect(counters.duplicatesDelivered).toBe(0);
-		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 1`)).toHaveLength(1);
-		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 2`)).toHaveLength(0);
-		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 3`)).toHaveLength(1);
-	});
+	it.each(badCases)(
+		'%s: the bad item is an error item, the good ones are sent once',
+		async (_label, bad, message) => {
+			const subject = uniqueSubject('Continue');
+			const result = await runSend(env, perItemParams(), {
+				items: await items(subject, bad),
+				continueOnFail: true,
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.items.map((item) => item.pairedItem)).toEqual([
+				{ item: 0 },
+				{ item: 1 },
+				{ item: 2 },
+			]);
+			expect(result.items[0]!.json.status).toBe('sent');
+			expect(result.items[1]!.json).toEqual({
+				error: message,
+				...(result.items[1]!.json.errorDescription ? { errorDescription: expect.any(String) } : {}),
+			});
+			expect(result.items[2]!.json.status).toBe('sent');
+			expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(2);
+			const counters = env.emulator.control.counters();
+			expect(counters.requestsByRoute.sendMail).toBe(2);
+			expect(counters.duplicatesDelivered).toBe(0);
+			expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 1`)).toHaveLength(1);
+			expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 2`)).toHaveLength(0);
+			expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 3`)).toHaveLength(1);
+		},
+	);
 
 	it('a Graph refusal on one item: error item, the others sent once', async () => {
 		const subject = uniqueSubject('Refused');
-		const result = await runSend(env, sendParams({ subject: '={{ $json.subject }}' }, { from: '={{ $json.from }}' }), {
-			items: [
-				{ json: { subject: `${subject} 1`, from: '' } },
-				{ json: { subject: `${subject} 2`, from: 'alexw@contoso.onmicrosoft.com' } },
-				{ json: { subject: `${subject} 3`, from: '' } },
-			],
-			continueOnFail: true,
-		});
+		const result = await runSend(
+			env,
+			sendParams({ subject: '={{ $json.subject }}' }, { from: '={{ $json.from }}' }),
+			{
+				items: [
+					{ json: { subject: `${subject} 1`, from: '' } },
+					{ json: { subject: `${subject} 2`, from: 'alexw@contoso.onmicrosoft.com' } },
+					{ json: { subject: `${subject} 3`, from: '' } },
+				],
+				continueOnFail: true,
+			},
+		);
 		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual([
 			'sent',
 			"From: the connected account has no Send As or Send on Behalf permission on 'alexw@contoso.onmicrosoft.com' [item 1]",
@@ -141,12 +204,16 @@ describe('Continue On Fail', () => {
 	});
 
 	it('without Continue On Fail, a Graph refusal says which items were already sent', async () => {
-		const result = await runSend(env, sendParams({ subject: '={{ $json.subject }}' }, { from: '={{ $json.from }}' }), {
-			items: [
-				{ json: { subject: uniqueSubject('First'), from: '' } },
-				{ json: { subject: uniqueSubject('Second'), from: 'alexw@contoso.onmicrosoft.com' } },
-			],
-		});
+		const result = await runSend(
+			env,
+			sendParams({ subject: '={{ $json.subject }}' }, { from: '={{ $json.from }}' }),
+			{
+				items: [
+					{ json: { subject: uniqueSubject('First'), from: '' } },
+					{ json: { subject: uniqueSubject('Second'), from: 'alexw@contoso.onmicrosoft.com' } },
+				],
+			},
+		);
 		expect(result.error?.message).toMatch(/^From:.*\[item 1\]$/);
 		expect(result.error?.description).toMatch(/Item 0 was sent before this error/);
 	});
@@ -167,7 +234,10 @@ describe('lost answers are never retried into duplicates', () => {
 	it('send-draft answer lost: not repeated, the sent message is not deleted', async () => {
 		env.emulator.control.injectFault({ route: 'sendDraft', kind: 'lostResponse' });
 		const subject = uniqueSubject('Lost send');
-		const result = await runSend(env, sendParams({ subject }, { returnDetails: true }, { exactlyOnce: false }));
+		const result = await runSend(
+			env,
+			sendParams({ subject }, { returnDetails: true }, { exactlyOnce: false }),
+		);
 		expect(result.error?.description).toMatch(/may have been sent/);
 		expect(env.graphRequests('POST', /\/send$/)).toHaveLength(1);
 		expect(env.graphRequests('DELETE', /./)).toHaveLength(0);
@@ -185,4 +255,3 @@ describe('lost answers are never retried into duplicates', () => {
 		expect(env.emulator.control.counters().duplicatesDelivered).toBe(0);
 	});
 });
-

@@ -40,12 +40,21 @@ describe('$batch', () => {
 		const items = await runOk(env, perItemParams(), { items: mailItems(45, subject) });
 		expect(sendBatches(env).map(subRequestCount)).toEqual([20, 20, 5]);
 		// The look before sending: 90 message ids, 14 per filter -> 7 GETs in one more $batch.
-		const lookups = env.recorded.filter((r) => r.method === 'POST' && !sendBatches(env).includes(r));
+		const lookups = env.recorded.filter(
+			(r) => r.method === 'POST' && !sendBatches(env).includes(r),
+		);
 		expect(lookups.map(subRequestCount)).toEqual([7]);
 		expect(env.recorded).toHaveLength(4);
-		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 45 }, (_, i) => ({ item: i })));
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 45 }, (_, i) => ({ item: i })),
+		);
 		expect(items.map((item) => item.json.status)).toEqual(Array(45).fill('sent'));
-		expect(items.every((item) => KEY_ID.test(String(item.json.internetMessageId)) && item.json.alreadySent === false)).toBe(true);
+		expect(
+			items.every(
+				(item) =>
+					KEY_ID.test(String(item.json.internetMessageId)) && item.json.alreadySent === false,
+			),
+		).toBe(true);
 		expect(deliveries(env)).toEqual({ delivered: 45, duplicates: 0 });
 		const copies = sentCopies(env, subject);
 		expect(copies.size).toBe(45);
@@ -55,28 +64,44 @@ describe('$batch', () => {
 	it('splits at the size limit: every batch under 4 MB', async () => {
 		const subject = uniqueSubject('Split size');
 		const file = await storeBinary(Buffer.alloc(1_000_000, 7), { fileName: 'one-mb.bin' });
-		const items = await runOk(env, perItemParams({ attachments: { attachment: [{ binaryPropertyName: 'data' }] } }), {
-			items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
-		});
+		const items = await runOk(
+			env,
+			perItemParams({ attachments: { attachment: [{ binaryPropertyName: 'data' }] } }),
+			{
+				items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
+			},
+		);
 		expect(items.map((item) => item.json.method)).toEqual(Array(5).fill('sendMail'));
 		const batches = sendBatches(env);
 		expect(batches.map(subRequestCount)).toEqual([2, 2, 1]);
-		expect(batches.every((batch) => batch.bodyBytes < 3.6 * 1024 * 1024 && batch.status === 200)).toBe(true);
+		expect(
+			batches.every((batch) => batch.bodyBytes < 3.6 * 1024 * 1024 && batch.status === 200),
+		).toBe(true);
 		expect(deliveries(env)).toEqual({ delivered: 5, duplicates: 0 });
 	});
 
 	it('maps mixed answers (202, 400, 403, 429 then 202) to the right items', async () => {
-		env.emulator.control.injectFault({ route: 'sendMail', kind: '429', retryAfter: '0.2', times: 2, inBatch: true });
+		env.emulator.control.injectFault({
+			route: 'sendMail',
+			kind: '429',
+			retryAfter: '0.2',
+			times: 2,
+			inBatch: true,
+		});
 		const subject = uniqueSubject('Mixed');
 		const items = mailItems(6, subject, (i) =>
 			i === 1 ? { to: 'someone@[10.0.0.1]' } : i === 3 ? { from: ALEX.userPrincipalName } : {},
 		);
 		const result = await run(env, perItemParams(), { items, continueOnFail: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 6 }, (_, i) => ({ item: i })));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 6 }, (_, i) => ({ item: i })),
+		);
 		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual([
 			'sent',
-			expect.stringMatching(/^To: Graph refused a recipient: At least one recipient isn't valid.*\[item 1\]$/),
+			expect.stringMatching(
+				/^To: Graph refused a recipient: At least one recipient isn't valid.*\[item 1\]$/,
+			),
 			'sent',
 			`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 3]`,
 			'sent',
@@ -86,12 +111,17 @@ describe('$batch', () => {
 		expect(statuses.filter((status) => status === 429)).toHaveLength(2);
 		expect(statuses.filter((status) => status === 202)).toHaveLength(4);
 		expect(deliveries(env)).toEqual({ delivered: 4, duplicates: 0 });
-		expect([...sentCopies(env, subject).keys()].sort()).toEqual([0, 2, 4, 5].map((i) => `${subject} ${i}`));
+		expect([...sentCopies(env, subject).keys()].sort()).toEqual(
+			[0, 2, 4, 5].map((i) => `${subject} ${i}`),
+		);
 	});
 
 	it('a single mail is a plain request, not a batch', async () => {
 		await runOk(env, perItemParams(), { items: mailItems(1, uniqueSubject('Single')) });
-		expect(env.recorded.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')}`)).toEqual(['GET /me/messages', 'POST /me/sendMail']);
+		expect(env.recorded.map((r) => `${r.method} ${r.path.replace(/\?.*/, '')}`)).toEqual([
+			'GET /me/messages',
+			'POST /me/sendMail',
+		]);
 	});
 });
 
@@ -108,7 +138,9 @@ describe('requests in flight per mailbox', () => {
 	it('a lower cap holds: smaller batches', async () => {
 		env.emulator.control.setOptions({ serverTimeMs: { sendMail: 40 } });
 		const subject = uniqueSubject('Cap 2');
-		await runOk(env, perItemParams({}, { maxInFlightPerMailbox: 2 }), { items: mailItems(9, subject) });
+		await runOk(env, perItemParams({}, { maxInFlightPerMailbox: 2 }), {
+			items: mailItems(9, subject),
+		});
 		expect(peakInFlight(env)).toBe(2);
 		expect(sendBatches(env).map(subRequestCount)).toEqual([2, 2, 2, 2, 1]);
 		expect(deliveries(env)).toEqual({ delivered: 9, duplicates: 0 });
@@ -117,37 +149,60 @@ describe('requests in flight per mailbox', () => {
 	it('draft-path items run a few at a time, within the cap', async () => {
 		env.emulator.control.setOptions({ serverTimeMs: { createMessage: 40, sendDraft: 40 } });
 		const subject = uniqueSubject('Drafts');
-		const items = await runOk(env, perItemParams({ returnDetails: true }), { items: mailItems(10, subject) });
+		const items = await runOk(env, perItemParams({ returnDetails: true }), {
+			items: mailItems(10, subject),
+		});
 		expect(items.map((item) => item.json.method)).toEqual(Array(10).fill('draft'));
-		expect(items.every((item) => KEY_ID.test(String(item.json.internetMessageId)) && typeof item.json.messageId === 'string')).toBe(true);
+		expect(
+			items.every(
+				(item) =>
+					KEY_ID.test(String(item.json.internetMessageId)) &&
+					typeof item.json.messageId === 'string',
+			),
+		).toBe(true);
 		expect(peakInFlight(env)).toBe(4);
 		expect(env.emulator.control.counters().throttled429).toBe(0);
 		expect(deliveries(env)).toEqual({ delivered: 10, duplicates: 0 });
 
 		quiet(env);
 		env.emulator.control.setOptions({ serverTimeMs: { createMessage: 20, sendDraft: 20 } });
-		await runOk(env, perItemParams({ returnDetails: true }, { maxInFlightPerMailbox: 1 }), { items: mailItems(4, uniqueSubject('Drafts 1')) });
+		await runOk(env, perItemParams({ returnDetails: true }, { maxInFlightPerMailbox: 1 }), {
+			items: mailItems(4, uniqueSubject('Drafts 1')),
+		});
 		expect(peakInFlight(env)).toBe(1);
 	});
 
 	it('mailboxes proceed in parallel, each within its own cap', async () => {
 		const shared = [1, 2].map((n) => {
-			const user = env.emulator.control.addUser({ userPrincipalName: `bulk${n}-${Date.now()}@contoso.onmicrosoft.com`, displayName: `Bulk ${n}` });
-			env.emulator.control.grant({ mailboxId: user.id, delegateId: ADELE.id, fullAccess: true, sendAs: true });
+			const user = env.emulator.control.addUser({
+				userPrincipalName: `bulk${n}-${Date.now()}@contoso.onmicrosoft.com`,
+				displayName: `Bulk ${n}`,
+			});
+			env.emulator.control.grant({
+				mailboxId: user.id,
+				delegateId: ADELE.id,
+				fullAccess: true,
+				sendAs: true,
+			});
 			return user;
 		});
 		env.emulator.control.setOptions({ serverTimeMs: { sendMail: 300 } });
 		const subject = uniqueSubject('Parallel');
-		const mailboxes = ['', shared[0].userPrincipalName, shared[1].userPrincipalName];
+		const mailboxes = ['', shared[0]!.userPrincipalName, shared[1]!.userPrincipalName];
 		const started = Date.now();
-		const items = await runOk(env, perItemParams(), { items: mailItems(12, subject, (i) => ({ mailbox: mailboxes[i % 3] })) });
+		const items = await runOk(env, perItemParams(), {
+			items: mailItems(12, subject, (i) => ({ mailbox: mailboxes[i % 3] })),
+		});
 		const elapsed = Date.now() - started;
-		expect(items.map((item) => item.json.mailbox)).toEqual(Array.from({ length: 12 }, (_, i) => mailboxes[i % 3] || 'me'));
+		expect(items.map((item) => item.json.mailbox)).toEqual(
+			Array.from({ length: 12 }, (_, i) => mailboxes[i % 3] || 'me'),
+		);
 		// Four sends per mailbox run at once (300 ms); one mailbox after the other would take 900 ms.
 		expect(elapsed).toBeLessThan(850);
-		for (const userId of [ADELE.id, ...shared.map((user) => user.id)]) expect(peakInFlight(env, userId)).toBe(4);
+		for (const userId of [ADELE.id, ...shared.map((user) => user.id)])
+			expect(peakInFlight(env, userId)).toBe(4);
 		expect(sendBatches(env).map(subRequestCount)).toEqual([4, 4, 4]);
 		expect(deliveries(env)).toEqual({ delivered: 12, duplicates: 0 });
-		expect(sentCopies(env, subject, shared[1].id).size).toBe(4);
+		expect(sentCopies(env, subject, shared[1]!.id).size).toBe(4);
 	});
 });

@@ -52,18 +52,34 @@ describe('every mail once, whatever the fault', () => {
 		['503 on the $batch', { route: 'batch', kind: '503', retryAfter: '0.1' }, N],
 		['504 on the $batch (nothing ran; looked up, sent)', { route: 'batch', kind: '504' }, N],
 		['connection reset before the $batch ran', { route: 'batch', kind: 'reset' }, N],
-		['$batch answer lost after it ran (looked up, not sent again)', { route: 'batch', kind: 'lostResponse' }, N],
-		['429 on one sub-request', { route: 'sendMail', kind: '429', retryAfter: '0.1', inBatch: true }, N + 1],
+		[
+			'$batch answer lost after it ran (looked up, not sent again)',
+			{ route: 'batch', kind: 'lostResponse' },
+			N,
+		],
+		[
+			'429 on one sub-request',
+			{ route: 'sendMail', kind: '429', retryAfter: '0.1', inBatch: true },
+			N + 1,
+		],
 		['503 on one sub-request', { route: 'sendMail', kind: '503', inBatch: true }, N + 1],
 		['504 on one sub-request', { route: 'sendMail', kind: '504', inBatch: true }, N + 1],
 		['reset triggered by a sub-request', { route: 'sendMail', kind: 'reset', inBatch: true }, N],
-		['lostResponse triggered by a sub-request', { route: 'sendMail', kind: 'lostResponse', inBatch: true }, N],
+		[
+			'lostResponse triggered by a sub-request',
+			{ route: 'sendMail', kind: 'lostResponse', inBatch: true },
+			N,
+		],
 	])('%s', async (_label, fault, ranSendMail) => {
 		env.emulator.control.injectFault(fault);
 		const subject = uniqueSubject(`Fault ${fault.kind}`);
 		const items = await runOk(env, perItemParams(), { items: mailItems(N, subject) });
-		expect(items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(N).fill(['sent', false]));
-		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: N }, (_, i) => ({ item: i })));
+		expect(items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(
+			Array(N).fill(['sent', false]),
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: N }, (_, i) => ({ item: i })),
+		);
 		expect(env.emulator.control.counters().faultsServed[fault.kind]).toBe(1);
 		expect(env.emulator.control.counters().requestsByRoute.sendMail).toBe(ranSendMail);
 		expectOnceEach(subject, N);
@@ -74,24 +90,40 @@ describe('every mail once, whatever the fault', () => {
 		['503', { route: 'sendMail', kind: '503' }, 2],
 		['504 (looked up, sent)', { route: 'sendMail', kind: '504' }, 2],
 		['reset before it ran', { route: 'sendMail', kind: 'reset' }, 1],
-		['answer lost after it ran (looked up, not sent again)', { route: 'sendMail', kind: 'lostResponse' }, 1],
+		[
+			'answer lost after it ran (looked up, not sent again)',
+			{ route: 'sendMail', kind: 'lostResponse' },
+			1,
+		],
 	])('a single send: %s', async (_label, fault, deliveredBeforeAnswer) => {
 		env.emulator.control.injectFault(fault);
 		const subject = uniqueSubject(`Single ${fault.kind}`);
 		const items = await runOk(env, perItemParams(), { items: mailItems(1, subject) });
-		expect(items[0].json).toMatchObject({ status: 'sent', alreadySent: false });
-		expect(env.graphRequests('POST', /\/sendMail$/).length).toBeGreaterThanOrEqual(deliveredBeforeAnswer);
+		expect(items[0]!.json).toMatchObject({ status: 'sent', alreadySent: false });
+		expect(env.graphRequests('POST', /\/sendMail$/).length).toBeGreaterThanOrEqual(
+			deliveredBeforeAnswer,
+		);
 		expectOnceEach(subject, 1);
 	});
 
 	it.each<Case>([
-		['send answer lost (the draft is gone from Drafts: sent)', { route: 'sendDraft', kind: 'lostResponse' }, 1],
+		[
+			'send answer lost (the draft is gone from Drafts: sent)',
+			{ route: 'sendDraft', kind: 'lostResponse' },
+			1,
+		],
 		['504 on the send (still a draft: sent again)', { route: 'sendDraft', kind: '504' }, 2],
-		['draft creation answer lost (that draft deleted, created again)', { route: 'createMessage', kind: 'lostResponse' }, 1],
+		[
+			'draft creation answer lost (that draft deleted, created again)',
+			{ route: 'createMessage', kind: 'lostResponse' },
+			1,
+		],
 	])('the draft path: %s', async (_label, fault, sendDrafts) => {
 		env.emulator.control.injectFault(fault);
 		const subject = uniqueSubject(`Draft ${fault.kind}`);
-		const items = await runOk(env, perItemParams({ returnDetails: true }), { items: mailItems(2, subject) });
+		const items = await runOk(env, perItemParams({ returnDetails: true }), {
+			items: mailItems(2, subject),
+		});
 		expect(items.map((item) => [item.json.status, item.json.method])).toEqual([
 			['sent', 'draft'],
 			['sent', 'draft'],
@@ -120,11 +152,15 @@ describe('running again sends nothing twice', () => {
 		// Item 4 goes the draft path; its send is throttled once (no retries allowed), which fails the node.
 		env.emulator.control.injectFault({ route: 'sendDraft', kind: '429', retryAfter: '0.1' });
 		const subject = uniqueSubject('Retry on fail');
-		const result = await run(env, perItemParams({ returnDetails: '={{ $json.n === 3 }}' }, { maxAttempts: 1 }), {
-			items: mailItems(6, subject),
-			retryOnFail: true,
-			maxTries: 2,
-		});
+		const result = await run(
+			env,
+			perItemParams({ returnDetails: '={{ $json.n === 3 }}' }, { maxAttempts: 1 }),
+			{
+				items: mailItems(6, subject),
+				retryOnFail: true,
+				maxTries: 2,
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual([
 			['skipped', true],
@@ -134,10 +170,15 @@ describe('running again sends nothing twice', () => {
 			['skipped', true],
 			['skipped', true],
 		]);
-		expect(result.items[0].json.messageId).toEqual(expect.any(String));
-		expect(result.items[0].json.skippedBecause).toMatch(/^This execution already sent this mail at .+, before a retry; it was not sent again$/);
+		expect(result.items[0]!.json.messageId).toEqual(expect.any(String));
+		expect(result.items[0]!.json.skippedBecause).toMatch(
+			/^This execution already sent this mail at .+, before a retry; it was not sent again$/,
+		);
 		expect(result.hints).toEqual([
-			expect.objectContaining({ type: 'warning', message: expect.stringMatching(/^5 mails were not sent again \(items 0, 1, 2, 4 and 5\)/) }),
+			expect.objectContaining({
+				type: 'warning',
+				message: expect.stringMatching(/^5 mails were not sent again \(items 0, 1, 2, 4 and 5\)/),
+			}),
 		]);
 		expectOnceEach(subject, 6);
 	});
@@ -145,11 +186,21 @@ describe('running again sends nothing twice', () => {
 	it('Retry On Fail with an item that keeps failing: stops at it each time, sends nothing twice', async () => {
 		const subject = uniqueSubject('Keeps failing');
 		const items = mailItems(5, subject, (i) => (i === 2 ? { from: ALEX.userPrincipalName } : {}));
-		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), { items, retryOnFail: true, maxTries: 2 });
-		expect(result.error?.message).toBe(`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`);
-		expect(result.error?.description).toMatch(/Items 3 and 4 were not sent: the node stopped at this error\./);
+		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), {
+			items,
+			retryOnFail: true,
+			maxTries: 2,
+		});
+		expect(result.error?.message).toBe(
+			`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`,
+		);
+		expect(result.error?.description).toMatch(
+			/Items 3 and 4 were not sent: the node stopped at this error\./,
+		);
 		// First try: items 1, 2 sent, 3 refused, the rest not started; second try: 1, 2 found, 3 refused again.
-		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([202, 202, 403, 403]);
+		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([
+			202, 202, 403, 403,
+		]);
 		expectOnceEach(subject, 2);
 	});
 
@@ -158,7 +209,9 @@ describe('running again sends nothing twice', () => {
 		const items = mailItems(3, subject);
 		await runOk(env, perItemParams(), { items, executionId: 'first-execution' });
 		const again = await run(env, perItemParams(), { items, executionId: 'second-execution' });
-		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(3).fill(['sent', false]));
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(
+			Array(3).fill(['sent', false]),
+		);
 		expect(again.hints).toEqual([]);
 		expect(deliveries(env)).toEqual({ delivered: 6, duplicates: 3 });
 	});
@@ -171,25 +224,51 @@ describe('running again sends nothing twice', () => {
 		const customData = first.run.data.resultData.metadata as Record<string, string>;
 		expect(customData).toEqual({ graphMailSendRun: 'failed-execution' });
 		env.clear();
-		const again = await run(env, perItemParams(), { items, executionId: 'retry-execution', mode: 'retry', customData });
-		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(Array(8).fill(['skipped', true]));
-		expect(again.items.every((item) => typeof item.json.messageId === 'string' && typeof item.json.sentDateTime === 'string')).toBe(true);
-		expect(again.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^8 mails were not sent again \(items 0, 1, 2, 3, 4, 5, 6 and 7\): this execution had already sent them/)]);
+		const again = await run(env, perItemParams(), {
+			items,
+			executionId: 'retry-execution',
+			mode: 'retry',
+			customData,
+		});
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(
+			Array(8).fill(['skipped', true]),
+		);
+		expect(
+			again.items.every(
+				(item) =>
+					typeof item.json.messageId === 'string' && typeof item.json.sentDateTime === 'string',
+			),
+		).toBe(true);
+		expect(again.hints.map((hint) => hint.message)).toEqual([
+			expect.stringMatching(
+				/^8 mails were not sent again \(items 0, 1, 2, 3, 4, 5, 6 and 7\): this execution had already sent them/,
+			),
+		]);
 		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 		// Only the look: 16 ids in two filters, one $batch.
 		expect(env.recorded).toHaveLength(1);
 		expect(sendBatches(env)).toHaveLength(0);
 	});
 
-	it('a Retry without the first execution\'s identity (started by an older node) looks by content, and a new one sends', async () => {
+	it("a Retry without the first execution's identity (started by an older node) looks by content, and a new one sends", async () => {
 		const subject = uniqueSubject('Old retry');
 		const items = mailItems(2, subject);
 		// What an older version of the node did: content-only keys. A retry of such an execution finds them.
-		const retried = await run(env, perItemParams(), { items, executionId: 'old-retry', mode: 'retry' });
+		const retried = await run(env, perItemParams(), {
+			items,
+			executionId: 'old-retry',
+			mode: 'retry',
+		});
 		expect(retried.items.map((item) => item.json.status)).toEqual(['sent', 'sent']);
-		expect(retried.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^This Retry could not tell which mails/)]);
+		expect(retried.hints.map((hint) => hint.message)).toEqual([
+			expect.stringMatching(/^This Retry could not tell which mails/),
+		]);
 		env.clear();
-		const retriedAgain = await run(env, perItemParams(), { items, executionId: 'old-retry-2', mode: 'retry' });
+		const retriedAgain = await run(env, perItemParams(), {
+			items,
+			executionId: 'old-retry-2',
+			mode: 'retry',
+		});
 		expect(retriedAgain.items.map((item) => item.json.status)).toEqual(['skipped', 'skipped']);
 		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 	});
@@ -198,7 +277,9 @@ describe('running again sends nothing twice', () => {
 		const subject = uniqueSubject('Changed');
 		await runOk(env, perItemParams(), { items: mailItems(2, subject) });
 		env.clear();
-		const again = await runOk(env, perItemParams(), { items: mailItems(2, subject, (i) => ({ order: i })) });
+		const again = await runOk(env, perItemParams(), {
+			items: mailItems(2, subject, (i) => ({ order: i })),
+		});
 		expect(again.map((item) => item.json.alreadySent)).toEqual([false, false]);
 		expect(deliveries(env)).toEqual({ delivered: 2, duplicates: 2 });
 	});
@@ -209,8 +290,19 @@ describe('limits of the guarantee', () => {
 		const subject = uniqueSubject('Off');
 		const items = mailItems(3, subject);
 		const first = await runOk(env, perItemParams({}, { exactlyOnce: false }), { items });
-		expect(first.every((item) => item.json.internetMessageId === undefined && item.json.alreadySent === undefined)).toBe(true);
-		expect(env.graphRequests('POST', /\/sendMail$/).every((r) => (r.json!.message as { internetMessageId?: string }).internetMessageId === undefined)).toBe(true);
+		expect(
+			first.every(
+				(item) => item.json.internetMessageId === undefined && item.json.alreadySent === undefined,
+			),
+		).toBe(true);
+		expect(
+			env
+				.graphRequests('POST', /\/sendMail$/)
+				.every(
+					(r) =>
+						(r.json!.message as { internetMessageId?: string }).internetMessageId === undefined,
+				),
+		).toBe(true);
 		expect(env.recorded.filter((r) => r.method === 'GET')).toHaveLength(0);
 		await runOk(env, perItemParams({}, { exactlyOnce: false }), { items });
 		expect(deliveries(env)).toEqual({ delivered: 6, duplicates: 3 });
@@ -219,18 +311,26 @@ describe('limits of the guarantee', () => {
 	it('Save to Sent Items off: a lost answer is reported, never sent blindly again', async () => {
 		env.emulator.control.injectFault({ route: 'sendMail', kind: 'lostResponse', inBatch: true });
 		const subject = uniqueSubject('No copy');
-		const result = await run(env, perItemParams({ saveToSentItems: false }), { items: mailItems(3, subject), continueOnFail: true });
+		const result = await run(env, perItemParams({ saveToSentItems: false }), {
+			items: mailItems(3, subject),
+			continueOnFail: true,
+		});
 		expect(result.items.map((item) => item.json.error ?? item.json.status)).toEqual([
 			expect.stringMatching(/^No definite answer to the send .*\[item 0\]$/),
 			expect.stringMatching(/^No definite answer to the send .*\[item 1\]$/),
 			expect.stringMatching(/^No definite answer to the send .*\[item 2\]$/),
 		]);
-		expect(result.items[0].json.errorDescription).toMatch(/may have been sent.*\. .*Save to Sent Items off/s);
+		expect(result.items[0]!.json.errorDescription).toMatch(
+			/may have been sent.*\. .*Save to Sent Items off/s,
+		);
 		expect(deliveries(env)).toEqual({ delivered: 3, duplicates: 0 });
 	});
 
 	it('the look needs read access: a clear error before anything is sent', async () => {
-		const tokens = env.emulator.control.issueTokens({ userId: ADELE.id, scopes: ['offline_access', 'Mail.Send'] });
+		const tokens = env.emulator.control.issueTokens({
+			userId: ADELE.id,
+			scopes: ['offline_access', 'Mail.Send'],
+		});
 		env.engine.addCredential({
 			id: 'send-only',
 			name: 'Send only',
@@ -241,12 +341,22 @@ describe('limits of the guarantee', () => {
 			},
 		});
 		const subject = uniqueSubject('Send only');
-		const result = await run(env, perItemParams(), { items: mailItems(2, subject), credentialId: 'send-only' });
-		expect(result.error?.message).toMatch(/^Could not look for earlier sends in the connected account's mailbox: /);
-		expect(result.error?.description).toMatch(/Mail\.ReadWrite scope.*switch Don't Resend on Retry off/s);
+		const result = await run(env, perItemParams(), {
+			items: mailItems(2, subject),
+			credentialId: 'send-only',
+		});
+		expect(result.error?.message).toMatch(
+			/^Could not look for earlier sends in the connected account's mailbox: /,
+		);
+		expect(result.error?.description).toMatch(
+			/Mail\.ReadWrite scope.*switch Don't Resend on Retry off/s,
+		);
 		expect(result.error?.description).toMatch(/Nothing was sent\./);
 		expect(deliveries(env).delivered).toBe(0);
-		await runOk(env, perItemParams({}, { exactlyOnce: false }), { items: mailItems(2, subject), credentialId: 'send-only' });
+		await runOk(env, perItemParams({}, { exactlyOnce: false }), {
+			items: mailItems(2, subject),
+			credentialId: 'send-only',
+		});
 		expect(deliveries(env).delivered).toBe(2);
 	});
 });

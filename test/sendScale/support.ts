@@ -1,7 +1,13 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { RunNodeOptions, RunNodeResult } from '../harness/engine';
-import { ADELE, sendParams, startSendEnvironment, type RecordedRequest, type SendEnvironment } from '../send/support';
+import {
+	ADELE,
+	sendParams,
+	startSendEnvironment,
+	type RecordedRequest,
+	type SendEnvironment,
+} from '../send/support';
 
 export { ADELE, ALEX, MEGAN, uniqueSubject } from '../send/support';
 export type { SendEnvironment };
@@ -20,35 +26,65 @@ export function quiet(env: SendEnvironment): void {
 }
 
 /** Parameters that take recipient, subject (and optionally From / Mailbox) from each item's JSON. */
-export function perItemParams(options: INodeParameters = {}, delivery: INodeParameters = {}): INodeParameters {
+export function perItemParams(
+	options: INodeParameters = {},
+	delivery: INodeParameters = {},
+): INodeParameters {
 	return sendParams(
-		{ toRecipients: '={{ $json.to }}', subject: '={{ $json.subject }}', bodyContent: '={{ "Hello " + $json.n }}' },
+		{
+			toRecipients: '={{ $json.to }}',
+			subject: '={{ $json.subject }}',
+			bodyContent: '={{ "Hello " + $json.n }}',
+		},
 		{ from: '={{ $json.from || "" }}', mailbox: '={{ $json.mailbox || "" }}', ...options },
 		delivery,
 	);
 }
 
 /** `n` items, each a mail to its own external recipient (so the emulator counts each delivery). */
-export function mailItems(n: number, subject: string, extra: (i: number) => Record<string, unknown> = () => ({})): INodeExecutionData[] {
+export function mailItems(
+	n: number,
+	subject: string,
+	extra: (i: number) => Record<string, unknown> = () => ({}),
+): INodeExecutionData[] {
 	return Array.from({ length: n }, (_, i) => ({
-		json: { n: i, to: `r${i}.${subject.replace(/[^a-z0-9]/gi, '').toLowerCase()}@example.com`, subject: `${subject} ${i}`, ...extra(i) },
+		json: {
+			n: i,
+			to: `r${i}.${subject.replace(/[^a-z0-9]/gi, '').toLowerCase()}@example.com`,
+			subject: `${subject} ${i}`,
+			...extra(i),
+		},
 	}));
 }
 
-export async function run(env: SendEnvironment, parameters: INodeParameters, options: Partial<RunNodeOptions> = {}): Promise<RunNodeResult> {
+export async function run(
+	env: SendEnvironment,
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> = {},
+): Promise<RunNodeResult> {
 	return await env.engine.runNode({ parameters, ...options });
 }
 
-export async function runOk(env: SendEnvironment, parameters: INodeParameters, options: Partial<RunNodeOptions> = {}): Promise<INodeExecutionData[]> {
+export async function runOk(
+	env: SendEnvironment,
+	parameters: INodeParameters,
+	options: Partial<RunNodeOptions> = {},
+): Promise<INodeExecutionData[]> {
 	const result = await run(env, parameters, options);
-	if (result.error) throw new Error(`node failed: ${result.error.message}\n${result.error.description ?? ''}`);
+	if (result.error)
+		throw new Error(`node failed: ${result.error.message}\n${result.error.description ?? ''}`);
 	return result.items;
 }
 
 /** The `$batch` HTTP requests that carried sends, with their sub-request counts. */
 export function sendBatches(env: SendEnvironment): RecordedRequest[] {
 	return env.recorded.filter(
-		(r) => r.method === 'POST' && /^\/(\$|%24)batch$/.test(r.path) && (r.json?.requests as Array<{ url: string }> | undefined)?.some((s) => /\/sendMail$/.test(s.url)),
+		(r) =>
+			r.method === 'POST' &&
+			/^\/(\$|%24)batch$/.test(r.path) &&
+			(r.json?.requests as Array<{ url: string }> | undefined)?.some((s) =>
+				/\/sendMail$/.test(s.url),
+			),
 	);
 }
 
@@ -63,10 +99,15 @@ export function deliveries(env: SendEnvironment): { delivered: number; duplicate
 }
 
 /** Copies in Adele's Sent Items per subject prefix. */
-export function sentCopies(env: SendEnvironment, prefix: string, userId: string = ADELE.id): Map<string, number> {
+export function sentCopies(
+	env: SendEnvironment,
+	prefix: string,
+	userId: string = ADELE.id,
+): Map<string, number> {
 	const copies = new Map<string, number>();
 	for (const message of env.folder(userId, 'sentitems')) {
-		if (message.subject.startsWith(prefix)) copies.set(message.subject, (copies.get(message.subject) ?? 0) + 1);
+		if (message.subject.startsWith(prefix))
+			copies.set(message.subject, (copies.get(message.subject) ?? 0) + 1);
 	}
 	return copies;
 }

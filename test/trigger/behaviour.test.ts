@@ -1,5 +1,15 @@
 import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
-import { deliver, graphDate, ids, newFolder, poller, requestsTo, rl, subjects, triggerParams } from './support';
+import {
+	deliver,
+	graphDate,
+	ids,
+	newFolder,
+	poller,
+	requestsTo,
+	rl,
+	subjects,
+	triggerParams,
+} from './support';
 
 const MEGAN = 'meganb@contoso.onmicrosoft.com';
 const ALEX = 'alexw@contoso.onmicrosoft.com';
@@ -18,8 +28,14 @@ describe('Graph Mail Trigger', () => {
 	describe('first activation', () => {
 		it('starts from now, or from N minutes back with Include Mails From Last N Minutes', async () => {
 			const folder = newFolder(env, 'First');
-			deliver(env, folder, { subject: 'an hour ago', receivedDateTime: graphDate(Date.now() - 60 * MINUTE) });
-			deliver(env, folder, { subject: 'ten minutes ago', receivedDateTime: graphDate(Date.now() - 10 * MINUTE) });
+			deliver(env, folder, {
+				subject: 'an hour ago',
+				receivedDateTime: graphDate(Date.now() - 60 * MINUTE),
+			});
+			deliver(env, folder, {
+				subject: 'ten minutes ago',
+				receivedDateTime: graphDate(Date.now() - 10 * MINUTE),
+			});
 			expect((await poller(env, triggerParams([folder])).poll()).returned).toBeNull();
 			const withRecent = poller(env, triggerParams([folder], { options: { includeMinutes: 30 } }));
 			expect(subjects(await withRecent.pollOk())).toEqual(['ten minutes ago']);
@@ -48,15 +64,33 @@ describe('Graph Mail Trigger', () => {
 			const trigger = poller(
 				env,
 				triggerParams([folder], {
-					filters: { unreadOnly: true, from: 'Billing@Fabrikam.com', hasAttachments: true, subjectContains: 'INVOICE' },
+					filters: {
+						unreadOnly: true,
+						from: 'Billing@Fabrikam.com',
+						hasAttachments: true,
+						subjectContains: 'INVOICE',
+					},
 				}),
 			);
 			await trigger.pollOk();
-			const file = { name: 'invoice.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 test') };
+			const file = {
+				name: 'invoice.pdf',
+				contentType: 'application/pdf',
+				bytes: Buffer.from('%PDF-1.4 test'),
+			};
 			const billing = { address: 'billing@fabrikam.com' };
 			deliver(env, folder, { subject: 'Invoice 1', from: billing, attachments: [file] }); // matches
-			deliver(env, folder, { subject: 'Invoice 2', from: billing, attachments: [file], isRead: true });
-			deliver(env, folder, { subject: 'Invoice 3', from: { address: 'someone@fabrikam.com' }, attachments: [file] });
+			deliver(env, folder, {
+				subject: 'Invoice 2',
+				from: billing,
+				attachments: [file],
+				isRead: true,
+			});
+			deliver(env, folder, {
+				subject: 'Invoice 3',
+				from: { address: 'someone@fabrikam.com' },
+				attachments: [file],
+			});
 			deliver(env, folder, { subject: 'Invoice 4', from: billing });
 			deliver(env, folder, { subject: 'Receipt 5', from: billing, attachments: [file] });
 			deliver(env, folder, { subject: 'Your invoice 6', from: billing, attachments: [file] }); // matches
@@ -70,28 +104,58 @@ describe('Graph Mail Trigger', () => {
 		it('Simplified by default; Raw with a text body; Selected Fields; Download Attachments', async () => {
 			const folder = newFolder(env, 'Output');
 			const simple = poller(env, triggerParams([folder]));
-			const raw = poller(env, triggerParams([folder], { output: 'raw', options: { bodyFormat: 'text' } }));
-			const fields = poller(env, triggerParams([folder], { output: 'fields', fields: ['subject'] }));
-			const files = poller(env, triggerParams([folder], { options: { downloadAttachments: true } }));
+			const raw = poller(
+				env,
+				triggerParams([folder], { output: 'raw', options: { bodyFormat: 'text' } }),
+			);
+			const fields = poller(
+				env,
+				triggerParams([folder], { output: 'fields', fields: ['subject'] }),
+			);
+			const files = poller(
+				env,
+				triggerParams([folder], { options: { downloadAttachments: true } }),
+			);
 			for (const trigger of [simple, raw, fields, files]) await trigger.pollOk();
 			deliver(env, folder, {
 				subject: 'Report',
 				body: { contentType: 'html', content: '<p>Quarterly <b>numbers</b></p>' },
-				attachments: [{ name: 'numbers.csv', contentType: 'text/csv', bytes: Buffer.from('a,b\n1,2\n') }],
+				attachments: [
+					{ name: 'numbers.csv', contentType: 'text/csv', bytes: Buffer.from('a,b\n1,2\n') },
+				],
 			});
 
 			const [s] = await simple.pollOk();
-			expect(Object.keys(s.json).sort()).toEqual(
-				['bodyPreview', 'cc', 'conversationId', 'from', 'hasAttachments', 'id', 'importance', 'isRead', 'receivedDateTime', 'subject', 'to', 'webLink'].sort(),
+			expect(Object.keys(s!.json).sort()).toEqual(
+				[
+					'bodyPreview',
+					'cc',
+					'conversationId',
+					'from',
+					'hasAttachments',
+					'id',
+					'importance',
+					'isRead',
+					'receivedDateTime',
+					'subject',
+					'to',
+					'webLink',
+				].sort(),
 			);
 			const [r] = await raw.pollOk();
-			expect(r.json.body).toEqual({ contentType: 'text', content: expect.stringContaining('Quarterly numbers') });
-			expect(r.json.internetMessageId).toEqual(expect.any(String));
+			expect(r!.json.body).toEqual({
+				contentType: 'text',
+				content: expect.stringContaining('Quarterly numbers'),
+			});
+			expect(r!.json.internetMessageId).toEqual(expect.any(String));
 			const [f] = await fields.pollOk();
-			expect(f.json).toEqual({ id: s.json.id, subject: 'Report' });
+			expect(f!.json).toEqual({ id: s!.json.id, subject: 'Report' });
 			const [b] = await files.pollOk();
-			expect(b.binary?.attachment_0).toMatchObject({ fileName: 'numbers.csv', mimeType: 'text/csv' });
-			expect(Buffer.from(b.binary!.attachment_0.data, 'base64').toString()).toBe('a,b\n1,2\n');
+			expect(b!.binary?.attachment_0).toMatchObject({
+				fileName: 'numbers.csv',
+				mimeType: 'text/csv',
+			});
+			expect(Buffer.from(b!.binary!.attachment_0!.data, 'base64').toString()).toBe('a,b\n1,2\n');
 		});
 
 		it('changing the output resyncs the cursor without losing or repeating a message', async () => {
@@ -115,7 +179,9 @@ describe('Graph Mail Trigger', () => {
 			await trigger.pollOk();
 			env.emulator.control.setOptions({ serverTimeMs: { delta: 40 } });
 			try {
-				folders.forEach((folder, i) => [1, 2, 3].forEach((n) => deliver(env, folder, { subject: `F${i} M${n}` })));
+				folders.forEach((folder, i) =>
+					[1, 2, 3].forEach((n) => deliver(env, folder, { subject: `F${i} M${n}` })),
+				);
 				env.emulator.control.resetCounters();
 				const items = await trigger.pollOk();
 				expect(items.length).toBe(18);
@@ -152,7 +218,9 @@ describe('Graph Mail Trigger', () => {
 			expect(subjects(await both.pollOk())).toEqual(['new in the second']);
 			const onlySecond = both.restart({ parameters: triggerParams([second]) });
 			await onlySecond.pollOk();
-			expect(Object.keys((onlySecond.nodeStaticData as { folders: object }).folders)).toEqual([`me|${second}`]);
+			expect(Object.keys((onlySecond.nodeStaticData as { folders: object }).folders)).toEqual([
+				`me|${second}`,
+			]);
 		});
 
 		it("another user's mailbox, with Full Access and the .Shared scope", async () => {
@@ -161,7 +229,9 @@ describe('Graph Mail Trigger', () => {
 			const id = deliver(env, 'inbox', { subject: 'For Megan' }, MEGAN);
 			deliver(env, 'inbox', { subject: 'For Adele' });
 			expect(ids(await trigger.pollOk())).toEqual([id]);
-			expect(Object.keys((trigger.nodeStaticData as { folders: object }).folders)).toEqual([`${MEGAN}|inbox`]);
+			expect(Object.keys((trigger.nodeStaticData as { folders: object }).folders)).toEqual([
+				`${MEGAN}|inbox`,
+			]);
 
 			const denied = poller(env, triggerParams(['inbox'], { mailbox: 'user', userId: ALEX }));
 			const result = await denied.poll();
@@ -177,9 +247,18 @@ describe('Graph Mail Trigger', () => {
 			const params = triggerParams([inbox, other], { filters: { subjectContains: 'order' } });
 			const active = poller(env, params);
 			await active.pollOk();
-			deliver(env, inbox, { subject: 'Order 1', receivedDateTime: graphDate(Date.now() - 3 * MINUTE) });
-			deliver(env, other, { subject: 'Order 2', receivedDateTime: graphDate(Date.now() - 2 * MINUTE) });
-			deliver(env, inbox, { subject: 'Newsletter', receivedDateTime: graphDate(Date.now() - MINUTE) });
+			deliver(env, inbox, {
+				subject: 'Order 1',
+				receivedDateTime: graphDate(Date.now() - 3 * MINUTE),
+			});
+			deliver(env, other, {
+				subject: 'Order 2',
+				receivedDateTime: graphDate(Date.now() - 2 * MINUTE),
+			});
+			deliver(env, inbox, {
+				subject: 'Newsletter',
+				receivedDateTime: graphDate(Date.now() - MINUTE),
+			});
 			const saved = active.nodeStaticData;
 			env.emulator.control.resetCounters();
 			expect(subjects(await active.pollOk('manual'))).toEqual(['Order 2']);
@@ -191,7 +270,10 @@ describe('Graph Mail Trigger', () => {
 			const fresh = poller(env, params);
 			expect(subjects(await fresh.pollOk('manual'))).toEqual(['Order 2']);
 			expect(fresh.nodeStaticData).toEqual({});
-			const none = poller(env, triggerParams([inbox], { filters: { subjectContains: 'nothing like this' } }));
+			const none = poller(
+				env,
+				triggerParams([inbox], { filters: { subjectContains: 'nothing like this' } }),
+			);
 			expect((await none.poll('manual')).returned).toBeNull();
 		});
 
@@ -200,7 +282,10 @@ describe('Graph Mail Trigger', () => {
 			const before = poller(env, triggerParams([folder]));
 			await before.pollOk();
 			deliver(env, folder, { subject: 'while down' });
-			deliver(env, folder, { subject: 'moved in, days old', receivedDateTime: graphDate(Date.now() - 3 * 24 * 60 * MINUTE) });
+			deliver(env, folder, {
+				subject: 'moved in, days old',
+				receivedDateTime: graphDate(Date.now() - 3 * 24 * 60 * MINUTE),
+			});
 			const after = before.restart();
 			expect(subjects(await after.pollOk())).toEqual(['while down', 'moved in, days old']);
 			expect(await after.pollOk()).toEqual([]);
@@ -208,10 +293,15 @@ describe('Graph Mail Trigger', () => {
 	});
 
 	it('by ID also takes a well-known folder name, in any case', async () => {
-		const trigger = poller(env, { event: 'newMessage', folders: { folder: [{ folderId: rl('SentItems') }, { folderId: rl('sentitems') }] } });
+		const trigger = poller(env, {
+			event: 'newMessage',
+			folders: { folder: [{ folderId: rl('SentItems') }, { folderId: rl('sentitems') }] },
+		});
 		await trigger.pollOk();
 		const id = deliver(env, 'sentitems', { subject: 'sent' });
 		expect(ids(await trigger.pollOk())).toEqual([id]);
-		expect(Object.keys((trigger.nodeStaticData as { folders: object }).folders)).toEqual(['me|sentitems']);
+		expect(Object.keys((trigger.nodeStaticData as { folders: object }).folders)).toEqual([
+			'me|sentitems',
+		]);
 	});
 });

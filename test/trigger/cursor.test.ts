@@ -52,7 +52,9 @@ describe('seen ids', () => {
 
 	it('ignores malformed stored data', () => {
 		expect(SeenIds.from(undefined).size).toBe(0);
-		expect(SeenIds.from({ entries: [['ok', 1], ['bad'], [3, 4], 'x'], floor: 'no' }).toJSON()).toEqual({ entries: [['ok', 1]] });
+		expect(
+			SeenIds.from({ entries: [['ok', 1], ['bad'], [3, 4], 'x'], floor: 'no' }).toJSON(),
+		).toEqual({ entries: [['ok', 1]] });
 	});
 });
 
@@ -82,7 +84,12 @@ describe('delta cursor transitions', () => {
 		expect(beginRequest(cursor, T + 5000).roundStartedAt).toBe(T); // same round
 		const done = afterPage(cursor, { deltaLink: 'delta-1' })!;
 		expect(done.roundDone).toBe(true);
-		expect(done.cursor).toEqual({ query: 'q', link: 'delta-1', syncedAt: T, seen: { entries: [] } });
+		expect(done.cursor).toEqual({
+			query: 'q',
+			link: 'delta-1',
+			syncedAt: T,
+			seen: { entries: [] },
+		});
 		// a live round: everything unseen is new, whatever its received time
 		const live = beginRequest(done.cursor, T + H);
 		expect(live.roundStartedAt).toBe(T + H);
@@ -93,17 +100,33 @@ describe('delta cursor transitions', () => {
 
 	it('resync: a new initial round back to the last sync point minus the margin, never below the floor', () => {
 		const live: FolderCursor = { query: 'q', link: 'delta-1', syncedAt: T, seen: { entries: [] } };
-		expect(resyncCursor(live, 'q', T + H)).toEqual({ query: 'q', emitSince: T - RESYNC_MARGIN_MS, syncedAt: T, seen: { entries: [] } });
+		expect(resyncCursor(live, 'q', T + H)).toEqual({
+			query: 'q',
+			emitSince: T - RESYNC_MARGIN_MS,
+			syncedAt: T,
+			seen: { entries: [] },
+		});
 		const floored = { ...live, seen: { entries: [], floor: (T - H) / 1000 } };
 		expect(resyncCursor(floored, 'q2', T + H)).toMatchObject({ query: 'q2', emitSince: T - H + 1 });
 		// inside an initial round: restart it as it was
 		const initial = beginRequest(startCursor('q', T), T);
-		expect(resyncCursor({ ...initial, link: 'next-1' }, 'q', T + H)).toEqual({ query: 'q', emitSince: T, seen: { entries: [] } });
+		expect(resyncCursor({ ...initial, link: 'next-1' }, 'q', T + H)).toEqual({
+			query: 'q',
+			emitSince: T,
+			seen: { entries: [] },
+		});
 	});
 
 	it('keeps ids as long as a resync could reach them', () => {
-		expect(retentionStart({ query: 'q', syncedAt: T, seen: { entries: [] } }, T + H)).toBe(T - RESYNC_MARGIN_MS);
-		expect(retentionStart({ query: 'q', emitSince: T - 48 * H, roundStartedAt: T, seen: { entries: [] } }, T)).toBe(T - 48 * H);
+		expect(retentionStart({ query: 'q', syncedAt: T, seen: { entries: [] } }, T + H)).toBe(
+			T - RESYNC_MARGIN_MS,
+		);
+		expect(
+			retentionStart(
+				{ query: 'q', emitSince: T - 48 * H, roundStartedAt: T, seen: { entries: [] } },
+				T,
+			),
+		).toBe(T - 48 * H);
 		expect(retentionStart(startCursor('q', T), T)).toBe(T - RESYNC_MARGIN_MS);
 	});
 
@@ -118,10 +141,13 @@ describe('delta cursor transitions', () => {
 describe('static data', () => {
 	it('loads a detached copy, dropping what it cannot read', () => {
 		const cursor = { query: 'q', link: 'delta-1', syncedAt: T, seen: { entries: [['h', 1]] } };
-		const stored = { version: 1, folders: { 'me|inbox': cursor, 'me|bad': { link: 'x' }, 'me|empty': { query: 'q' } } };
+		const stored = {
+			version: 1,
+			folders: { 'me|inbox': cursor, 'me|bad': { link: 'x' }, 'me|empty': { query: 'q' } },
+		};
 		const state = loadState(stored);
 		expect(state.folders).toEqual({ 'me|inbox': cursor });
-		state.folders['me|inbox'].link = 'changed';
+		state.folders['me|inbox']!.link = 'changed';
 		expect(stored.folders['me|inbox'].link).toBe('delta-1');
 		expect(loadState({ lastTimeChecked: 'x' }).folders).toEqual({});
 		expect(loadState({ version: 99, folders: stored.folders }).folders).toEqual({});
@@ -129,8 +155,14 @@ describe('static data', () => {
 
 	it('commit replaces the stored state as a whole', () => {
 		const stored: IDataObject = { version: 1, folders: { old: {} }, stray: true };
-		commitState(stored, { version: 1, folders: { 'me|inbox': { query: 'q', syncedAt: T, seen: { entries: [] } } } });
-		expect(stored).toEqual({ version: 1, folders: { 'me|inbox': { query: 'q', syncedAt: T, seen: { entries: [] } } } });
+		commitState(stored, {
+			version: 1,
+			folders: { 'me|inbox': { query: 'q', syncedAt: T, seen: { entries: [] } } },
+		});
+		expect(stored).toEqual({
+			version: 1,
+			folders: { 'me|inbox': { query: 'q', syncedAt: T, seen: { entries: [] } } },
+		});
 	});
 });
 
@@ -144,7 +176,12 @@ describe('filters', () => {
 
 	it('match case-insensitively, each only when set', () => {
 		expect(matchesFilters(readFilters({}), { ...message, isRead: true })).toBe(true);
-		const all = readFilters({ unreadOnly: true, from: ' billing@fabrikam.com ', hasAttachments: true, subjectContains: 'invoice' });
+		const all = readFilters({
+			unreadOnly: true,
+			from: ' billing@fabrikam.com ',
+			hasAttachments: true,
+			subjectContains: 'invoice',
+		});
 		expect(matchesFilters(all, message)).toBe(true);
 		expect(matchesFilters(all, { ...message, isRead: true })).toBe(false);
 		expect(matchesFilters(all, { ...message, hasAttachments: false })).toBe(false);
@@ -154,7 +191,12 @@ describe('filters', () => {
 	});
 
 	it('translate to the $filter Get Many sends, for the manual run', () => {
-		const filters = readFilters({ unreadOnly: true, from: 'a@b.com', hasAttachments: true, subjectContains: "it's" });
+		const filters = readFilters({
+			unreadOnly: true,
+			from: 'a@b.com',
+			hasAttachments: true,
+			subjectContains: "it's",
+		});
 		expect(buildListQuery(asListFilters(filters), 'newest')).toEqual({
 			$filter:
 				"receivedDateTime ge 1900-01-01T00:00:00Z and isRead eq false and from/emailAddress/address eq 'a@b.com' and hasAttachments eq true and contains(subject,'it''s')",
@@ -164,8 +206,18 @@ describe('filters', () => {
 });
 
 describe('items', () => {
-	const node = { id: 'n', name: 'Trigger', type: 't', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-	const ctx = { getNode: () => node, helpers: { prepareBinaryData: async () => ({}) } } as unknown as IPollFunctions;
+	const node = {
+		id: 'n',
+		name: 'Trigger',
+		type: 't',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
+	const ctx = {
+		getNode: () => node,
+		helpers: { prepareBinaryData: async () => ({}) },
+	} as unknown as IPollFunctions;
 	const plan = {
 		ref: { mailbox: 'me', base: '/me' },
 		output: { mode: 'raw' },
@@ -175,7 +227,11 @@ describe('items', () => {
 	const failing = (httpCode: string) =>
 		({
 			request: async () => {
-				throw graphApiError(node, { status: Number(httpCode), code: httpCode === '404' ? 'ErrorItemNotFound' : 'serviceNotAvailable', message: 'x' });
+				throw graphApiError(node, {
+					status: Number(httpCode),
+					code: httpCode === '404' ? 'ErrorItemNotFound' : 'serviceNotAvailable',
+					message: 'x',
+				});
 			},
 		}) as unknown as GraphClient;
 
@@ -185,6 +241,8 @@ describe('items', () => {
 	});
 
 	it('any other failure fails the poll', async () => {
-		await expect(toItems(ctx, failing('503'), plan, [{ id: 'm', hasAttachments: true }])).rejects.toThrow(NodeApiError);
+		await expect(
+			toItems(ctx, failing('503'), plan, [{ id: 'm', hasAttachments: true }]),
+		).rejects.toThrow(NodeApiError);
 	});
 });

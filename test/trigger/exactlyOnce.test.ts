@@ -30,7 +30,11 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 			const n = ++serial;
 			const kind = i % 3;
 			const receivedDateTime =
-				kind === 0 ? sameSecond : kind === 1 ? graphDate(lastPollAt - 1000 * (1 + (n % 600))) : undefined;
+				kind === 0
+					? sameSecond
+					: kind === 1
+						? graphDate(lastPollAt - 1000 * (1 + (n % 600)))
+						: undefined;
 			delivered.push(
 				deliver(env, 'inbox', {
 					subject: `Mail ${n}`,
@@ -62,7 +66,10 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 		const result = await poll();
 		expect(result.error).toBeUndefined();
 		expect(result.returned).toBeNull();
-		expect(trigger.nodeStaticData).toMatchObject({ version: 1, folders: { 'me|inbox': { link: expect.any(String) } } });
+		expect(trigger.nodeStaticData).toMatchObject({
+			version: 1,
+			folders: { 'me|inbox': { link: expect.any(String) } },
+		});
 	});
 
 	it('2,000 messages over 45 polls with failures, a restart, a budget cut and a broken token', async () => {
@@ -71,7 +78,8 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 			if (round === 5) await failingPoll('503');
 			if (round === 10) await failingPoll('429');
 			if (round === 15) await failingPoll('reset');
-			if (round === 20) env.emulator.control.injectFault({ route: 'delta', kind: '503', retryAfter: '0' }); // retried in the poll
+			if (round === 20)
+				env.emulator.control.injectFault({ route: 'delta', kind: '503', retryAfter: '0' }); // retried in the poll
 			if (round === 25) env.emulator.control.invalidateDeltaTokens(); // between rounds: 410 on the deltaLink
 			if (round === 30) trigger = trigger.restart(); // n8n restarted: only the saved static data is left
 			env.emulator.control.resetCounters();
@@ -90,7 +98,9 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 		const partial = await poll(cut);
 		expect(partial.error).toBeUndefined();
 		expect(partial.items.length).toBe(1000);
-		expect(cut.nodeStaticData.folders).toMatchObject({ 'me|inbox': { link: expect.stringContaining('skiptoken') } });
+		expect(cut.nodeStaticData.folders).toMatchObject({
+			'me|inbox': { link: expect.stringContaining('skiptoken') },
+		});
 		env.emulator.control.invalidateDeltaTokens();
 		trigger = cut.restart({ pollBudgetMs: undefined });
 		await failingPoll('503'); // still failing polls on the way
@@ -107,8 +117,10 @@ describe('Graph Mail Trigger: every message exactly once', () => {
 	});
 
 	it('keeps the seen set bounded and the state small', () => {
-		const state = trigger.nodeStaticData as { folders: Record<string, { seen: { entries: unknown[] } }> };
-		const entries = state.folders['me|inbox'].seen.entries.length;
+		const state = trigger.nodeStaticData as {
+			folders: Record<string, { seen: { entries: unknown[] } }>;
+		};
+		const entries = state.folders['me|inbox']!.seen.entries.length;
 		expect(entries).toBeGreaterThanOrEqual(2000);
 		expect(entries).toBeLessThanOrEqual(5000);
 		expect(JSON.stringify(state).length).toBeLessThan(200_000);

@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
 
-import { connectCredential, startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import {
+	connectCredential,
+	startTestEnvironment,
+	type TestEnvironment,
+} from '../harness/environment';
 import { InstantTrigger, until } from '../harness/instant';
 import { deliver, subjects, triggerParams } from './support';
 
@@ -13,12 +17,22 @@ import { deliver, subjects, triggerParams } from './support';
 describe('Graph Mail Instant Trigger in the engine', () => {
 	let env: TestEnvironment;
 	let trigger: InstantTrigger;
-	const mail = (subject: string) => deliver(env, 'inbox', { subject, from: { address: 'sender@contoso.com' } });
-	const ours = () => env.emulator.control.subscriptions().filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
-	const emittedTimes = (subject: string) => subjects(trigger.emitted).filter((s) => s === subject).length;
-	const dropNextNotification = () => env.emulator.control.injectFault({ route: 'notification', kind: 'notificationDrop', times: 1 });
+	const mail = (subject: string) =>
+		deliver(env, 'inbox', { subject, from: { address: 'sender@contoso.com' } });
+	const ours = () =>
+		env.emulator.control
+			.subscriptions()
+			.filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
+	const emittedTimes = (subject: string) =>
+		subjects(trigger.emitted).filter((s) => s === subject).length;
+	const dropNextNotification = () =>
+		env.emulator.control.injectFault({ route: 'notification', kind: 'notificationDrop', times: 1 });
 	const webhookPost = async (body: unknown) =>
-		await fetch(trigger.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		await fetch(trigger.webhookUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
 
 	beforeAll(async () => {
 		env = await startTestEnvironment();
@@ -54,36 +68,56 @@ describe('Graph Mail Instant Trigger in the engine', () => {
 		expect(trigger.savedPush?.clientState).toBe(hooksSecret);
 		mail('Hello again');
 		await until('the second mail emitted', () => emittedTimes('Hello again') === 1, 5_000);
-		expect(trigger.webhookCalls.filter((call) => call.status === 202).length).toBeGreaterThanOrEqual(2);
+		expect(
+			trigger.webhookCalls.filter((call) => call.status === 202).length,
+		).toBeGreaterThanOrEqual(2);
 		expect(trigger.webhookCalls.filter((call) => call.status === 403)).toEqual([]);
 	});
 
 	it('refuses a notification with a forged clientState (403) and reads nothing for it', async () => {
 		const [sub] = ours();
-		const forged = await webhookPost({ value: [{ subscriptionId: sub.id, clientState: 'forged', changeType: 'created' }] });
+		const forged = await webhookPost({
+			value: [{ subscriptionId: sub!.id, clientState: 'forged', changeType: 'created' }],
+		});
 		expect(forged.status).toBe(403);
-		const missing = await webhookPost({ value: [{ subscriptionId: sub.id, changeType: 'created' }] });
+		const missing = await webhookPost({
+			value: [{ subscriptionId: sub!.id, changeType: 'created' }],
+		});
 		expect(missing.status).toBe(403);
 		// The real secret is accepted: the refusal above is about the secret, not the request.
-		const genuine = await webhookPost({ value: [{ subscriptionId: sub.id, clientState: trigger.savedPush?.clientState, changeType: 'created' }] });
+		const genuine = await webhookPost({
+			value: [
+				{
+					subscriptionId: sub!.id,
+					clientState: trigger.savedPush?.clientState,
+					changeType: 'created',
+				},
+			],
+		});
 		expect(genuine.status).toBe(202);
 	});
 
-	it('missed: a lost notification\'s mail is read as soon as Graph says it missed some', async () => {
+	it("missed: a lost notification's mail is read as soon as Graph says it missed some", async () => {
 		dropNextNotification();
 		mail('Lost notification');
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
 		expect(emittedTimes('Lost notification')).toBe(0);
-		env.emulator.control.subscriptionLifecycle('missed', String(ours()[0].id));
+		env.emulator.control.subscriptionLifecycle('missed', String(ours()[0]!.id));
 		await until('the catch-up', () => emittedTimes('Lost notification') === 1, 5_000);
 	});
 
 	it('reauthorizationRequired: the subscription is renewed (PATCH), not replaced', async () => {
 		const [before] = ours();
 		await new Promise((resolve) => setTimeout(resolve, 1_100));
-		env.emulator.control.subscriptionLifecycle('reauthorizationRequired', String(before.id));
-		await until('the renewal', () => Date.parse(String(ours()[0]?.expirationDateTime)) > Date.parse(String(before.expirationDateTime)), 5_000);
-		expect(ours().map((s) => s.id)).toEqual([before.id]);
+		env.emulator.control.subscriptionLifecycle('reauthorizationRequired', String(before!.id));
+		await until(
+			'the renewal',
+			() =>
+				Date.parse(String(ours()[0]?.expirationDateTime)) >
+				Date.parse(String(before!.expirationDateTime)),
+			5_000,
+		);
+		expect(ours().map((s) => s.id)).toEqual([before!.id]);
 	});
 
 	it('subscriptionRemoved: a new subscription is made, the mail in between is caught up, later mail arrives through it', async () => {
@@ -91,8 +125,12 @@ describe('Graph Mail Instant Trigger in the engine', () => {
 		dropNextNotification();
 		mail('While removed');
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		env.emulator.control.subscriptionLifecycle('subscriptionRemoved', String(removed.id));
-		await until('a new subscription', () => ours().length === 1 && ours()[0].id !== removed.id, 5_000);
+		env.emulator.control.subscriptionLifecycle('subscriptionRemoved', String(removed!.id));
+		await until(
+			'a new subscription',
+			() => ours().length === 1 && ours()[0]!.id !== removed!.id,
+			5_000,
+		);
 		await until('the catch-up', () => emittedTimes('While removed') === 1, 5_000);
 		mail('Through the new subscription');
 		await until('the next mail', () => emittedTimes('Through the new subscription') === 1, 5_000);
@@ -101,16 +139,25 @@ describe('Graph Mail Instant Trigger in the engine', () => {
 	it('Listen for test event: a subscription of its own on the test URL answers with the new mail; the active one is untouched', async () => {
 		const [active] = ours();
 		await trigger.listenForTestEvent();
-		const test = () => env.emulator.control.subscriptions().filter((s) => String(s.notificationUrl) === trigger.testWebhookUrl);
+		const test = () =>
+			env.emulator.control
+				.subscriptions()
+				.filter((s) => String(s.notificationUrl) === trigger.testWebhookUrl);
 		expect(test()).toHaveLength(1);
-		expect(ours().map((s) => s.id)).toEqual([active.id]);
+		expect(ours().map((s) => s.id)).toEqual([active!.id]);
 		mail('Test event');
-		await until('the test execution', () => trigger.webhookCalls.some((call) => call.mode === 'manual' && call.workflowData), 5_000);
-		const answered = trigger.webhookCalls.find((call) => call.mode === 'manual' && call.workflowData)!;
-		expect(answered.workflowData![0].map((item) => item.json.subject)).toEqual(['Test event']);
+		await until(
+			'the test execution',
+			() => trigger.webhookCalls.some((call) => call.mode === 'manual' && call.workflowData),
+			5_000,
+		);
+		const answered = trigger.webhookCalls.find(
+			(call) => call.mode === 'manual' && call.workflowData,
+		)!;
+		expect(answered.workflowData![0]!.map((item) => item.json.subject)).toEqual(['Test event']);
 		await trigger.stopListening();
 		expect(test()).toHaveLength(0);
-		expect(ours().map((s) => s.id)).toEqual([active.id]);
+		expect(ours().map((s) => s.id)).toEqual([active!.id]);
 		// The active workflow still got the mail, once.
 		await until('the active trigger', () => emittedTimes('Test event') === 1, 5_000);
 	});
@@ -136,23 +183,37 @@ describe('Graph Mail Instant Trigger in a quiet mailbox', () => {
 	it('renews the subscription before it lapses although no mail comes, and the next mail still arrives', async () => {
 		const trigger = new InstantTrigger(env, triggerParams(['inbox']));
 		await trigger.start();
-		const ours = () => env.emulator.control.subscriptions().filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
+		const ours = () =>
+			env.emulator.control
+				.subscriptions()
+				.filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
 		try {
 			await trigger.activate();
 			await until('the subscription', () => ours().length === 1);
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
 			const [first] = ours();
-			const firstExpiry = Date.parse(String(first.expirationDateTime));
+			const firstExpiry = Date.parse(String(first!.expirationDateTime));
 			// 40 quiet hours: less than 36 h are left, the safety round renews.
 			offsetMs += 40 * 60 * 60_000;
-			await until('the renewal', () => Date.parse(String(ours()[0]?.expirationDateTime)) > firstExpiry, 10_000);
-			expect(ours().map((s) => s.id)).toEqual([first.id]);
+			await until(
+				'the renewal',
+				() => Date.parse(String(ours()[0]?.expirationDateTime)) > firstExpiry,
+				10_000,
+			);
+			expect(ours().map((s) => s.id)).toEqual([first!.id]);
 			// 40 more: past the first expiry. Still alive, and a mail is notified and emitted.
 			offsetMs += 40 * 60 * 60_000;
 			await new Promise((resolve) => setTimeout(resolve, 2_500));
-			expect(ours().map((s) => s.id)).toEqual([first.id]);
-			deliver(env, 'inbox', { subject: 'After a quiet week', from: { address: 'sender@contoso.com' } });
-			await until('the mail', () => subjects(trigger.emitted).includes('After a quiet week'), 10_000);
+			expect(ours().map((s) => s.id)).toEqual([first!.id]);
+			deliver(env, 'inbox', {
+				subject: 'After a quiet week',
+				from: { address: 'sender@contoso.com' },
+			});
+			await until(
+				'the mail',
+				() => subjects(trigger.emitted).includes('After a quiet week'),
+				10_000,
+			);
 		} finally {
 			await trigger.deactivate();
 			await trigger.stop();
@@ -166,7 +227,10 @@ describe('Graph Mail Instant Trigger with a credential that has no client secret
 
 	beforeAll(async () => {
 		env = await startTestEnvironment();
-		await connectCredential(env.engine, env.emulator, { userId: env.userId, extra: { clientSecret: '' } });
+		await connectCredential(env.engine, env.emulator, {
+			userId: env.userId,
+			extra: { clientSecret: '' },
+		});
 	});
 
 	afterAll(async () => {
@@ -178,13 +242,19 @@ describe('Graph Mail Instant Trigger with a credential that has no client secret
 		await trigger.start();
 		try {
 			await trigger.activate();
-			const [sub] = env.emulator.control.subscriptions().filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
+			const [sub] = env.emulator.control
+				.subscriptions()
+				.filter((s) => String(s.notificationUrl) === trigger.webhookUrl);
 			// What anyone who knows the app's client id and the webhook URL can compute.
-			const guessed = createHmac('sha256', `|${env.emulator.app.clientId}`).update(`graph-mail-instant|${trigger.node.webhookId}`).digest('base64url');
+			const guessed = createHmac('sha256', `|${env.emulator.app.clientId}`)
+				.update(`graph-mail-instant|${trigger.node.webhookId}`)
+				.digest('base64url');
 			const forged = await fetch(trigger.webhookUrl, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ value: [{ subscriptionId: sub.id, clientState: guessed, changeType: 'created' }] }),
+				body: JSON.stringify({
+					value: [{ subscriptionId: sub!.id, clientState: guessed, changeType: 'created' }],
+				}),
 			});
 			expect(forged.status).toBe(403);
 			expect(trigger.savedPush?.clientState).not.toBe(guessed);

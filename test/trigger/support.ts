@@ -7,11 +7,22 @@ import { Poller, type PollerOptions } from '../harness/poll';
 export const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
 /** Trigger parameters watching `folders` (ids or well-known names), with overrides. */
-export function triggerParams(folders: string[] = ['inbox'], extra: INodeParameters = {}): INodeParameters {
-	return { event: 'newMessage', folders: { folder: folders.map((f) => ({ folderId: rl(f) })) }, ...extra };
+export function triggerParams(
+	folders: string[] = ['inbox'],
+	extra: INodeParameters = {},
+): INodeParameters {
+	return {
+		event: 'newMessage',
+		folders: { folder: folders.map((f) => ({ folderId: rl(f) })) },
+		...extra,
+	};
 }
 
-export function poller(env: TestEnvironment, parameters: INodeParameters, options: Partial<PollerOptions> = {}): Poller {
+export function poller(
+	env: TestEnvironment,
+	parameters: INodeParameters,
+	options: Partial<PollerOptions> = {},
+): Poller {
 	return new Poller(env.engine, { parameters, ...options });
 }
 
@@ -20,12 +31,18 @@ export function newFolder(env: TestEnvironment, name: string, userId = env.userI
 	return env.emulator.control.createFolder(userId, `${name} ${++folderCounter}`).id;
 }
 
-export function deliver(env: TestEnvironment, folder: string, message: SeedMessage, userId = env.userId): string {
+export function deliver(
+	env: TestEnvironment,
+	folder: string,
+	message: SeedMessage,
+	userId = env.userId,
+): string {
 	return env.emulator.control.deliver(userId, folder, message);
 }
 
 export const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.id as string);
-export const subjects = (items: INodeExecutionData[]) => items.map((item) => item.json.subject as string);
+export const subjects = (items: INodeExecutionData[]) =>
+	items.map((item) => item.json.subject as string);
 
 export function requestsTo(env: TestEnvironment, route: string): number {
 	return env.emulator.control.counters().requestsByRoute[route] ?? 0;

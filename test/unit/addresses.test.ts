@@ -1,10 +1,25 @@
-import { addressProblem, parseAddress, parseAddresses, splitAddressList } from '../../nodes/GraphMail/helpers/addresses';
+import {
+	addressProblem,
+	parseAddress,
+	parseAddresses,
+	splitAddressList,
+} from '../../nodes/GraphMail/helpers/addresses';
 
 describe('splitAddressList', () => {
 	it('splits on commas, semicolons and line breaks outside quotes and angle brackets', () => {
-		expect(splitAddressList('a@x.com, b@y.com; c@z.com\nd@w.com')).toEqual(['a@x.com', 'b@y.com', 'c@z.com', 'd@w.com']);
-		expect(splitAddressList('"Doe, Jane" <jane@x.com>; Bob <bob@x.com>')).toEqual(['"Doe, Jane" <jane@x.com>', 'Bob <bob@x.com>']);
-		expect(splitAddressList('"He said \\"hi, there\\"" <a@x.com>')).toEqual(['"He said \\"hi, there\\"" <a@x.com>']);
+		expect(splitAddressList('a@x.com, b@y.com; c@z.com\nd@w.com')).toEqual([
+			'a@x.com',
+			'b@y.com',
+			'c@z.com',
+			'd@w.com',
+		]);
+		expect(splitAddressList('"Doe, Jane" <jane@x.com>; Bob <bob@x.com>')).toEqual([
+			'"Doe, Jane" <jane@x.com>',
+			'Bob <bob@x.com>',
+		]);
+		expect(splitAddressList('"He said \\"hi, there\\"" <a@x.com>')).toEqual([
+			'"He said \\"hi, there\\"" <a@x.com>',
+		]);
 		expect(splitAddressList(' , a@x.com ,, ')).toEqual(['a@x.com']);
 	});
 });
@@ -23,17 +38,31 @@ describe('parseAddress', () => {
 		expect(parseAddress(input)).toEqual(expected);
 	});
 
-	it.each(['bob@', '@x.com', 'bob', 'bob@x', 'bob@@x.com', 'a b@x.com', 'bob@x..com', 'bob@-x.com', '.bob@x.com', 'bob.@x.com', 'Bob <bob@>', 'Bob <>'])(
-		'%s is refused',
-		(input) => {
-			const parsed = parseAddress(input);
-			expect(parsed).toHaveProperty('reason');
-		},
-	);
+	it.each([
+		'bob@',
+		'@x.com',
+		'bob',
+		'bob@x',
+		'bob@@x.com',
+		'a b@x.com',
+		'bob@x..com',
+		'bob@-x.com',
+		'.bob@x.com',
+		'bob.@x.com',
+		'Bob <bob@>',
+		'Bob <>',
+	])('%s is refused', (input) => {
+		const parsed = parseAddress(input);
+		expect(parsed).toHaveProperty('reason');
+	});
 
 	it('refuses addresses that are too long', () => {
 		expect(addressProblem(`${'a'.repeat(65)}@x.com`)).toMatch(/too long/);
-		expect(addressProblem(`a@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(20)}.com`)).toMatch(/longer than 254/);
+		expect(
+			addressProblem(
+				`a@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(20)}.com`,
+			),
+		).toMatch(/longer than 254/);
 	});
 });
 
@@ -57,7 +86,10 @@ describe('parseAddresses', () => {
 
 	it('reports every bad entry and keeps the good ones', () => {
 		const parsed = parseAddresses('good@x.com, bob@, Smith, John <john@x.com>');
-		expect(parsed.addresses).toEqual([{ address: 'good@x.com' }, { address: 'john@x.com', name: 'John' }]);
+		expect(parsed.addresses).toEqual([
+			{ address: 'good@x.com' },
+			{ address: 'john@x.com', name: 'John' },
+		]);
 		expect(parsed.problems).toEqual([
 			{ input: 'bob@', reason: 'is not an email address' },
 			{ input: 'Smith', reason: 'is not an email address' },
@@ -69,6 +101,6 @@ describe('parseAddresses', () => {
 		expect(parseAddresses('')).toEqual({ addresses: [], problems: [] });
 		expect(parseAddresses([])).toEqual({ addresses: [], problems: [] });
 		expect(parseAddresses(42).problems).toHaveLength(1);
-		expect(parseAddresses([{ foo: 1 }]).problems[0].reason).toBe('is not an email address');
+		expect(parseAddresses([{ foo: 1 }]).problems[0]!.reason).toBe('is not an email address');
 	});
 });

@@ -4,8 +4,17 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { executeBatch, MAX_BATCH_BYTES, packBatches, type BatchSubRequest } from '../../nodes/GraphMail/transport/batch';
-import type { GraphClient, GraphOutcome, GraphRequest } from '../../nodes/GraphMail/transport/graphClient';
+import {
+	executeBatch,
+	MAX_BATCH_BYTES,
+	packBatches,
+	type BatchSubRequest,
+} from '../../nodes/GraphMail/transport/batch';
+import type {
+	GraphClient,
+	GraphOutcome,
+	GraphRequest,
+} from '../../nodes/GraphMail/transport/graphClient';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../nodes/GraphMail/transport/retryAfter';
 
 interface WireRequest {
@@ -20,20 +29,32 @@ type Answer = { id: string; status: number; headers?: Record<string, string>; bo
 /** Answers one batch: the sub-responses, or a whole-batch outcome. */
 type Script = (requests: WireRequest[], call: number) => Answer[] | GraphOutcome<IDataObject>;
 
-function fakeClient(script: Script, options: { backoff?: BackoffPolicy; maxInFlight?: number } = {}) {
+function fakeClient(
+	script: Script,
+	options: { backoff?: BackoffPolicy; maxInFlight?: number } = {},
+) {
 	let now = 1_700_000_000_000;
 	const calls: Array<{ request: GraphRequest; weight: number; requests: WireRequest[] }> = [];
 	const waits: number[] = [];
 	const client = {
 		backoffPolicy: options.backoff ?? DEFAULT_BACKOFF,
 		maxInFlightPerMailbox: options.maxInFlight ?? 4,
-		async requestOutcome(request: GraphRequest, weight: number): Promise<GraphOutcome<IDataObject>> {
+		async requestOutcome(
+			request: GraphRequest,
+			weight: number,
+		): Promise<GraphOutcome<IDataObject>> {
 			const requests = (request.body as { requests: WireRequest[] }).requests;
 			calls.push({ request, weight, requests });
 			const answer = script(requests, calls.length);
 			if (!Array.isArray(answer)) return answer;
 			// Graph answers in completion order: reversed here.
-			return { response: { status: 200, headers: {}, body: { responses: [...answer].reverse() } as unknown as IDataObject } };
+			return {
+				response: {
+					status: 200,
+					headers: {},
+					body: { responses: [...answer].reverse() } as unknown as IDataObject,
+				},
+			};
 		},
 		async wait(ms: number) {
 			waits.push(ms);
@@ -43,37 +64,61 @@ function fakeClient(script: Script, options: { backoff?: BackoffPolicy; maxInFli
 	return { client: client as unknown as GraphClient, calls, waits, now: () => now };
 }
 
-const send = (n: number): BatchSubRequest => ({ method: 'POST', url: `/me/sendMail`, body: { message: { subject: `mail ${n}` } } });
-const accepted = (requests: WireRequest[]): Answer[] => requests.map((r) => ({ id: r.id, status: 202 }));
+const send = (n: number): BatchSubRequest => ({
+	method: 'POST',
+	url: `/me/sendMail`,
+	body: { message: { subject: `mail ${n}` } },
+});
+const accepted = (requests: WireRequest[]): Answer[] =>
+	requests.map((r) => ({ id: r.id, status: 202 }));
 const subjectOf = (request: WireRequest) => (request.body!.message as IDataObject).subject;
 
 describe('packBatches', () => {
 	it('splits at 20 requests and at the byte limit, keeping order', () => {
 		const small = Array.from({ length: 45 }, (_, i) => ({ i, bytes: 100 }));
 		expect(packBatches(small).map((batch) => batch.length)).toEqual([20, 20, 5]);
-		expect(packBatches(small).flat().map((entry) => entry.i)).toEqual(small.map((entry) => entry.i));
+		expect(
+			packBatches(small)
+				.flat()
+				.map((entry) => entry.i),
+		).toEqual(small.map((entry) => entry.i));
 		const large = Array.from({ length: 5 }, (_, i) => ({ i, bytes: 1.5 * 1024 * 1024 }));
 		expect(packBatches(large).map((batch) => batch.length)).toEqual([2, 2, 1]);
-		expect(packBatches(small, MAX_BATCH_BYTES, 3).map((batch) => batch.length)).toEqual([...Array(15).fill(3)]);
+		expect(packBatches(small, MAX_BATCH_BYTES, 3).map((batch) => batch.length)).toEqual([
+			...Array(15).fill(3),
+		]);
 	});
 
 	it('puts an entry above the limit in a batch of its own', () => {
-		expect(packBatches([{ bytes: 10 }, { bytes: 5_000_000 }, { bytes: 10 }]).map((b) => b.length)).toEqual([1, 1, 1]);
+		expect(
+			packBatches([{ bytes: 10 }, { bytes: 5_000_000 }, { bytes: 10 }]).map((b) => b.length),
+		).toEqual([1, 1, 1]);
 	});
 });
 
 describe('executeBatch', () => {
 	it('sends batches of up to 20 that take every in-flight slot, and returns results in input order', async () => {
-		const { client, calls } = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: 202, body: { echo: subjectOf(r) } })));
-		const results = await executeBatch(client, 'me', Array.from({ length: 45 }, (_, i) => send(i)));
-		expect(calls.map((call) => call.requests.length)).toEqual([20, 20, 5]);
-		expect(calls.every((call) => call.weight === 4 && call.request.path === '/$batch' && call.request.idempotent === false)).toBe(true);
-		expect(calls[0].request.cost).toEqual({ requests: 20, uploadBytes: expect.any(Number) });
-		expect(results.map((r) => (r.kind === 'response' ? (r.body as IDataObject).echo : r.kind))).toEqual(
-			Array.from({ length: 45 }, (_, i) => `mail ${i}`),
+		const { client, calls } = fakeClient((requests) =>
+			requests.map((r) => ({ id: r.id, status: 202, body: { echo: subjectOf(r) } })),
 		);
+		const results = await executeBatch(
+			client,
+			'me',
+			Array.from({ length: 45 }, (_, i) => send(i)),
+		);
+		expect(calls.map((call) => call.requests.length)).toEqual([20, 20, 5]);
+		expect(
+			calls.every(
+				(call) =>
+					call.weight === 4 && call.request.path === '/$batch' && call.request.idempotent === false,
+			),
+		).toBe(true);
+		expect(calls[0]!.request.cost).toEqual({ requests: 20, uploadBytes: expect.any(Number) });
+		expect(
+			results.map((r) => (r.kind === 'response' ? (r.body as IDataObject).echo : r.kind)),
+		).toEqual(Array.from({ length: 45 }, (_, i) => `mail ${i}`));
 		// Every body has its Content-Type, as Graph requires.
-		expect(calls[0].requests[0]).toEqual({
+		expect(calls[0]!.requests[0]).toEqual({
 			id: '0',
 			method: 'POST',
 			url: '/me/sendMail',
@@ -84,7 +129,12 @@ describe('executeBatch', () => {
 
 	it('makes smaller batches when asked (a lower in-flight cap)', async () => {
 		const { client, calls } = fakeClient(accepted, { maxInFlight: 2 });
-		await executeBatch(client, 'me', Array.from({ length: 5 }, (_, i) => send(i)), { maxRequestsPerBatch: 2 });
+		await executeBatch(
+			client,
+			'me',
+			Array.from({ length: 5 }, (_, i) => send(i)),
+			{ maxRequestsPerBatch: 2 },
+		);
 		expect(calls.map((call) => [call.requests.length, call.weight])).toEqual([
 			[2, 2],
 			[2, 2],
@@ -94,17 +144,31 @@ describe('executeBatch', () => {
 
 	it('retries a sub-request answered 429 after its own Retry-After, in a later batch', async () => {
 		const { client, calls, waits, now } = fakeClient((requests, call) =>
-			requests.map((r): Answer =>
-				call === 1 && r.id === '1'
-					? { id: r.id, status: 429, headers: { 'Retry-After': '2.5' }, body: { error: { code: 'TooManyRequests' } } }
-					: call === 1 && r.id === '2'
-						? { id: r.id, status: 503, headers: { 'retry-after': 'Tue, 14 Nov 2023 22:13:24 GMT' } }
-						: { id: r.id, status: 202 },
+			requests.map(
+				(r): Answer =>
+					call === 1 && r.id === '1'
+						? {
+								id: r.id,
+								status: 429,
+								headers: { 'Retry-After': '2.5' },
+								body: { error: { code: 'TooManyRequests' } },
+							}
+						: call === 1 && r.id === '2'
+							? {
+									id: r.id,
+									status: 503,
+									headers: { 'retry-after': 'Tue, 14 Nov 2023 22:13:24 GMT' },
+								}
+							: { id: r.id, status: 202 },
 			),
 		);
 		const results = await executeBatch(client, 'me', [send(0), send(1), send(2), send(3)], { now });
 		expect(results.map((r) => r.kind === 'response' && r.status)).toEqual([202, 202, 202, 202]);
-		expect(calls.map((call) => call.requests.map((r) => r.id))).toEqual([['0', '1', '2', '3'], ['1'], ['2']]);
+		expect(calls.map((call) => call.requests.map((r) => r.id))).toEqual([
+			['0', '1', '2', '3'],
+			['1'],
+			['2'],
+		]);
 		// The HTTP date is 4 s after the fake clock; 2.5 s for the 429.
 		expect(waits).toEqual([2500, 1500]);
 		expect(results[1]).toMatchObject({ attempts: 2, waitedMs: 2500 });
@@ -112,18 +176,34 @@ describe('executeBatch', () => {
 
 	it('gives up on a throttled sub-request within the backoff policy and says so', async () => {
 		const backoff = { ...DEFAULT_BACKOFF, maxAttempts: 3 };
-		const { client, calls, now } = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: 429, headers: { 'retry-after': '1' } })), {
-			backoff,
-		});
+		const { client, calls, now } = fakeClient(
+			(requests) =>
+				requests.map((r) => ({ id: r.id, status: 429, headers: { 'retry-after': '1' } })),
+			{
+				backoff,
+			},
+		);
 		const [result] = await executeBatch(client, 'me', [send(0)], { now });
 		expect(calls).toHaveLength(3);
-		expect(result).toMatchObject({ kind: 'response', status: 429, attempts: 3, waitedMs: 2000, gaveUp: true });
+		expect(result).toMatchObject({
+			kind: 'response',
+			status: 429,
+			attempts: 3,
+			waitedMs: 2000,
+			gaveUp: true,
+		});
 	});
 
 	it('maps other answers to their own requests: 400, 403, 404 are final', async () => {
 		const statuses = [202, 400, 202, 403, 404];
-		const { client, calls } = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: statuses[Number(r.id)] })));
-		const results = await executeBatch(client, 'me', statuses.map((_, i) => send(i)));
+		const { client, calls } = fakeClient((requests) =>
+			requests.map((r) => ({ id: r.id, status: statuses[Number(r.id)]! })),
+		);
+		const results = await executeBatch(
+			client,
+			'me',
+			statuses.map((_, i) => send(i)),
+		);
 		expect(calls).toHaveLength(1);
 		expect(results.map((r) => r.kind === 'response' && r.status)).toEqual(statuses);
 		expect(results.every((r) => r.kind === 'response' && !r.gaveUp)).toBe(true);
@@ -133,7 +213,13 @@ describe('executeBatch', () => {
 		const read: BatchSubRequest = { method: 'GET', url: '/me/messages?$top=1', idempotent: true };
 		let lost = true;
 		const { client, calls, now } = fakeClient((requests, call) => {
-			if (call === 1) return { failure: { headers: {}, body: undefined, networkCode: 'ECONNRESET' }, attempts: 1, waitedMs: 0, gaveUp: false };
+			if (call === 1)
+				return {
+					failure: { headers: {}, body: undefined, networkCode: 'ECONNRESET' },
+					attempts: 1,
+					waitedMs: 0,
+					gaveUp: false,
+				};
 			if (lost && requests.length === 1) {
 				lost = false;
 				return [];
@@ -145,16 +231,26 @@ describe('executeBatch', () => {
 		expect(results[2]).toEqual({ kind: 'uncertain', reason: expect.stringMatching(/ECONNRESET/) });
 		expect(results[1]).toMatchObject({ kind: 'response', status: 200 });
 		// The read went again (twice: once after the reset, once after the missing answer).
-		expect(calls.map((call) => call.requests.map((r) => r.method))).toEqual([['POST', 'GET', 'POST'], ['GET'], ['GET']]);
+		expect(calls.map((call) => call.requests.map((r) => r.method))).toEqual([
+			['POST', 'GET', 'POST'],
+			['GET'],
+			['GET'],
+		]);
 
 		const second = fakeClient((requests) => requests.map((r) => ({ id: r.id, status: 504 })));
-		expect(await executeBatch(second.client, 'me', [send(0)])).toEqual([{ kind: 'uncertain', reason: expect.stringMatching(/^Graph answered 504/) }]);
+		expect(await executeBatch(second.client, 'me', [send(0)])).toEqual([
+			{ kind: 'uncertain', reason: expect.stringMatching(/^Graph answered 504/) },
+		]);
 		expect(second.calls).toHaveLength(1);
 	});
 
-	it('a refused batch (400, or 429 past the policy): the refusal is every sub-request\'s answer', async () => {
+	it("a refused batch (400, or 429 past the policy): the refusal is every sub-request's answer", async () => {
 		const { client } = fakeClient(() => ({
-			failure: { status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } },
+			failure: {
+				status: 429,
+				headers: { 'retry-after': '1' },
+				body: { error: { code: 'TooManyRequests', message: 'slow down' } },
+			},
 			attempts: 6,
 			waitedMs: 5000,
 			gaveUp: true,
@@ -170,7 +266,11 @@ describe('executeBatch', () => {
 		let stopped = false;
 		const { client, calls } = fakeClient((requests) => {
 			stopped = true;
-			return requests.map((r) => ({ id: r.id, status: r.id === '0' ? 429 : 202, headers: { 'retry-after': '0' } }));
+			return requests.map((r) => ({
+				id: r.id,
+				status: r.id === '0' ? 429 : 202,
+				headers: { 'retry-after': '0' },
+			}));
 		});
 		const results = await executeBatch(
 			client,

@@ -1,9 +1,16 @@
-import { escapeKql, kqlPhrase, kqlProblem, searchParameter } from '../../nodes/GraphMail/helpers/kql';
+import {
+	escapeKql,
+	kqlPhrase,
+	kqlProblem,
+	searchParameter,
+} from '../../nodes/GraphMail/helpers/kql';
 
 describe('KQL', () => {
 	it('wraps the query in double quotes, escaping quotes and backslashes', () => {
 		expect(searchParameter('pizza')).toBe('"pizza"');
-		expect(searchParameter(' subject:"quarterly report" ')).toBe('"subject:\\"quarterly report\\""');
+		expect(searchParameter(' subject:"quarterly report" ')).toBe(
+			'"subject:\\"quarterly report\\""',
+		);
 		expect(escapeKql('a\\b"c')).toBe('a\\\\b\\"c');
 		expect(kqlPhrase('" OR from:x')).toBe('"\\" OR from:x"');
 	});

@@ -40,7 +40,10 @@ describe('buildListQuery', () => {
 	});
 
 	it('uses the real received bounds first instead of the placeholder bound', () => {
-		const query = buildListQuery({ receivedBefore: before, hasAttachments: true, receivedAfter: after }, 'oldest');
+		const query = buildListQuery(
+			{ receivedBefore: before, hasAttachments: true, receivedAfter: after },
+			'oldest',
+		);
 		expect(query.$filter).toBe(
 			'receivedDateTime ge 2024-01-01T00:00:00Z and receivedDateTime lt 2024-02-01T00:00:00Z and hasAttachments eq true',
 		);
@@ -69,9 +72,12 @@ describe('buildListQuery', () => {
 });
 
 describe('customFilterProblem', () => {
-	it.each(["isRead eq false", "subject eq 'a''b'", "(a eq 'x)') and (b eq 1)", ''])('accepts %j', (filter) => {
-		expect(customFilterProblem(filter)).toBeUndefined();
-	});
+	it.each(['isRead eq false', "subject eq 'a''b'", "(a eq 'x)') and (b eq 1)", ''])(
+		'accepts %j',
+		(filter) => {
+			expect(customFilterProblem(filter)).toBeUndefined();
+		},
+	);
 
 	it.each([
 		["subject eq 'open", /not closed/],

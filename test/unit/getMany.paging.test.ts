@@ -17,11 +17,15 @@ function fakeClient(total: number, serverPage?: number) {
 				top = Number(request.qs?.$top ?? 10);
 			}
 			const size = Math.min(top, serverPage ?? top);
-			const value = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({ n: offset + i }));
+			const value = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({
+				n: offset + i,
+			}));
 			const end = offset + value.length;
 			const body = {
 				value,
-				...(end < total ? { '@odata.nextLink': `https://graph.test/v1.0/me/messages?$top=${top}&$skip=${end}` } : {}),
+				...(end < total
+					? { '@odata.nextLink': `https://graph.test/v1.0/me/messages?$top=${top}&$skip=${end}` }
+					: {}),
 			};
 			return { status: 200, headers: {}, body: body as T };
 		},
@@ -38,16 +42,19 @@ describe('paging', () => {
 		expect(items).toHaveLength(2100);
 		expect(items.at(-1)).toEqual({ n: 2099 });
 		expect(calls).toHaveLength(3);
-		expect(calls[0].qs).toEqual({ $select: 'id', $top: 1000 });
+		expect(calls[0]!.qs).toEqual({ $select: 'id', $top: 1000 });
 		// later pages: the nextLink verbatim, no query added
-		expect(calls[1]).toMatchObject({ path: 'https://graph.test/v1.0/me/messages?$top=1000&$skip=1000', qs: undefined });
+		expect(calls[1]).toMatchObject({
+			path: 'https://graph.test/v1.0/me/messages?$top=1000&$skip=1000',
+			qs: undefined,
+		});
 	});
 
 	it('asks for no more than the limit on the first page', async () => {
 		const { client, calls } = fakeClient(500);
 		expect(await collect(client, request, { limit: 50 })).toHaveLength(50);
 		expect(calls).toHaveLength(1);
-		expect(calls[0].qs?.$top).toBe(50);
+		expect(calls[0]!.qs?.$top).toBe(50);
 	});
 
 	it('Return All follows every nextLink with pages of 1000', async () => {
@@ -69,7 +76,11 @@ describe('paging', () => {
 		const looping = {
 			request: async <T>() => {
 				calls++;
-				return { status: 200, headers: {}, body: { value: [{}], '@odata.nextLink': 'https://graph.test/v1.0/same' } as T };
+				return {
+					status: 200,
+					headers: {},
+					body: { value: [{}], '@odata.nextLink': 'https://graph.test/v1.0/same' } as T,
+				};
 			},
 		};
 		expect(await collect(looping, request)).toHaveLength(2);
@@ -81,6 +92,6 @@ describe('paging', () => {
 		const seen: number[] = [];
 		for await (const page of pages(client, request, { sendTop: false })) seen.push(page.length);
 		expect(seen).toEqual([10, 10, 10]);
-		expect(calls[0].qs).toEqual({ $select: 'id' });
+		expect(calls[0]!.qs).toEqual({ $select: 'id' });
 	});
 });

@@ -1,6 +1,10 @@
 import { GraphMailInstantTrigger } from '../../nodes/GraphMailInstantTrigger/GraphMailInstantTrigger.node';
 import { GraphMailTrigger } from '../../nodes/GraphMailTrigger/GraphMailTrigger.node';
-import { acceptedClientStates, forgetClientState, rememberClientState } from '../../nodes/GraphMailTrigger/instant/clientStates';
+import {
+	acceptedClientStates,
+	forgetClientState,
+	rememberClientState,
+} from '../../nodes/GraphMailTrigger/instant/clientStates';
 import { readNotifications } from '../../nodes/GraphMailTrigger/instant/notifications';
 import {
 	isOwnUrl,
@@ -18,7 +22,7 @@ import {
 const HOUR = 60 * 60_000;
 
 describe('instant trigger: clientState', () => {
-	it('is 256 random bits, new each time, within Graph\'s 128 characters', () => {
+	it("is 256 random bits, new each time, within Graph's 128 characters", () => {
 		const states = new Set(Array.from({ length: 200 }, () => newClientState()));
 		expect(states.size).toBe(200);
 		for (const state of states) {
@@ -27,8 +31,13 @@ describe('instant trigger: clientState', () => {
 		}
 	});
 
-	it('is accepted from the saved subscriptions or from the hooks\' hand-over, and from nowhere else', () => {
-		const push: PushState = { clientState: 'saved-secret', notificationUrl: 'https://n8n/webhook/w/webhook', createdAt: 0, byFolder: {} };
+	it("is accepted from the saved subscriptions or from the hooks' hand-over, and from nowhere else", () => {
+		const push: PushState = {
+			clientState: 'saved-secret',
+			notificationUrl: 'https://n8n/webhook/w/webhook',
+			createdAt: 0,
+			byFolder: {},
+		};
 		expect(acceptedClientStates('wf|node', push)).toEqual(['saved-secret']);
 		rememberClientState('wf|node', 'handed-over');
 		try {
@@ -46,11 +55,24 @@ describe('instant trigger: clientState', () => {
 
 describe('instant trigger: reading a notification POST', () => {
 	const secret = newClientState();
-	const change = (clientState: unknown, subscriptionId: unknown = 'sub-1') => ({ subscriptionId, clientState, changeType: 'created' });
+	const change = (clientState: unknown, subscriptionId: unknown = 'sub-1') => ({
+		subscriptionId,
+		clientState,
+		changeType: 'created',
+	});
 
 	it('accepts entries that carry the secret and refuses the others one by one', () => {
 		const read = readNotifications(
-			{ value: [change(secret), change('forged'), change(undefined), change(secret.slice(0, -1)), change(`${secret}x`), change(secret, 42)] },
+			{
+				value: [
+					change(secret),
+					change('forged'),
+					change(undefined),
+					change(secret.slice(0, -1)),
+					change(`${secret}x`),
+					change(secret, 42),
+				],
+			},
 			[secret],
 		);
 		expect(read.accepted).toBe(1);
@@ -66,14 +88,28 @@ describe('instant trigger: reading a notification POST', () => {
 
 	it('accepts any of several secrets (the saved one and the handed-over one)', () => {
 		const other = newClientState();
-		const read = readNotifications({ value: [change(secret, 'a'), change(other, 'b')] }, [secret, other]);
+		const read = readNotifications({ value: [change(secret, 'a'), change(other, 'b')] }, [
+			secret,
+			other,
+		]);
 		expect(read.signal.changed).toEqual(['a', 'b']);
 	});
 
 	it('reads the lifecycle events and ignores unknown ones', () => {
-		const lifecycle = (event: string, subscriptionId = 'sub-1') => ({ subscriptionId, clientState: secret, lifecycleEvent: event });
+		const lifecycle = (event: string, subscriptionId = 'sub-1') => ({
+			subscriptionId,
+			clientState: secret,
+			lifecycleEvent: event,
+		});
 		const read = readNotifications(
-			{ value: [lifecycle('missed'), lifecycle('subscriptionRemoved', 'sub-2'), lifecycle('reauthorizationRequired', 'sub-3'), lifecycle('somethingNew')] },
+			{
+				value: [
+					lifecycle('missed'),
+					lifecycle('subscriptionRemoved', 'sub-2'),
+					lifecycle('reauthorizationRequired', 'sub-3'),
+					lifecycle('somethingNew'),
+				],
+			},
 			[secret],
 		);
 		expect(read.signal.lifecycle).toEqual([
@@ -105,16 +141,22 @@ describe('instant trigger: what a round does with a subscription', () => {
 	});
 
 	it('renews when Graph asks (reauthorizationRequired), even far from expiry', () => {
-		expect(subscriptionAction(sub(70), { ...none, reauthorize: new Set(['sub-1']) }, now)).toBe('renew');
-		expect(subscriptionAction(sub(70), { ...none, reauthorize: new Set(['another']) }, now)).toBe('keep');
+		expect(subscriptionAction(sub(70), { ...none, reauthorize: new Set(['sub-1']) }, now)).toBe(
+			'renew',
+		);
+		expect(subscriptionAction(sub(70), { ...none, reauthorize: new Set(['another']) }, now)).toBe(
+			'keep',
+		);
 	});
 
 	it('makes a new one when Graph removed it or there is none', () => {
-		expect(subscriptionAction(sub(70), { ...none, removed: new Set(['sub-1']) }, now)).toBe('create');
+		expect(subscriptionAction(sub(70), { ...none, removed: new Set(['sub-1']) }, now)).toBe(
+			'create',
+		);
 		expect(subscriptionAction(undefined, none, now)).toBe('create');
 	});
 
-	it('keeps a subscription alive in a quiet mailbox: many checks before it can lapse, within Outlook\'s limit', () => {
+	it("keeps a subscription alive in a quiet mailbox: many checks before it can lapse, within Outlook's limit", () => {
 		expect(SUBSCRIPTION_LIFETIME_MS).toBeLessThanOrEqual(10_080 * 60_000);
 		// A fresh subscription is first renewed after LIFETIME - RENEW_BEFORE; between that and
 		// expiry, the safety round (every 15 minutes) gets many tries.
@@ -139,7 +181,7 @@ describe('instant trigger: static data', () => {
 		expect(readPush(staticData as never)).toBeUndefined();
 	});
 
-	it('knows its own production URL, not the editor\'s test URL', () => {
+	it("knows its own production URL, not the editor's test URL", () => {
 		expect(isOwnUrl('https://n8n.example.com/webhook/abc/webhook', 'abc')).toBe(true);
 		expect(isOwnUrl('https://n8n.example.com/webhook-test/abc/webhook', 'abc')).toBe(false);
 		expect(isOwnUrl('https://n8n.example.com/webhook/abcd/webhook', 'abc')).toBe(false);
@@ -148,15 +190,25 @@ describe('instant trigger: static data', () => {
 });
 
 describe('instant trigger: node description', () => {
-	it('shows no Poll Times (even after n8n\'s loader added them to the polling trigger\'s shared fields) and no app-only choice', () => {
+	it("shows no Poll Times (even after n8n's loader added them to the polling trigger's shared fields) and no app-only choice", () => {
 		// n8n-core's DirectoryLoader.applySpecialNodeParameters: `properties.unshift(...commonPollingParameters)` on polling nodes.
 		const polling = new GraphMailTrigger().description;
-		polling.properties.unshift({ displayName: 'Poll Times', name: 'pollTimes', type: 'fixedCollection', default: {}, options: [] });
+		polling.properties.unshift({
+			displayName: 'Poll Times',
+			name: 'pollTimes',
+			type: 'fixedCollection',
+			default: {},
+			options: [],
+		});
 		try {
-			const names = new GraphMailInstantTrigger().description.properties.map((property) => property.name);
+			const names = new GraphMailInstantTrigger().description.properties.map(
+				(property) => property.name,
+			);
 			expect(names).not.toContain('pollTimes');
 			expect(names).not.toContain('authentication');
-			expect(names).toEqual(expect.arrayContaining(['event', 'mailbox', 'folders', 'filters', 'output', 'options']));
+			expect(names).toEqual(
+				expect.arrayContaining(['event', 'mailbox', 'folders', 'filters', 'output', 'options']),
+			);
 		} finally {
 			polling.properties.splice(0, 1);
 		}

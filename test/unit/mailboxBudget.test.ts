@@ -1,4 +1,8 @@
-import { MailboxBudget, OUTLOOK_MAILBOX_BUDGET, type BudgetLimits } from '../../nodes/GraphMail/transport/mailboxBudget';
+import {
+	MailboxBudget,
+	OUTLOOK_MAILBOX_BUDGET,
+	type BudgetLimits,
+} from '../../nodes/GraphMail/transport/mailboxBudget';
 
 const MiB = 1024 * 1024;
 
@@ -78,7 +82,12 @@ describe('MailboxBudget', () => {
 	});
 
 	it('takes the longer of the two waits', () => {
-		const { budget, advance } = setup({ maxRequests: 2, requestWindowMs: 1000, maxUploadBytes: 100, uploadWindowMs: 5000 });
+		const { budget, advance } = setup({
+			maxRequests: 2,
+			requestWindowMs: 1000,
+			maxUploadBytes: 100,
+			uploadWindowMs: 5000,
+		});
 		budget.spend('me', 2, 100);
 		advance(10);
 		expect(budget.delayMs('me', 1, 0)).toBe(990);
@@ -87,9 +96,18 @@ describe('MailboxBudget', () => {
 	});
 
 	it('keeps reserving after waits that another reservation used up', async () => {
-		const { budget, waits, wait, now } = setup({ maxRequests: 1, requestWindowMs: 100, maxUploadBytes: 1e9, uploadWindowMs: 100 });
+		const { budget, waits, wait, now } = setup({
+			maxRequests: 1,
+			requestWindowMs: 100,
+			maxUploadBytes: 1e9,
+			uploadWindowMs: 100,
+		});
 		const start = now();
-		await Promise.all([budget.reserve('me', 1, 0, wait), budget.reserve('me', 1, 0, wait), budget.reserve('me', 1, 0, wait)]);
+		await Promise.all([
+			budget.reserve('me', 1, 0, wait),
+			budget.reserve('me', 1, 0, wait),
+			budget.reserve('me', 1, 0, wait),
+		]);
 		// One at a time, 100 ms apart: never two in one window.
 		expect(now() - start).toBeGreaterThanOrEqual(200);
 		expect(waits.length).toBeGreaterThanOrEqual(2);

@@ -18,8 +18,41 @@ const RUNS = { numRuns: 2000 };
 
 /** Characters that matter to URLs, OData, KQL and address syntax, plus any UTF-16 unit (lone surrogates too). */
 const tricky = fc.oneof(
-	{ weight: 3, arbitrary: fc.constantFrom('.', '%', '2', 'e', 'E', '/', '\\', '?', '#', '(', ')', "'", '"', ' ', '\t', '\n', '&', '=', '+', '@', '<', '>', ',', ';', ':', '*') },
-	{ weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) },
+	{
+		weight: 3,
+		arbitrary: fc.constantFrom(
+			'.',
+			'%',
+			'2',
+			'e',
+			'E',
+			'/',
+			'\\',
+			'?',
+			'#',
+			'(',
+			')',
+			"'",
+			'"',
+			' ',
+			'\t',
+			'\n',
+			'&',
+			'=',
+			'+',
+			'@',
+			'<',
+			'>',
+			',',
+			';',
+			':',
+			'*',
+		),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+	},
 	{ weight: 1, arbitrary: fc.string({ maxLength: 3 }) },
 );
 const trickyText = fc.array(tricky, { maxLength: 24 }).map((parts) => parts.join(''));
@@ -47,7 +80,13 @@ describe('path segments (property-based)', () => {
 				expect(url.pathname).toBe(`/v1.0/me/messages/${segment}/attachments`);
 				expect(url.search).toBe('');
 				// As the emulator's Graph router reads it (percent-decoding, then OData `name(key)`).
-				expect(pathSegments(url.pathname)).toEqual(['v1.0', 'me', 'messages', value, 'attachments']);
+				expect(pathSegments(url.pathname)).toEqual([
+					'v1.0',
+					'me',
+					'messages',
+					value,
+					'attachments',
+				]);
 			}),
 			RUNS,
 		);
@@ -61,9 +100,12 @@ describe('path segments (property-based)', () => {
 			RUNS,
 		);
 		fc.assert(
-			fc.property(fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0'), { maxLength: 5 }), (blanks) => {
-				expect(checkPathSegment(blanks.join(''))).toHaveProperty('problem');
-			}),
+			fc.property(
+				fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0'), { maxLength: 5 }),
+				(blanks) => {
+					expect(checkPathSegment(blanks.join(''))).toHaveProperty('problem');
+				},
+			),
 		);
 	});
 
@@ -86,14 +128,18 @@ describe('path segments (property-based)', () => {
 describe('OData string literals (property-based)', () => {
 	/** The tokens of `subject eq <literal> and isRead eq false`, the literal's value replaced by `value`. */
 	const expectedTokens = (value: string) =>
-		tokenize("subject eq 'x' and isRead eq false").map((token) => (token.kind === 'string' ? { ...token, value } : token));
+		tokenize("subject eq 'x' and isRead eq false").map((token) =>
+			token.kind === 'string' ? { ...token, value } : token,
+		);
 
 	it('any text stays one literal inside a $filter, and reads back as itself', () => {
 		fc.assert(
 			fc.property(trickyText, (value) => {
 				const literal = odataString(value);
 				expect(literal.startsWith("'") && literal.endsWith("'")).toBe(true);
-				expect(tokenize(`subject eq ${literal} and isRead eq false`)).toEqual(expectedTokens(value));
+				expect(tokenize(`subject eq ${literal} and isRead eq false`)).toEqual(
+					expectedTokens(value),
+				);
 			}),
 			RUNS,
 		);
@@ -157,7 +203,9 @@ describe('address parsing (property-based)', () => {
 	it('whatever the input, every parsed address is valid and nothing carries a line break', () => {
 		const anything = fc.oneof(
 			trickyText,
-			fc.array(fc.oneof(trickyText, fc.record({ address: trickyText, name: trickyText })), { maxLength: 4 }),
+			fc.array(fc.oneof(trickyText, fc.record({ address: trickyText, name: trickyText })), {
+				maxLength: 4,
+			}),
 		);
 		fc.assert(
 			fc.property(anything, (input) => {
@@ -175,16 +223,25 @@ describe('address parsing (property-based)', () => {
 	it('a list of valid addresses with display names parses back to the same pairs', () => {
 		const name = trickyText.map((text) => text.replace(/\s+/g, ' ').trim());
 		fc.assert(
-			fc.property(fc.array(fc.tuple(fc.emailAddress(), name), { minLength: 1, maxLength: 5 }), (entries) => {
-				const usable = entries.filter(([address]) => isValidAddress(address));
-				fc.pre(usable.length > 0);
-				const text = usable
-					.map(([address, display]) => (display ? `"${display.replace(/(["\\])/g, '\\$1')}" <${address}>` : address))
-					.join(', ');
-				const parsed = parseAddresses(text);
-				expect(parsed.problems).toEqual([]);
-				expect(parsed.addresses).toEqual(usable.map(([address, display]) => (display ? { address, name: display } : { address })));
-			}),
+			fc.property(
+				fc.array(fc.tuple(fc.emailAddress(), name), { minLength: 1, maxLength: 5 }),
+				(entries) => {
+					const usable = entries.filter(([address]) => isValidAddress(address));
+					fc.pre(usable.length > 0);
+					const text = usable
+						.map(([address, display]) =>
+							display ? `"${display.replace(/(["\\])/g, '\\$1')}" <${address}>` : address,
+						)
+						.join(', ');
+					const parsed = parseAddresses(text);
+					expect(parsed.problems).toEqual([]);
+					expect(parsed.addresses).toEqual(
+						usable.map(([address, display]) =>
+							display ? { address, name: display } : { address },
+						),
+					);
+				},
+			),
 			RUNS,
 		);
 	});

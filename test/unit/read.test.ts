@@ -7,14 +7,25 @@ import { pageOfFolders, walkFolders } from '../../nodes/GraphMail/methods/search
 describe('mailboxRef', () => {
 	it('URL-encodes user ids and UPNs in the path', () => {
 		expect(mailboxRef('me', 'ignored')).toEqual({ mailbox: 'me', base: '/me' });
-		expect(mailboxRef('user', ' a+b@contoso.com ')).toEqual({ mailbox: 'a+b@contoso.com', base: '/users/a%2Bb%40contoso.com' });
-		expect(mailboxRef('user', "x/../y?$top=1'")).toMatchObject({ base: '/users/x%2F..%2Fy%3F%24top%3D1%27' });
+		expect(mailboxRef('user', ' a+b@contoso.com ')).toEqual({
+			mailbox: 'a+b@contoso.com',
+			base: '/users/a%2Bb%40contoso.com',
+		});
+		expect(mailboxRef('user', "x/../y?$top=1'")).toMatchObject({
+			base: '/users/x%2F..%2Fy%3F%24top%3D1%27',
+		});
 		expect(mailboxRef('user', '  ')).toHaveProperty('problem');
 	});
 });
 
 describe('output plans', () => {
-	const message = { '@odata.etag': 'W/"1"', id: 'm1', subject: 's', hasAttachments: true, isRead: false };
+	const message = {
+		'@odata.etag': 'W/"1"',
+		id: 'm1',
+		subject: 's',
+		hasAttachments: true,
+		isRead: false,
+	};
 
 	it('Selected Fields asks for id + fields (+ hasAttachments for downloads) and outputs only what was asked', () => {
 		const plan = outputPlan('fields', ['subject', 'isRead'], true);
@@ -29,9 +40,15 @@ describe('output plans', () => {
 	});
 
 	it('lists attachments only where they can be, unless inline ones are wanted', () => {
-		expect(mayHaveAttachments({ hasAttachments: false }, { prefix: 'a', skipInline: true })).toBe(false);
-		expect(mayHaveAttachments({ hasAttachments: true }, { prefix: 'a', skipInline: true })).toBe(true);
-		expect(mayHaveAttachments({ hasAttachments: false }, { prefix: 'a', skipInline: false })).toBe(true);
+		expect(mayHaveAttachments({ hasAttachments: false }, { prefix: 'a', skipInline: true })).toBe(
+			false,
+		);
+		expect(mayHaveAttachments({ hasAttachments: true }, { prefix: 'a', skipInline: true })).toBe(
+			true,
+		);
+		expect(mayHaveAttachments({ hasAttachments: false }, { prefix: 'a', skipInline: false })).toBe(
+			true,
+		);
 	});
 });
 
@@ -69,7 +86,10 @@ describe('concurrency helpers', () => {
 });
 
 describe('folder walk', () => {
-	const tree: Record<string, Array<{ id: string; displayName: string; childFolderCount: number }>> = {
+	const tree: Record<
+		string,
+		Array<{ id: string; displayName: string; childFolderCount: number }>
+	> = {
 		root: [
 			{ id: 'inbox', displayName: 'Inbox', childFolderCount: 1 },
 			{ id: 'sent', displayName: 'Sent Items', childFolderCount: 0 },

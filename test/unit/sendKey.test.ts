@@ -32,7 +32,9 @@ const LEGACY_KEY = '3b081440fde0fa5e35cb134e075a5164';
 
 describe('canonicalJson', () => {
 	it('sorts keys at every level and drops undefined', () => {
-		expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}');
+		expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: undefined, x: 2 }], c: null } })).toBe(
+			'{"a":{"c":null,"d":[1,{"x":2,"z":1}]},"b":1}',
+		);
 		expect(canonicalJson(undefined)).toBe('null');
 		expect(canonicalJson(new Date('2026-01-02T03:04:05Z'))).toBe('"2026-01-02T03:04:05.000Z"');
 	});
@@ -55,22 +57,45 @@ describe('idempotencyKey', () => {
 		expect(key).toMatch(/^[0-9a-f]{32}$/);
 		expect(idempotencyKey(input({ itemJson: { order: 7, name: 'Ann' } }))).toBe(key);
 		// An internetMessageId already on the message does not change it.
-		expect(idempotencyKey(input({ message: { ...input().message, internetMessageId: '<x@y>' } }))).toBe(key);
+		expect(
+			idempotencyKey(input({ message: { ...input().message, internetMessageId: '<x@y>' } })),
+		).toBe(key);
 	});
 
 	it.each<[string, Partial<KeyInput>]>([
-		['another execution (a new run from the editor, a new trigger event)', { run: 'execution-2#0' }],
+		[
+			'another execution (a new run from the editor, a new trigger event)',
+			{ run: 'execution-2#0' },
+		],
 		['another run of the node in the same execution (a loop)', { run: 'execution-1#1' }],
-		['no execution identity (a Retry of an execution started by an older node)', { run: undefined }],
+		[
+			'no execution identity (a Retry of an execution started by an older node)',
+			{ run: undefined },
+		],
 		['another workflow', { workflowId: 'wf-2' }],
 		['another node', { nodeId: 'node-2' }],
 		['another item index', { itemIndex: 1 }],
 		['another mailbox', { mailbox: 'shared@example.com' }],
 		['another subject', { message: { ...input().message, subject: 'Hello!' } }],
-		['another recipient', { message: { ...input().message, toRecipients: [{ emailAddress: { address: 'b@example.com' } }] } }],
+		[
+			'another recipient',
+			{
+				message: {
+					...input().message,
+					toRecipients: [{ emailAddress: { address: 'b@example.com' } }],
+				},
+			},
+		],
 		['Save to Sent Items off', { saveToSentItems: false }],
 		['other input data', { itemJson: { name: 'Ann', order: 8 } }],
-		['an attachment', { attachments: [{ name: 'a.txt', contentType: 'text/plain', size: 1, isInline: false, digest: 'aa' }] }],
+		[
+			'an attachment',
+			{
+				attachments: [
+					{ name: 'a.txt', contentType: 'text/plain', size: 1, isInline: false, digest: 'aa' },
+				],
+			},
+		],
 	])('differs for %s', (_label, overrides) => {
 		expect(idempotencyKey(input(overrides))).not.toBe(idempotencyKey(input()));
 	});
@@ -111,19 +136,34 @@ describe('message ids and windows', () => {
 	});
 
 	it('builds OData filters of at most 14 ids', () => {
-		expect(internetMessageIdFilter(['<a@b>', "<o'k@b>"])).toBe("internetMessageId eq '<a@b>' or internetMessageId eq '<o''k@b>'");
+		expect(internetMessageIdFilter(['<a@b>', "<o'k@b>"])).toBe(
+			"internetMessageId eq '<a@b>' or internetMessageId eq '<o''k@b>'",
+		);
 		const ids = Array.from({ length: 30 }, (_, i) => `<${i}@x>`);
-		expect(lookupGroups([...ids, ids[0]]).map((group) => group.length)).toEqual([14, 14, 2]);
+		expect(lookupGroups([...ids, ids[0]!]).map((group) => group.length)).toEqual([14, 14, 2]);
 	});
 
 	it('earlierSend: a sent copy in this window counts; in the previous one only when younger than the window; drafts never', () => {
 		const now = Date.parse('2026-11-26T12:00:00Z');
 		const sendKey = sendKeyFor(key, day, now);
-		const found = (internetMessageId: string, sentDateTime?: string, isDraft = false) => ({ id: 'm', internetMessageId, sentDateTime, isDraft });
-		expect(earlierSend(sendKey, [found(sendKey.internetMessageId, '2026-11-26T00:00:01Z')], now)).toBeDefined();
-		expect(earlierSend(sendKey, [found(sendKey.internetMessageId, undefined, true)], now)).toBeUndefined();
-		expect(earlierSend(sendKey, [found(sendKey.previousInternetMessageId, '2026-11-25T12:00:01Z')], now)).toBeDefined();
-		expect(earlierSend(sendKey, [found(sendKey.previousInternetMessageId, '2026-11-25T11:59:59Z')], now)).toBeUndefined();
+		const found = (internetMessageId: string, sentDateTime?: string, isDraft = false) => ({
+			id: 'm',
+			internetMessageId,
+			sentDateTime,
+			isDraft,
+		});
+		expect(
+			earlierSend(sendKey, [found(sendKey.internetMessageId, '2026-11-26T00:00:01Z')], now),
+		).toBeDefined();
+		expect(
+			earlierSend(sendKey, [found(sendKey.internetMessageId, undefined, true)], now),
+		).toBeUndefined();
+		expect(
+			earlierSend(sendKey, [found(sendKey.previousInternetMessageId, '2026-11-25T12:00:01Z')], now),
+		).toBeDefined();
+		expect(
+			earlierSend(sendKey, [found(sendKey.previousInternetMessageId, '2026-11-25T11:59:59Z')], now),
+		).toBeUndefined();
 		expect(earlierSend(sendKey, [found('<other@x>', '2026-11-26T11:00:00Z')], now)).toBeUndefined();
 		expect(earlierSend(sendKey, [], now)).toBeUndefined();
 	});

@@ -1,5 +1,9 @@
-
-import { buildMessage, headerProblems, mailboxOf, type SendFields } from '../../nodes/GraphMail/actions/message/send/payload';
+import {
+	buildMessage,
+	headerProblems,
+	mailboxOf,
+	type SendFields,
+} from '../../nodes/GraphMail/actions/message/send/payload';
 import { mailboxPath } from '../../nodes/GraphMail/helpers/pathSegment';
 import { fileAttachment, sendMailBody } from '../../nodes/GraphMail/actions/message/send/plan';
 import { loadVectors } from '../harness/vectors';
@@ -8,17 +12,22 @@ interface Vector {
 	title: string;
 	body: { message: Record<string, unknown>; saveToSentItems?: string | boolean };
 }
-const vectors = (file: string) =>
-	loadVectors<Vector>(file);
-const examples = vectors('sendmail_examples.json').filter((v) => !('historical' in v && (v as { historical?: boolean }).historical));
+const vectors = (file: string) => loadVectors<Vector>(file);
+const examples = vectors('sendmail_examples.json').filter(
+	(v) => !('historical' in v && (v as { historical?: boolean }).historical),
+);
 const extra = vectors('sendmail_extra_examples.json');
 const byTitle = (list: Vector[], prefix: string) => list.find((v) => v.title.startsWith(prefix))!;
 
 /** Compares with Graph's documented bodies; the doc's saveToSentItems "false" is a string, ours a boolean. */
 function normalise(body: unknown): unknown {
-	const copy = JSON.parse(JSON.stringify(body)) as { saveToSentItems?: unknown; message: { body?: { contentType?: string } } };
+	const copy = JSON.parse(JSON.stringify(body)) as {
+		saveToSentItems?: unknown;
+		message: { body?: { contentType?: string } };
+	};
 	if (copy.saveToSentItems !== undefined) copy.saveToSentItems = String(copy.saveToSentItems);
-	if (copy.message.body?.contentType) copy.message.body.contentType = copy.message.body.contentType.toLowerCase();
+	if (copy.message.body?.contentType)
+		copy.message.body.contentType = copy.message.body.contentType.toLowerCase();
 	return copy;
 }
 
@@ -38,7 +47,9 @@ describe('buildMessage matches the documented sendMail bodies', () => {
 			body: 'The new cafeteria is open.',
 			saveToSentItems: false,
 		});
-		expect(normalise(sendMailBody(built.message, built.saveToSentItems, []))).toEqual(normalise(byTitle(examples, 'Example 1').body));
+		expect(normalise(sendMailBody(built.message, built.saveToSentItems, []))).toEqual(
+			normalise(byTitle(examples, 'Example 1').body),
+		);
 	});
 
 	it('Example 2: HTML body and custom Internet message headers', () => {
@@ -52,16 +63,31 @@ describe('buildMessage matches the documented sendMail bodies', () => {
 				{ name: 'x-custom-header-group-id', value: 'NV001' },
 			],
 		});
-		expect(sendMailBody(built.message, built.saveToSentItems, [])).toEqual(byTitle(examples, 'Example 2').body);
+		expect(sendMailBody(built.message, built.saveToSentItems, [])).toEqual(
+			byTitle(examples, 'Example 2').body,
+		);
 	});
 
 	it('Example 3: a file attachment', () => {
-		const built = build({ to: 'meganb@contoso.com', subject: 'Meet for lunch?', bodyType: 'text', body: 'The new cafeteria is open.' });
+		const built = build({
+			to: 'meganb@contoso.com',
+			subject: 'Meet for lunch?',
+			bodyType: 'text',
+			body: 'The new cafeteria is open.',
+		});
 		const attachment = fileAttachment(
-			{ binaryProperty: 'data', name: 'attachment.txt', contentType: 'text/plain', size: 12, isInline: false },
+			{
+				binaryProperty: 'data',
+				name: 'attachment.txt',
+				contentType: 'text/plain',
+				size: 12,
+				isInline: false,
+			},
 			Buffer.from('Hello World!').toString('base64'),
 		);
-		expect(sendMailBody(built.message, built.saveToSentItems, [attachment])).toEqual(byTitle(examples, 'Example 3').body);
+		expect(sendMailBody(built.message, built.saveToSentItems, [attachment])).toEqual(
+			byTitle(examples, 'Example 3').body,
+		);
 	});
 
 	it('from another user (send on behalf)', () => {
@@ -73,7 +99,9 @@ describe('buildMessage matches the documented sendMail bodies', () => {
 			bodyType: 'text',
 			body: 'Have you submitted your expense reports yet?',
 		});
-		expect(normalise(sendMailBody(built.message, built.saveToSentItems, []))).toEqual(normalise(vector.body));
+		expect(normalise(sendMailBody(built.message, built.saveToSentItems, []))).toEqual(
+			normalise(vector.body),
+		);
 	});
 });
 
@@ -99,9 +127,15 @@ describe('buildMessage', () => {
 		expect(built.message).toEqual({
 			subject: 'S',
 			body: { contentType: 'HTML', content: '<b>hi</b>' },
-			toRecipients: [{ emailAddress: { address: 'a@x.com' } }, { emailAddress: { address: 'b@x.com', name: 'Bee' } }],
+			toRecipients: [
+				{ emailAddress: { address: 'a@x.com' } },
+				{ emailAddress: { address: 'b@x.com', name: 'Bee' } },
+			],
 			ccRecipients: [{ emailAddress: { address: 'c@x.com' } }],
-			bccRecipients: [{ emailAddress: { address: 'd@x.com' } }, { emailAddress: { address: 'e@x.com' } }],
+			bccRecipients: [
+				{ emailAddress: { address: 'd@x.com' } },
+				{ emailAddress: { address: 'e@x.com' } },
+			],
 			replyTo: [{ emailAddress: { address: 'reply@x.com' } }],
 			from: { emailAddress: { address: 'sales@x.com', name: 'Sales' } },
 			importance: 'high',
@@ -115,7 +149,10 @@ describe('buildMessage', () => {
 	it('needs at least one recipient, but To may be empty when CC or BCC has one', () => {
 		const empty = buildMessage({ to: '', subject: 'x' });
 		expect(empty.ok).toBe(false);
-		expect(!empty.ok && empty.problems[0]).toMatchObject({ field: 'To', message: expect.stringMatching(/no recipient/) });
+		expect(!empty.ok && empty.problems[0]).toMatchObject({
+			field: 'To',
+			message: expect.stringMatching(/no recipient/),
+		});
 		expect(buildMessage({ to: '', bcc: 'b@x.com' }).ok).toBe(true);
 	});
 
@@ -133,18 +170,26 @@ describe('buildMessage', () => {
 		const many = Array.from({ length: 499 }, (_, i) => `user${i}@x.com`);
 		expect(buildMessage({ to: many, cc: 'a@x.com' }).ok).toBe(true);
 		const result = buildMessage({ to: many, cc: 'a@x.com', bcc: 'b@x.com' });
-		expect(!result.ok && result.problems[0]).toMatchObject({ field: 'To/CC/BCC', message: expect.stringMatching(/^501 recipients/) });
+		expect(!result.ok && result.problems[0]).toMatchObject({
+			field: 'To/CC/BCC',
+			message: expect.stringMatching(/^501 recipients/),
+		});
 	});
 
 	it('refuses two From addresses', () => {
 		const result = buildMessage({ to: 'a@x.com', from: 'b@x.com, c@x.com' });
-		expect(!result.ok && result.problems[0].field).toBe('From');
+		expect(!result.ok && result.problems[0]!.field).toBe('From');
 	});
 });
 
 describe('headerProblems', () => {
 	it('accepts x- headers', () => {
-		expect(headerProblems([{ name: 'x-a', value: 'b' }, { name: 'X-Order_Number.2', value: 'ünïcode ok' }])).toEqual([]);
+		expect(
+			headerProblems([
+				{ name: 'x-a', value: 'b' },
+				{ name: 'X-Order_Number.2', value: 'ünïcode ok' },
+			]),
+		).toEqual([]);
 	});
 	it.each([
 		[{ name: 'Subject', value: 'x' }, /must start with x-/],
@@ -157,8 +202,8 @@ describe('headerProblems', () => {
 	])('%j is refused', (header, message) => {
 		const problems = headerProblems([header]);
 		expect(problems).toHaveLength(1);
-		expect(problems[0].field).toBe('Custom Headers');
-		expect(problems[0].message).toMatch(message);
+		expect(problems[0]!.field).toBe('Custom Headers');
+		expect(problems[0]!.message).toMatch(message);
 	});
 });
 
@@ -167,7 +212,9 @@ describe('mailboxOf', () => {
 		expect(mailboxOf('')).toEqual({ mailbox: 'me' });
 		expect(mailboxOf(' ME ')).toEqual({ mailbox: 'me' });
 		expect(mailboxOf('shared+ops@contoso.com')).toEqual({ mailbox: 'shared+ops@contoso.com' });
-		expect(mailboxOf('87d349ed-44d7-43e1-9a83-5f2406dee5bd')).toEqual({ mailbox: '87d349ed-44d7-43e1-9a83-5f2406dee5bd' });
+		expect(mailboxOf('87d349ed-44d7-43e1-9a83-5f2406dee5bd')).toEqual({
+			mailbox: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
+		});
 		expect(mailboxPath('shared+ops@contoso.com')).toBe('/users/shared%2Bops%40contoso.com');
 		expect(mailboxPath('me')).toBe('/me');
 		expect(mailboxOf('../admin')).toHaveProperty('problem.field', 'Mailbox');

@@ -13,7 +13,12 @@ import {
 } from '../../nodes/GraphMail/actions/message/send/plan';
 
 const built = (() => {
-	const result = buildMessage({ to: 'a@x.com', subject: 'Files', bodyType: 'text', body: 'See attached.' });
+	const result = buildMessage({
+		to: 'a@x.com',
+		subject: 'Files',
+		bodyType: 'text',
+		body: 'See attached.',
+	});
 	if (!result.ok) throw new Error('bad fixture');
 	return result.value;
 })();
@@ -28,7 +33,12 @@ const file = (name: string, size: number, extra: Partial<AttachmentSpec> = {}): 
 });
 
 function plan(attachments: AttachmentSpec[], returnDetails = false, saveToSentItems = true) {
-	const result = planSend({ mailbox: 'me', built: { ...built, saveToSentItems }, attachments, returnDetails });
+	const result = planSend({
+		mailbox: 'me',
+		built: { ...built, saveToSentItems },
+		attachments,
+		returnDetails,
+	});
 	if (!result.ok) throw new Error(JSON.stringify(result.problems));
 	return result.plan;
 }
@@ -51,7 +61,7 @@ describe('planSend', () => {
 		// 2.9 MB is under the upload-session threshold but its base64 (3.87 MB) is over the budget.
 		const p = plan([file('big.bin', 2_900_000)]);
 		expect(p.method).toBe('draft');
-		expect(p.attachments[0].via).toBe('attachment');
+		expect(p.attachments[0]!.via).toBe('attachment');
 		expect(p.requestBytes).toBeLessThan(SINGLE_REQUEST_BUDGET_BYTES);
 		expect(base64Length(2_900_000)).toBeGreaterThan(SINGLE_REQUEST_BUDGET_BYTES);
 	});
@@ -73,7 +83,11 @@ describe('planSend', () => {
 			['big', 'uploadSession'],
 		]);
 		const inline = p.attachments.filter((a) => a.via === 'inline');
-		const real = draftBody(p.message, true, inline.map((spec) => fileAttachment(spec, Buffer.alloc(spec.size).toString('base64'))));
+		const real = draftBody(
+			p.message,
+			true,
+			inline.map((spec) => fileAttachment(spec, Buffer.alloc(spec.size).toString('base64'))),
+		);
 		expect(p.requestBytes).toBe(Buffer.byteLength(JSON.stringify(real)));
 		expect(p.requestBytes).toBeLessThanOrEqual(SINGLE_REQUEST_BUDGET_BYTES);
 	});
@@ -90,24 +104,48 @@ describe('planSend', () => {
 	it('takes the draft path when message details are asked for, and marks unsaved drafts', () => {
 		const p = plan([file('a', 10)], true, false);
 		expect(p.method).toBe('draft');
-		expect(draftBody(p.message, false, [])).toHaveProperty('singleValueExtendedProperties', [{ id: 'Boolean 0x0E01', value: 'true' }]);
+		expect(draftBody(p.message, false, [])).toHaveProperty('singleValueExtendedProperties', [
+			{ id: 'Boolean 0x0E01', value: 'true' },
+		]);
 	});
 
 	it('refuses a message over 150 MiB before anything is uploaded', () => {
-		const result = planSend({ mailbox: 'me', built, attachments: [file('huge', 151 * MiB)], returnDetails: false });
+		const result = planSend({
+			mailbox: 'me',
+			built,
+			attachments: [file('huge', 151 * MiB)],
+			returnDetails: false,
+		});
 		expect(result.ok).toBe(false);
 		expect(!result.ok && result.problems[0]).toMatchObject({
 			field: 'Attachments',
 			message: expect.stringMatching(/151\.0 MiB.*at most 150\.0 MiB/),
 		});
-		expect(planSend({ mailbox: 'me', built, attachments: [file('max', MAX_MESSAGE_BYTES - 100)], returnDetails: false }).ok).toBe(true);
+		expect(
+			planSend({
+				mailbox: 'me',
+				built,
+				attachments: [file('max', MAX_MESSAGE_BYTES - 100)],
+				returnDetails: false,
+			}).ok,
+		).toBe(true);
 	});
 
 	it('refuses more than 250 attachments and a body that cannot fit in a request', () => {
-		const many = planSend({ mailbox: 'me', built, attachments: Array.from({ length: 251 }, (_, i) => file(`f${i}`, 1)), returnDetails: false });
-		expect(!many.ok && many.problems[0].message).toMatch(/251 attachments/);
+		const many = planSend({
+			mailbox: 'me',
+			built,
+			attachments: Array.from({ length: 251 }, (_, i) => file(`f${i}`, 1)),
+			returnDetails: false,
+		});
+		expect(!many.ok && many.problems[0]!.message).toMatch(/251 attachments/);
 		const huge = buildMessage({ to: 'a@x.com', body: 'x'.repeat(5 * MiB) });
-		const result = planSend({ mailbox: 'me', built: huge.ok ? huge.value : built, attachments: [], returnDetails: false });
-		expect(!result.ok && result.problems[0].field).toBe('Body');
+		const result = planSend({
+			mailbox: 'me',
+			built: huge.ok ? huge.value : built,
+			attachments: [],
+			returnDetails: false,
+		});
+		expect(!result.ok && result.problems[0]!.field).toBe('Body');
 	});
 });

@@ -36,7 +36,14 @@ describe('Base64ByteSource', () => {
 	it('decodes any range without decoding the whole file, into one reused buffer', async () => {
 		const source = new Base64ByteSource(bytes.toString('base64'));
 		expect(source.size).toBe(1000);
-		for (const [offset, length] of [[0, 1000], [1, 2], [2, 400], [999, 1], [500, 0], [333, 334]]) {
+		for (const [offset, length] of [
+			[0, 1000],
+			[1, 2],
+			[2, 400],
+			[999, 1],
+			[500, 0],
+			[333, 334],
+		] as Array<[number, number]>) {
 			expect(await source.read(offset, length)).toEqual(bytes.subarray(offset, offset + length));
 		}
 		await expect(source.read(990, 20)).rejects.toThrow(RangeError);
@@ -64,7 +71,8 @@ describe('StreamByteSource', () => {
 			const source = new StreamByteSource(open(chunk), bytes.length);
 			const out: Buffer[] = [];
 			// A range is only valid until the next read: copy it.
-			for (let offset = 0; offset < bytes.length; offset += 300) out.push(Buffer.from(await source.read(offset, Math.min(300, bytes.length - offset))));
+			for (let offset = 0; offset < bytes.length; offset += 300)
+				out.push(Buffer.from(await source.read(offset, Math.min(300, bytes.length - offset))));
 			expect(Buffer.concat(out)).toEqual(bytes);
 			expect(source.opens).toBe(1);
 			await source.close();

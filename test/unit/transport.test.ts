@@ -2,7 +2,11 @@ import { NodeApiError, type INode } from 'n8n-workflow';
 
 import { graphBaseUrlOf } from '../../nodes/GraphMail/transport/graphBaseUrl';
 import { KeyedLimiter } from '../../nodes/GraphMail/helpers/concurrency';
-import { DEFAULT_BACKOFF, nextDelayMs, parseRetryAfterMs } from '../../nodes/GraphMail/transport/retryAfter';
+import {
+	DEFAULT_BACKOFF,
+	nextDelayMs,
+	parseRetryAfterMs,
+} from '../../nodes/GraphMail/transport/retryAfter';
 import {
 	graphApiError,
 	graphDetailsOf,
@@ -20,7 +24,10 @@ describe('graphBaseUrlOf', () => {
 		[{ cloud: 'china' }, 'https://microsoftgraph.chinacloudapi.cn'],
 		[{ cloud: 'custom', customGraphUrl: 'http://127.0.0.1:4010/' }, 'http://127.0.0.1:4010'],
 		[{ cloud: 'custom', customGraphUrl: 'http://localhost:4010' }, 'http://localhost:4010'],
-		[{ cloud: 'custom', customGraphUrl: 'https://graph.contoso.example/base/' }, 'https://graph.contoso.example/base'],
+		[
+			{ cloud: 'custom', customGraphUrl: 'https://graph.contoso.example/base/' },
+			'https://graph.contoso.example/base',
+		],
 	])('%j -> %s', (credentials, expected) => {
 		expect(graphBaseUrlOf(credentials as never)).toBe(expected);
 	});
@@ -33,7 +40,9 @@ describe('graphBaseUrlOf', () => {
 		{ tenantId: 'bad tenant' },
 		{ cloud: 'mars' },
 	])('refuses %j with a reason', (credentials) => {
-		expect(graphBaseUrlOf(credentials as never)).toEqual({ problem: expect.stringMatching(/not (valid|known)/) });
+		expect(graphBaseUrlOf(credentials as never)).toEqual({
+			problem: expect.stringMatching(/not (valid|known)/),
+		});
 	});
 });
 
@@ -57,12 +66,16 @@ describe('Retry-After and backoff', () => {
 
 	it('honours Retry-After exactly, within the total bound', () => {
 		expect(nextDelayMs(DEFAULT_BACKOFF, 1, 0, 2128)).toBe(2128);
-		expect(nextDelayMs(DEFAULT_BACKOFF, 1, DEFAULT_BACKOFF.maxTotalWaitMs - 100, 2128)).toBeUndefined();
+		expect(
+			nextDelayMs(DEFAULT_BACKOFF, 1, DEFAULT_BACKOFF.maxTotalWaitMs - 100, 2128),
+		).toBeUndefined();
 	});
 
 	it('backs off exponentially with full jitter, capped, when Graph gives no Retry-After', () => {
 		const policy = { ...DEFAULT_BACKOFF, maxAttempts: 20, maxTotalWaitMs: Number.MAX_SAFE_INTEGER };
-		const ceilings = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((attempt) => nextDelayMs(policy, attempt, 0, undefined, () => 0.999999));
+		const ceilings = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((attempt) =>
+			nextDelayMs(policy, attempt, 0, undefined, () => 0.999999),
+		);
 		expect(ceilings).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
 		expect(nextDelayMs(policy, 3, 0, undefined, () => 0)).toBe(0);
 	});
@@ -101,7 +114,9 @@ describe('KeyedLimiter', () => {
 
 	it('releases the slot when a task throws', async () => {
 		const limiter = new KeyedLimiter(1);
-		await expect(limiter.run('a', async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+		await expect(
+			limiter.run('a', async () => await Promise.reject(new Error('boom'))),
+		).rejects.toThrow('boom');
 		await expect(limiter.run('a', async () => 'next')).resolves.toBe('next');
 	});
 });
@@ -124,7 +139,14 @@ describe('outcomeUncertain: the one rule for "may have been carried out"', () =>
 	});
 
 	it('a Graph request error carries it with the status, Graph code and message, and request id', () => {
-		const node = { id: 'n', name: 'Graph Mail', type: 't', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+		const node = {
+			id: 'n',
+			name: 'Graph Mail',
+			type: 't',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		} as INode;
 		const details = graphErrorDetails({
 			status: 504,
 			headers: { 'request-id': 'r-1' },
@@ -133,12 +155,20 @@ describe('outcomeUncertain: the one rule for "may have been carried out"', () =>
 		const error = graphApiError(node, details, { itemIndex: 2 });
 		expect(error).toBeInstanceOf(GraphRequestError);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.details).toEqual({ status: 504, code: 'GatewayTimeout', message: 'The gateway timed out.', requestId: 'r-1', uncertain: true });
+		expect(error.details).toEqual({
+			status: 504,
+			code: 'GatewayTimeout',
+			message: 'The gateway timed out.',
+			requestId: 'r-1',
+			uncertain: true,
+		});
 		expect(error.uncertain).toBe(true);
 		expect(graphDetailsOf(error)).toBe(error.details);
 		expect(graphDetailsOf(new Error('plain'))).toBeUndefined();
 		// An operation words its own message from the details; Graph's code stays on the error.
-		const reworded = graphApiError(node, error.details, { message: 'To: Graph refused a recipient [item 2]' });
+		const reworded = graphApiError(node, error.details, {
+			message: 'To: Graph refused a recipient [item 2]',
+		});
 		expect(reworded.message).toBe('To: Graph refused a recipient [item 2]');
 		expect(reworded.httpCode).toBe('504');
 		expect(reworded.context.graphCode).toBe('GatewayTimeout');

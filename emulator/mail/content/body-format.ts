@@ -11,7 +11,11 @@ export function wrapHtmlDocument(fragment: string): string {
 }
 
 export function escapeHtml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }
 
 export function textToHtml(text: string): string {
@@ -36,7 +40,10 @@ const NAMED_ENTITIES: Record<string, string> = {
 export function decodeEntities(text: string): string {
 	return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
 		if (entity[0] === '#') {
-			const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+			const code =
+				entity[1] === 'x' || entity[1] === 'X'
+					? parseInt(entity.slice(2), 16)
+					: parseInt(entity.slice(1), 10);
 			return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
 		}
 		return NAMED_ENTITIES[entity.toLowerCase()] ?? whole;

@@ -41,7 +41,8 @@ export function guessContentType(name: string, bytes: Buffer): string {
 	const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
 	if (ext && BY_EXTENSION[ext]) return BY_EXTENSION[ext];
 	for (const magic of MAGIC) {
-		if (bytes.length >= magic.bytes.length && magic.bytes.every((b, i) => bytes[i] === b)) return magic.type;
+		if (bytes.length >= magic.bytes.length && magic.bytes.every((b, i) => bytes[i] === b))
+			return magic.type;
 	}
 	return 'application/octet-stream';
 }

@@ -7,7 +7,11 @@ import { parseMessageInput } from '../input/message-input';
 import { buildMessage } from '../storage/store';
 import type { MailState, StoredAttachment } from '../types';
 
-export function itemAttachmentMime(state: MailState, now: number, attachment: StoredAttachment): Buffer {
+export function itemAttachmentMime(
+	state: MailState,
+	now: number,
+	attachment: StoredAttachment,
+): Buffer {
 	const input = parseMessageInput(state, now, { ...(attachment.item ?? {}) });
 	const message = buildMessage(state, now, {
 		...input,

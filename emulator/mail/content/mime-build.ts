@@ -5,7 +5,9 @@ import type { Address, StoredAttachment, StoredMessage } from '../types';
 
 function encodeWord(text: string): string {
 	// only non-ASCII header text needs RFC 2047 encoding
-	return /^[\x20-\x7e]*$/.test(text) ? text : `=?utf-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+	return /^[\x20-\x7e]*$/.test(text)
+		? text
+		: `=?utf-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
 function formatAddress(address: Address): string {
@@ -26,9 +28,14 @@ export function encodeQuotedPrintable(text: string): string {
 		line += chunk;
 	};
 	for (let i = 0; i < bytes.length; i++) {
-		const b = bytes[i];
+		const b = bytes.readUInt8(i);
 		if (b === 0x0d && bytes[i + 1] === 0x0a) {
-			lines.push(line.replace(/[ \t]$/, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`));
+			lines.push(
+				line.replace(
+					/[ \t]$/,
+					(c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+				),
+			);
 			line = '';
 			i++;
 			continue;
@@ -59,13 +66,18 @@ function attachmentPart(attachment: StoredAttachment): string {
 export function buildMime(message: StoredMessage): Buffer {
 	const headers: string[] = [];
 	if (message.from) headers.push(`From: ${formatAddress(message.from)}`);
-	if (message.sender && message.from && message.sender.address.toLowerCase() !== message.from.address.toLowerCase()) {
+	if (
+		message.sender &&
+		message.from &&
+		message.sender.address.toLowerCase() !== message.from.address.toLowerCase()
+	) {
 		headers.push(`Sender: ${formatAddress(message.sender)}`);
 	}
 	if (message.to.length) headers.push(`To: ${message.to.map(formatAddress).join(', ')}`);
 	if (message.cc.length) headers.push(`CC: ${message.cc.map(formatAddress).join(', ')}`);
 	if (message.bcc.length) headers.push(`BCC: ${message.bcc.map(formatAddress).join(', ')}`);
-	if (message.replyTo.length) headers.push(`Reply-To: ${message.replyTo.map(formatAddress).join(', ')}`);
+	if (message.replyTo.length)
+		headers.push(`Reply-To: ${message.replyTo.map(formatAddress).join(', ')}`);
 	headers.push(`Subject: ${encodeWord(message.subject)}`);
 	headers.push(`Date: ${toRfc5322Date(message.sentAt)}`);
 	headers.push(`Message-ID: ${message.internetMessageId}`);

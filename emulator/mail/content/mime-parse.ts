@@ -29,12 +29,17 @@ export interface ParsedMime {
 }
 
 const INVALID_BASE64 = () =>
-	new GraphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+	new GraphError(
+		400,
+		'ErrorMimeContentInvalidBase64String',
+		'Invalid base64 string for MIME content.',
+	);
 
 /** The sendMail body: base64 of the MIME message, line breaks allowed, nothing else. */
 export function decodeMimeBase64(body: Buffer): Buffer {
 	const text = body.toString('latin1').replace(/[\r\n\t ]+/g, '');
-	if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw INVALID_BASE64();
+	if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text))
+		throw INVALID_BASE64();
 	return Buffer.from(text, 'base64');
 }
 
@@ -49,8 +54,9 @@ function splitEntity(raw: string): Entity {
 	const body = m ? raw.slice(m.index + m[0].length) : '';
 	const headers: InternetHeader[] = [];
 	for (const line of headerText.split(/\r?\n/)) {
-		if (/^[ \t]/.test(line) && headers.length) {
-			headers[headers.length - 1].value += ` ${line.trim()}`;
+		const previous = headers.at(-1);
+		if (/^[ \t]/.test(line) && previous) {
+			previous.value += ` ${line.trim()}`;
 			continue;
 		}
 		const colon = line.indexOf(':');
@@ -90,28 +96,31 @@ export function parseHeaderValue(text: string): HeaderValue {
 		if (eq < 0) continue;
 		let name = part.slice(0, eq).trim().toLowerCase();
 		let value = part.slice(eq + 1).trim();
-		if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+		if (value.startsWith('"') && value.endsWith('"'))
+			value = value.slice(1, -1).replace(/\\(.)/g, '$1');
 		if (name.endsWith('*')) {
 			// RFC 2231: charset'language'percent-encoded
 			name = name.slice(0, -1);
-			const m = /^([^']*)'[^']*'(.*)$/.exec(value);
-			if (m) {
+			const encoded = /^([^']*)'[^']*'(.*)$/.exec(value)?.[2];
+			if (encoded !== undefined) {
 				try {
-					value = decodeURIComponent(m[2]);
+					value = decodeURIComponent(encoded);
 				} catch {
-					value = m[2];
+					value = encoded;
 				}
 			}
 		}
 		params[name] = value;
 	}
-	return { value: parts[0].trim().toLowerCase(), params };
+	const [main = ''] = parts;
+	return { value: main.trim().toLowerCase(), params };
 }
 
 function charsetDecode(latin1: string, charset: string | undefined): string {
 	const bytes = Buffer.from(latin1, 'latin1');
 	const cs = (charset ?? 'us-ascii').toLowerCase();
-	if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'windows-1252') return bytes.toString('latin1');
+	if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'windows-1252')
+		return bytes.toString('latin1');
 	return bytes.toString('utf8');
 }
 
@@ -119,17 +128,22 @@ function charsetDecode(latin1: string, charset: string | undefined): string {
 export function decodeEncodedWords(text: string): string {
 	return text
 		.replace(/\?=\s+=\?/g, '?==?')
-		.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_whole, charset: string, encoding: string, data: string) => {
-			const latin1 =
-				encoding.toUpperCase() === 'B'
-					? Buffer.from(data, 'base64').toString('latin1')
-					: decodeQuotedPrintable(data.replace(/_/g, ' '));
-			return charsetDecode(latin1, charset);
-		});
+		.replace(
+			/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g,
+			(_whole, charset: string, encoding: string, data: string) => {
+				const latin1 =
+					encoding.toUpperCase() === 'B'
+						? Buffer.from(data, 'base64').toString('latin1')
+						: decodeQuotedPrintable(data.replace(/_/g, ' '));
+				return charsetDecode(latin1, charset);
+			},
+		);
 }
 
 export function decodeQuotedPrintable(text: string): string {
-	return text.replace(/=\r?\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_w, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+	return text
+		.replace(/=\r?\n/g, '')
+		.replace(/=([0-9A-Fa-f]{2})/g, (_w, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function decodeTransfer(body: string, encoding: string | undefined): string {
@@ -168,8 +182,12 @@ export function parseAddressList(text: string | undefined): Address[] {
 		if (!entry) continue;
 		const m = /^(.*)<([^>]*)>\s*$/.exec(entry);
 		if (m) {
-			const name = m[1].trim().replace(/^"(.*)"$/, '$1').trim();
-			result.push(name ? { name, address: m[2].trim() } : { address: m[2].trim() });
+			const [, label = '', address = ''] = m;
+			const name = label
+				.trim()
+				.replace(/^"(.*)"$/, '$1')
+				.trim();
+			result.push(name ? { name, address: address.trim() } : { address: address.trim() });
 		} else {
 			result.push({ address: entry });
 		}
@@ -214,7 +232,9 @@ function mimeTooComplex(): GraphError {
 }
 
 function walk(entity: Entity, out: ParsedMime, budget: { parts: number }, depth = 0): void {
-	const contentType = parseHeaderValue(header(entity.headers, 'Content-Type') ?? 'text/plain; charset=us-ascii');
+	const contentType = parseHeaderValue(
+		header(entity.headers, 'Content-Type') ?? 'text/plain; charset=us-ascii',
+	);
 	if (contentType.value.startsWith('multipart/') && contentType.params.boundary) {
 		if (depth >= MAX_MIME_NESTING) throw mimeTooComplex();
 		for (const part of splitMultipart(entity.body, contentType.params.boundary)) {
@@ -237,7 +257,9 @@ function walk(entity: Entity, out: ParsedMime, budget: { parts: number }, depth 
 	}
 	const contentId = header(entity.headers, 'Content-ID')?.replace(/^<|>$/g, '') ?? null;
 	out.attachments.push({
-		name: headerText(fileName ?? (contentType.value === 'message/rfc822' ? 'message.eml' : 'attachment')),
+		name: headerText(
+			fileName ?? (contentType.value === 'message/rfc822' ? 'message.eml' : 'attachment'),
+		),
 		contentType: contentType.value || 'application/octet-stream',
 		bytes: Buffer.from(content, 'latin1'),
 		isInline: disposition.value === 'inline' && contentId !== null,
@@ -265,7 +287,10 @@ export function parseMime(raw: Buffer): ParsedMime {
 		cc: parseAddressList(get('Cc')),
 		bcc: parseAddressList(get('Bcc')),
 		replyTo: parseAddressList(get('Reply-To')),
-		importance: importance === 'low' || importance === 'normal' || importance === 'high' ? importance : undefined,
+		importance:
+			importance === 'low' || importance === 'normal' || importance === 'high'
+				? importance
+				: undefined,
 		attachments: [],
 	};
 	walk(entity, out, { parts: 0 });

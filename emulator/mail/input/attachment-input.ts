@@ -19,7 +19,15 @@ const FILE_PROPERTIES = new Set([
 	'id',
 	'lastmodifieddatetime',
 ]);
-const ITEM_PROPERTIES = new Set(['name', 'item', 'contenttype', 'isinline', 'size', 'id', 'lastmodifieddatetime']);
+const ITEM_PROPERTIES = new Set([
+	'name',
+	'item',
+	'contenttype',
+	'isinline',
+	'size',
+	'id',
+	'lastmodifieddatetime',
+]);
 
 function attachmentKind(json: JsonObject): 'file' | 'item' {
 	const type = getProperty(json, '@odata.type');
@@ -28,9 +36,15 @@ function attachmentKind(json: JsonObject): 'file' | 'item' {
 		if (normalised === 'microsoft.graph.fileattachment') return 'file';
 		if (normalised === 'microsoft.graph.itemattachment') return 'item';
 		if (normalised === 'microsoft.graph.referenceattachment') {
-			throw badRequest('Creating a referenceAttachment is not supported in v1.0.', 'ErrorInvalidRequest');
+			throw badRequest(
+				'Creating a referenceAttachment is not supported in v1.0.',
+				'ErrorInvalidRequest',
+			);
 		}
-		throw badRequest(`A type named '${type}' could not be resolved by the model.`, 'RequestBodyRead');
+		throw badRequest(
+			`A type named '${type}' could not be resolved by the model.`,
+			'RequestBodyRead',
+		);
 	}
 	// attachment is abstract: Graph cannot create one without being told which kind (fileattachment.md)
 	throw badRequest(
@@ -50,7 +64,10 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 export function decodeContentBytes(value: unknown): Buffer {
 	const compact = typeof value === 'string' ? value.replace(/\s+/g, '') : undefined;
 	if (compact === undefined || !STRICT_BASE64.test(compact)) {
-		throw badRequest("Cannot convert the literal in 'contentBytes' to the expected type 'Edm.Binary'.", 'RequestBodyRead');
+		throw badRequest(
+			"Cannot convert the literal in 'contentBytes' to the expected type 'Edm.Binary'.",
+			'RequestBodyRead',
+		);
 	}
 	return Buffer.from(compact, 'base64');
 }
@@ -58,14 +75,16 @@ export function decodeContentBytes(value: unknown): Buffer {
 function optionalString(json: JsonObject, name: string): string | null {
 	const value = getProperty(json, name);
 	if (value === undefined || value === null) return null;
-	if (typeof value !== 'string') throw badRequest(`The property '${name}' must be a string.`, 'RequestBodyRead');
+	if (typeof value !== 'string')
+		throw badRequest(`The property '${name}' must be a string.`, 'RequestBodyRead');
 	return value;
 }
 
 function optionalBool(json: JsonObject, name: string): boolean {
 	const value = getProperty(json, name);
 	if (value === undefined || value === null) return false;
-	if (typeof value !== 'boolean') throw badRequest(`The property '${name}' must be a boolean.`, 'RequestBodyRead');
+	if (typeof value !== 'boolean')
+		throw badRequest(`The property '${name}' must be a boolean.`, 'RequestBodyRead');
 	return value;
 }
 
@@ -77,20 +96,29 @@ export function attachmentTooLarge(name: string, size: number): GraphError {
 	);
 }
 
-export function parseAttachmentInput(state: MailState, now: number, value: unknown): StoredAttachment {
+export function parseAttachmentInput(
+	state: MailState,
+	now: number,
+	value: unknown,
+): StoredAttachment {
 	if (!isObject(value)) throw badRequest('An attachment must be a JSON object.', 'RequestBodyRead');
 	const kind = attachmentKind(value);
 	const allowed = kind === 'file' ? FILE_PROPERTIES : ITEM_PROPERTIES;
 	for (const key of Object.keys(value)) {
 		if (!key.startsWith('@odata.') && !allowed.has(key.toLowerCase())) {
-			throw unknownProperty(key, kind === 'file' ? 'microsoft.graph.fileAttachment' : 'microsoft.graph.itemAttachment');
+			throw unknownProperty(
+				key,
+				kind === 'file' ? 'microsoft.graph.fileAttachment' : 'microsoft.graph.itemAttachment',
+			);
 		}
 	}
 	const name = optionalString(value, 'name');
-	if (!name) throw badRequest("The attachment property 'name' is required.", 'ErrorInvalidParameter');
+	if (!name)
+		throw badRequest("The attachment property 'name' is required.", 'ErrorInvalidParameter');
 	if (kind === 'item') {
 		const item = getProperty(value, 'item');
-		if (!isObject(item)) throw badRequest("The itemAttachment property 'item' is required.", 'ErrorInvalidParameter');
+		if (!isObject(item))
+			throw badRequest("The itemAttachment property 'item' is required.", 'ErrorInvalidParameter');
 		const bytes = Buffer.from(JSON.stringify(item), 'utf8');
 		return {
 			id: newId(state, 'attachment'),
@@ -107,7 +135,10 @@ export function parseAttachmentInput(state: MailState, now: number, value: unkno
 		};
 	}
 	if (getProperty(value, 'contentBytes') === undefined) {
-		throw badRequest("The fileAttachment property 'contentBytes' is required.", 'ErrorInvalidParameter');
+		throw badRequest(
+			"The fileAttachment property 'contentBytes' is required.",
+			'ErrorInvalidParameter',
+		);
 	}
 	const bytes = decodeContentBytes(getProperty(value, 'contentBytes'));
 	if (bytes.length >= LIMITS.maxInlineAttachmentBytes) throw attachmentTooLarge(name, bytes.length);

@@ -12,20 +12,34 @@ const DATES = ['startDateTime', 'dueDateTime', 'completedDateTime'];
 
 function dateTimeTimeZone(property: string, value: unknown): Record<string, unknown> | null {
 	if (value === null) return null;
-	if (!isObject(value)) throw badRequest(`Invalid value for property '${property}': expected a dateTimeTimeZone object.`, 'RequestBodyRead');
+	if (!isObject(value))
+		throw badRequest(
+			`Invalid value for property '${property}': expected a dateTimeTimeZone object.`,
+			'RequestBodyRead',
+		);
 	const dateTime = Object.entries(value).find(([k]) => k.toLowerCase() === 'datetime')?.[1];
 	const timeZone = Object.entries(value).find(([k]) => k.toLowerCase() === 'timezone')?.[1];
 	if (typeof dateTime !== 'string' || parseIsoDate(dateTime) === undefined) {
-		throw badRequest(`Invalid value for property '${property}.dateTime': expected an ISO 8601 date and time.`, 'RequestBodyRead');
+		throw badRequest(
+			`Invalid value for property '${property}.dateTime': expected an ISO 8601 date and time.`,
+			'RequestBodyRead',
+		);
 	}
 	if (timeZone !== undefined && typeof timeZone !== 'string') {
-		throw badRequest(`Invalid value for property '${property}.timeZone': expected a time zone name.`, 'RequestBodyRead');
+		throw badRequest(
+			`Invalid value for property '${property}.timeZone': expected a time zone name.`,
+			'RequestBodyRead',
+		);
 	}
 	return { dateTime, timeZone: timeZone ?? 'UTC' };
 }
 
 export function parseFollowupFlag(value: unknown): Record<string, unknown> {
-	if (!isObject(value)) throw badRequest("Invalid value for property 'flag': expected a followupFlag object.", 'RequestBodyRead');
+	if (!isObject(value))
+		throw badRequest(
+			"Invalid value for property 'flag': expected a followupFlag object.",
+			'RequestBodyRead',
+		);
 	const flag: Record<string, unknown> = {};
 	for (const [key, raw] of Object.entries(value)) {
 		if (key.startsWith('@odata.')) continue;
@@ -37,15 +51,21 @@ export function parseFollowupFlag(value: unknown): Record<string, unknown> {
 			);
 		}
 		if (name === 'flagStatus') {
-			const status = STATUSES.find((s) => typeof raw === 'string' && s.toLowerCase() === raw.toLowerCase());
-			if (!status) throw badRequest(`Requested value '${String(raw)}' was not found.`, 'RequestBodyRead');
+			const status = STATUSES.find(
+				(s) => typeof raw === 'string' && s.toLowerCase() === raw.toLowerCase(),
+			);
+			if (!status)
+				throw badRequest(`Requested value '${String(raw)}' was not found.`, 'RequestBodyRead');
 			flag.flagStatus = status;
 		} else {
 			flag[name] = dateTimeTimeZone(name, raw);
 		}
 	}
 	if (flag.dueDateTime && !flag.startDateTime) {
-		throw badRequest('To set the due date, the start date of the follow-up flag must be set as well.', 'ErrorInvalidArgument');
+		throw badRequest(
+			'To set the due date, the start date of the follow-up flag must be set as well.',
+			'ErrorInvalidArgument',
+		);
 	}
 	return flag;
 }

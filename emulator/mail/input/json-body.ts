@@ -32,7 +32,10 @@ export function readJsonObject(req: RawRequest, opts: { allowEmpty?: boolean } =
 	const contentType = contentTypeOf(req);
 	if (contentType !== 'application/json') throw unsupportedMediaType(contentType);
 	if (jsonNestingDepth(text) > MAX_JSON_NESTING) {
-		throw badRequest(`The JSON payload is nested more than ${MAX_JSON_NESTING} levels deep.`, 'RequestBodyRead');
+		throw badRequest(
+			`The JSON payload is nested more than ${MAX_JSON_NESTING} levels deep.`,
+			'RequestBodyRead',
+		);
 	}
 	let parsed: unknown;
 	try {

@@ -5,7 +5,15 @@ import { badRequest, GraphError, unknownProperty } from '../errors';
 import { isObject } from './json-body';
 import type { JsonObject } from './json-body';
 import { findUserByAddress } from '../storage/users';
-import type { Address, ExtendedProperty, Importance, InternetHeader, ItemBody, MailState, StoredAttachment } from '../types';
+import type {
+	Address,
+	ExtendedProperty,
+	Importance,
+	InternetHeader,
+	ItemBody,
+	MailState,
+	StoredAttachment,
+} from '../types';
 
 export interface MessageInput {
 	subject?: string;
@@ -53,23 +61,32 @@ const READ_ONLY = new Set([
 const TYPE = 'microsoft.graph.message';
 
 function invalidValue(property: string, expected: string): GraphError {
-	return badRequest(`Invalid value for property '${property}': expected ${expected}.`, 'RequestBodyRead');
+	return badRequest(
+		`Invalid value for property '${property}': expected ${expected}.`,
+		'RequestBodyRead',
+	);
 }
 
 function parseAddress(state: MailState, property: string, value: unknown): Address {
-	if (!isObject(value)) throw invalidValue(property, 'a recipient object {"emailAddress":{"address":...}}');
+	if (!isObject(value))
+		throw invalidValue(property, 'a recipient object {"emailAddress":{"address":...}}');
 	const email = Object.entries(value).find(([k]) => k.toLowerCase() === 'emailaddress')?.[1];
-	if (!isObject(email)) throw invalidValue(property, 'a recipient object {"emailAddress":{"address":...}}');
+	if (!isObject(email))
+		throw invalidValue(property, 'a recipient object {"emailAddress":{"address":...}}');
 	let address: unknown;
 	let name: unknown;
 	for (const [k, v] of Object.entries(email)) {
 		if (k.toLowerCase() === 'address') address = v;
 		else if (k.toLowerCase() === 'name') name = v;
 	}
-	if (typeof address !== 'string') throw invalidValue(`${property}.emailAddress.address`, 'a string');
-	if (name !== undefined && name !== null && typeof name !== 'string') throw invalidValue(`${property}.emailAddress.name`, 'a string');
+	if (typeof address !== 'string')
+		throw invalidValue(`${property}.emailAddress.address`, 'a string');
+	if (name !== undefined && name !== null && typeof name !== 'string')
+		throw invalidValue(`${property}.emailAddress.name`, 'a string');
 	// Exchange resolves a missing display name from the directory (draft vector: "Adele Vance")
-	const resolvedName = (typeof name === 'string' && name !== '' ? name : undefined) ?? findUserByAddress(state, address)?.displayName;
+	const resolvedName =
+		(typeof name === 'string' && name !== '' ? name : undefined) ??
+		findUserByAddress(state, address)?.displayName;
 	return resolvedName ? { name: resolvedName, address } : { address };
 }
 
@@ -88,7 +105,8 @@ function parseBody(value: unknown): ItemBody {
 		else if (k.toLowerCase() === 'content') content = v;
 	}
 	const type = typeof contentType === 'string' ? contentType.toLowerCase() : '';
-	if (type !== 'text' && type !== 'html') throw invalidValue('body.contentType', "'text' or 'html'");
+	if (type !== 'text' && type !== 'html')
+		throw invalidValue('body.contentType', "'text' or 'html'");
 	if (content === null) content = '';
 	if (typeof content !== 'string') throw invalidValue('body.content', 'a string');
 	return { contentType: type, content };
@@ -107,7 +125,8 @@ export function checkHeaderName(name: string): void {
 
 function parseHeaders(value: unknown): InternetHeader[] {
 	if (value === null) return [];
-	if (!Array.isArray(value)) throw invalidValue('internetMessageHeaders', 'an array of {name, value}');
+	if (!Array.isArray(value))
+		throw invalidValue('internetMessageHeaders', 'an array of {name, value}');
 	return value.map((entry) => {
 		if (!isObject(entry)) throw invalidValue('internetMessageHeaders', 'an array of {name, value}');
 		let name: unknown;
@@ -116,38 +135,51 @@ function parseHeaders(value: unknown): InternetHeader[] {
 			if (k.toLowerCase() === 'name') name = v;
 			else if (k.toLowerCase() === 'value') headerValue = v;
 		}
-		if (typeof name !== 'string' || name === '') throw invalidValue('internetMessageHeaders.name', 'a non-empty string');
+		if (typeof name !== 'string' || name === '')
+			throw invalidValue('internetMessageHeaders.name', 'a non-empty string');
 		if (headerValue === null) headerValue = '';
-		if (typeof headerValue !== 'string') throw invalidValue('internetMessageHeaders.value', 'a string');
+		if (typeof headerValue !== 'string')
+			throw invalidValue('internetMessageHeaders.value', 'a string');
 		checkHeaderName(name);
 		return { name, value: headerValue };
 	});
 }
 
 function parseExtendedProperties(value: unknown): ExtendedProperty[] {
-	if (!Array.isArray(value)) throw invalidValue('singleValueExtendedProperties', 'an array of {id, value}');
+	if (!Array.isArray(value))
+		throw invalidValue('singleValueExtendedProperties', 'an array of {id, value}');
 	return value.map((entry) => {
-		if (!isObject(entry)) throw invalidValue('singleValueExtendedProperties', 'an array of {id, value}');
+		if (!isObject(entry))
+			throw invalidValue('singleValueExtendedProperties', 'an array of {id, value}');
 		let id: unknown;
 		let propertyValue: unknown;
 		for (const [k, v] of Object.entries(entry)) {
 			if (k.toLowerCase() === 'id') id = v;
 			else if (k.toLowerCase() === 'value') propertyValue = v;
 		}
-		if (typeof id !== 'string' || id.trim() === '') throw invalidValue('singleValueExtendedProperties.id', 'a string');
-		if (typeof propertyValue !== 'string') throw invalidValue('singleValueExtendedProperties.value', 'a string');
+		if (typeof id !== 'string' || id.trim() === '')
+			throw invalidValue('singleValueExtendedProperties.id', 'a string');
+		if (typeof propertyValue !== 'string')
+			throw invalidValue('singleValueExtendedProperties.value', 'a string');
 		return { id, value: propertyValue };
 	});
 }
 
 /** PR_DELETE_AFTER_SUBMIT (`Boolean 0x0E01` = true): Exchange deletes the sent item instead of keeping it. */
 export function deletesAfterSubmit(properties: ExtendedProperty[]): boolean {
-	return properties.some((p) => /^boolean\s+0x0*e01$/i.test(p.id.trim()) && p.value.trim().toLowerCase() === 'true');
+	return properties.some(
+		(p) => /^boolean\s+0x0*e01$/i.test(p.id.trim()) && p.value.trim().toLowerCase() === 'true',
+	);
 }
 
 /** PATCH semantics for extended properties: set or replace by id. */
-export function mergeExtendedProperties(current: ExtendedProperty[], updates: ExtendedProperty[]): ExtendedProperty[] {
-	const merged = current.filter((p) => !updates.some((u) => u.id.toLowerCase() === p.id.toLowerCase()));
+export function mergeExtendedProperties(
+	current: ExtendedProperty[],
+	updates: ExtendedProperty[],
+): ExtendedProperty[] {
+	const merged = current.filter(
+		(p) => !updates.some((u) => u.id.toLowerCase() === p.id.toLowerCase()),
+	);
 	return [...merged, ...updates];
 }
 
@@ -171,12 +203,14 @@ export function parseMessageInput(state: MailState, now: number, json: JsonObjec
 				break;
 			case 'importance': {
 				const v = typeof value === 'string' ? value.toLowerCase() : '';
-				if (v !== 'low' && v !== 'normal' && v !== 'high') throw invalidValue('importance', "'low', 'normal' or 'high'");
+				if (v !== 'low' && v !== 'normal' && v !== 'high')
+					throw invalidValue('importance', "'low', 'normal' or 'high'");
 				input.importance = v;
 				break;
 			}
 			case 'categories':
-				if (!Array.isArray(value) || value.some((c) => typeof c !== 'string')) throw invalidValue('categories', 'an array of strings');
+				if (!Array.isArray(value) || value.some((c) => typeof c !== 'string'))
+					throw invalidValue('categories', 'an array of strings');
 				input.categories = value as string[];
 				break;
 			case 'from':
@@ -208,7 +242,8 @@ export function parseMessageInput(state: MailState, now: number, json: JsonObjec
 				break;
 			case 'inferenceclassification': {
 				const v = typeof value === 'string' ? value.toLowerCase() : '';
-				if (v !== 'focused' && v !== 'other') throw invalidValue('inferenceClassification', "'focused' or 'other'");
+				if (v !== 'focused' && v !== 'other')
+					throw invalidValue('inferenceClassification', "'focused' or 'other'");
 				input.inferenceClassification = v;
 				break;
 			}

@@ -14,7 +14,10 @@ import type { Address, StoredMessage } from '../types';
 
 type Predicate = (m: StoredMessage) => boolean;
 
-type Token = { kind: 'term'; text: string; quoted: boolean } | { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
+type Token =
+	| { kind: 'term'; text: string; quoted: boolean }
+	| { kind: 'AND' | 'OR' | 'NOT' | '(' | ')' | 'end' };
+const END: Token = { kind: 'end' };
 
 function syntaxError(detail: string) {
 	return badRequest(`Syntax error in $search: ${detail}`);
@@ -38,7 +41,7 @@ function tokenize(text: string): Token[] {
 	const isQuoteAt = (j: number) => text[j] === '"' || (text[j] === '\\' && text[j + 1] === '"');
 	const quoteLength = (j: number) => (text[j] === '\\' ? 2 : 1);
 	while (i < text.length) {
-		const ch = text[i];
+		const ch = text.charAt(i);
 		if (/\s/.test(ch)) {
 			i++;
 			continue;
@@ -51,7 +54,7 @@ function tokenize(text: string): Token[] {
 		// a word, possibly `property:` glued to a following phrase
 		let word = '';
 		let quoted = false;
-		while (i < text.length && !/\s/.test(text[i]) && text[i] !== '(' && text[i] !== ')') {
+		while (i < text.length && !/\s/.test(text.charAt(i)) && text[i] !== '(' && text[i] !== ')') {
 			if (isQuoteAt(i)) {
 				i += quoteLength(i);
 				let phrase = '';
@@ -80,7 +83,7 @@ export function matchesAtWordStart(haystack: string, needle: string): boolean {
 	for (;;) {
 		const at = text.indexOf(term, from);
 		if (at < 0) return false;
-		if (at === 0 || !/[\p{L}\p{N}]/u.test(text[at - 1])) return true;
+		if (at === 0 || !/[\p{L}\p{N}]/u.test(text.charAt(at - 1))) return true;
 		from = at + 1;
 	}
 }
@@ -173,7 +176,7 @@ function propertyTerm(property: string, op: string, value: string): Predicate | 
 function termPredicate(token: { text: string; quoted: boolean }): Predicate {
 	const m = /^([A-Za-z]+)(>=|<=|:|=|>|<)(.*)$/s.exec(token.text);
 	if (m) {
-		const predicate = propertyTerm(m[1], m[2], m[3]);
+		const predicate = propertyTerm(m[1]!, m[2]!, m[3]!);
 		if (predicate) return predicate;
 	}
 	return textTerm(token.text);
@@ -186,33 +189,47 @@ class SearchParser {
 
 	parse(): Predicate {
 		const predicate = this.parseOr();
-		if (this.tokens[this.pos].kind !== 'end') throw syntaxError(`unexpected '${this.tokens[this.pos].kind}'`);
+		const rest = this.peek();
+		if (rest.kind !== 'end') throw syntaxError(`unexpected '${rest.kind}'`);
 		return predicate;
+	}
+
+	/** The token at the cursor; the list ends with `end`, and past it everything reads as `end`. */
+	private peek(): Token {
+		return this.tokens[this.pos] ?? END;
+	}
+
+	private next(): Token {
+		const token = this.peek();
+		this.pos++;
+		return token;
 	}
 
 	/** `a OR b OR c` as one list, so a long chain costs no stack when evaluated. */
 	private parseOr(): Predicate {
-		const operands = [this.parseAnd()];
-		while (this.tokens[this.pos].kind === 'OR') {
+		const first = this.parseAnd();
+		const operands = [first];
+		while (this.peek().kind === 'OR') {
 			this.pos++;
 			operands.push(this.parseAnd());
 		}
-		return operands.length === 1 ? operands[0] : (m) => operands.some((operand) => operand(m));
+		return operands.length === 1 ? first : (m) => operands.some((operand) => operand(m));
 	}
 
 	private parseAnd(): Predicate {
-		const operands = [this.parseNot()];
+		const first = this.parseNot();
+		const operands = [first];
 		for (;;) {
-			const kind = this.tokens[this.pos].kind;
+			const kind = this.peek().kind;
 			if (kind === 'AND') this.pos++;
 			else if (kind !== 'term' && kind !== 'NOT' && kind !== '(') break;
 			operands.push(this.parseNot());
 		}
-		return operands.length === 1 ? operands[0] : (m) => operands.every((operand) => operand(m));
+		return operands.length === 1 ? first : (m) => operands.every((operand) => operand(m));
 	}
 
 	private parseNot(): Predicate {
-		if (this.tokens[this.pos].kind === 'NOT') {
+		if (this.peek().kind === 'NOT') {
 			this.pos++;
 			const inner = this.nesting.enter(() => this.parseNot());
 			return (m) => !inner(m);
@@ -220,12 +237,11 @@ class SearchParser {
 		return this.parsePrimary();
 	}
 
-
 	private parsePrimary(): Predicate {
-		const token = this.tokens[this.pos++];
+		const token = this.next();
 		if (token.kind === '(') {
 			const inner = this.nesting.enter(() => this.parseOr());
-			if (this.tokens[this.pos++].kind !== ')') throw syntaxError("missing ')'");
+			if (this.next().kind !== ')') throw syntaxError("missing ')'");
 			return inner;
 		}
 		if (token.kind === 'term') return termPredicate(token);

@@ -8,13 +8,24 @@ import { previewCached } from '../resources/serialize';
 import { hasVisibleAttachments } from '../storage/store';
 import type { ExtendedProperty, StoredMessage } from '../types';
 
-const str = (name: string, get: (m: StoredMessage) => string | undefined): PropertyDef<StoredMessage> => ({
+const str = (
+	name: string,
+	get: (m: StoredMessage) => string | undefined,
+): PropertyDef<StoredMessage> => ({
 	name,
 	type: 'string',
 	get,
 });
-const bool = (name: string, get: (m: StoredMessage) => boolean): PropertyDef<StoredMessage> => ({ name, type: 'bool', get });
-const date = (name: string, get: (m: StoredMessage) => number): PropertyDef<StoredMessage> => ({ name, type: 'date', get });
+const bool = (name: string, get: (m: StoredMessage) => boolean): PropertyDef<StoredMessage> => ({
+	name,
+	type: 'bool',
+	get,
+});
+const date = (name: string, get: (m: StoredMessage) => number): PropertyDef<StoredMessage> => ({
+	name,
+	type: 'date',
+	get,
+});
 
 export const MESSAGE_FILTER_PROPERTIES = propertyTable<StoredMessage>([
 	date('receivedDateTime', (m) => m.receivedAt),
@@ -38,9 +49,15 @@ export const MESSAGE_FILTER_PROPERTIES = propertyTable<StoredMessage>([
 	str('from/emailAddress/name', (m) => m.from?.name ?? m.from?.address),
 	str('sender/emailAddress/address', (m) => m.sender?.address),
 	str('sender/emailAddress/name', (m) => m.sender?.name ?? m.sender?.address),
-	str('flag/flagStatus', (m) => (typeof m.flag.flagStatus === 'string' ? m.flag.flagStatus : undefined)),
+	str('flag/flagStatus', (m) =>
+		typeof m.flag.flagStatus === 'string' ? m.flag.flagStatus : undefined,
+	),
 	{ name: 'categories', type: 'stringCollection', get: (m) => m.categories },
-	{ name: 'singleValueExtendedProperties', type: 'objectCollection', get: (m) => m.extendedProperties.map((p) => ({ ...p })) },
+	{
+		name: 'singleValueExtendedProperties',
+		type: 'objectCollection',
+		get: (m) => m.extendedProperties.map((p) => ({ ...p })),
+	},
 ]);
 
 const EXTENDED_PROPERTY_FILTER = propertyTable<ExtendedProperty>([
@@ -81,15 +98,20 @@ export function parseMessageExpand(query: URLSearchParams): MessageExpand {
 	if (raw === undefined || raw.trim() === '') return expand;
 	for (const part of splitTopLevel(raw)) {
 		const m = /^\s*([\w.]+)\s*(?:\((.*)\))?\s*$/s.exec(part);
-		const name = m?.[1].toLowerCase();
+		const name = m?.[1]?.toLowerCase();
 		if (m && name === 'attachments' && !m[2]) {
 			expand.attachments = true;
 		} else if (m && name === 'singlevalueextendedproperties') {
 			const filter = m[2] ? /^\s*\$filter\s*=\s*(.+)$/is.exec(m[2])?.[1] : undefined;
-			if (m[2] && filter === undefined) throw badRequest(`Unsupported options in $expand: '${part.trim()}'.`);
-			expand.extendedProperties = filter ? compileFilter(filter, EXTENDED_PROPERTY_FILTER).test : () => true;
+			if (m[2] && filter === undefined)
+				throw badRequest(`Unsupported options in $expand: '${part.trim()}'.`);
+			expand.extendedProperties = filter
+				? compileFilter(filter, EXTENDED_PROPERTY_FILTER).test
+				: () => true;
 		} else {
-			throw badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${part.trim()}'.`);
+			throw badRequest(
+				`Parsing OData Select and Expand failed: Could not find a property named '${part.trim()}'.`,
+			);
 		}
 	}
 	return expand;
@@ -121,7 +143,7 @@ export function parseOrderBy(query: URLSearchParams): OrderTerm[] | undefined {
 	if (raw === undefined || raw.trim() === '') return undefined;
 	return raw.split(',').map((part) => {
 		const m = /^\s*([\w/]+)(?:\s+(asc|desc))?\s*$/i.exec(part);
-		const canonical = m ? CANONICAL[m[1].toLowerCase()] : undefined;
+		const canonical = m ? CANONICAL[m[1]!.toLowerCase()] : undefined;
 		if (!m || !canonical) {
 			throw new GraphError(
 				400,
@@ -140,14 +162,22 @@ export function parseOrderBy(query: URLSearchParams): OrderTerm[] | undefined {
 export function checkOrderByWithFilter(order: OrderTerm[], filterProperties: string[]): void {
 	const ok = order.every((term, i) => filterProperties[i] === term.property);
 	if (!ok) {
-		throw new GraphError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.');
+		throw new GraphError(
+			400,
+			'InefficientFilter',
+			'The restriction or sort order is too complex for this operation.',
+		);
 	}
 }
 
 /** The ordinal breaks ties so every message has a unique, stable position (keyset paging needs that). */
 export function messageSortSpec(order: OrderTerm[]): SortSpec<StoredMessage> {
-	const getters = order.map((term) => ORDERABLE[term.property.toLowerCase()]);
-	const tieDirection = order.length ? order[order.length - 1].direction : -1;
+	const getters = order.map((term) => {
+		const get = ORDERABLE[term.property.toLowerCase()];
+		if (!get) throw new Error(`the emulator cannot sort by ${term.property}`);
+		return get;
+	});
+	const tieDirection = order.at(-1)?.direction ?? -1;
 	return {
 		key: (m) => [...getters.map((get) => get(m)), m.ordinal],
 		directions: [...order.map((term) => term.direction), tieDirection],

@@ -30,6 +30,7 @@ type Token =
 	| { kind: 'null' }
 	| { kind: 'op'; op: CompareOp }
 	| { kind: 'and' | 'or' | 'not' | '(' | ')' | ',' | ':' | 'end' };
+const END: Token = { kind: 'end' };
 
 type Literal = Extract<Token, { kind: 'string' | 'number' | 'date' | 'bool' | 'null' }>;
 
@@ -71,13 +72,14 @@ const KEYWORDS: Record<string, Token> = {
 	le: { kind: 'op', op: 'le' },
 };
 
-const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?/i;
+const DATE_LITERAL =
+	/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?/i;
 
 export function tokenize(text: string): Token[] {
 	const tokens: Token[] = [];
 	let i = 0;
 	while (i < text.length) {
-		const ch = text[i];
+		const ch = text.charAt(i);
 		if (/\s/.test(ch)) {
 			i++;
 			continue;
@@ -141,7 +143,14 @@ type Operand<T> =
 	| { kind: 'literal'; literal: Literal }
 	| { kind: 'predicate'; evaluate: Evaluator<T> };
 
-const FLIPPED: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' };
+const FLIPPED: Record<CompareOp, CompareOp> = {
+	eq: 'eq',
+	ne: 'ne',
+	gt: 'lt',
+	ge: 'le',
+	lt: 'gt',
+	le: 'ge',
+};
 
 class FilterParser<T> {
 	private pos = 0;
@@ -158,7 +167,8 @@ class FilterParser<T> {
 
 	parse(): Evaluator<T> {
 		const evaluate = this.parseOr();
-		if (this.peek().kind !== 'end') throw syntaxError(`unexpected token '${describe(this.peek())}'`);
+		if (this.peek().kind !== 'end')
+			throw syntaxError(`unexpected token '${describe(this.peek())}'`);
 		return evaluate;
 	}
 
@@ -167,7 +177,7 @@ class FilterParser<T> {
 	}
 
 	private peek(offset = 0): Token {
-		return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)];
+		return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)] ?? END;
 	}
 
 	private next(): Token {
@@ -183,23 +193,29 @@ class FilterParser<T> {
 
 	/** `a or b or c` as one list, so a long chain costs no stack when evaluated. */
 	private parseOr(): Evaluator<T> {
-		const operands = [this.parseAnd()];
+		const first = this.parseAnd();
+		const operands = [first];
 		while (this.peek().kind === 'or') {
 			this.next();
 			operands.push(this.parseAnd());
 			this.singleCandidate = undefined;
 		}
-		return operands.length === 1 ? operands[0] : (item, v) => operands.some((operand) => operand(item, v));
+		return operands.length === 1
+			? first
+			: (item, v) => operands.some((operand) => operand(item, v));
 	}
 
 	private parseAnd(): Evaluator<T> {
-		const operands = [this.parseUnary()];
+		const first = this.parseUnary();
+		const operands = [first];
 		while (this.peek().kind === 'and') {
 			this.next();
 			operands.push(this.parseUnary());
 			this.singleCandidate = undefined;
 		}
-		return operands.length === 1 ? operands[0] : (item, v) => operands.every((operand) => operand(item, v));
+		return operands.length === 1
+			? first
+			: (item, v) => operands.every((operand) => operand(item, v));
 	}
 
 	private parseUnary(): Evaluator<T> {
@@ -211,7 +227,6 @@ class FilterParser<T> {
 		}
 		return this.parsePrimary();
 	}
-
 
 	private parsePrimary(): Evaluator<T> {
 		if (this.peek().kind === '(') {
@@ -255,18 +270,21 @@ class FilterParser<T> {
 	private parseIdentifier(text: string): Operand<T> {
 		const lower = text.toLowerCase();
 		if (this.peek().kind === '(') {
-			if (lower === 'contains' || lower === 'startswith' || lower === 'endswith') return this.parseStringFunction(lower);
+			if (lower === 'contains' || lower === 'startswith' || lower === 'endswith')
+				return this.parseStringFunction(lower);
 			const lambda = /^(.*)\/(any|all)$/i.exec(text);
-			if (lambda) return this.parseLambda(lambda[1], lambda[2].toLowerCase() as 'any' | 'all');
+			if (lambda) return this.parseLambda(lambda[1]!, lambda[2]!.toLowerCase() as 'any' | 'all');
 			throw unsupported(`unsupported function '${text}'`);
 		}
 		if (this.lambdaVariable !== undefined) {
 			const variable = this.lambdaVariable.toLowerCase();
 			if (lower === variable) return { kind: 'lambdaVariable' };
-			if (lower.startsWith(`${variable}/`)) return { kind: 'lambdaVariable', path: lower.slice(variable.length + 1) };
+			if (lower.startsWith(`${variable}/`))
+				return { kind: 'lambdaVariable', path: lower.slice(variable.length + 1) };
 		}
 		const def = this.table[lower];
-		if (!def || def.type === 'stringCollection' || def.type === 'objectCollection') throw unsupported(`unsupported property '${text}'`);
+		if (!def || def.type === 'stringCollection' || def.type === 'objectCollection')
+			throw unsupported(`unsupported property '${text}'`);
 		return { kind: 'property', def };
 	}
 
@@ -276,10 +294,15 @@ class FilterParser<T> {
 		this.expect(',');
 		const needle = this.parseOperand();
 		this.expect(')');
-		if (needle.kind !== 'literal' || needle.literal.kind !== 'string') throw unsupported(`${name} needs a string literal`);
+		if (needle.kind !== 'literal' || needle.literal.kind !== 'string')
+			throw unsupported(`${name} needs a string literal`);
 		const value = needle.literal.value.toLowerCase();
 		const test = (text: string): boolean =>
-			name === 'contains' ? text.includes(value) : name === 'startswith' ? text.startsWith(value) : text.endsWith(value);
+			name === 'contains'
+				? text.includes(value)
+				: name === 'startswith'
+					? text.startsWith(value)
+					: text.endsWith(value);
 		this.comparisons++;
 		if (target.kind === 'lambdaVariable') {
 			const path = target.path;
@@ -291,7 +314,8 @@ class FilterParser<T> {
 				},
 			};
 		}
-		if (target.kind !== 'property' || target.def.type !== 'string') throw unsupported(`${name} needs a string property`);
+		if (target.kind !== 'property' || target.def.type !== 'string')
+			throw unsupported(`${name} needs a string property`);
 		const def = target.def;
 		this.noteProperty(def.name);
 		return {
@@ -305,7 +329,8 @@ class FilterParser<T> {
 
 	private parseLambda(collectionName: string, quantifier: 'any' | 'all'): Operand<T> {
 		const def = this.table[collectionName.toLowerCase()];
-		if (!def || (def.type !== 'stringCollection' && def.type !== 'objectCollection')) throw unsupported(`unsupported collection '${collectionName}'`);
+		if (!def || (def.type !== 'stringCollection' && def.type !== 'objectCollection'))
+			throw unsupported(`unsupported collection '${collectionName}'`);
 		if (this.lambdaVariable !== undefined) throw unsupported('nested lambda expressions');
 		this.expect('(');
 		const variable = this.next();
@@ -320,18 +345,23 @@ class FilterParser<T> {
 			kind: 'predicate',
 			evaluate: (item) => {
 				const values = (def.get(item) as unknown[] | undefined) ?? [];
-				return quantifier === 'any' ? values.some((v) => predicate(item, v)) : values.every((v) => predicate(item, v));
+				return quantifier === 'any'
+					? values.some((v) => predicate(item, v))
+					: values.every((v) => predicate(item, v));
 			},
 		};
 	}
 
 	private comparison(left: Operand<T>, op: CompareOp, right: Operand<T>): Evaluator<T> {
-		if (left.kind === 'literal' && right.kind !== 'literal') return this.comparison(right, FLIPPED[op], left);
-		if (right.kind !== 'literal') throw unsupported('a comparison needs a property on one side and a literal on the other');
+		if (left.kind === 'literal' && right.kind !== 'literal')
+			return this.comparison(right, FLIPPED[op], left);
+		if (right.kind !== 'literal')
+			throw unsupported('a comparison needs a property on one side and a literal on the other');
 		const literal = right.literal;
 		this.comparisons++;
 		if (left.kind === 'lambdaVariable') {
-			if (literal.kind !== 'string' || (op !== 'eq' && op !== 'ne')) throw unsupported('lambda comparisons support eq/ne with a string');
+			if (literal.kind !== 'string' || (op !== 'eq' && op !== 'ne'))
+				throw unsupported('lambda comparisons support eq/ne with a string');
 			const value = literal.value.toLowerCase();
 			const path = left.path;
 			return (_item, element) => {
@@ -344,19 +374,22 @@ class FilterParser<T> {
 		this.noteProperty(def.name);
 		this.singleCandidate = { property: def.name, op, literal };
 		if (def.type === 'date') {
-			if (literal.kind !== 'date') throw unsupported(`'${def.name}' must be compared with an unquoted date-time literal`);
+			if (literal.kind !== 'date')
+				throw unsupported(`'${def.name}' must be compared with an unquoted date-time literal`);
 			const value = literal.value;
 			return (item) => compareNumbers(def.get(item) as number, op, value);
 		}
 		if (def.type === 'bool') {
-			if (literal.kind !== 'bool' || (op !== 'eq' && op !== 'ne')) throw unsupported(`'${def.name}' supports eq/ne with true or false`);
+			if (literal.kind !== 'bool' || (op !== 'eq' && op !== 'ne'))
+				throw unsupported(`'${def.name}' supports eq/ne with true or false`);
 			const value = literal.value;
 			return (item) => (def.get(item) === value) === (op === 'eq');
 		}
 		if (literal.kind === 'null' && (op === 'eq' || op === 'ne')) {
 			return (item) => (def.get(item) === undefined) === (op === 'eq');
 		}
-		if (literal.kind !== 'string' || (op !== 'eq' && op !== 'ne')) throw unsupported(`'${def.name}' supports eq/ne with a string literal`);
+		if (literal.kind !== 'string' || (op !== 'eq' && op !== 'ne'))
+			throw unsupported(`'${def.name}' supports eq/ne with a string literal`);
 		const value = literal.value.toLowerCase();
 		return (item) => {
 			const v = def.get(item);

@@ -10,12 +10,17 @@ export function queryValue(query: URLSearchParams, name: string): string | undef
 	return undefined;
 }
 
-export function parseTop(query: URLSearchParams, fallback: number = LIMITS.defaultPageSize): number {
+export function parseTop(
+	query: URLSearchParams,
+	fallback: number = LIMITS.defaultPageSize,
+): number {
 	const raw = queryValue(query, '$top');
 	if (raw === undefined) return fallback;
 	const top = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
 	if (!Number.isInteger(top) || top < 1 || top > LIMITS.maxPageSize) {
-		throw badRequest(`Invalid value '${raw}' for $top: it must be an integer from 1 to ${LIMITS.maxPageSize}.`);
+		throw badRequest(
+			`Invalid value '${raw}' for $top: it must be an integer from 1 to ${LIMITS.maxPageSize}.`,
+		);
 	}
 	return top;
 }
@@ -28,7 +33,11 @@ export function parseSkip(query: URLSearchParams): number {
 }
 
 /** `$select` -> canonical property names in request order; unknown names fail like Graph's URI parser. */
-export function parseSelect(query: URLSearchParams, allowed: readonly string[], typeName: string): string[] | undefined {
+export function parseSelect(
+	query: URLSearchParams,
+	allowed: readonly string[],
+	typeName: string,
+): string[] | undefined {
 	const raw = queryValue(query, '$select');
 	if (raw === undefined || raw.trim() === '') return undefined;
 	const byLower = new Map(allowed.map((name) => [name.toLowerCase(), name]));
@@ -66,9 +75,10 @@ export function parsePreferences(req: RawRequest): Preferences {
 	for (const part of headerText(req, 'prefer').split(',')) {
 		const m = /^\s*([\w.-]+)\s*=\s*"?([^"]*)"?\s*$/.exec(part);
 		if (!m) continue;
-		const name = m[1].toLowerCase();
-		const value = m[2].trim().toLowerCase();
-		if (name === 'outlook.body-content-type' && (value === 'text' || value === 'html')) prefs.bodyFormat = value;
+		const name = m[1]!.toLowerCase();
+		const value = m[2]!.trim().toLowerCase();
+		if (name === 'outlook.body-content-type' && (value === 'text' || value === 'html'))
+			prefs.bodyFormat = value;
 		if (name === 'idtype' && value === 'immutableid') prefs.immutableIds = true;
 		if (name === 'odata.maxpagesize' && /^\d+$/.test(value) && Number(value) >= 1) {
 			prefs.maxPageSize = Math.min(Number(value), LIMITS.maxPageSize);
@@ -78,7 +88,11 @@ export function parsePreferences(req: RawRequest): Preferences {
 }
 
 /** `Preference-Applied` listing what this response honoured. */
-export function preferenceApplied(applied: { bodyFormat?: 'text' | 'html'; maxPageSize?: number; immutableIds?: boolean }): Record<string, string> {
+export function preferenceApplied(applied: {
+	bodyFormat?: 'text' | 'html';
+	maxPageSize?: number;
+	immutableIds?: boolean;
+}): Record<string, string> {
 	const parts: string[] = [];
 	if (applied.immutableIds) parts.push('IdType="ImmutableId"');
 	if (applied.maxPageSize !== undefined) parts.push(`odata.maxpagesize=${applied.maxPageSize}`);
@@ -87,7 +101,7 @@ export function preferenceApplied(applied: { bodyFormat?: 'text' | 'html'; maxPa
 }
 
 export function contentTypeOf(req: RawRequest): string {
-	return headerText(req, 'content-type').split(';')[0].trim().toLowerCase();
+	return headerText(req, 'content-type').split(';', 1).join('').trim().toLowerCase();
 }
 
 /** Rebuilds a query string for links: keys as Graph writes them ($select=...), values encoded. */

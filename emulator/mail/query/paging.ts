@@ -21,7 +21,7 @@ export function compareKeys(a: SortKey, b: SortKey, directions: Array<1 | -1>): 
 		const x = a[i];
 		const y = b[i];
 		if (x === y) continue;
-		const order = x < y ? -1 : 1;
+		const order = x !== undefined && y !== undefined && x < y ? -1 : 1;
 		return order * (directions[i] ?? 1);
 	}
 	return 0;
@@ -40,7 +40,7 @@ export function itemsAfter<T>(sorted: T[], spec: SortSpec<T>, cursor: SortKey | 
 	let hi = sorted.length;
 	while (lo < hi) {
 		const mid = (lo + hi) >> 1;
-		if (compareKeys(spec.key(sorted[mid]), cursor, spec.directions) <= 0) lo = mid + 1;
+		if (compareKeys(spec.key(sorted[mid]!), cursor, spec.directions) <= 0) lo = mid + 1;
 		else hi = mid;
 	}
 	return sorted.slice(lo);
@@ -60,7 +60,8 @@ const PAGING_OPTIONS = new Set(['$skiptoken', '$skip', '$deltatoken']);
 /** Query options of a request without the paging ones, in their original order. */
 export function nonPagingOptions(query: URLSearchParams): Array<[string, string]> {
 	const entries: Array<[string, string]> = [];
-	for (const [key, value] of query) if (!PAGING_OPTIONS.has(key.toLowerCase())) entries.push([key, value]);
+	for (const [key, value] of query)
+		if (!PAGING_OPTIONS.has(key.toLowerCase())) entries.push([key, value]);
 	return entries;
 }
 
@@ -69,21 +70,36 @@ export function queryFingerprint(scope: string, req: RawRequest): string {
 		.map(([k, v]) => `${k.toLowerCase()}=${v}`)
 		.sort()
 		.join('&');
-	return createHash('sha256').update(`${scope}\n${req.path.toLowerCase().replace(/\/+$/, '')}\n${options}`).digest('base64url').slice(0, 22);
+	return createHash('sha256')
+		.update(`${scope}\n${req.path.toLowerCase().replace(/\/+$/, '')}\n${options}`)
+		.digest('base64url')
+		.slice(0, 22);
 }
 
-export function readListToken(key: Buffer, req: RawRequest, fingerprint: string): ListToken | undefined {
+export function readListToken(
+	key: Buffer,
+	req: RawRequest,
+	fingerprint: string,
+): ListToken | undefined {
 	const raw = [...req.query].find(([k]) => k.toLowerCase() === '$skiptoken')?.[1];
 	if (raw === undefined) return undefined;
 	const token = openToken<ListToken>(key, raw);
 	if (!token || token.kind !== 'list' || token.query !== fingerprint) {
-		throw badRequest('The $skiptoken is invalid or belongs to another query.', 'ErrorInvalidUrlQuery');
+		throw badRequest(
+			'The $skiptoken is invalid or belongs to another query.',
+			'ErrorInvalidUrlQuery',
+		);
 	}
 	return token;
 }
 
 /** Absolute nextLink: same path and options, plus the sealed token. */
-export function nextLinkFor(key: Buffer, req: RawRequest, urls: UrlContext, token: ListToken): string {
+export function nextLinkFor(
+	key: Buffer,
+	req: RawRequest,
+	urls: UrlContext,
+	token: ListToken,
+): string {
 	const options = nonPagingOptions(req.query);
 	options.push(['$skiptoken', sealToken(key, token)]);
 	return `${urls.graphBaseUrl}/v1.0${req.path}?${buildQueryString(options)}`;

@@ -18,7 +18,9 @@ export function openToken<T>(key: Buffer, token: string): T | undefined {
 		if (raw.length < 29) return undefined;
 		const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
 		decipher.setAuthTag(raw.subarray(12, 28));
-		const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+		const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString(
+			'utf8',
+		);
 		return JSON.parse(text) as T;
 	} catch {
 		return undefined;

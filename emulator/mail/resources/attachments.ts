@@ -20,7 +20,11 @@ function findAttachmentOr404(message: StoredMessage, attachmentId: string): Stor
 	return attachment;
 }
 
-export function listAttachments(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
+export function listAttachments(
+	ctx: RequestContext,
+	messageId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const select = parseSelect(ctx.req.query, ATTACHMENT_PROPERTIES, ATTACHMENT_TYPE);
 	return {
@@ -32,7 +36,12 @@ export function listAttachments(ctx: RequestContext, messageId: string, folder?:
 	};
 }
 
-export function getAttachment(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function getAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
 	const select = parseSelect(ctx.req.query, ATTACHMENT_PROPERTIES, ATTACHMENT_TYPE);
@@ -46,14 +55,32 @@ export function getAttachment(ctx: RequestContext, messageId: string, attachment
 }
 
 /** Raw bytes with the attachment's own content type (item attachments: the item's MIME). */
-export function attachmentValue(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function attachmentValue(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
-	if (attachment.kind === 'item') return { status: 200, headers: { 'Content-Type': 'text/plain' }, raw: itemAttachmentMime(ctx.state, ctx.now, attachment) };
-	return { status: 200, headers: { 'Content-Type': attachment.contentType ?? 'application/octet-stream' }, raw: attachment.bytes };
+	if (attachment.kind === 'item')
+		return {
+			status: 200,
+			headers: { 'Content-Type': 'text/plain' },
+			raw: itemAttachmentMime(ctx.state, ctx.now, attachment),
+		};
+	return {
+		status: 200,
+		headers: { 'Content-Type': attachment.contentType ?? 'application/octet-stream' },
+		raw: attachment.bytes,
+	};
 }
 
-export function addAttachment(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
+export function addAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = parseAttachmentInput(ctx.state, ctx.now, readJsonObject(ctx.req));
 	checkMessageSize(ctx, { ...message, attachments: [...message.attachments, attachment] });
@@ -68,7 +95,12 @@ export function addAttachment(ctx: RequestContext, messageId: string, folder?: S
 	};
 }
 
-export function deleteAttachment(ctx: RequestContext, messageId: string, attachmentId: string, folder?: StoredFolder): HandlerResult {
+export function deleteAttachment(
+	ctx: RequestContext,
+	messageId: string,
+	attachmentId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
 	message.attachments = message.attachments.filter((a) => a !== attachment);

@@ -41,7 +41,8 @@ export function masterCategoriesOf(mailbox: Mailbox): OutlookCategory[] {
 	return list;
 }
 
-const context = (ctx: RequestContext) => `${ctx.urls.graphBaseUrl}/v1.0/$metadata#users('${ctx.owner.id}')/outlook/masterCategories`;
+const context = (ctx: RequestContext) =>
+	`${ctx.urls.graphBaseUrl}/v1.0/$metadata#users('${ctx.owner.id}')/outlook/masterCategories`;
 
 function findOr404(ctx: RequestContext, id: string): OutlookCategory {
 	const category = masterCategoriesOf(ctx.mailbox).find((c) => c.id === id);
@@ -58,16 +59,26 @@ function readColor(value: unknown): string {
 
 function checkProperties(json: Record<string, unknown>, allowed: string[]): void {
 	for (const key of Object.keys(json)) {
-		if (!key.startsWith('@odata.') && !allowed.includes(key.toLowerCase())) throw unknownProperty(key, 'microsoft.graph.outlookCategory');
+		if (!key.startsWith('@odata.') && !allowed.includes(key.toLowerCase()))
+			throw unknownProperty(key, 'microsoft.graph.outlookCategory');
 	}
 }
 
 export function listMasterCategories(ctx: RequestContext): HandlerResult {
-	return { status: 200, json: { '@odata.context': context(ctx), value: masterCategoriesOf(ctx.mailbox).map((c) => ({ ...c })) } };
+	return {
+		status: 200,
+		json: {
+			'@odata.context': context(ctx),
+			value: masterCategoriesOf(ctx.mailbox).map((c) => ({ ...c })),
+		},
+	};
 }
 
 export function getMasterCategory(ctx: RequestContext, id: string): HandlerResult {
-	return { status: 200, json: { '@odata.context': `${context(ctx)}/$entity`, ...findOr404(ctx, id) } };
+	return {
+		status: 200,
+		json: { '@odata.context': `${context(ctx)}/$entity`, ...findOr404(ctx, id) },
+	};
 }
 
 /** POST {displayName, color?} -> 201; a name already in the list is refused (names are unique per mailbox). */
@@ -80,10 +91,18 @@ export function createMasterCategory(ctx: RequestContext): HandlerResult {
 	}
 	const list = masterCategoriesOf(ctx.mailbox);
 	if (list.some((c) => c.displayName.toLowerCase() === displayName.toLowerCase())) {
-		throw new GraphError(409, 'ErrorDuplicateInputAlreadyExists', 'A category with the specified name already exists.');
+		throw new GraphError(
+			409,
+			'ErrorDuplicateInputAlreadyExists',
+			'A category with the specified name already exists.',
+		);
 	}
 	const color = getProperty(json, 'color');
-	const category = { id: newGuid(), displayName, color: color === undefined ? 'none' : readColor(color) };
+	const category = {
+		id: newGuid(),
+		displayName,
+		color: color === undefined ? 'none' : readColor(color),
+	};
 	list.push(category);
 	return { status: 201, json: { '@odata.context': `${context(ctx)}/$entity`, ...category } };
 }
@@ -95,7 +114,10 @@ export function updateMasterCategory(ctx: RequestContext, id: string): HandlerRe
 	checkProperties(json, ['id', 'displayname', 'color']);
 	const displayName = getProperty(json, 'displayName');
 	if (displayName !== undefined && displayName !== category.displayName) {
-		throw badRequest('The displayName of a category cannot be changed once it is created.', 'ErrorInvalidRequest');
+		throw badRequest(
+			'The displayName of a category cannot be changed once it is created.',
+			'ErrorInvalidRequest',
+		);
 	}
 	const color = getProperty(json, 'color');
 	if (color !== undefined) category.color = readColor(color);

@@ -11,14 +11,23 @@ import { findUserByAddress } from '../storage/users';
 import type { MailState, StoredMessage } from '../types';
 
 function fingerprint(senderMailboxId: string, message: StoredMessage): string {
-	const recipients = [...new Set([...message.to, ...message.cc, ...message.bcc].map((a) => a.address.toLowerCase()))].sort();
+	const recipients = [
+		...new Set([...message.to, ...message.cc, ...message.bcc].map((a) => a.address.toLowerCase())),
+	].sort();
 	return createHash('sha256')
-		.update(`${senderMailboxId}\n${recipients.join(',')}\n${message.subject}\n${message.body.content}`)
+		.update(
+			`${senderMailboxId}\n${recipients.join(',')}\n${message.subject}\n${message.body.content}`,
+		)
 		.digest('base64');
 }
 
 /** Delivers `sent` to its recipients; returns the local copies created. */
-export function deliverToRecipients(state: MailState, senderMailboxId: string, sent: StoredMessage, now: number): StoredMessage[] {
+export function deliverToRecipients(
+	state: MailState,
+	senderMailboxId: string,
+	sent: StoredMessage,
+	now: number,
+): StoredMessage[] {
 	const print = fingerprint(senderMailboxId, sent);
 	const seen = new Set<string>();
 	const copies: StoredMessage[] = [];

@@ -12,36 +12,61 @@ import { FOLDER_PROPERTIES, odataContext, serializeFolder } from './serialize';
 import { childFolders, messagesOfFolder, removeMessage, wellKnownFolder } from '../storage/store';
 import type { Mailbox, StoredFolder } from '../types';
 
-const FOLDER_EXISTS = () => new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+const FOLDER_EXISTS = () =>
+	new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
 
-function checkNameFree(mailbox: Mailbox, parentId: string, displayName: string, self?: StoredFolder): void {
-	const clash = childFolders(mailbox, parentId).some((f) => f !== self && f.displayName.toLowerCase() === displayName.toLowerCase());
+function checkNameFree(
+	mailbox: Mailbox,
+	parentId: string,
+	displayName: string,
+	self?: StoredFolder,
+): void {
+	const clash = childFolders(mailbox, parentId).some(
+		(f) => f !== self && f.displayName.toLowerCase() === displayName.toLowerCase(),
+	);
 	if (clash) throw FOLDER_EXISTS();
 }
 
 /** Exchange's distinguished folders (Inbox, Drafts, ...) cannot be moved or deleted. */
 function checkNotDistinguished(folder: StoredFolder, action: 'moved' | 'deleted'): void {
 	if (!folder.wellKnownName) return;
-	const code = action === 'moved' ? 'ErrorMoveDistinguishedFolder' : 'ErrorDeleteDistinguishedFolder';
+	const code =
+		action === 'moved' ? 'ErrorMoveDistinguishedFolder' : 'ErrorDeleteDistinguishedFolder';
 	throw badRequest(`Distinguished folders cannot be ${action}.`, code);
 }
 
-function respondWithFolder(ctx: RequestContext, status: number, folder: StoredFolder): HandlerResult {
-	return { status, json: { '@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id), ...serializeFolder(ctx.mailbox, folder) } };
+function respondWithFolder(
+	ctx: RequestContext,
+	status: number,
+	folder: StoredFolder,
+): HandlerResult {
+	return {
+		status,
+		json: {
+			'@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id),
+			...serializeFolder(ctx.mailbox, folder),
+		},
+	};
 }
 
 /** PATCH .../mailFolders/{id} {displayName}: the only writable property of a mailFolder (mailfolder-update.md). */
 export function updateFolder(ctx: RequestContext, folder: StoredFolder): HandlerResult {
 	const json = readJsonObject(ctx.req);
 	for (const key of Object.keys(json)) {
-		if (!key.startsWith('@odata.') && !FOLDER_PROPERTIES.some((p) => p.toLowerCase() === key.toLowerCase())) {
+		if (
+			!key.startsWith('@odata.') &&
+			!FOLDER_PROPERTIES.some((p) => p.toLowerCase() === key.toLowerCase())
+		) {
 			throw unknownProperty(key, 'microsoft.graph.mailFolder');
 		}
 	}
 	const displayName = getProperty(json, 'displayName');
 	if (displayName !== undefined) {
 		if (typeof displayName !== 'string' || displayName.trim() === '') {
-			throw badRequest("The value of the property 'displayName' is empty.", 'ErrorInvalidParameter');
+			throw badRequest(
+				"The value of the property 'displayName' is empty.",
+				'ErrorInvalidParameter',
+			);
 		}
 		checkNameFree(ctx.mailbox, folder.parentFolderId, displayName, folder);
 		folder.displayName = displayName;
@@ -50,7 +75,8 @@ export function updateFolder(ctx: RequestContext, folder: StoredFolder): Handler
 }
 
 function isWithin(mailbox: Mailbox, folder: StoredFolder, ancestor: StoredFolder): boolean {
-	for (let f: StoredFolder | undefined = folder; f; f = mailbox.folders.get(f.parentFolderId)) if (f === ancestor) return true;
+	for (let f: StoredFolder | undefined = folder; f; f = mailbox.folders.get(f.parentFolderId))
+		if (f === ancestor) return true;
 	return false;
 }
 
@@ -59,7 +85,10 @@ export function moveFolder(ctx: RequestContext, folder: StoredFolder): HandlerRe
 	const destination = readDestination(ctx, 'move');
 	checkNotDistinguished(folder, 'moved');
 	if (isWithin(ctx.mailbox, destination, folder)) {
-		throw badRequest('The folder cannot be moved into itself or one of its subfolders.', 'ErrorMoveCopyFailed');
+		throw badRequest(
+			'The folder cannot be moved into itself or one of its subfolders.',
+			'ErrorMoveCopyFailed',
+		);
 	}
 	checkNameFree(ctx.mailbox, destination.id, folder.displayName, folder);
 	folder.parentFolderId = destination.id;
@@ -85,7 +114,13 @@ export function deleteFolder(ctx: RequestContext, folder: StoredFolder): Handler
 		return { status: 204 };
 	}
 	let name = folder.displayName;
-	for (let n = 1; childFolders(ctx.mailbox, deletedItems.id).some((f) => f.displayName.toLowerCase() === name.toLowerCase()); n++) {
+	for (
+		let n = 1;
+		childFolders(ctx.mailbox, deletedItems.id).some(
+			(f) => f.displayName.toLowerCase() === name.toLowerCase(),
+		);
+		n++
+	) {
 		name = `${folder.displayName} (${n})`;
 	}
 	folder.displayName = name;

@@ -4,7 +4,13 @@ import type { RequestContext } from '../routing/context';
 import { badRequest, GraphError, itemNotFound } from '../errors';
 import { getProperty, readJsonObject } from '../input/json-body';
 import { compileFilter, propertyTable } from '../query/odata-filter';
-import { itemsAfter, nextLinkFor, queryFingerprint, readListToken, sortBySpec } from '../query/paging';
+import {
+	itemsAfter,
+	nextLinkFor,
+	queryFingerprint,
+	readListToken,
+	sortBySpec,
+} from '../query/paging';
 import type { SortSpec } from '../query/paging';
 import { parseSelect, parseSkip, parseTop, queryValue } from '../query/options';
 import { FOLDER_PROPERTIES, odataContext, serializeFolder } from './serialize';
@@ -39,25 +45,31 @@ export function listFolders(ctx: RequestContext, parent?: StoredFolder): Handler
 	const pageSize = parseTop(req.query);
 	const select = parseSelect(req.query, FOLDER_PROPERTIES, FOLDER_TYPE);
 	const filterText = queryValue(req.query, '$filter');
-	const filter = filterText !== undefined ? compileFilter(filterText, FOLDER_FILTER_PROPERTIES) : undefined;
+	const filter =
+		filterText !== undefined ? compileFilter(filterText, FOLDER_FILTER_PROPERTIES) : undefined;
 	const folders = sortBySpec(
-		childFolders(ctx.mailbox, parentFolder.id).filter((f) => (includeHidden || !f.isHidden) && (!filter || filter.test(f))),
+		childFolders(ctx.mailbox, parentFolder.id).filter(
+			(f) => (includeHidden || !f.isHidden) && (!filter || filter.test(f)),
+		),
 		FOLDER_SORT,
 	);
 	const fingerprint = queryFingerprint(ctx.mailbox.userId, req);
 	const token = readListToken(ctx.state.tokenKey, req, fingerprint);
-	const remaining = token ? itemsAfter(folders, FOLDER_SORT, token.cursor) : folders.slice(parseSkip(req.query));
+	const remaining = token
+		? itemsAfter(folders, FOLDER_SORT, token.cursor)
+		: folders.slice(parseSkip(req.query));
 	const page = remaining.slice(0, pageSize);
 	const body: Record<string, unknown> = {
 		'@odata.context': parent
 			? odataContext.childFolders(ctx.urls.graphBaseUrl, ctx.owner.id, parent.id)
 			: odataContext.folders(ctx.urls.graphBaseUrl, ctx.owner.id),
 	};
-	if (remaining.length > page.length) {
+	const lastOnPage = page.at(-1);
+	if (remaining.length > page.length && lastOnPage) {
 		body['@odata.nextLink'] = nextLinkFor(ctx.state.tokenKey, req, ctx.urls, {
 			kind: 'list',
 			query: fingerprint,
-			cursor: FOLDER_SORT.key(page[page.length - 1]),
+			cursor: FOLDER_SORT.key(lastOnPage),
 			returned: (token?.returned ?? 0) + page.length,
 		});
 	}
@@ -69,14 +81,33 @@ export function getFolder(ctx: RequestContext, folder: StoredFolder): HandlerRes
 	const select = parseSelect(ctx.req.query, FOLDER_PROPERTIES, FOLDER_TYPE);
 	return {
 		status: 200,
-		json: { '@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id), ...serializeFolder(ctx.mailbox, folder, select) },
+		json: {
+			'@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id),
+			...serializeFolder(ctx.mailbox, folder, select),
+		},
 	};
 }
 
-export function createFolderIn(state: MailState, mailbox: Mailbox, parent: StoredFolder, displayName: string, isHidden = false): StoredFolder {
-	const clash = childFolders(mailbox, parent.id).some((f) => f.displayName.toLowerCase() === displayName.toLowerCase());
-	if (clash) throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
-	return addFolder(state, mailbox, displayName, parent.id, { isHidden, inMailboxView: parent.inMailboxView });
+export function createFolderIn(
+	state: MailState,
+	mailbox: Mailbox,
+	parent: StoredFolder,
+	displayName: string,
+	isHidden = false,
+): StoredFolder {
+	const clash = childFolders(mailbox, parent.id).some(
+		(f) => f.displayName.toLowerCase() === displayName.toLowerCase(),
+	);
+	if (clash)
+		throw new GraphError(
+			409,
+			'ErrorFolderExists',
+			'A folder with the specified name already exists.',
+		);
+	return addFolder(state, mailbox, displayName, parent.id, {
+		isHidden,
+		inMailboxView: parent.inMailboxView,
+	});
 }
 
 /** POST .../mailFolders or .../childFolders {displayName, isHidden?} -> 201 */
@@ -87,9 +118,18 @@ export function createFolderRoute(ctx: RequestContext, parent?: StoredFolder): H
 		throw badRequest("The value of the property 'displayName' is empty.", 'ErrorInvalidParameter');
 	}
 	const isHidden = getProperty(json, 'isHidden') === true;
-	const folder = createFolderIn(ctx.state, ctx.mailbox, parent ?? wellKnownFolder(ctx.mailbox, 'msgfolderroot'), displayName, isHidden);
+	const folder = createFolderIn(
+		ctx.state,
+		ctx.mailbox,
+		parent ?? wellKnownFolder(ctx.mailbox, 'msgfolderroot'),
+		displayName,
+		isHidden,
+	);
 	return {
 		status: 201,
-		json: { '@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id), ...serializeFolder(ctx.mailbox, folder) },
+		json: {
+			'@odata.context': odataContext.folder(ctx.urls.graphBaseUrl, ctx.owner.id),
+			...serializeFolder(ctx.mailbox, folder),
+		},
 	};
 }

@@ -17,7 +17,13 @@ import type { MessageInput } from '../input/message-input';
 import { deliverToRecipients } from './delivery';
 import { findMessageOr404, respondWithMessage } from './messages';
 import { checkMessageSize, resolveIdentity, validateRecipients } from './send';
-import { buildMessage, insertMessage, removeMessage, resolveFolder, wellKnownFolder } from '../storage/store';
+import {
+	buildMessage,
+	insertMessage,
+	removeMessage,
+	resolveFolder,
+	wellKnownFolder,
+} from '../storage/store';
 import { toRfc5322Date } from '../time';
 import type { Address, ItemBody, StoredFolder, StoredMessage } from '../types';
 
@@ -40,22 +46,31 @@ function readActionRequest(ctx: RequestContext, kind: ReplyKind, operation: stri
 	// "This method does not require a request body" (createReply*): no body is an empty parameter list
 	const json = readJsonObject(ctx.req, { allowEmpty: true });
 	for (const key of Object.keys(json)) {
-		if (!PARAMETERS[kind].includes(key.toLowerCase()) && !key.startsWith('@odata.')) throw invalidActionParameter(key, operation);
+		if (!PARAMETERS[kind].includes(key.toLowerCase()) && !key.startsWith('@odata.'))
+			throw invalidActionParameter(key, operation);
 	}
 	const request: ActionRequest = {};
 	const comment = getProperty(json, 'comment');
 	if (comment !== undefined && comment !== null) {
-		if (typeof comment !== 'string') throw badRequest("Cannot convert the value of the parameter 'Comment' to 'Edm.String'.", 'RequestBodyRead');
+		if (typeof comment !== 'string')
+			throw badRequest(
+				"Cannot convert the value of the parameter 'Comment' to 'Edm.String'.",
+				'RequestBodyRead',
+			);
 		request.comment = comment;
 	}
 	const message = getProperty(json, 'message');
 	if (message !== undefined && message !== null) {
-		if (!isObject(message)) throw badRequest("The parameter 'Message' must be a message object.", 'RequestBodyRead');
+		if (!isObject(message))
+			throw badRequest("The parameter 'Message' must be a message object.", 'RequestBodyRead');
 		request.message = parseMessageInput(ctx.state, ctx.now, message);
 	}
 	// message-reply.md: "Specify either a comment or the body property of the message parameter. Specifying both will return an HTTP 400"
 	if (request.comment !== undefined && request.message?.body) {
-		throw badRequest('Specify either a comment or the body property of the message parameter, not both.', 'ErrorInvalidRequest');
+		throw badRequest(
+			'Specify either a comment or the body property of the message parameter, not both.',
+			'ErrorInvalidRequest',
+		);
 	}
 	const toRecipients = getProperty(json, 'toRecipients');
 	if (toRecipients !== undefined && toRecipients !== null) {
@@ -68,7 +83,10 @@ function readActionRequest(ctx: RequestContext, kind: ReplyKind, operation: stri
 		const both = request.toRecipients !== undefined && request.message?.to !== undefined;
 		const neither = request.toRecipients === undefined && request.message?.to === undefined;
 		if (both || neither) {
-			throw badRequest('Specify either the toRecipients parameter or the toRecipients property of the message parameter.', 'ErrorInvalidRequest');
+			throw badRequest(
+				'Specify either the toRecipients parameter or the toRecipients property of the message parameter.',
+				'ErrorInvalidRequest',
+			);
 		}
 	}
 	return request;
@@ -78,7 +96,8 @@ const same = (a: Address, b: Address) => a.address.toLowerCase() === b.address.t
 
 function unique(addresses: Address[], without: Address[] = []): Address[] {
 	const out: Address[] = [];
-	for (const a of addresses) if (!out.some((o) => same(o, a)) && !without.some((w) => same(w, a))) out.push(a);
+	for (const a of addresses)
+		if (!out.some((o) => same(o, a)) && !without.some((w) => same(w, a))) out.push(a);
 	return out;
 }
 
@@ -89,13 +108,25 @@ function replyTargets(original: StoredMessage): Address[] {
 	return from ? [from] : [];
 }
 
-function recipientsFor(kind: ReplyKind, ctx: RequestContext, original: StoredMessage, request: ActionRequest): { to: Address[]; cc: Address[] } {
+function recipientsFor(
+	kind: ReplyKind,
+	ctx: RequestContext,
+	original: StoredMessage,
+	request: ActionRequest,
+): { to: Address[]; cc: Address[] } {
 	const self: Address = { address: ctx.owner.mail };
 	const given = request.message;
-	if (kind === 'forward') return { to: unique([...(request.toRecipients ?? []), ...(given?.to ?? [])]), cc: given?.cc ?? [] };
+	if (kind === 'forward')
+		return {
+			to: unique([...(request.toRecipients ?? []), ...(given?.to ?? [])]),
+			cc: given?.cc ?? [],
+		};
 	const to = replyTargets(original);
 	if (kind === 'reply') return { to: unique([...to, ...(given?.to ?? [])]), cc: given?.cc ?? [] };
-	const allTo = unique([...to, ...original.to, ...(given?.to ?? [])], to.some((a) => same(a, self)) ? [] : [self]);
+	const allTo = unique(
+		[...to, ...original.to, ...(given?.to ?? [])],
+		to.some((a) => same(a, self)) ? [] : [self],
+	);
 	return { to: allTo, cc: unique([...original.cc, ...(given?.cc ?? [])], [self, ...allTo]) };
 }
 
@@ -106,12 +137,17 @@ function prefixedSubject(kind: ReplyKind, subject: string): string {
 	return subject.toUpperCase().startsWith(prefix) ? subject : `${prefix}${subject}`;
 }
 
-const formatList = (list: Address[]) => list.map((a) => escapeHtml(a.name ? `${a.name} <${a.address}>` : a.address)).join('; ');
+const formatList = (list: Address[]) =>
+	list.map((a) => escapeHtml(a.name ? `${a.name} <${a.address}>` : a.address)).join('; ');
 
 /** The new text above Outlook's quoted header block and the original body. */
 function composeBody(original: StoredMessage, request: ActionRequest): ItemBody {
 	const given = request.message?.body;
-	const top = given ? (given.contentType === 'html' ? given.content : textToHtml(given.content)) : textToHtml(request.comment ?? '');
+	const top = given
+		? given.contentType === 'html'
+			? given.content
+			: textToHtml(given.content)
+		: textToHtml(request.comment ?? '');
 	const from = original.from ?? original.sender;
 	const header = [
 		from ? `<b>From:</b> ${formatList([from])}<br>` : '',
@@ -120,8 +156,16 @@ function composeBody(original: StoredMessage, request: ActionRequest): ItemBody 
 		original.cc.length ? `<b>Cc:</b> ${formatList(original.cc)}<br>` : '',
 		`<b>Subject:</b> ${escapeHtml(original.subject)}`,
 	].join('');
-	const quoted = original.body.contentType === 'html' ? original.body.content : textToHtml(original.body.content);
-	return { contentType: 'html', content: wrapHtmlDocument(`<div>${top}</div><hr><div id="divRplyFwdMsg">${header}</div>${quoted}`) };
+	const quoted =
+		original.body.contentType === 'html'
+			? original.body.content
+			: textToHtml(original.body.content);
+	return {
+		contentType: 'html',
+		content: wrapHtmlDocument(
+			`<div>${top}</div><hr><div id="divRplyFwdMsg">${header}</div>${quoted}`,
+		),
+	};
 }
 
 /** In-Reply-To / References as RFC 5322 threads a reply (what Exchange writes on a reply). */
@@ -130,11 +174,21 @@ function threadHeaders(kind: ReplyKind, original: StoredMessage) {
 	const references = original.headers.find((h) => h.name.toLowerCase() === 'references')?.value;
 	return [
 		{ name: 'In-Reply-To', value: original.internetMessageId },
-		{ name: 'References', value: references ? `${references} ${original.internetMessageId}` : original.internetMessageId },
+		{
+			name: 'References',
+			value: references
+				? `${references} ${original.internetMessageId}`
+				: original.internetMessageId,
+		},
 	];
 }
 
-function composeReply(ctx: RequestContext, kind: ReplyKind, original: StoredMessage, request: ActionRequest) {
+function composeReply(
+	ctx: RequestContext,
+	kind: ReplyKind,
+	original: StoredMessage,
+	request: ActionRequest,
+) {
 	const given = request.message ?? {};
 	const { to, cc } = recipientsFor(kind, ctx, original, request);
 	return {
@@ -170,7 +224,12 @@ const KIND_OF: Partial<Record<MessageActionOperation, ReplyKind>> = {
 };
 
 /** POST .../reply | replyAll | forward -> 202, no body; the mail goes to Sent Items and to its recipients. */
-export function sendReply(ctx: RequestContext, operation: 'reply' | 'replyAll' | 'forward', id: string, folder?: StoredFolder): HandlerResult {
+export function sendReply(
+	ctx: RequestContext,
+	operation: 'reply' | 'replyAll' | 'forward',
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const kind = KIND_OF[operation] as ReplyKind;
 	const request = readActionRequest(ctx, kind, operation);
 	const original = findMessageOr404(ctx, id, folder);
@@ -204,7 +263,13 @@ export function createReplyDraft(
 	const draft = insertMessage(
 		ctx.mailbox,
 		wellKnownFolder(ctx.mailbox, 'drafts'),
-		buildMessage(ctx.state, ctx.now, { ...fields, from, sender: from, isRead: true, isDraft: true }),
+		buildMessage(ctx.state, ctx.now, {
+			...fields,
+			from,
+			sender: from,
+			isRead: true,
+			isDraft: true,
+		}),
 	);
 	return respondWithMessage(ctx, 201, draft);
 }
@@ -213,11 +278,15 @@ export function createReplyDraft(
 export function readDestination(ctx: RequestContext, operation: string): StoredFolder {
 	const json = readJsonObject(ctx.req);
 	for (const key of Object.keys(json)) {
-		if (key.toLowerCase() !== 'destinationid' && !key.startsWith('@odata.')) throw invalidActionParameter(key, operation);
+		if (key.toLowerCase() !== 'destinationid' && !key.startsWith('@odata.'))
+			throw invalidActionParameter(key, operation);
 	}
 	const destinationId = getProperty(json, 'destinationId');
 	if (typeof destinationId !== 'string' || destinationId === '') {
-		throw badRequest("The value of the parameter 'DestinationId' is empty.", 'ErrorInvalidParameter');
+		throw badRequest(
+			"The value of the parameter 'DestinationId' is empty.",
+			'ErrorInvalidParameter',
+		);
 	}
 	const destination = resolveFolder(ctx.mailbox, destinationId);
 	if (!destination) throw itemNotFound();
@@ -247,9 +316,13 @@ export function copyMessage(ctx: RequestContext, id: string, folder?: StoredFold
 }
 
 /** POST .../permanentDelete (no body) -> 204; the message is gone from every folder (Purges). */
-export function permanentDeleteMessage(ctx: RequestContext, id: string, folder?: StoredFolder): HandlerResult {
-	const parameters = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
-	if (parameters.length > 0) throw invalidActionParameter(parameters[0], 'permanentDelete');
+export function permanentDeleteMessage(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
+	const [unexpected] = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
+	if (unexpected !== undefined) throw invalidActionParameter(unexpected, 'permanentDelete');
 	removeMessage(ctx.mailbox, findMessageOr404(ctx, id, folder));
 	return { status: 204 };
 }

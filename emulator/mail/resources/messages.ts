@@ -18,8 +18,21 @@ import {
 import { mergeExtendedProperties, parseMessageInput } from '../input/message-input';
 import { buildMime } from '../content/mime-build';
 import { compileFilter } from '../query/odata-filter';
-import { itemsAfter, nextLinkFor, queryFingerprint, readListToken, sortBySpec } from '../query/paging';
-import { parsePreferences, parseSelect, parseSkip, parseTop, preferenceApplied, queryValue } from '../query/options';
+import {
+	itemsAfter,
+	nextLinkFor,
+	queryFingerprint,
+	readListToken,
+	sortBySpec,
+} from '../query/paging';
+import {
+	parsePreferences,
+	parseSelect,
+	parseSkip,
+	parseTop,
+	preferenceApplied,
+	queryValue,
+} from '../query/options';
 import { checkMessageSize } from './send';
 import { MESSAGE_PROPERTIES, MESSAGE_TYPE, odataContext, serializeMessage } from './serialize';
 import type { MessageView } from './serialize';
@@ -62,7 +75,11 @@ export function messageViewOf(ctx: RequestContext): ViewOptions {
 	};
 }
 
-export function findMessageOr404(ctx: RequestContext, id: string, folder?: StoredFolder): StoredMessage {
+export function findMessageOr404(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): StoredMessage {
 	const message = findMessage(ctx.mailbox, id);
 	if (!message || (folder && message.folderId !== folder.id)) throw itemNotFound();
 	return message;
@@ -78,10 +95,18 @@ export function listMessages(ctx: RequestContext, folder?: StoredFolder): Handle
 	const searchText = queryValue(req.query, '$search');
 	const order = parseOrderBy(req.query);
 	if (searchText !== undefined && order) {
-		throw new GraphError(400, 'SearchWithOrderBy', "The query parameter '$orderBy' is not supported with '$search'.");
+		throw new GraphError(
+			400,
+			'SearchWithOrderBy',
+			"The query parameter '$orderBy' is not supported with '$search'.",
+		);
 	}
 	if (searchText !== undefined && filterText !== undefined) {
-		throw new GraphError(400, 'ErrorInvalidUrlQuery', "The query parameter '$filter' is not supported with '$search'.");
+		throw new GraphError(
+			400,
+			'ErrorInvalidUrlQuery',
+			"The query parameter '$filter' is not supported with '$search'.",
+		);
 	}
 	let predicate: (m: StoredMessage) => boolean = () => true;
 	if (filterText !== undefined) {
@@ -98,21 +123,27 @@ export function listMessages(ctx: RequestContext, folder?: StoredFolder): Handle
 
 	const fingerprint = queryFingerprint(ctx.mailbox.userId, req);
 	const token = readListToken(ctx.state.tokenKey, req, fingerprint);
-	const remaining = token ? itemsAfter(sorted, spec, token.cursor) : sorted.slice(parseSkip(req.query));
+	const remaining = token
+		? itemsAfter(sorted, spec, token.cursor)
+		: sorted.slice(parseSkip(req.query));
 	const returnedBefore = token?.returned ?? 0;
-	const limit = searchText !== undefined ? Math.min(pageSize, SEARCH_LIMIT - returnedBefore) : pageSize;
+	const limit =
+		searchText !== undefined ? Math.min(pageSize, SEARCH_LIMIT - returnedBefore) : pageSize;
 	const page = remaining.slice(0, Math.max(limit, 0));
-	const more = remaining.length > page.length && (searchText === undefined || returnedBefore + page.length < SEARCH_LIMIT);
+	const more =
+		remaining.length > page.length &&
+		(searchText === undefined || returnedBefore + page.length < SEARCH_LIMIT);
 
 	const body: Record<string, unknown> = {
 		'@odata.context': odataContext.messages(ctx.urls.graphBaseUrl, ctx.owner.id, view.select),
 	};
 	if (/^true$/i.test(queryValue(req.query, '$count') ?? '')) body['@odata.count'] = sorted.length;
-	if (more) {
+	const lastOnPage = page.at(-1);
+	if (more && lastOnPage) {
 		body['@odata.nextLink'] = nextLinkFor(ctx.state.tokenKey, req, ctx.urls, {
 			kind: 'list',
 			query: fingerprint,
-			cursor: spec.key(page[page.length - 1]),
+			cursor: spec.key(lastOnPage),
 			returned: returnedBefore + page.length,
 		});
 	}
@@ -138,12 +169,19 @@ export function getMessage(ctx: RequestContext, id: string, folder?: StoredFolde
 	};
 }
 
-export function respondWithMessage(ctx: RequestContext, status: number, message: StoredMessage): HandlerResult {
+export function respondWithMessage(
+	ctx: RequestContext,
+	status: number,
+	message: StoredMessage,
+): HandlerResult {
 	const { view, headers } = messageViewOf(ctx);
 	return {
 		status,
 		headers,
-		json: { '@odata.context': odataContext.message(ctx.urls.graphBaseUrl, ctx.owner.id), ...serializeMessage(message, { ...view, select: undefined }) },
+		json: {
+			'@odata.context': odataContext.message(ctx.urls.graphBaseUrl, ctx.owner.id),
+			...serializeMessage(message, { ...view, select: undefined }),
+		},
 	};
 }
 
@@ -177,27 +215,48 @@ export function createMessage(ctx: RequestContext, folder?: StoredFolder): Handl
 		extendedProperties: input.extendedProperties,
 		attachments: input.attachments ?? [],
 	};
-	checkMessageSize(ctx, { subject: fields.subject, body: fields.body, attachments: fields.attachments });
+	checkMessageSize(ctx, {
+		subject: fields.subject,
+		body: fields.body,
+		attachments: fields.attachments,
+	});
 	const target = folder ?? wellKnownFolder(ctx.mailbox, 'drafts');
 	const message = insertMessage(ctx.mailbox, target, buildMessage(ctx.state, ctx.now, fields));
 	return respondWithMessage(ctx, 201, message);
 }
 
 /** PATCH .../messages/{id}: writable properties; headers only while a draft (Graph rule). */
-export function updateMessage(ctx: RequestContext, id: string, folder?: StoredFolder): HandlerResult {
+export function updateMessage(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, id, folder);
 	const input = parseMessageInput(ctx.state, ctx.now, readJsonObject(ctx.req));
-	if (input.attachments) throw badRequest("Attachments can't be changed with PATCH; use the attachments endpoint.", 'ErrorInvalidRequest');
+	if (input.attachments)
+		throw badRequest(
+			"Attachments can't be changed with PATCH; use the attachments endpoint.",
+			'ErrorInvalidRequest',
+		);
 	if (input.headers && !message.isDraft) {
-		throw badRequest('Internet message headers can only be set on a draft.', 'ErrorInvalidPropertyUpdateSentMessage');
+		throw badRequest(
+			'Internet message headers can only be set on a draft.',
+			'ErrorInvalidPropertyUpdateSentMessage',
+		);
 	}
 	if (input.internetMessageId !== undefined && !message.isDraft) {
-		throw badRequest('The internetMessageId can only be set on a draft.', 'ErrorInvalidPropertyUpdateSentMessage');
+		throw badRequest(
+			'The internetMessageId can only be set on a draft.',
+			'ErrorInvalidPropertyUpdateSentMessage',
+		);
 	}
 	if (input.internetMessageId !== undefined) message.internetMessageId = input.internetMessageId;
 	if (input.subject !== undefined) message.subject = input.subject;
 	if (input.body) {
-		message.body = input.body.contentType === 'html' ? { contentType: 'html', content: wrapHtmlDocument(input.body.content) } : input.body;
+		message.body =
+			input.body.contentType === 'html'
+				? { contentType: 'html', content: wrapHtmlDocument(input.body.content) }
+				: input.body;
 	}
 	if (input.importance) message.importance = input.importance;
 	if (input.categories) message.categories = input.categories;
@@ -208,19 +267,30 @@ export function updateMessage(ctx: RequestContext, id: string, folder?: StoredFo
 	if (input.bcc) message.bcc = input.bcc;
 	if (input.replyTo) message.replyTo = input.replyTo;
 	if (input.isRead !== undefined) message.isRead = input.isRead;
-	if (input.isDeliveryReceiptRequested !== undefined) message.isDeliveryReceiptRequested = input.isDeliveryReceiptRequested;
-	if (input.isReadReceiptRequested !== undefined) message.isReadReceiptRequested = input.isReadReceiptRequested;
-	if (input.inferenceClassification) message.inferenceClassification = input.inferenceClassification;
+	if (input.isDeliveryReceiptRequested !== undefined)
+		message.isDeliveryReceiptRequested = input.isDeliveryReceiptRequested;
+	if (input.isReadReceiptRequested !== undefined)
+		message.isReadReceiptRequested = input.isReadReceiptRequested;
+	if (input.inferenceClassification)
+		message.inferenceClassification = input.inferenceClassification;
 	if (input.flag) message.flag = input.flag;
 	if (input.headers) message.headers = input.headers;
-	if (input.extendedProperties) message.extendedProperties = mergeExtendedProperties(message.extendedProperties, input.extendedProperties);
+	if (input.extendedProperties)
+		message.extendedProperties = mergeExtendedProperties(
+			message.extendedProperties,
+			input.extendedProperties,
+		);
 	checkMessageSize(ctx, message);
 	touchMessage(ctx.state, ctx.mailbox, message, ctx.now);
 	return respondWithMessage(ctx, 200, message);
 }
 
 /** DELETE: a soft delete into Recoverable Items (gone from every listed folder); there, it is purged. */
-export function deleteMessage(ctx: RequestContext, id: string, folder?: StoredFolder): HandlerResult {
+export function deleteMessage(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, id, folder);
 	const deletions = wellKnownFolder(ctx.mailbox, 'recoverableitemsdeletions');
 	if (message.folderId === deletions.id) removeMessage(ctx.mailbox, message);
@@ -229,12 +299,19 @@ export function deleteMessage(ctx: RequestContext, id: string, folder?: StoredFo
 }
 
 /** POST .../move {destinationId}: 201 with the message under its new id. */
-export function moveMessageRoute(ctx: RequestContext, id: string, folder?: StoredFolder): HandlerResult {
+export function moveMessageRoute(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, id, folder);
 	const json = readJsonObject(ctx.req);
 	const destinationId = getProperty(json, 'destinationId');
 	if (typeof destinationId !== 'string' || destinationId === '') {
-		throw badRequest("The value of the parameter 'DestinationId' is empty.", 'ErrorInvalidParameter');
+		throw badRequest(
+			"The value of the parameter 'DestinationId' is empty.",
+			'ErrorInvalidParameter',
+		);
 	}
 	const destination = resolveFolder(ctx.mailbox, destinationId);
 	if (!destination) throw itemNotFound();
@@ -243,7 +320,11 @@ export function moveMessageRoute(ctx: RequestContext, id: string, folder?: Store
 }
 
 /** GET .../$value: the MIME of the message as text/plain. */
-export function messageValue(ctx: RequestContext, id: string, folder?: StoredFolder): HandlerResult {
+export function messageValue(
+	ctx: RequestContext,
+	id: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	const message = findMessageOr404(ctx, id, folder);
 	return { status: 200, headers: { 'Content-Type': 'text/plain' }, raw: buildMime(message) };
 }

@@ -13,7 +13,15 @@ import { deletesAfterSubmit, parseMessageInput } from '../input/message-input';
 import type { MessageInput } from '../input/message-input';
 import { decodeMimeBase64, parseMime } from '../content/mime-parse';
 import { contentTypeOf } from '../query/options';
-import { buildMessage, findMessage, insertMessage, messageSize, moveMessage, removeMessage, wellKnownFolder } from '../storage/store';
+import {
+	buildMessage,
+	findMessage,
+	insertMessage,
+	messageSize,
+	moveMessage,
+	removeMessage,
+	wellKnownFolder,
+} from '../storage/store';
 import { wholeSeconds } from '../time';
 import { findUserByAddress, rightsOf } from '../storage/users';
 import type { Address, ItemBody, StoredMessage } from '../types';
@@ -24,12 +32,17 @@ const SEND_AS_DENIED =
 const ADDRESS = /^[^\s@;,<>()"']+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*$/u;
 
 function invalidRecipients(detail: string): GraphError {
-	return new GraphError(400, 'ErrorInvalidRecipients', `At least one recipient isn't valid., ${detail}`);
+	return new GraphError(
+		400,
+		'ErrorInvalidRecipients',
+		`At least one recipient isn't valid., ${detail}`,
+	);
 }
 
 export function validateRecipients(to: Address[], cc: Address[], bcc: Address[]): void {
 	const all = [...to, ...cc, ...bcc];
-	if (all.length === 0) throw invalidRecipients("A message can't be sent because it contains no recipients.");
+	if (all.length === 0)
+		throw invalidRecipients("A message can't be sent because it contains no recipients.");
 	if (all.length > LIMITS.maxRecipients) {
 		throw new GraphError(
 			400,
@@ -46,7 +59,10 @@ export function validateRecipients(to: Address[], cc: Address[], bcc: Address[])
 	}
 }
 
-export function checkMessageSize(ctx: RequestContext, message: Pick<StoredMessage, 'body' | 'subject' | 'attachments'>): void {
+export function checkMessageSize(
+	ctx: RequestContext,
+	message: Pick<StoredMessage, 'body' | 'subject' | 'attachments'>,
+): void {
 	if (messageSize(message) > ctx.config.maxMessageBytes) {
 		throw new GraphError(
 			400,
@@ -60,7 +76,10 @@ export function checkMessageSize(ctx: RequestContext, message: Pick<StoredMessag
  * `from` other than the caller needs a sendAs or sendOnBehalf grant from that mailbox AND Mail.Send.Shared.
  * Send As: sender = from. Send on Behalf: sender = the caller.
  */
-export function resolveIdentity(ctx: RequestContext, requestedFrom: Address | undefined): { from: Address; sender: Address } {
+export function resolveIdentity(
+	ctx: RequestContext,
+	requestedFrom: Address | undefined,
+): { from: Address; sender: Address } {
 	const fromAddress = requestedFrom?.address ?? ctx.owner.mail;
 	const fromUser = findUserByAddress(ctx.state, fromAddress);
 	// An app-only caller acts as the mailbox owner.
@@ -71,7 +90,12 @@ export function resolveIdentity(ctx: RequestContext, requestedFrom: Address | un
 		return { from: self, sender: self };
 	}
 	const rights = fromUser ? rightsOf(ctx.state, fromUser.id, actingId) : undefined;
-	if (!fromUser || !rights || !(rights.sendAs || rights.sendOnBehalf) || !hasSendSharedScope(ctx.config, ctx.caller)) {
+	if (
+		!fromUser ||
+		!rights ||
+		!(rights.sendAs || rights.sendOnBehalf) ||
+		!hasSendSharedScope(ctx.config, ctx.caller)
+	) {
 		throw new GraphError(403, 'ErrorSendAsDenied', SEND_AS_DENIED);
 	}
 	const from = { name: requestedFrom?.name ?? fromUser.displayName, address: fromAddress };
@@ -82,17 +106,24 @@ export function resolveIdentity(ctx: RequestContext, requestedFrom: Address | un
 
 function storedBody(body: ItemBody | undefined): ItemBody {
 	if (!body) return { contentType: 'text', content: '' };
-	return body.contentType === 'html' ? { contentType: 'html', content: wrapHtmlDocument(body.content) } : body;
+	return body.contentType === 'html'
+		? { contentType: 'html', content: wrapHtmlDocument(body.content) }
+		: body;
 }
 
 function parseSaveToSentItems(value: unknown): boolean {
 	if (value === undefined || value === null) return true;
 	if (typeof value === 'boolean') return value;
-	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-	throw badRequest(`Cannot convert the literal '${String(value)}' to the expected type 'Edm.Boolean'.`, 'RequestBodyRead');
+	if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+		return value.trim().toLowerCase() === 'true';
+	throw badRequest(
+		`Cannot convert the literal '${String(value)}' to the expected type 'Edm.Boolean'.`,
+		'RequestBodyRead',
+	);
 }
 
-const MESSAGE_EMPTY = () => badRequest("The value of the parameter 'Message' is empty.", 'ErrorInvalidParameter');
+const MESSAGE_EMPTY = () =>
+	badRequest("The value of the parameter 'Message' is empty.", 'ErrorInvalidParameter');
 
 function jsonSendRequest(ctx: RequestContext): { input: MessageInput; saveToSentItems: boolean } {
 	const json = readJsonObject(ctx.req);
@@ -122,7 +153,10 @@ function mimeSendRequest(ctx: RequestContext): { input: MessageInput; saveToSent
 			: mime.textBody !== undefined
 				? { contentType: 'text', content: mime.textBody }
 				: undefined;
-	const named = (a: Address): Address => ({ name: a.name ?? findUserByAddress(ctx.state, a.address)?.displayName, address: a.address });
+	const named = (a: Address): Address => ({
+		name: a.name ?? findUserByAddress(ctx.state, a.address)?.displayName,
+		address: a.address,
+	});
 	return {
 		input: {
 			subject: mime.subject,
@@ -153,7 +187,8 @@ function mimeSendRequest(ctx: RequestContext): { input: MessageInput; saveToSent
 
 /** POST /sendMail -> 202, empty body. */
 export function sendMail(ctx: RequestContext): HandlerResult {
-	const { input, saveToSentItems } = contentTypeOf(ctx.req) === 'text/plain' ? mimeSendRequest(ctx) : jsonSendRequest(ctx);
+	const { input, saveToSentItems } =
+		contentTypeOf(ctx.req) === 'text/plain' ? mimeSendRequest(ctx) : jsonSendRequest(ctx);
 	const to = input.to ?? [];
 	const cc = input.cc ?? [];
 	const bcc = input.bcc ?? [];
@@ -180,13 +215,22 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 		extendedProperties: input.extendedProperties ?? [],
 		attachments: input.attachments ?? [],
 	};
-	checkMessageSize(ctx, { subject: fields.subject, body: fields.body, attachments: fields.attachments });
+	checkMessageSize(ctx, {
+		subject: fields.subject,
+		body: fields.body,
+		attachments: fields.attachments,
+	});
 	const sent = buildMessage(ctx.state, ctx.now, fields);
 	if (saveToSentItems && !deletesAfterSubmit(fields.extendedProperties)) {
 		const stored = insertMessage(ctx.mailbox, wellKnownFolder(ctx.mailbox, 'sentitems'), sent);
 		deliverToRecipients(ctx.state, ctx.mailbox.userId, stored, ctx.now);
 	} else {
-		deliverToRecipients(ctx.state, ctx.mailbox.userId, { ...sent, folderId: '', createdSeq: 0, changedSeq: 0 }, ctx.now);
+		deliverToRecipients(
+			ctx.state,
+			ctx.mailbox.userId,
+			{ ...sent, folderId: '', createdSeq: 0, changedSeq: 0 },
+			ctx.now,
+		);
 	}
 	return { status: 202 };
 }
@@ -195,13 +239,14 @@ export function sendMail(ctx: RequestContext): HandlerResult {
 export function sendDraft(ctx: RequestContext, messageId: string): HandlerResult {
 	// message-send.md: "Do not supply a request body". No body, or `{}` (what a $batch needs,
 	// wire facts 5), is an empty parameter list; any parameter is refused like OData refuses one.
-	const parameters = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
-	if (parameters.length > 0) {
-		throw invalidActionParameter(parameters[0], 'send');
+	const [parameter] = Object.keys(readJsonObject(ctx.req, { allowEmpty: true }));
+	if (parameter !== undefined) {
+		throw invalidActionParameter(parameter, 'send');
 	}
 	const draft = findMessage(ctx.mailbox, messageId);
 	if (!draft) throw itemNotFound();
-	if (!draft.isDraft) throw badRequest('Only a draft message can be sent.', 'ErrorInvalidOperation');
+	if (!draft.isDraft)
+		throw badRequest('Only a draft message can be sent.', 'ErrorInvalidOperation');
 	validateRecipients(draft.to, draft.cc, draft.bcc);
 	const { from, sender } = resolveIdentity(ctx, draft.from);
 	checkMessageSize(ctx, draft);
@@ -215,7 +260,13 @@ export function sendDraft(ctx: RequestContext, messageId: string): HandlerResult
 		removeMessage(ctx.mailbox, draft);
 		return { status: 202 };
 	}
-	const sent = moveMessage(ctx.state, ctx.mailbox, draft, wellKnownFolder(ctx.mailbox, 'sentitems'), ctx.now);
+	const sent = moveMessage(
+		ctx.state,
+		ctx.mailbox,
+		draft,
+		wellKnownFolder(ctx.mailbox, 'sentitems'),
+		ctx.now,
+	);
 	const t = wholeSeconds(ctx.now);
 	sent.isDraft = false;
 	sent.isRead = true;

@@ -2,7 +2,15 @@
 import { bodyInFormat, previewOf } from '../content/body-format';
 import { childFolders, hasVisibleAttachments, messagesOfFolder } from '../storage/store';
 import { toGraphDate } from '../time';
-import type { Address, DirectoryUser, ExtendedProperty, Mailbox, StoredAttachment, StoredFolder, StoredMessage } from '../types';
+import type {
+	Address,
+	DirectoryUser,
+	ExtendedProperty,
+	Mailbox,
+	StoredAttachment,
+	StoredFolder,
+	StoredMessage,
+} from '../types';
 
 export const MESSAGE_TYPE = 'microsoft.graph.message';
 
@@ -139,7 +147,10 @@ function messageProperty(message: StoredMessage, name: string, view: MessageView
 	}
 }
 
-export function serializeMessage(message: StoredMessage, view: MessageView): Record<string, unknown> {
+export function serializeMessage(
+	message: StoredMessage,
+	view: MessageView,
+): Record<string, unknown> {
 	const out: Record<string, unknown> = { '@odata.etag': etagOf(message.changeKey) };
 	const selected = view.select ? new Set(['id', ...view.select]) : undefined;
 	for (const name of MESSAGE_PROPERTIES) {
@@ -149,9 +160,12 @@ export function serializeMessage(message: StoredMessage, view: MessageView): Rec
 		if (!selected && (name === 'sender' || name === 'from') && !message[name]) continue;
 		out[name] = messageProperty(message, name, view);
 	}
-	if (view.expandAttachments && !view.basicOnly) out.attachments = message.attachments.map((a) => serializeAttachment(a, {}));
+	if (view.expandAttachments && !view.basicOnly)
+		out.attachments = message.attachments.map((a) => serializeAttachment(a, {}));
 	if (view.expandExtendedProperties) {
-		out.singleValueExtendedProperties = message.extendedProperties.filter(view.expandExtendedProperties).map((p) => ({ ...p }));
+		out.singleValueExtendedProperties = message.extendedProperties
+			.filter(view.expandExtendedProperties)
+			.map((p) => ({ ...p }));
 	}
 	return out;
 }
@@ -169,7 +183,9 @@ export const ATTACHMENT_PROPERTIES = [
 ] as const;
 
 export function attachmentODataType(attachment: StoredAttachment): string {
-	return attachment.kind === 'file' ? '#microsoft.graph.fileAttachment' : '#microsoft.graph.itemAttachment';
+	return attachment.kind === 'file'
+		? '#microsoft.graph.fileAttachment'
+		: '#microsoft.graph.itemAttachment';
 }
 
 export function serializeAttachment(
@@ -177,7 +193,8 @@ export function serializeAttachment(
 	opts: { select?: string[]; withMediaType?: boolean },
 ): Record<string, unknown> {
 	const out: Record<string, unknown> = { '@odata.type': attachmentODataType(attachment) };
-	if (opts.withMediaType && attachment.kind === 'file') out['@odata.mediaContentType'] = attachment.contentType;
+	if (opts.withMediaType && attachment.kind === 'file')
+		out['@odata.mediaContentType'] = attachment.contentType;
 	const selected = opts.select ? new Set(['id', ...opts.select]) : undefined;
 	const values: Record<string, unknown> = {
 		id: attachment.id,
@@ -210,7 +227,11 @@ export const FOLDER_PROPERTIES = [
 	'isHidden',
 ] as const;
 
-export function serializeFolder(mailbox: Mailbox, folder: StoredFolder, select?: string[]): Record<string, unknown> {
+export function serializeFolder(
+	mailbox: Mailbox,
+	folder: StoredFolder,
+	select?: string[],
+): Record<string, unknown> {
 	const messages = messagesOfFolder(mailbox, folder);
 	const values: Record<string, unknown> = {
 		id: folder.id,
@@ -223,7 +244,8 @@ export function serializeFolder(mailbox: Mailbox, folder: StoredFolder, select?:
 	};
 	const selected = select ? new Set(['id', ...select]) : undefined;
 	const out: Record<string, unknown> = {};
-	for (const name of FOLDER_PROPERTIES) if (!selected || selected.has(name)) out[name] = values[name];
+	for (const name of FOLDER_PROPERTIES)
+		if (!selected || selected.has(name)) out[name] = values[name];
 	return out;
 }
 
@@ -251,14 +273,17 @@ export const odataContext = {
 		`${graphBaseUrl}/v1.0/$metadata#users('${userId}')/messages${select ? `(${select.join(',')})` : ''}`,
 	message: (graphBaseUrl: string, userId: string, select?: string[]) =>
 		`${odataContext.messages(graphBaseUrl, userId, select)}/$entity`,
-	folders: (graphBaseUrl: string, userId: string) => `${graphBaseUrl}/v1.0/$metadata#users('${userId}')/mailFolders`,
+	folders: (graphBaseUrl: string, userId: string) =>
+		`${graphBaseUrl}/v1.0/$metadata#users('${userId}')/mailFolders`,
 	childFolders: (graphBaseUrl: string, userId: string, folderId: string) =>
 		`${graphBaseUrl}/v1.0/$metadata#users('${userId}')/mailFolders('${encodeURIComponent(folderId)}')/childFolders`,
-	folder: (graphBaseUrl: string, userId: string) => `${odataContext.folders(graphBaseUrl, userId)}/$entity`,
+	folder: (graphBaseUrl: string, userId: string) =>
+		`${odataContext.folders(graphBaseUrl, userId)}/$entity`,
 	attachments: (graphBaseUrl: string, userId: string, messageId: string) =>
 		`${graphBaseUrl}/v1.0/$metadata#users('${userId}')/messages('${encodeURIComponent(messageId)}')/attachments`,
 	attachment: (graphBaseUrl: string, userId: string, messageId: string) =>
 		`${odataContext.attachments(graphBaseUrl, userId, messageId)}/$entity`,
 	delta: (graphBaseUrl: string) => `${graphBaseUrl}/v1.0/$metadata#Collection(message)`,
-	uploadSession: (graphBaseUrl: string) => `${graphBaseUrl}/v1.0/$metadata#microsoft.graph.uploadSession`,
+	uploadSession: (graphBaseUrl: string) =>
+		`${graphBaseUrl}/v1.0/$metadata#microsoft.graph.uploadSession`,
 };

@@ -40,7 +40,11 @@ export interface NotificationSink {
 	/** POSTs the validation request; true when the endpoint echoed the token in time. */
 	validate(url: string, token: string): Promise<{ ok: true } | { ok: false; reason: string }>;
 	/** Delivers one notification POST (fire and forget: retries and faults are the sink's). */
-	post(url: string, payload: NotificationPayload, meta: { subscriptionId: string; mailboxId: string }): void;
+	post(
+		url: string,
+		payload: NotificationPayload,
+		meta: { subscriptionId: string; mailboxId: string },
+	): void;
 }
 
 export interface Subscription {
@@ -82,7 +86,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** https anywhere (as Graph), or http on loopback (the emulator's allowance); the URL as given. */
 export function checkNotificationUrl(value: unknown, property: string): string {
-	if (typeof value !== 'string' || value === '') throw badRequest(`${property} is a required property.`, 'InvalidRequest');
+	if (typeof value !== 'string' || value === '')
+		throw badRequest(`${property} is a required property.`, 'InvalidRequest');
 	let url: URL;
 	try {
 		url = new URL(value);
@@ -90,15 +95,23 @@ export function checkNotificationUrl(value: unknown, property: string): string {
 		throw badRequest(`Invalid ${property}: '${value}' is not an absolute URL.`, 'InvalidRequest');
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-		throw badRequest(`Subscription validation request failed. ${property} must be an https URL.`, 'ValidationError');
+		throw badRequest(
+			`Subscription validation request failed. ${property} must be an https URL.`,
+			'ValidationError',
+		);
 	}
 	return value;
 }
 
 function expiry(value: unknown, now: number): number {
 	const at = typeof value === 'string' ? parseIsoDate(value) : undefined;
-	if (at === undefined) throw badRequest('expirationDateTime is a required property (an ISO 8601 date-time).', 'InvalidRequest');
-	if (at <= now) throw badRequest('Subscription expiration must be in the future.', 'InvalidRequest');
+	if (at === undefined)
+		throw badRequest(
+			'expirationDateTime is a required property (an ISO 8601 date-time).',
+			'InvalidRequest',
+		);
+	if (at <= now)
+		throw badRequest('Subscription expiration must be in the future.', 'InvalidRequest');
 	if (at > now + MAX_MESSAGE_SUBSCRIPTION_MINUTES * 60_000) {
 		throw badRequest(
 			`Subscription expiration can only be ${MAX_MESSAGE_SUBSCRIPTION_MINUTES} minutes in the future.`,
@@ -110,9 +123,12 @@ function expiry(value: unknown, now: number): number {
 
 /** `me/mailFolders('inbox')/messages`, `/users/{id}/mailFolders/{id}/messages`, `me/messages`. */
 function parseResource(resource: string): { target: string; folder?: string } | undefined {
-	const m = /^\/?(me|users(?:\/([^/()]+)|\('([^']+)'\)))\/(?:mailfolders(?:\/([^/()]+)|\('([^']+)'\))\/)?messages$/i.exec(resource);
+	const m =
+		/^\/?(me|users(?:\/([^/()]+)|\('([^']+)'\)))\/(?:mailfolders(?:\/([^/()]+)|\('([^']+)'\))\/)?messages$/i.exec(
+			resource,
+		);
 	if (!m) return undefined;
-	const target = m[1].toLowerCase() === 'me' ? 'me' : decodeURIComponent(m[2] ?? m[3]);
+	const target = m[1]!.toLowerCase() === 'me' ? 'me' : decodeURIComponent((m[2] ?? m[3])!);
 	const folder = m[4] ?? m[5];
 	return { target, ...(folder !== undefined ? { folder: decodeURIComponent(folder) } : {}) };
 }
@@ -145,44 +161,83 @@ export interface SubscriptionDeps {
 	sink: NotificationSink;
 }
 
-async function create(deps: SubscriptionDeps, req: RawRequest, caller: Caller, urls: UrlContext): Promise<HandlerResult> {
+async function create(
+	deps: SubscriptionDeps,
+	req: RawRequest,
+	caller: Caller,
+	urls: UrlContext,
+): Promise<HandlerResult> {
 	const now = deps.config.now();
 	const body: JsonObject = readJsonObject(req);
 	const changeTypes = String(getProperty(body, 'changeType') ?? '')
 		.split(',')
 		.map((t) => t.trim())
 		.filter((t) => t !== '');
-	if (changeTypes.length === 0) throw badRequest('changeType is a required property.', 'InvalidRequest');
+	if (changeTypes.length === 0)
+		throw badRequest('changeType is a required property.', 'InvalidRequest');
 	for (const type of changeTypes) {
-		if (!(CHANGE_TYPES as readonly string[]).includes(type)) throw badRequest(`'${type}' is not a valid changeType.`, 'InvalidRequest');
+		if (!(CHANGE_TYPES as readonly string[]).includes(type))
+			throw badRequest(`'${type}' is not a valid changeType.`, 'InvalidRequest');
 	}
-	const notificationUrl = checkNotificationUrl(getProperty(body, 'notificationUrl'), 'notificationUrl');
+	const notificationUrl = checkNotificationUrl(
+		getProperty(body, 'notificationUrl'),
+		'notificationUrl',
+	);
 	const lifecycleRaw = getProperty(body, 'lifecycleNotificationUrl');
 	const lifecycleNotificationUrl =
-		lifecycleRaw === undefined || lifecycleRaw === null ? undefined : checkNotificationUrl(lifecycleRaw, 'lifecycleNotificationUrl');
+		lifecycleRaw === undefined || lifecycleRaw === null
+			? undefined
+			: checkNotificationUrl(lifecycleRaw, 'lifecycleNotificationUrl');
 	const clientState = getProperty(body, 'clientState');
-	if (clientState !== undefined && clientState !== null && (typeof clientState !== 'string' || clientState.length > MAX_CLIENT_STATE_LENGTH)) {
-		throw badRequest(`clientState must be a string of at most ${MAX_CLIENT_STATE_LENGTH} characters.`, 'InvalidRequest');
+	if (
+		clientState !== undefined &&
+		clientState !== null &&
+		(typeof clientState !== 'string' || clientState.length > MAX_CLIENT_STATE_LENGTH)
+	) {
+		throw badRequest(
+			`clientState must be a string of at most ${MAX_CLIENT_STATE_LENGTH} characters.`,
+			'InvalidRequest',
+		);
 	}
 	const expiresAt = expiry(getProperty(body, 'expirationDateTime'), now);
 	const resource = String(getProperty(body, 'resource') ?? '');
 	const parsed = parseResource(resource);
-	if (!parsed) throw badRequest(`Resource '${resource}' is not supported: subscribe to .../messages or .../mailFolders/{id}/messages.`, 'InvalidRequest');
+	if (!parsed)
+		throw badRequest(
+			`Resource '${resource}' is not supported: subscribe to .../messages or .../mailFolders/{id}/messages.`,
+			'InvalidRequest',
+		);
 	const owner = findUserByKey(deps.state, parsed.target === 'me' ? caller.userId : parsed.target);
-	if (!owner) throw badRequest(`The requested user '${parsed.target}' is invalid.`, 'ExtensionError');
+	if (!owner)
+		throw badRequest(`The requested user '${parsed.target}' is invalid.`, 'ExtensionError');
 	authorize(deps.state, deps.config, caller, owner.id, 'readBasic');
 	const mailbox = deps.state.mailboxes.get(owner.id);
-	if (!mailbox) throw badRequest(`The requested user '${parsed.target}' is invalid.`, 'ExtensionError');
+	if (!mailbox)
+		throw badRequest(`The requested user '${parsed.target}' is invalid.`, 'ExtensionError');
 	let folderId: string | undefined;
 	if (parsed.folder !== undefined) {
 		const folder = resolveFolder(mailbox, parsed.folder);
-		if (!folder) throw new GraphError(404, 'ExtensionError', `The folder '${parsed.folder}' was not found in the mailbox.`);
+		if (!folder)
+			throw new GraphError(
+				404,
+				'ExtensionError',
+				`The folder '${parsed.folder}' was not found in the mailbox.`,
+			);
 		folderId = folder.id;
 	}
-	for (const url of [notificationUrl, ...(lifecycleNotificationUrl ? [lifecycleNotificationUrl] : [])]) {
-		const validation = await deps.sink.validate(url, `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`);
+	for (const url of [
+		notificationUrl,
+		...(lifecycleNotificationUrl ? [lifecycleNotificationUrl] : []),
+	]) {
+		const validation = await deps.sink.validate(
+			url,
+			`Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`,
+		);
 		if (!validation.ok) {
-			throw badRequest(`Subscription validation request failed. ${validation.reason}`, 'ValidationError');
+			throw badRequest(
+				`Subscription validation request failed. ${validation.reason}`,
+				'ValidationError',
+			);
 		}
 	}
 	const sub: Subscription = {
@@ -206,7 +261,12 @@ async function create(deps: SubscriptionDeps, req: RawRequest, caller: Caller, u
 function ownSubscription(deps: SubscriptionDeps, id: string, caller: Caller): Subscription {
 	deps.store.prune(deps.config.now());
 	const sub = deps.store.byId.get(id);
-	if (!sub || sub.applicationId !== caller.clientId || sub.creatorId.toLowerCase() !== caller.userId.toLowerCase()) throw notFound();
+	if (
+		!sub ||
+		sub.applicationId !== caller.clientId ||
+		sub.creatorId.toLowerCase() !== caller.userId.toLowerCase()
+	)
+		throw notFound();
 	return sub;
 }
 
@@ -225,14 +285,23 @@ export async function handleSubscriptions(
 		if (method === 'GET') {
 			deps.store.prune(deps.config.now());
 			const own = [...deps.store.byId.values()].filter(
-				(s) => s.applicationId === caller.clientId && s.creatorId.toLowerCase() === caller.userId.toLowerCase(),
+				(s) =>
+					s.applicationId === caller.clientId &&
+					s.creatorId.toLowerCase() === caller.userId.toLowerCase(),
 			);
 			return {
 				status: 200,
-				json: { '@odata.context': `${urls.graphBaseUrl}/v1.0/$metadata#subscriptions`, value: own.map((s) => serialize(s, urls)) },
+				json: {
+					'@odata.context': `${urls.graphBaseUrl}/v1.0/$metadata#subscriptions`,
+					value: own.map((s) => serialize(s, urls)),
+				},
 			};
 		}
-		throw new GraphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for this resource.`);
+		throw new GraphError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${method}' is not allowed for this resource.`,
+		);
 	}
 	const sub = ownSubscription(deps, decodeURIComponent(m[1]), caller);
 	if (method === 'GET') return { status: 200, json: serialize(sub, urls) };
@@ -243,12 +312,17 @@ export async function handleSubscriptions(
 	if (method === 'PATCH') {
 		const body = readJsonObject(req);
 		for (const key of Object.keys(body)) {
-			if (key.toLowerCase() !== 'expirationdatetime') throw badRequest(`Only expirationDateTime can be updated, not '${key}'.`, 'InvalidRequest');
+			if (key.toLowerCase() !== 'expirationdatetime')
+				throw badRequest(`Only expirationDateTime can be updated, not '${key}'.`, 'InvalidRequest');
 		}
 		sub.expiresAt = expiry(getProperty(body, 'expirationDateTime'), deps.config.now());
 		return { status: 200, json: serialize(sub, urls) };
 	}
-	throw new GraphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for this resource.`);
+	throw new GraphError(
+		405,
+		'MethodNotAllowed',
+		`The HTTP method '${method}' is not allowed for this resource.`,
+	);
 }
 
 function messageResource(sub: Subscription, messageId: string): string {
@@ -305,7 +379,11 @@ export function notifyCreated(deps: SubscriptionDeps): void {
  * A lifecycle event for one subscription (or every one): POSTed to its lifecycleNotificationUrl.
  * `subscriptionRemoved` also deletes it. Returns the subscriptions affected.
  */
-export function sendLifecycle(deps: SubscriptionDeps, event: LifecycleEvent, subscriptionId?: string): number {
+export function sendLifecycle(
+	deps: SubscriptionDeps,
+	event: LifecycleEvent,
+	subscriptionId?: string,
+): number {
 	deps.store.prune(deps.config.now());
 	let count = 0;
 	for (const sub of [...deps.store.byId.values()]) {
@@ -334,7 +412,10 @@ export function sendLifecycle(deps: SubscriptionDeps, event: LifecycleEvent, sub
 }
 
 /** What a test or the control API sees of the subscriptions. */
-export function listSubscriptions(store: SubscriptionStore, now: number): Array<Record<string, unknown>> {
+export function listSubscriptions(
+	store: SubscriptionStore,
+	now: number,
+): Array<Record<string, unknown>> {
 	store.prune(now);
 	return [...store.byId.values()].map((s) => ({
 		id: s.id,

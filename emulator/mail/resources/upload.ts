@@ -30,17 +30,33 @@ function uploadUrl(urls: UrlContext, session: UploadSession): string {
 }
 
 /** POST .../messages/{id}/attachments/createUploadSession {AttachmentItem: {...}} -> 201 uploadSession. */
-export function createUploadSession(ctx: RequestContext, messageId: string, folder?: StoredFolder): HandlerResult {
+export function createUploadSession(
+	ctx: RequestContext,
+	messageId: string,
+	folder?: StoredFolder,
+): HandlerResult {
 	// Graph known issue, opt-in: delegated createUploadSession fails with 403 outside the caller's own mailbox
 	// Delegated access only (Graph's known issue); app-only callers upload to any mailbox they may use.
-	if (ctx.config.sharedMailboxUploadForbidden && !ctx.caller.app && ctx.owner.id !== ctx.caller.userId.toLowerCase()) throw accessDenied();
+	if (
+		ctx.config.sharedMailboxUploadForbidden &&
+		!ctx.caller.app &&
+		ctx.owner.id !== ctx.caller.userId.toLowerCase()
+	)
+		throw accessDenied();
 	const message = findMessageOr404(ctx, messageId, folder);
 	const json = readJsonObject(ctx.req);
 	const item = getProperty(json, 'AttachmentItem');
-	if (!isObject(item)) throw badRequest("The value of the parameter 'AttachmentItem' is empty.", 'ErrorInvalidParameter');
+	if (!isObject(item))
+		throw badRequest(
+			"The value of the parameter 'AttachmentItem' is empty.",
+			'ErrorInvalidParameter',
+		);
 	const attachmentType = getProperty(item, 'attachmentType');
 	if (typeof attachmentType !== 'string' || attachmentType.toLowerCase() !== 'file') {
-		throw badRequest("Only attachmentType 'file' is supported for upload sessions.", 'ErrorInvalidParameter');
+		throw badRequest(
+			"Only attachmentType 'file' is supported for upload sessions.",
+			'ErrorInvalidParameter',
+		);
 	}
 	const name = getProperty(item, 'name');
 	if (typeof name !== 'string' || name.trim() === '') {
@@ -48,7 +64,10 @@ export function createUploadSession(ctx: RequestContext, messageId: string, fold
 	}
 	const size = getProperty(item, 'size');
 	if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-		throw badRequest("The attachment property 'size' must be a non-negative integer.", 'ErrorInvalidParameter');
+		throw badRequest(
+			"The attachment property 'size' must be a non-negative integer.",
+			'ErrorInvalidParameter',
+		);
 	}
 	if (size < LIMITS.minUploadSessionBytes) {
 		throw new GraphError(
@@ -90,8 +109,8 @@ export function createUploadSession(ctx: RequestContext, messageId: string, fold
 
 /** The session id is the last path segment (`/upload/<id>` or just `/<id>`). */
 function sessionIdOf(req: RawRequest): string {
-	const segments = req.path.split('?')[0].split('/').filter(Boolean);
-	return segments.length ? decodeURIComponent(segments[segments.length - 1]) : '';
+	const last = req.path.split('?', 1).join('').split('/').filter(Boolean).at(-1);
+	return last === undefined ? '' : decodeURIComponent(last);
 }
 
 export function classifyUpload(state: MailState, req: RawRequest): RouteInfo {
@@ -129,10 +148,20 @@ function header(req: RawRequest, name: string): string | undefined {
 }
 
 /** PUT a byte range / DELETE to cancel / GET the progress (an extension, as OneDrive sessions have). */
-export function handleUpload(state: MailState, config: ServiceConfig, req: RawRequest, urls: UrlContext): HandlerResult {
+export function handleUpload(
+	state: MailState,
+	config: ServiceConfig,
+	req: RawRequest,
+	urls: UrlContext,
+): HandlerResult {
 	const now = config.now();
 	const session = state.uploads.get(sessionIdOf(req));
-	if (!session) return uploadError(404, 'itemNotFound', 'The upload session was not found; it was completed, cancelled or never existed.');
+	if (!session)
+		return uploadError(
+			404,
+			'itemNotFound',
+			'The upload session was not found; it was completed, cancelled or never existed.',
+		);
 	if (!sameSecret(req.query.get('authtoken') ?? '', session.authToken)) {
 		return uploadError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
 	}
@@ -143,10 +172,19 @@ export function handleUpload(state: MailState, config: ServiceConfig, req: RawRe
 	}
 	if (now > session.expiresAt) {
 		session.chunks = []; // free the memory; keep the session so later calls still say "expired"
-		return uploadError(404, 'itemNotFound', `The upload session expired at ${new Date(session.expiresAt).toISOString()}.`);
+		return uploadError(
+			404,
+			'itemNotFound',
+			`The upload session expired at ${new Date(session.expiresAt).toISOString()}.`,
+		);
 	}
 	if (method === 'GET') return { status: 200, json: progressBody(urls, session) };
-	if (method !== 'PUT') return uploadError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed on an upload URL.`);
+	if (method !== 'PUT')
+		return uploadError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${method}' is not allowed on an upload URL.`,
+		);
 	return putChunk(state, config, req, urls, session, now);
 }
 
@@ -160,28 +198,51 @@ function putChunk(
 ): HandlerResult {
 	const body = req.body;
 	if (body.length > LIMITS.maxUploadChunkBytes) {
-		return uploadError(413, 'RequestEntityTooLarge', `A fragment may carry at most ${LIMITS.maxUploadChunkBytes} bytes (4 MiB); this one has ${body.length}.`);
+		return uploadError(
+			413,
+			'RequestEntityTooLarge',
+			`A fragment may carry at most ${LIMITS.maxUploadChunkBytes} bytes (4 MiB); this one has ${body.length}.`,
+		);
 	}
 	const range = /^\s*bytes\s+(\d+)-(\d+)\/(\d+)\s*$/i.exec(header(req, 'content-range') ?? '');
-	if (!range) return rangeError(400, "The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.");
+	if (!range)
+		return rangeError(
+			400,
+			"The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.",
+		);
 	const start = Number(range[1]);
 	const end = Number(range[2]);
 	const total = Number(range[3]);
 	const declaredLength = header(req, 'content-length');
 	if (declaredLength !== undefined && Number(declaredLength) !== body.length) {
-		return rangeError(400, `Content-Length ${declaredLength} does not match the ${body.length} bytes received.`);
+		return rangeError(
+			400,
+			`Content-Length ${declaredLength} does not match the ${body.length} bytes received.`,
+		);
 	}
 	if (end < start || end - start + 1 !== body.length) {
-		return rangeError(400, `Content-Range ${start}-${end} does not match the ${body.length} bytes received.`);
+		return rangeError(
+			400,
+			`Content-Range ${start}-${end} does not match the ${body.length} bytes received.`,
+		);
 	}
 	if (total !== session.size) {
-		return rangeError(400, `The total size ${total} in Content-Range does not match the session size ${session.size}.`);
+		return rangeError(
+			400,
+			`The total size ${total} in Content-Range does not match the session size ${session.size}.`,
+		);
 	}
 	if (start < session.nextOffset) {
-		return rangeError(400, `Uploaded fragment overlaps with existing data. Next expected range: ${session.nextOffset}-`);
+		return rangeError(
+			400,
+			`Uploaded fragment overlaps with existing data. Next expected range: ${session.nextOffset}-`,
+		);
 	}
 	if (start > session.nextOffset) {
-		return rangeError(416, `The fragment starts at ${start} but the next expected range is ${session.nextOffset}-.`);
+		return rangeError(
+			416,
+			`The fragment starts at ${start} but the next expected range is ${session.nextOffset}-.`,
+		);
 	}
 	session.chunks.push(body);
 	session.nextOffset = end + 1;
@@ -190,14 +251,21 @@ function putChunk(
 	return completeUpload(state, config, urls, session, now);
 }
 
-function completeUpload(state: MailState, config: ServiceConfig, urls: UrlContext, session: UploadSession, now: number): HandlerResult {
+function completeUpload(
+	state: MailState,
+	config: ServiceConfig,
+	urls: UrlContext,
+	session: UploadSession,
+	now: number,
+): HandlerResult {
 	state.uploads.delete(session.id);
 	const mailbox = state.mailboxes.get(session.userId);
 	const message = mailbox ? findMessage(mailbox, session.messageId) : undefined;
 	if (!mailbox || !message) return itemNotFound().toResult();
 	const bytes = Buffer.concat(session.chunks, session.size);
 	session.chunks = [];
-	if (messageSize(message) + bytes.length > config.maxMessageBytes) return sizeExceeded().toResult();
+	if (messageSize(message) + bytes.length > config.maxMessageBytes)
+		return sizeExceeded().toResult();
 	const attachment = {
 		id: newId(state, 'attachment'),
 		kind: 'file' as const,

@@ -9,7 +9,14 @@ import { findUserByKey, rightsOf } from '../storage/users';
 import type { MailState, ServiceConfig } from '../types';
 
 /** readBasic: message/folder metadata (Mail.ReadBasic suffices); read: bodies, MIME and attachments. */
-export type AccessKind = 'directory' | 'readBasic' | 'read' | 'write' | 'send' | 'settingsRead' | 'settingsWrite';
+export type AccessKind =
+	| 'directory'
+	| 'readBasic'
+	| 'read'
+	| 'write'
+	| 'send'
+	| 'settingsRead'
+	| 'settingsWrite';
 
 const FULL_READ = ['mail.read', 'mail.readwrite', 'mail.read.shared', 'mail.readwrite.shared'];
 
@@ -45,7 +52,13 @@ export function hasAnyScope(config: ServiceConfig, caller: Caller, wanted: strin
 	return scopes.has('.default') || wanted.some((s) => scopes.has(s));
 }
 
-export function authorize(state: MailState, config: ServiceConfig, caller: Caller, mailboxId: string, kind: AccessKind): void {
+export function authorize(
+	state: MailState,
+	config: ServiceConfig,
+	caller: Caller,
+	mailboxId: string,
+	kind: AccessKind,
+): void {
 	if (caller.app) return authorizeApp(state, config, caller, mailboxId, kind);
 	if (kind === 'directory') return;
 	const own = mailboxId.toLowerCase() === caller.userId.toLowerCase();
@@ -67,10 +80,17 @@ export function readsBasicOnly(config: ServiceConfig, caller: Caller): boolean {
 }
 
 /** Graph's answer for a mailbox outside the app's application access policy. */
-export const ACCESS_POLICY_DENIED = 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.';
+export const ACCESS_POLICY_DENIED =
+	'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.';
 
 /** App-only: the application access policy first, then the role for the operation (own-mailbox rules: the app holds no .Shared roles). */
-function authorizeApp(state: MailState, config: ServiceConfig, caller: Caller, mailboxId: string, kind: AccessKind): void {
+function authorizeApp(
+	state: MailState,
+	config: ServiceConfig,
+	caller: Caller,
+	mailboxId: string,
+	kind: AccessKind,
+): void {
 	if (!appOnlyPolicyAllows(caller, mailboxId, (key) => findUserByKey(state, key)?.id)) {
 		throw new GraphError(403, 'ErrorAccessDenied', ACCESS_POLICY_DENIED);
 	}

@@ -63,5 +63,7 @@ const ACTION_SEGMENTS: Record<string, MessageActionOperation> = {
 
 /** Lower-case action segment after messages/{id} -> operation. */
 export function messageActionOf(segment: string): MessageActionOperation | undefined {
-	return Object.prototype.hasOwnProperty.call(ACTION_SEGMENTS, segment) ? ACTION_SEGMENTS[segment] : undefined;
+	return Object.prototype.hasOwnProperty.call(ACTION_SEGMENTS, segment)
+		? ACTION_SEGMENTS[segment]
+		: undefined;
 }

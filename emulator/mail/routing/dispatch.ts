@@ -3,11 +3,22 @@ import type { Caller, HandlerResult, RawRequest, RouteInfo, UrlContext } from '.
 import { accessOf, matchRoute, pathSegments, routeNameOf, safeMatch } from './routes';
 import type { MatchedRoute } from './routes';
 import { authorize } from './access';
-import { addAttachment, attachmentValue, deleteAttachment, getAttachment, listAttachments } from '../resources/attachments';
+import {
+	addAttachment,
+	attachmentValue,
+	deleteAttachment,
+	getAttachment,
+	listAttachments,
+} from '../resources/attachments';
 import type { RequestContext } from './context';
 import { deltaMessages } from '../resources/delta';
 import { badRequest, GraphError, invalidUser, itemNotFound, toErrorResult } from '../errors';
-import { createFolderRoute, getFolder, listFolders, resolveFolderOr404 } from '../resources/folders';
+import {
+	createFolderRoute,
+	getFolder,
+	listFolders,
+	resolveFolderOr404,
+} from '../resources/folders';
 import {
 	createMessage,
 	deleteMessage,
@@ -22,7 +33,12 @@ import { odataContext, serializeUser } from '../resources/serialize';
 import { createMailbox } from '../storage/store';
 import { createUploadSession } from '../resources/upload';
 import { findUserByKey } from '../storage/users';
-import { copyMessage, createReplyDraft, permanentDeleteMessage, sendReply } from '../resources/message-actions';
+import {
+	copyMessage,
+	createReplyDraft,
+	permanentDeleteMessage,
+	sendReply,
+} from '../resources/message-actions';
 import { deleteFolder, moveFolder, updateFolder } from '../resources/folder-actions';
 import {
 	createMasterCategory,
@@ -46,13 +62,16 @@ export function classifyGraph(state: MailState, req: RawRequest, caller: Caller)
 	if (head === 'me') return { route, mailboxId: caller.userId.toLowerCase() };
 	if (head === 'users' && segments[1] !== undefined) {
 		const user = findUserByKey(state, segments[1]);
-		return user ? { route, mailboxId: user.id } : { route, mailboxId: segments[1].toLowerCase(), unresolved: true };
+		return user
+			? { route, mailboxId: user.id }
+			: { route, mailboxId: segments[1].toLowerCase(), unresolved: true };
 	}
 	return { route };
 }
 
 function resolveOwner(state: MailState, match: MatchedRoute, caller: Caller): DirectoryUser {
-	if (match.target.kind === 'me' && caller.app) throw badRequest('/me request is only valid with delegated authentication flow.');
+	if (match.target.kind === 'me' && caller.app)
+		throw badRequest('/me request is only valid with delegated authentication flow.');
 	const key = match.target.kind === 'me' ? caller.userId : match.target.key;
 	const user = findUserByKey(state, key);
 	if (user) return user;
@@ -82,7 +101,13 @@ function dispatch(ctx: RequestContext, match: MatchedRoute): HandlerResult {
 	const attachmentId = match.attachmentId as string;
 	switch (match.operation) {
 		case 'getUser':
-			return { status: 200, json: { '@odata.context': odataContext.user(ctx.urls.graphBaseUrl), ...serializeUser(ctx.owner) } };
+			return {
+				status: 200,
+				json: {
+					'@odata.context': odataContext.user(ctx.urls.graphBaseUrl),
+					...serializeUser(ctx.owner),
+				},
+			};
 		case 'sendMail':
 			return sendMail(ctx);
 		case 'listMessages':
@@ -163,12 +188,23 @@ export function handleGraphRequest(
 		const match = matchRoute(req.method, req.path);
 		if (!match) {
 			const segments = pathSegments(req.path);
-			throw badRequest(`Resource not found for the segment '${segments[segments.length - 1] ?? ''}'.`);
+			throw badRequest(
+				`Resource not found for the segment '${segments[segments.length - 1] ?? ''}'.`,
+			);
 		}
 		const owner = resolveOwner(state, match, caller);
 		authorize(state, config, caller, owner.id, accessOf(match.operation));
 		const mailbox = state.mailboxes.get(owner.id) ?? createMailbox(state, owner.id);
-		const ctx: RequestContext = { state, config, req, caller, urls, owner, mailbox, now: config.now() };
+		const ctx: RequestContext = {
+			state,
+			config,
+			req,
+			caller,
+			urls,
+			owner,
+			mailbox,
+			now: config.now(),
+		};
 		return dispatch(ctx, match);
 	} catch (err) {
 		return toErrorResult(err);

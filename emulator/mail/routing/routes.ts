@@ -12,7 +12,11 @@ import {
 	MESSAGE_ACTION_OPERATIONS,
 	messageActionOf,
 } from './action-routes';
-import type { CategoryOperation, FolderActionOperation, MessageActionOperation } from './action-routes';
+import type {
+	CategoryOperation,
+	FolderActionOperation,
+	MessageActionOperation,
+} from './action-routes';
 
 export type Operation =
 	| 'getUser'
@@ -98,9 +102,13 @@ export function pathSegments(path: string): string[] {
 		}
 		const keyed = /^([^('"]+)\((.*)\)$/s.exec(decoded);
 		if (keyed) {
-			segments.push(keyed[1]);
-			const key = keyed[2];
-			segments.push(key.startsWith("'") && key.endsWith("'") && key.length >= 2 ? key.slice(1, -1).replace(/''/g, "'") : key);
+			const [, segment = '', key = ''] = keyed;
+			segments.push(segment);
+			segments.push(
+				key.startsWith("'") && key.endsWith("'") && key.length >= 2
+					? key.slice(1, -1).replace(/''/g, "'")
+					: key,
+			);
 		} else {
 			segments.push(decoded);
 		}
@@ -118,21 +126,43 @@ class NoRoute extends Error {}
 function pick(method: string, byMethod: Partial<Record<string, Operation>>): Operation {
 	const operation = byMethod[method];
 	if (!operation) {
-		throw new GraphError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not allowed for this resource.`);
+		throw new GraphError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${method}' is not allowed for this resource.`,
+		);
 	}
 	return operation;
 }
 
-function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
+function matchMessage(
+	method: string,
+	rest: string[],
+	route: Omit<MatchedRoute, 'operation'>,
+): MatchedRoute {
 	const [id, child, attachmentId, leaf, ...extra] = rest;
 	const withId = { ...route, messageId: id };
-	if (child === undefined) return { ...withId, operation: pick(method, { GET: 'getMessage', PATCH: 'updateMessage', DELETE: 'deleteMessage' }) };
+	if (child === undefined)
+		return {
+			...withId,
+			operation: pick(method, {
+				GET: 'getMessage',
+				PATCH: 'updateMessage',
+				DELETE: 'deleteMessage',
+			}),
+		};
 	const childName = name(child);
 	if (attachmentId === undefined) {
-		if (childName === '$value') return { ...withId, operation: pick(method, { GET: 'messageValue' }) };
-		if (childName === 'move') return { ...withId, operation: pick(method, { POST: 'moveMessage' }) };
+		if (childName === '$value')
+			return { ...withId, operation: pick(method, { GET: 'messageValue' }) };
+		if (childName === 'move')
+			return { ...withId, operation: pick(method, { POST: 'moveMessage' }) };
 		if (childName === 'send') return { ...withId, operation: pick(method, { POST: 'sendDraft' }) };
-		if (childName === 'attachments') return { ...withId, operation: pick(method, { GET: 'listAttachments', POST: 'addAttachment' }) };
+		if (childName === 'attachments')
+			return {
+				...withId,
+				operation: pick(method, { GET: 'listAttachments', POST: 'addAttachment' }),
+			};
 		const action = messageActionOf(childName);
 		if (action) return { ...withId, operation: pick(method, { POST: action }) };
 		throw new NoRoute(child);
@@ -142,24 +172,48 @@ function matchMessage(method: string, rest: string[], route: Omit<MatchedRoute, 
 		return { ...withId, operation: pick(method, { POST: 'createUploadSession' }) };
 	}
 	const withAttachment = { ...withId, attachmentId };
-	if (leaf === undefined) return { ...withAttachment, operation: pick(method, { GET: 'getAttachment', DELETE: 'deleteAttachment' }) };
-	if (name(leaf) === '$value') return { ...withAttachment, operation: pick(method, { GET: 'attachmentValue' }) };
+	if (leaf === undefined)
+		return {
+			...withAttachment,
+			operation: pick(method, { GET: 'getAttachment', DELETE: 'deleteAttachment' }),
+		};
+	if (name(leaf) === '$value')
+		return { ...withAttachment, operation: pick(method, { GET: 'attachmentValue' }) };
 	throw new NoRoute(leaf);
 }
 
-function matchFolder(method: string, rest: string[], route: Omit<MatchedRoute, 'operation'>): MatchedRoute {
+function matchFolder(
+	method: string,
+	rest: string[],
+	route: Omit<MatchedRoute, 'operation'>,
+): MatchedRoute {
 	const [folderId, child, ...more] = rest;
+	if (folderId === undefined) throw new NoRoute('mailFolders');
 	const withFolder = { ...route, folderChain: [...route.folderChain, folderId] };
-	if (child === undefined) return { ...withFolder, operation: pick(method, { GET: 'getFolder', PATCH: 'updateFolder', DELETE: 'deleteFolder' }) };
+	if (child === undefined)
+		return {
+			...withFolder,
+			operation: pick(method, { GET: 'getFolder', PATCH: 'updateFolder', DELETE: 'deleteFolder' }),
+		};
 	const childName = name(child);
-	if (childName === 'move' && more.length === 0) return { ...withFolder, operation: pick(method, { POST: 'moveFolder' }) };
+	if (childName === 'move' && more.length === 0)
+		return { ...withFolder, operation: pick(method, { POST: 'moveFolder' }) };
 	if (childName === 'childfolders') {
-		if (more.length === 0) return { ...withFolder, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
+		if (more.length === 0)
+			return {
+				...withFolder,
+				operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }),
+			};
 		return matchFolder(method, more, withFolder);
 	}
 	if (childName === 'messages') {
-		if (more.length === 0) return { ...withFolder, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
-		if (more.length === 1 && name(more[0]) === 'delta') return { ...withFolder, operation: pick(method, { GET: 'delta' }) };
+		if (more.length === 0)
+			return {
+				...withFolder,
+				operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }),
+			};
+		if (more.length === 1 && name(more[0]) === 'delta')
+			return { ...withFolder, operation: pick(method, { GET: 'delta' }) };
 		return matchMessage(method, more, withFolder);
 	}
 	throw new NoRoute(child);
@@ -174,7 +228,7 @@ export function matchRoute(methodIn: string, path: string): MatchedRoute | undef
 	if (name(segments[0]) === 'me') {
 		target = { kind: 'me' };
 		rest = segments.slice(1);
-	} else if (name(segments[0]) === 'users' && segments.length >= 2) {
+	} else if (name(segments[0]) === 'users' && segments[1] !== undefined) {
 		target = { kind: 'user', key: segments[1] };
 		rest = segments.slice(2);
 	} else {
@@ -184,18 +238,29 @@ export function matchRoute(methodIn: string, path: string): MatchedRoute | undef
 	try {
 		if (rest.length === 0) return { ...base, operation: pick(method, { GET: 'getUser' }) };
 		const head = name(rest[0]);
-		if (head === 'sendmail' && rest.length === 1) return { ...base, operation: pick(method, { POST: 'sendMail' }) };
+		if (head === 'sendmail' && rest.length === 1)
+			return { ...base, operation: pick(method, { POST: 'sendMail' }) };
 		if (head === 'messages') {
-			if (rest.length === 1) return { ...base, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
+			if (rest.length === 1)
+				return { ...base, operation: pick(method, { GET: 'listMessages', POST: 'createMessage' }) };
 			return matchMessage(method, rest.slice(1), base);
 		}
 		if (head === 'mailfolders') {
-			if (rest.length === 1) return { ...base, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
+			if (rest.length === 1)
+				return { ...base, operation: pick(method, { GET: 'listFolders', POST: 'createFolder' }) };
 			return matchFolder(method, rest.slice(1), base);
 		}
 		if (head === 'outlook' && name(rest[1]) === 'mastercategories' && rest.length <= 3) {
-			if (rest.length === 2) return { ...base, operation: pick(method, { GET: 'listMasterCategories', POST: 'createMasterCategory' }) };
-			const byId = { GET: 'getMasterCategory', PATCH: 'updateMasterCategory', DELETE: 'deleteMasterCategory' } as const;
+			if (rest.length === 2)
+				return {
+					...base,
+					operation: pick(method, { GET: 'listMasterCategories', POST: 'createMasterCategory' }),
+				};
+			const byId = {
+				GET: 'getMasterCategory',
+				PATCH: 'updateMasterCategory',
+				DELETE: 'deleteMasterCategory',
+			} as const;
 			return { ...base, categoryId: rest[2], operation: pick(method, byId) };
 		}
 		return undefined;

@@ -55,7 +55,10 @@ function demoMessages(now: number): SeedMessage[] {
 	return [
 		{
 			subject: 'Your weekly digest',
-			body: { contentType: 'html', content: '<html><body><p>Here is what happened in your tenant this week.</p></body></html>' },
+			body: {
+				contentType: 'html',
+				content: '<html><body><p>Here is what happened in your tenant this week.</p></body></html>',
+			},
 			from: { name: 'Microsoft Azure', address: 'azure-noreply@microsoft.com' },
 			toRecipients: [adele],
 			receivedDateTime: at(30),
@@ -63,16 +66,29 @@ function demoMessages(now: number): SeedMessage[] {
 		},
 		{
 			subject: 'Q3 marketing plan',
-			body: { contentType: 'html', content: '<html><body><p>Hi Adele,</p><p>the <b>Q3 plan</b> is attached. Comments welcome.</p></body></html>' },
+			body: {
+				contentType: 'html',
+				content:
+					'<html><body><p>Hi Adele,</p><p>the <b>Q3 plan</b> is attached. Comments welcome.</p></body></html>',
+			},
 			from: { address: DEMO_USERS.megan.userPrincipalName },
 			toRecipients: [adele],
 			ccRecipients: [{ address: DEMO_USERS.alex.userPrincipalName }],
 			receivedDateTime: at(26),
-			attachments: [{ name: 'q3-plan.txt', contentType: 'text/plain', bytes: Buffer.from('Q3 plan\n1. Launch\n2. Grow\n') }],
+			attachments: [
+				{
+					name: 'q3-plan.txt',
+					contentType: 'text/plain',
+					bytes: Buffer.from('Q3 plan\n1. Launch\n2. Grow\n'),
+				},
+			],
 		},
 		{
 			subject: 'Lunch on Friday?',
-			body: { contentType: 'text', content: 'The new cafeteria is open. Shall we try it on Friday?' },
+			body: {
+				contentType: 'text',
+				content: 'The new cafeteria is open. Shall we try it on Friday?',
+			},
 			from: { address: DEMO_USERS.alex.userPrincipalName },
 			toRecipients: [adele],
 			receivedDateTime: at(20),
@@ -80,7 +96,10 @@ function demoMessages(now: number): SeedMessage[] {
 		},
 		{
 			subject: 'Koala image',
-			body: { contentType: 'html', content: '<html><body><p>The picture you asked for.</p></body></html>' },
+			body: {
+				contentType: 'html',
+				content: '<html><body><p>The picture you asked for.</p></body></html>',
+			},
 			from: { address: DEMO_USERS.megan.userPrincipalName },
 			toRecipients: [adele],
 			receivedDateTime: at(8),
@@ -90,16 +109,28 @@ function demoMessages(now: number): SeedMessage[] {
 			subject: 'Newsletter: store openings',
 			body: {
 				contentType: 'html',
-				content: '<html><body><p>Two new stores open this month.</p><img src="cid:banner"></body></html>',
+				content:
+					'<html><body><p>Two new stores open this month.</p><img src="cid:banner"></body></html>',
 			},
 			from: { name: 'Contoso News', address: 'news@contoso.com' },
 			toRecipients: [adele],
 			receivedDateTime: at(4),
-			attachments: [{ name: 'banner.png', contentType: 'image/png', bytes: PIXEL_PNG, isInline: true, contentId: 'banner' }],
+			attachments: [
+				{
+					name: 'banner.png',
+					contentType: 'image/png',
+					bytes: PIXEL_PNG,
+					isInline: true,
+					contentId: 'banner',
+				},
+			],
 		},
 		{
 			subject: 'Team offsite agenda',
-			body: { contentType: 'text', content: 'Agenda for the offsite: strategy in the morning, hiking in the afternoon.' },
+			body: {
+				contentType: 'text',
+				content: 'Agenda for the offsite: strategy in the morning, hiking in the afternoon.',
+			},
 			from: { address: DEMO_USERS.alex.userPrincipalName },
 			toRecipients: [adele, { address: DEMO_USERS.megan.userPrincipalName }],
 			receivedDateTime: at(1),
@@ -111,7 +142,11 @@ function demoMessages(now: number): SeedMessage[] {
 
 export function seedDemoTenant(state: MailState, now: number): void {
 	for (const user of Object.values(DEMO_USERS)) {
-		const directoryUser = makeDirectoryUser({ ...user, proxyAddresses: [...user.proxyAddresses], businessPhones: [...user.businessPhones] });
+		const directoryUser = makeDirectoryUser({
+			...user,
+			proxyAddresses: [...user.proxyAddresses],
+			businessPhones: [...user.businessPhones],
+		});
 		state.users.set(directoryUser.id, directoryUser);
 		createMailbox(state, directoryUser.id);
 	}

@@ -47,7 +47,13 @@ function seedAttachments(state: MailState, seed: SeedMessage, now: number): Stor
 	}));
 }
 
-export function deliverSeed(state: MailState, now: number, userId: string, folderRef: string, seed: SeedMessage): string {
+export function deliverSeed(
+	state: MailState,
+	now: number,
+	userId: string,
+	folderRef: string,
+	seed: SeedMessage,
+): string {
 	const mailbox = mailboxOf(state, userId);
 	const folder = folderOf(mailbox, folderRef);
 	const receivedAt = dateOrUndefined(seed.receivedDateTime) ?? wholeSeconds(now);
@@ -57,7 +63,9 @@ export function deliverSeed(state: MailState, now: number, userId: string, folde
 		body: seed.body ?? { contentType: 'text', content: '' },
 		from,
 		sender: from,
-		to: (seed.toRecipients ?? [{ address: state.users.get(mailbox.userId)?.mail ?? '' }]).map((a) => named(state, a)),
+		to: (seed.toRecipients ?? [{ address: state.users.get(mailbox.userId)?.mail ?? '' }]).map((a) =>
+			named(state, a),
+		),
 		cc: (seed.ccRecipients ?? []).map((a) => named(state, a)),
 		receivedAt,
 		sentAt: dateOrUndefined(seed.sentDateTime) ?? receivedAt,
@@ -75,12 +83,21 @@ export function deliverSeed(state: MailState, now: number, userId: string, folde
  * Generates `count` messages one minute apart, the newest at the template's receivedDateTime (or now);
  * created oldest first, ids returned in creation order. Cheap enough for 10,000 in well under a second.
  */
-export function seedMany(state: MailState, now: number, userId: string, folderRef: string, count: number, template: SeedMessage = {}): string[] {
+export function seedMany(
+	state: MailState,
+	now: number,
+	userId: string,
+	folderRef: string,
+	count: number,
+	template: SeedMessage = {},
+): string[] {
 	const mailbox = mailboxOf(state, userId);
 	const folder = folderOf(mailbox, folderRef);
 	const newest = dateOrUndefined(template.receivedDateTime) ?? wholeSeconds(now);
 	const from = template.from ? named(state, template.from) : DEFAULT_SENDER;
-	const to = (template.toRecipients ?? [{ address: state.users.get(mailbox.userId)?.mail ?? '' }]).map((a) => named(state, a));
+	const to = (
+		template.toRecipients ?? [{ address: state.users.get(mailbox.userId)?.mail ?? '' }]
+	).map((a) => named(state, a));
 	const cc = (template.ccRecipients ?? []).map((a) => named(state, a));
 	const subject = template.subject ?? 'Seeded message';
 	const body = template.body ?? { contentType: 'text' as const, content: 'Seeded message body.' };

@@ -2,7 +2,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MailState } from '../types';
 
-type IdKind = 'message' | 'folder' | 'attachment' | 'conversation' | 'changeKey' | 'upload' | 'immutable';
+type IdKind =
+	| 'message'
+	| 'folder'
+	| 'attachment'
+	| 'conversation'
+	| 'changeKey'
+	| 'upload'
+	| 'immutable';
 
 const KIND_BYTE: Record<IdKind, number> = {
 	message: 1,
@@ -38,7 +45,9 @@ export function newId(state: MailState, kind: IdKind): string {
 	state.ids.counter += 1;
 	const counter = Buffer.alloc(6);
 	counter.writeUIntBE(state.ids.counter, 0, 6);
-	const body = exchangeBase64(Buffer.concat([state.ids.prefix, counter, Buffer.from([KIND_BYTE[kind]])]));
+	const body = exchangeBase64(
+		Buffer.concat([state.ids.prefix, counter, Buffer.from([KIND_BYTE[kind]])]),
+	);
 	return kind === 'changeKey' ? `${PREFIX[kind]}${body}` : `${PREFIX[kind]}${body}AAA=`;
 }
 

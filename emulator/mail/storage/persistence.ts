@@ -1,10 +1,21 @@
 /** toJSON / load: the whole service state as plain JSON (Buffers as base64, Maps as arrays). */
-import type { DirectoryUser, Mailbox, MailboxRights, MailState, StoredAttachment, StoredFolder, StoredMessage, UploadSession } from '../types';
+import type {
+	DirectoryUser,
+	Mailbox,
+	MailboxRights,
+	MailState,
+	StoredAttachment,
+	StoredFolder,
+	StoredMessage,
+	UploadSession,
+} from '../types';
 
 const FORMAT = 'graph-mail-emulator/mail-state@1';
 
 type JsonAttachment = Omit<StoredAttachment, 'bytes'> & { bytes: string };
-type JsonMessage = Omit<StoredMessage, 'attachments' | 'previewCache'> & { attachments: JsonAttachment[] };
+type JsonMessage = Omit<StoredMessage, 'attachments' | 'previewCache'> & {
+	attachments: JsonAttachment[];
+};
 type JsonFolder = Omit<StoredFolder, 'messageIds'>;
 
 interface JsonMailbox {
@@ -53,7 +64,10 @@ function folderToJson(folder: StoredFolder): JsonFolder {
 }
 
 function messageToJson(message: StoredMessage): JsonMessage {
-	const copy: JsonMessage & { previewCache?: string } = { ...message, attachments: message.attachments.map(attachmentToJson) };
+	const copy: JsonMessage & { previewCache?: string } = {
+		...message,
+		attachments: message.attachments.map(attachmentToJson),
+	};
 	delete copy.previewCache; // derived, rebuilt on demand
 	return copy;
 }
@@ -64,9 +78,17 @@ export function stateToJson(state: MailState): MailStateJson {
 		ids: { prefix: state.ids.prefix.toString('base64'), counter: state.ids.counter },
 		tokenKey: state.tokenKey.toString('base64'),
 		deltaEpoch: state.deltaEpoch,
-		users: [...state.users.values()].map((u) => ({ ...u, proxyAddresses: [...u.proxyAddresses], businessPhones: [...u.businessPhones] })),
+		users: [...state.users.values()].map((u) => ({
+			...u,
+			proxyAddresses: [...u.proxyAddresses],
+			businessPhones: [...u.businessPhones],
+		})),
 		grants: [...state.grants].flatMap(([mailboxId, byDelegate]) =>
-			[...byDelegate].map(([delegateId, rights]) => ({ mailboxId, delegateId, rights: { ...rights } })),
+			[...byDelegate].map(([delegateId, rights]) => ({
+				mailboxId,
+				delegateId,
+				rights: { ...rights },
+			})),
 		),
 		mailboxes: [...state.mailboxes.values()].map((m) => ({
 			userId: m.userId,
@@ -76,21 +98,30 @@ export function stateToJson(state: MailState): MailStateJson {
 			folders: [...m.folders.values()].map(folderToJson),
 			messages: [...m.messages.values()].map(messageToJson),
 		})),
-		uploads: [...state.uploads.values()].map(({ chunks, ...session }) => ({ ...session, bytes: Buffer.concat(chunks).toString('base64') })),
-		deliveredFingerprints: [...state.deliveredFingerprints].map(([key, prints]) => [key, [...prints]]),
+		uploads: [...state.uploads.values()].map(({ chunks, ...session }) => ({
+			...session,
+			bytes: Buffer.concat(chunks).toString('base64'),
+		})),
+		deliveredFingerprints: [...state.deliveredFingerprints].map(([key, prints]) => [
+			key,
+			[...prints],
+		]),
 		counters: { ...state.counters },
 	};
 }
 
 export function stateFromJson(json: unknown): MailState {
 	const data = json as MailStateJson;
-	if (!data || data.format !== FORMAT) throw new Error(`not a mail service state (expected format ${FORMAT})`);
+	if (!data || data.format !== FORMAT)
+		throw new Error(`not a mail service state (expected format ${FORMAT})`);
 	const state: MailState = {
 		users: new Map(data.users.map((u) => [u.id, { ...u }])),
 		grants: new Map(),
 		mailboxes: new Map(),
 		uploads: new Map(),
-		deliveredFingerprints: new Map(data.deliveredFingerprints.map(([key, prints]) => [key, new Set(prints)])),
+		deliveredFingerprints: new Map(
+			data.deliveredFingerprints.map(([key, prints]) => [key, new Set(prints)]),
+		),
 		counters: { ...data.counters },
 		ids: { prefix: Buffer.from(data.ids.prefix, 'base64'), counter: data.ids.counter },
 		deltaEpoch: data.deltaEpoch,
@@ -129,7 +160,11 @@ export function stateFromJson(json: unknown): MailState {
 	}
 	for (const { bytes, ...session } of data.uploads) {
 		const buffer = Buffer.from(bytes, 'base64');
-		state.uploads.set(session.id, { ...session, messageRef: session.messageRef ?? session.messageId, chunks: buffer.length ? [buffer] : [] });
+		state.uploads.set(session.id, {
+			...session,
+			messageRef: session.messageRef ?? session.messageId,
+			chunks: buffer.length ? [buffer] : [],
+		});
 	}
 	return state;
 }

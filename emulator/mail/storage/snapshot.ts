@@ -9,7 +9,9 @@ export function snapshotMailbox(user: DirectoryUser, mailbox: Mailbox): MailboxS
 	const folders: MailboxSnapshot['folders'] = [];
 	for (const folder of mailbox.folders.values()) {
 		if (folder.parentFolderId === '') continue; // the hidden root
-		const messages = messagesOfFolder(mailbox, folder).sort((a, b) => b.receivedAt - a.receivedAt || b.ordinal - a.ordinal);
+		const messages = messagesOfFolder(mailbox, folder).sort(
+			(a, b) => b.receivedAt - a.receivedAt || b.ordinal - a.ordinal,
+		);
 		folders.push({
 			id: folder.id,
 			displayName: folder.displayName,

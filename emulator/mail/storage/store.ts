@@ -16,7 +16,11 @@ const MAILBOX_LAYOUT: FolderSpec[] = [
 	{ wellKnownName: 'msgfolderroot', displayName: 'Top of Information Store', parent: 'root' },
 	{ wellKnownName: 'archive', displayName: 'Archive', parent: 'msgfolderroot' },
 	{ wellKnownName: 'clutter', displayName: 'Clutter', parent: 'msgfolderroot', isHidden: true },
-	{ wellKnownName: 'conversationhistory', displayName: 'Conversation History', parent: 'msgfolderroot' },
+	{
+		wellKnownName: 'conversationhistory',
+		displayName: 'Conversation History',
+		parent: 'msgfolderroot',
+	},
 	{ wellKnownName: 'deleteditems', displayName: 'Deleted Items', parent: 'msgfolderroot' },
 	{ wellKnownName: 'drafts', displayName: 'Drafts', parent: 'msgfolderroot' },
 	{ wellKnownName: 'inbox', displayName: 'Inbox', parent: 'msgfolderroot' },
@@ -27,8 +31,20 @@ const MAILBOX_LAYOUT: FolderSpec[] = [
 	{ wellKnownName: 'conflicts', displayName: 'Conflicts', parent: 'syncissues' },
 	{ wellKnownName: 'localfailures', displayName: 'Local Failures', parent: 'syncissues' },
 	{ wellKnownName: 'serverfailures', displayName: 'Server Failures', parent: 'syncissues' },
-	{ wellKnownName: 'scheduled', displayName: 'Scheduled', parent: 'root', isHidden: true, inMailboxView: false },
-	{ wellKnownName: 'searchfolders', displayName: 'Finder', parent: 'root', isHidden: true, inMailboxView: false },
+	{
+		wellKnownName: 'scheduled',
+		displayName: 'Scheduled',
+		parent: 'root',
+		isHidden: true,
+		inMailboxView: false,
+	},
+	{
+		wellKnownName: 'searchfolders',
+		displayName: 'Finder',
+		parent: 'root',
+		isHidden: true,
+		inMailboxView: false,
+	},
 	{
 		wellKnownName: 'recoverableitemsdeletions',
 		displayName: 'Deletions',
@@ -101,14 +117,21 @@ export function wellKnownFolder(mailbox: Mailbox, name: string): StoredFolder {
 
 export function childFolders(mailbox: Mailbox, parentId: string): StoredFolder[] {
 	const children: StoredFolder[] = [];
-	for (const folder of mailbox.folders.values()) if (folder.parentFolderId === parentId) children.push(folder);
+	for (const folder of mailbox.folders.values())
+		if (folder.parentFolderId === parentId) children.push(folder);
 	return children;
 }
 
-export type MessageFields = Partial<Omit<StoredMessage, 'id' | 'immutableId' | 'ordinal' | 'folderId' | 'createdSeq' | 'changedSeq'>>;
+export type MessageFields = Partial<
+	Omit<StoredMessage, 'id' | 'immutableId' | 'ordinal' | 'folderId' | 'createdSeq' | 'changedSeq'>
+>;
 
 /** Builds a message with Graph's defaults (times in whole seconds). */
-export function buildMessage(state: MailState, now: number, fields: MessageFields): Omit<StoredMessage, 'folderId' | 'createdSeq' | 'changedSeq'> {
+export function buildMessage(
+	state: MailState,
+	now: number,
+	fields: MessageFields,
+): Omit<StoredMessage, 'folderId' | 'createdSeq' | 'changedSeq'> {
 	const t = wholeSeconds(now);
 	return {
 		id: newId(state, 'message'),
@@ -150,7 +173,12 @@ export function insertMessage(
 	message: Omit<StoredMessage, 'folderId' | 'createdSeq' | 'changedSeq'>,
 ): StoredMessage {
 	mailbox.seq += 1;
-	const stored: StoredMessage = { ...message, folderId: folder.id, createdSeq: mailbox.seq, changedSeq: mailbox.seq };
+	const stored: StoredMessage = {
+		...message,
+		folderId: folder.id,
+		createdSeq: mailbox.seq,
+		changedSeq: mailbox.seq,
+	};
 	mailbox.messages.set(stored.id, stored);
 	mailbox.byImmutableId.set(stored.immutableId, stored.id);
 	folder.messageIds.add(stored.id);
@@ -158,7 +186,12 @@ export function insertMessage(
 }
 
 /** Records a modification: new change key, new sequence (delta "updated"). */
-export function touchMessage(state: MailState, mailbox: Mailbox, message: StoredMessage, now: number): void {
+export function touchMessage(
+	state: MailState,
+	mailbox: Mailbox,
+	message: StoredMessage,
+	now: number,
+): void {
 	mailbox.seq += 1;
 	message.changedSeq = mailbox.seq;
 	message.lastModifiedAt = wholeSeconds(now);
@@ -169,14 +202,25 @@ export function touchMessage(state: MailState, mailbox: Mailbox, message: Stored
 /** Takes a message out of its folder and logs it for delta `@removed`. */
 export function removeMessage(mailbox: Mailbox, message: StoredMessage): void {
 	mailbox.seq += 1;
-	mailbox.removals.push({ seq: mailbox.seq, folderId: message.folderId, messageId: message.id, immutableId: message.immutableId });
+	mailbox.removals.push({
+		seq: mailbox.seq,
+		folderId: message.folderId,
+		messageId: message.id,
+		immutableId: message.immutableId,
+	});
 	mailbox.folders.get(message.folderId)?.messageIds.delete(message.id);
 	mailbox.messages.delete(message.id);
 	mailbox.byImmutableId.delete(message.immutableId);
 }
 
 /** Exchange gives a moved item a new id: remove + insert as a new item of the destination. */
-export function moveMessage(state: MailState, mailbox: Mailbox, message: StoredMessage, destination: StoredFolder, now: number): StoredMessage {
+export function moveMessage(
+	state: MailState,
+	mailbox: Mailbox,
+	message: StoredMessage,
+	destination: StoredFolder,
+	now: number,
+): StoredMessage {
 	removeMessage(mailbox, message);
 	// insertMessage overwrites folder and sequences of the spread copy
 	const moved = insertMessage(mailbox, destination, {
@@ -198,7 +242,11 @@ export function findMessage(mailbox: Mailbox, id: string): StoredMessage | undef
 	if (direct) return direct;
 	const current = mailbox.byImmutableId.get(id);
 	const message = current ? mailbox.messages.get(current) : undefined;
-	if (!message || mailbox.folders.get(message.folderId)?.wellKnownName === 'recoverableitemsdeletions') return undefined;
+	if (
+		!message ||
+		mailbox.folders.get(message.folderId)?.wellKnownName === 'recoverableitemsdeletions'
+	)
+		return undefined;
 	return message;
 }
 
@@ -219,7 +267,9 @@ export function messagesOfMailbox(mailbox: Mailbox): StoredMessage[] {
 	return result;
 }
 
-export function messageSize(message: Pick<StoredMessage, 'body' | 'subject' | 'attachments'>): number {
+export function messageSize(
+	message: Pick<StoredMessage, 'body' | 'subject' | 'attachments'>,
+): number {
 	let size = Buffer.byteLength(message.body.content) + Buffer.byteLength(message.subject);
 	for (const attachment of message.attachments) size += attachment.size;
 	return size;

@@ -54,7 +54,8 @@ export function findUserByKey(state: MailState, key: string): DirectoryUser | un
 	const byId = state.users.get(lower);
 	if (byId) return byId;
 	for (const user of state.users.values()) {
-		if (user.userPrincipalName.toLowerCase() === lower || user.mail.toLowerCase() === lower) return user;
+		if (user.userPrincipalName.toLowerCase() === lower || user.mail.toLowerCase() === lower)
+			return user;
 	}
 	return undefined;
 }
@@ -63,7 +64,8 @@ export function findUserByKey(state: MailState, key: string): DirectoryUser | un
 export function findUserByAddress(state: MailState, address: string): DirectoryUser | undefined {
 	const lower = address.trim().toLowerCase();
 	for (const user of state.users.values()) {
-		if (user.mail.toLowerCase() === lower || user.userPrincipalName.toLowerCase() === lower) return user;
+		if (user.mail.toLowerCase() === lower || user.userPrincipalName.toLowerCase() === lower)
+			return user;
 		if (user.proxyAddresses.some((p) => p.toLowerCase() === lower)) return user;
 	}
 	return undefined;

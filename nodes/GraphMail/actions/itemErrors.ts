@@ -7,7 +7,11 @@ import { itemMessage } from '../helpers/itemText';
  * error stops the node. Errors carry the item index already; their message names the item once,
  * as [item N].
  */
-export function errorItemOrThrow(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItemOrThrow(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	const message = itemMessage(error instanceof Error ? error.message : String(error), itemIndex);
 	if (!ctx.continueOnFail()) {
 		if (error instanceof Error) error.message = message;
@@ -15,7 +19,10 @@ export function errorItemOrThrow(ctx: IExecuteFunctions, error: unknown, itemInd
 	}
 	const description = (error as { description?: unknown }).description;
 	return {
-		json: { error: message, ...(typeof description === 'string' && description ? { errorDescription: description } : {}) },
+		json: {
+			error: message,
+			...(typeof description === 'string' && description ? { errorDescription: description } : {}),
+		},
 		pairedItem: { item: itemIndex },
 	};
 }

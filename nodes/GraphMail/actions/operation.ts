@@ -9,13 +9,21 @@ import type { GraphClient, GraphClientOptions } from '../transport/graphClient';
  */
 export interface Operation {
 	properties: INodeProperties[];
-	execute(this: IExecuteFunctions, items: INodeExecutionData[], client: GraphClient): Promise<INodeExecutionData[]>;
+	execute(
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: GraphClient,
+	): Promise<INodeExecutionData[]>;
 	/** How the router configures the operation's client (concurrency, retries); defaults when absent. */
 	clientOptions?(this: IExecuteFunctions, items: INodeExecutionData[]): GraphClientOptions;
 }
 
 /** Adds `displayOptions` for one resource/operation to an operation's fields. */
-export function forOperation(resource: string, operation: string, properties: INodeProperties[]): INodeProperties[] {
+export function forOperation(
+	resource: string,
+	operation: string,
+	properties: INodeProperties[],
+): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
 		displayOptions: {

@@ -51,11 +51,16 @@ function defaultFileName(property: string, binary: IBinaryData): string {
 }
 
 /** Size of stored binary data: the store's metadata, else the item's `bytes`, else counted from a stream. */
-async function storedSize(ctx: IExecuteFunctions, id: string, binary: IBinaryData): Promise<number> {
+async function storedSize(
+	ctx: IExecuteFunctions,
+	id: string,
+	binary: IBinaryData,
+): Promise<number> {
 	const metadata = await ctx.helpers.getBinaryMetadata(id);
 	const fromMetadata = Number(metadata?.fileSize);
 	if (Number.isSafeInteger(fromMetadata) && fromMetadata >= 0) return fromMetadata;
-	if (typeof binary.bytes === 'number' && Number.isSafeInteger(binary.bytes) && binary.bytes >= 0) return binary.bytes;
+	if (typeof binary.bytes === 'number' && Number.isSafeInteger(binary.bytes) && binary.bytes >= 0)
+		return binary.bytes;
 	let counted = 0;
 	for await (const chunk of await ctx.helpers.getBinaryStream(id, STREAM_READ_BYTES)) {
 		counted += (chunk as Uint8Array).length;
@@ -113,7 +118,11 @@ export async function resolveAttachments(
 				});
 				continue;
 			}
-			if (!binary.id && typeof binary.data === 'string' && STORE_MODE_MARKER.test(binary.data.trim())) {
+			if (
+				!binary.id &&
+				typeof binary.data === 'string' &&
+				STORE_MODE_MARKER.test(binary.data.trim())
+			) {
 				problems.push({
 					field: 'Attachments',
 					message: `binary field '${quoteForMessage(property)}' points to the ${binary.data} binary data store but carries no id`,
@@ -132,7 +141,10 @@ export async function resolveAttachments(
 				continue;
 			}
 			if (!Number.isFinite(size) || size < 0) {
-				problems.push({ field: 'Attachments', message: `the size of binary field '${quoteForMessage(property)}' is unknown` });
+				problems.push({
+					field: 'Attachments',
+					message: `the size of binary field '${quoteForMessage(property)}' is unknown`,
+				});
 				continue;
 			}
 			const name = fileName || defaultFileName(property, binary);
@@ -170,8 +182,15 @@ export async function readAttachmentBytes(
 }
 
 /** A range reader for an upload session: a stream by binary id, or ranges of the in-memory base64. */
-export function openUploadSource(ctx: IExecuteFunctions, attachment: ResolvedAttachment): UploadSource {
+export function openUploadSource(
+	ctx: IExecuteFunctions,
+	attachment: ResolvedAttachment,
+): UploadSource {
 	const id = attachment.binary.id;
-	if (id) return new StreamByteSource(async () => await ctx.helpers.getBinaryStream(id, STREAM_READ_BYTES), attachment.size);
+	if (id)
+		return new StreamByteSource(
+			async () => await ctx.helpers.getBinaryStream(id, STREAM_READ_BYTES),
+			attachment.size,
+		);
 	return new Base64ByteSource(attachment.binary.data ?? '');
 }

@@ -38,7 +38,8 @@ export class StreamByteSource implements UploadSource {
 		if (!this.iterator || offset < this.position) await this.reopen();
 		while (this.position < offset) {
 			const skipped = await this.next(offset - this.position);
-			if (!skipped) throw new RangeError(`the file ended at ${this.position} bytes, before ${offset}`);
+			if (!skipped)
+				throw new RangeError(`the file ended at ${this.position} bytes, before ${offset}`);
 		}
 		const target = this.scratchOf(length);
 		let filled = 0;
@@ -51,13 +52,14 @@ export class StreamByteSource implements UploadSource {
 		return target.subarray(0, filled);
 	}
 
-	async close(): Promise<void> {
+	close(): Promise<void> {
 		this.scratch = undefined;
 		const stream = this.stream;
 		this.stream = undefined;
 		this.iterator = undefined;
 		this.pending = EMPTY;
 		if (stream && !stream.destroyed) stream.destroy();
+		return Promise.resolve();
 	}
 
 	private scratchOf(length: number): Buffer {
@@ -101,19 +103,28 @@ export class Base64ByteSource implements UploadSource {
 		this.size = Buffer.byteLength(this.text, 'base64');
 	}
 
-	async read(offset: number, length: number): Promise<Buffer> {
+	read(offset: number, length: number): Promise<Buffer> {
 		if (offset < 0 || length < 0 || offset + length > this.size) {
-			throw new RangeError(`range ${offset}+${length} is outside the file (${this.size} bytes)`);
+			return Promise.reject(
+				new RangeError(`range ${offset}+${length} is outside the file (${this.size} bytes)`),
+			);
 		}
 		const start = Math.floor(offset / 3) * 3;
 		const end = offset + length;
 		const needed = Math.ceil(end / 3) * 3 - start;
 		if (!this.scratch || this.scratch.length < needed) this.scratch = Buffer.allocUnsafe(needed);
-		const written = this.scratch.write(this.text.slice((start / 3) * 4, Math.ceil(end / 3) * 4), 0, 'base64');
-		return this.scratch.subarray(offset - start, Math.min(written, offset - start + length));
+		const written = this.scratch.write(
+			this.text.slice((start / 3) * 4, Math.ceil(end / 3) * 4),
+			0,
+			'base64',
+		);
+		return Promise.resolve(
+			this.scratch.subarray(offset - start, Math.min(written, offset - start + length)),
+		);
 	}
 
-	async close(): Promise<void> {
+	close(): Promise<void> {
 		this.scratch = undefined;
+		return Promise.resolve();
 	}
 }

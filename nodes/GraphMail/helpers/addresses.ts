@@ -8,6 +8,7 @@
  *  - arrays from expressions, nested or not, of strings or of `{address, name}` /
  *    `{emailAddress: {address, name}}` objects (what Graph itself returns)
  */
+import { textOf } from './valueText';
 
 export interface EmailAddress {
 	address: string;
@@ -30,7 +31,10 @@ const MAX_LOCAL_PART_LENGTH = 64;
 
 // RFC 5322 dot-atom local part (plus Unicode letters and digits, RFC 6531), or a quoted string.
 const ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
-const LOCAL_PART = new RegExp(`^(?:${ATOM}(?:\\.${ATOM})*|"(?:[^"\\\\\\r\\n]|\\\\[^\\r\\n])+")$`, 'u');
+const LOCAL_PART = new RegExp(
+	`^(?:${ATOM}(?:\\.${ATOM})*|"(?:[^"\\\\\\r\\n]|\\\\[^\\r\\n])+")$`,
+	'u',
+);
 // At least two DNS labels (Unicode allowed), each 1-63 characters, no leading/trailing hyphen.
 const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
 const DOMAIN = new RegExp(`^${LABEL}(?:\\.${LABEL})+$`, 'u');
@@ -40,7 +44,10 @@ const IP_LITERAL = /^\[(?:\d{1,3}\.){3}\d{1,3}\]$/;
 export function quoteForMessage(value: string, max = 80): string {
 	// n8n's editor takes text in angle brackets for a tag and drops it (its error toast does):
 	// the user's input is echoed with look-alike brackets so that every character shows.
-	const oneLine = value.replace(/[\r\n\t]+/g, ' ').replace(/</g, '‹').replace(/>/g, '›');
+	const oneLine = value
+		.replace(/[\r\n\t]+/g, ' ')
+		.replace(/</g, '‹')
+		.replace(/>/g, '›');
 	return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
@@ -53,7 +60,8 @@ export function addressProblem(address: string): string | undefined {
 	if (at <= 0 || at === address.length - 1) return 'is not an email address';
 	const local = address.slice(0, at);
 	const domain = address.slice(at + 1);
-	if (local.length > MAX_LOCAL_PART_LENGTH) return 'is not an email address (the part before @ is too long)';
+	if (local.length > MAX_LOCAL_PART_LENGTH)
+		return 'is not an email address (the part before @ is too long)';
 	if (!LOCAL_PART.test(local)) return 'is not an email address';
 	if (!DOMAIN.test(domain) && !IP_LITERAL.test(domain)) return 'is not an email address';
 	return undefined;
@@ -118,14 +126,16 @@ export function parseAddress(entry: string): EmailAddress | AddressProblem {
 	let address: string;
 	let name: string | undefined;
 	if (angled) {
-		address = stripMailto(angled[2].trim());
-		name = unquoteName(angled[1]) || undefined;
+		const [, label = '', angledAddress = ''] = angled;
+		address = stripMailto(angledAddress.trim());
+		name = unquoteName(label) || undefined;
 	} else {
 		address = stripMailto(text);
 	}
 	const problem = addressProblem(address);
 	if (problem) return { input: text, reason: problem };
-	if (name !== undefined && /[\r\n]/.test(name)) return { input: text, reason: 'has a line break in its name' };
+	if (name !== undefined && /[\r\n]/.test(name))
+		return { input: text, reason: 'has a line break in its name' };
 	return name ? { address, name } : { address };
 }
 
@@ -134,21 +144,17 @@ function isProblem(value: EmailAddress | AddressProblem): value is AddressProble
 }
 
 function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (typeof value === 'object') {
-		try {
-			return JSON.stringify(value);
-		} catch {
-			return Object.prototype.toString.call(value);
-		}
-	}
-	return String(value);
+	if (value === null || value === undefined) return String(value);
+	return textOf(value);
 }
 
 function addAddresses(value: unknown, out: ParsedAddresses, depth: number): void {
 	if (value === undefined || value === null || value === '') return;
 	if (depth > 4) {
-		out.problems.push({ input: describe(value), reason: 'is nested too deeply to be an address list' });
+		out.problems.push({
+			input: describe(value),
+			reason: 'is nested too deeply to be an address list',
+		});
 		return;
 	}
 	if (typeof value === 'string') {

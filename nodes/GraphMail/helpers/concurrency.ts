@@ -38,8 +38,12 @@ export class KeyedLimiter {
 		let used = (this.used.get(key) ?? slots) - slots;
 		const queue = this.waiting.get(key);
 		// Wake waiters in order while they fit; the head waits rather than being overtaken.
-		while (queue?.length && used + queue[0].weight <= this.limit) {
-			const next = queue.shift()!;
+		for (
+			let next = queue?.[0];
+			queue && next && used + next.weight <= this.limit;
+			next = queue[0]
+		) {
+			queue.shift();
 			used += next.weight;
 			next.wake();
 		}
@@ -50,7 +54,13 @@ export class KeyedLimiter {
 }
 
 /** Runs `task` over `inputs` with at most `concurrency` at a time, results in input order. */
-export async function mapLimited<I, O>(inputs: I[], concurrency: number, task: (input: I, index: number) => Promise<O>): Promise<O[]> {
+export async function mapLimited<I, O>(
+	inputs: I[],
+	concurrency: number,
+	task: (input: I, index: number) => Promise<O>,
+): Promise<O[]> {
 	const limiter = new KeyedLimiter(Math.max(1, concurrency));
-	return await Promise.all(inputs.map(async (input, index) => await limiter.run('', async () => await task(input, index))));
+	return await Promise.all(
+		inputs.map(async (input, index) => await limiter.run('', async () => await task(input, index))),
+	);
 }

@@ -13,7 +13,8 @@ export function itemMessage(message: string, itemIndex: number): string {
 /** "item 4" / "items 2, 5 and 7" (from 0, as in [item N]), shortened after ten. */
 export function itemList(indexes: number[]): string {
 	if (indexes.length === 1) return `item ${indexes[0]}`;
-	if (indexes.length > 10) return `items ${indexes.slice(0, 10).join(', ')} and ${indexes.length - 10} more`;
+	if (indexes.length > 10)
+		return `items ${indexes.slice(0, 10).join(', ')} and ${indexes.length - 10} more`;
 	return `items ${indexes.slice(0, -1).join(', ')} and ${indexes[indexes.length - 1]}`;
 }
 
@@ -28,6 +29,9 @@ export function capitalised(text: string): string {
  * a full stop and a space.
  */
 export function addSentence(description: string | null | undefined, sentence: string): string {
-	const asSentence = (text: string) => (/[.!?:]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
-	return description && description.trim() ? `${asSentence(description)} ${asSentence(sentence)}` : asSentence(sentence);
+	const asSentence = (text: string) =>
+		/[.!?:]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+	return description && description.trim()
+		? `${asSentence(description)} ${asSentence(sentence)}`
+		: asSentence(sentence);
 }

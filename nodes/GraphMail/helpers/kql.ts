@@ -26,7 +26,8 @@ export function searchParameter(query: string): string {
 export function kqlProblem(query: string): string | undefined {
 	const text = query.trim();
 	if (text === '') return 'the search is empty';
-	if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return 'it contains control characters';
+	if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text))
+		return 'it contains control characters';
 	let inPhrase = false;
 	let depth = 0;
 	for (const ch of text) {

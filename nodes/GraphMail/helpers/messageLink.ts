@@ -7,11 +7,11 @@
 export const MESSAGE_LINK_REGEX = '(?:[?&]ItemID=|/id/)([^&/?#]+)';
 
 export function messageIdFromLink(link: string): string | undefined {
-	const match = new RegExp(MESSAGE_LINK_REGEX, 'i').exec(link.trim());
-	if (!match) return undefined;
+	const id = new RegExp(MESSAGE_LINK_REGEX, 'i').exec(link.trim())?.[1];
+	if (id === undefined) return undefined;
 	try {
-		return decodeURIComponent(match[1]);
+		return decodeURIComponent(id);
 	} catch {
-		return match[1];
+		return id;
 	}
 }

@@ -6,7 +6,11 @@ import { addSentence, itemMessage } from './itemText';
  * Any thrown value as the node's error. n8n's own errors are kept (their message gets the item's
  * name once, when an item is given); anything else becomes a NodeOperationError with its message.
  */
-export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
 	const tag = (text: string) => (itemIndex === undefined ? text : itemMessage(text, itemIndex));
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.message = tag(error.message);
@@ -20,7 +24,10 @@ export function asNodeError(node: INode, error: unknown, itemIndex?: number): No
 }
 
 /** Adds a sentence to the error's description (joined as n8n's editor shows descriptions). */
-export function withSentence<T extends { description?: string | null }>(error: T, sentence: string): T {
+export function withSentence<T extends { description?: string | null }>(
+	error: T,
+	sentence: string,
+): T {
 	error.description = addSentence(error.description, sentence);
 	return error;
 }

@@ -55,18 +55,22 @@ export function hasFilters(filters: MessageFilters): boolean {
 function filterClauses(filters: MessageFilters): { received: string[]; others: string[] } {
 	const received: string[] = [];
 	const others: string[] = [];
-	if (filters.receivedAfter) received.push(`receivedDateTime ge ${odataDate(filters.receivedAfter)}`);
-	if (filters.receivedBefore) received.push(`receivedDateTime lt ${odataDate(filters.receivedBefore)}`);
+	if (filters.receivedAfter)
+		received.push(`receivedDateTime ge ${odataDate(filters.receivedAfter)}`);
+	if (filters.receivedBefore)
+		received.push(`receivedDateTime lt ${odataDate(filters.receivedBefore)}`);
 	if (filters.readStatus) others.push(`isRead eq ${filters.readStatus === 'read'}`);
 	if (filters.from !== undefined && filters.from.trim() !== '') {
 		others.push(`from/emailAddress/address eq ${odataString(filters.from.trim())}`);
 	}
-	if (filters.hasAttachments !== undefined) others.push(`hasAttachments eq ${filters.hasAttachments}`);
+	if (filters.hasAttachments !== undefined)
+		others.push(`hasAttachments eq ${filters.hasAttachments}`);
 	if (filters.importance) others.push(`importance eq ${odataString(filters.importance)}`);
 	if (filters.subjectContains !== undefined && filters.subjectContains !== '') {
 		others.push(`contains(subject,${odataString(filters.subjectContains)})`);
 	}
-	if (filters.custom !== undefined && filters.custom.trim() !== '') others.push(`(${filters.custom.trim()})`);
+	if (filters.custom !== undefined && filters.custom.trim() !== '')
+		others.push(`(${filters.custom.trim()})`);
 	return { received, others };
 }
 
@@ -81,7 +85,8 @@ export function buildListQuery(filters: MessageFilters, sort?: SortOrder): ListQ
 	const query: ListQuery = {};
 	if (sort) {
 		query.$orderby = `receivedDateTime ${sort === 'oldest' ? 'asc' : 'desc'}`;
-		if (received.length === 0 && others.length > 0) received.push(`receivedDateTime ge ${EARLIEST_RECEIVED}`);
+		if (received.length === 0 && others.length > 0)
+			received.push(`receivedDateTime ge ${EARLIEST_RECEIVED}`);
 	}
 	const clauses = [...received, ...others];
 	if (clauses.length) query.$filter = clauses.join(' and ');
@@ -96,7 +101,8 @@ export function buildListQuery(filters: MessageFilters, sort?: SortOrder): ListQ
 export function customFilterProblem(raw: string): string | undefined {
 	const text = raw.trim();
 	if (text === '') return undefined;
-	if (/[\u0000-\u001f\u007f]/.test(text.replace(/[\t\r\n]/g, ' '))) return 'it contains control characters';
+	if (/[\u0000-\u001f\u007f]/.test(text.replace(/[\t\r\n]/g, ' ')))
+		return 'it contains control characters';
 	let depth = 0;
 	let inString = false;
 	for (let i = 0; i < text.length; i++) {

@@ -50,7 +50,9 @@ export function checkPathSegment(value: string): SegmentCheck {
 	if (forms.some(isDotOrBlank)) {
 		return {
 			problem:
-				value.trim() === '' ? 'is empty' : `'${quoteForMessage(value)}' is not an ID: it would point at another resource`,
+				value.trim() === ''
+					? 'is empty'
+					: `'${quoteForMessage(value)}' is not an ID: it would point at another resource`,
 		};
 	}
 	let encoded: string;
@@ -59,7 +61,9 @@ export function checkPathSegment(value: string): SegmentCheck {
 	} catch {
 		return { problem: 'contains text that is not valid Unicode' };
 	}
-	return { segment: encoded.replace(STRICT, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`) };
+	return {
+		segment: encoded.replace(STRICT, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`),
+	};
 }
 
 /** The encoded segment, or a NodeOperationError naming the field and the item ([item N]); nothing is sent. */
@@ -67,10 +71,14 @@ export function idSegment(node: INode, value: string, field: string, itemIndex?:
 	const checked = checkPathSegment(value);
 	if ('segment' in checked) return checked.segment;
 	const message = `${field} ${checked.problem}`;
-	throw new NodeOperationError(node, itemIndex === undefined ? message : itemMessage(message, itemIndex), {
-		itemIndex,
-		description: `Give the ${field} exactly as Microsoft Graph returned it (for example from Get Many or the trigger). Nothing was sent.`,
-	});
+	throw new NodeOperationError(
+		node,
+		itemIndex === undefined ? message : itemMessage(message, itemIndex),
+		{
+			itemIndex,
+			description: `Give the ${field} exactly as Microsoft Graph returned it (for example from Get Many or the trigger). Nothing was sent.`,
+		},
+	);
 }
 
 /** Graph path of a mailbox: `/me`, or `/users/{one segment}` for a user id or UPN that passed checkPathSegment. */

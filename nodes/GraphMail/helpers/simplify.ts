@@ -23,8 +23,9 @@ export interface SimpleAddress {
 
 /** `{emailAddress: {name, address}}` -> `{name, address}`; anything else -> null. */
 export function simplifyRecipient(recipient: unknown): SimpleAddress | null {
-	const emailAddress = (recipient as { emailAddress?: { name?: unknown; address?: unknown } } | null | undefined)
-		?.emailAddress;
+	const emailAddress = (
+		recipient as { emailAddress?: { name?: unknown; address?: unknown } } | null | undefined
+	)?.emailAddress;
 	if (!emailAddress || typeof emailAddress !== 'object') return null;
 	return {
 		name: typeof emailAddress.name === 'string' ? emailAddress.name : null,
@@ -58,6 +59,7 @@ export function simplifyMessage(message: IDataObject): IDataObject {
 /** Drops OData annotations (`@odata.etag`, `@odata.type`...) from a message for the Selected Fields output. */
 export function withoutAnnotations(message: IDataObject): IDataObject {
 	const out: IDataObject = {};
-	for (const [key, value] of Object.entries(message)) if (!key.startsWith('@odata.')) out[key] = value;
+	for (const [key, value] of Object.entries(message))
+		if (!key.startsWith('@odata.')) out[key] = value;
 	return out;
 }

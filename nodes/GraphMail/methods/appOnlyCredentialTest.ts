@@ -1,6 +1,15 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
-import { AppOnlyTokenCache, appOnlyToken, missingRoles, REQUIRED_ROLES } from '../../../credentials/appOnlyToken';
+import {
+	AppOnlyTokenCache,
+	appOnlyToken,
+	missingRoles,
+	REQUIRED_ROLES,
+} from '../../../credentials/appOnlyToken';
 
 /**
  * The app-only credential's test (n8n runs it on Save): gets a fresh token and checks that its

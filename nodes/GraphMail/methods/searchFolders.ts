@@ -1,4 +1,9 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { mailboxInEditor } from '../read/mailbox';
 import { mapLimited } from '../helpers/concurrency';
@@ -30,19 +35,25 @@ type ListChildren = (parentId: string | undefined) => Promise<FolderRecord[]>;
  * time through the client's per-mailbox cap) and returns it depth-first: each folder followed by
  * its children, with its path as name.
  */
-export async function walkFolders(listChildren: ListChildren, maxFolders = MAX_FOLDERS): Promise<FolderEntry[]> {
+export async function walkFolders(
+	listChildren: ListChildren,
+	maxFolders = MAX_FOLDERS,
+): Promise<FolderEntry[]> {
 	const children = new Map<string | undefined, FolderRecord[]>();
 	let level: Array<string | undefined> = [undefined];
 	let seen = 0;
 	while (level.length && seen < maxFolders) {
-		const lists = await mapLimited(level, 4, async (parentId) => await listChildren(parentId));
+		const lists = await mapLimited(level, 4, async (parentId) => ({
+			parentId,
+			folders: await listChildren(parentId),
+		}));
 		const nextLevel: string[] = [];
-		level.forEach((parentId, index) => {
-			const list = lists[index].slice(0, Math.max(0, maxFolders - seen));
+		for (const { parentId, folders } of lists) {
+			const list = folders.slice(0, Math.max(0, maxFolders - seen));
 			seen += list.length;
 			children.set(parentId, list);
 			for (const folder of list) if (folder.childFolderCount > 0) nextLevel.push(folder.id);
-		});
+		}
 		level = nextLevel;
 	}
 	const entries: FolderEntry[] = [];
@@ -58,9 +69,15 @@ export async function walkFolders(listChildren: ListChildren, maxFolders = MAX_F
 }
 
 /** The entries whose path contains `filter` (case-insensitive), one page of them from `token`. */
-export function pageOfFolders(entries: FolderEntry[], filter: string | undefined, token: string | undefined): INodeListSearchResult {
+export function pageOfFolders(
+	entries: FolderEntry[],
+	filter: string | undefined,
+	token: string | undefined,
+): INodeListSearchResult {
 	const needle = (filter ?? '').trim().toLowerCase();
-	const matching = needle ? entries.filter((entry) => entry.path.toLowerCase().includes(needle)) : entries;
+	const matching = needle
+		? entries.filter((entry) => entry.path.toLowerCase().includes(needle))
+		: entries;
 	const start = Math.max(0, Number.parseInt(token ?? '0', 10) || 0);
 	const results: INodeListSearchItems[] = matching
 		.slice(start, start + FOLDER_PAGE_SIZE)
@@ -80,13 +97,20 @@ export async function searchFolders(
 	const select = { $select: 'id,displayName,childFolderCount' };
 	const listChildren: ListChildren = async (parentId) => {
 		const path =
-			parentId === undefined ? `${ref.base}/mailFolders` : `${ref.base}/mailFolders/${idSegment(this.getNode(), parentId, 'Folder ID')}/childFolders`;
-		const folders = await collect<IDataObject>(client, { path, qs: select, mailbox: ref.mailbox }, { pageSize: 250 });
+			parentId === undefined
+				? `${ref.base}/mailFolders`
+				: `${ref.base}/mailFolders/${idSegment(this.getNode(), parentId, 'Folder ID')}/childFolders`;
+		const folders = await collect<IDataObject>(
+			client,
+			{ path, qs: select, mailbox: ref.mailbox },
+			{ pageSize: 250 },
+		);
 		return folders
 			.filter((folder) => typeof folder.id === 'string')
 			.map((folder) => ({
 				id: folder.id as string,
-				displayName: typeof folder.displayName === 'string' ? folder.displayName : (folder.id as string),
+				displayName:
+					typeof folder.displayName === 'string' ? folder.displayName : (folder.id as string),
 				childFolderCount: typeof folder.childFolderCount === 'number' ? folder.childFolderCount : 0,
 			}));
 	};

@@ -64,7 +64,10 @@ export async function downloadAttachments(
 	const binary: IBinaryKeyData = {};
 	let index = 0;
 	for (const attachment of attachments) {
-		const type = String(attachment['@odata.type'] ?? '#microsoft.graph.fileAttachment').replace(/^#?/, '#');
+		const type = String(attachment['@odata.type'] ?? '#microsoft.graph.fileAttachment').replace(
+			/^#?/,
+			'#',
+		);
 		if (type.toLowerCase() !== '#microsoft.graph.fileattachment' || !attachment.id) continue;
 		if (options.skipInline && attachment.isInline) continue;
 		const fetch = async () => {
@@ -74,10 +77,16 @@ export async function downloadAttachments(
 				itemIndex,
 			});
 			const mimeType = attachment.contentType || contentType || 'application/octet-stream';
-			return await ctx.helpers.prepareBinaryData(bytes, attachment.name || `attachment-${index}`, mimeType);
+			return await ctx.helpers.prepareBinaryData(
+				bytes,
+				attachment.name || `attachment-${index}`,
+				mimeType,
+			);
 		};
 		const large = (attachment.size ?? 0) >= LARGE_ATTACHMENT_BYTES;
-		binary[`${options.prefix}${index}`] = large ? await largeGate.run('large', fetch) : await fetch();
+		binary[`${options.prefix}${index}`] = large
+			? await largeGate.run('large', fetch)
+			: await fetch();
 		index++;
 	}
 	return index > 0 ? binary : undefined;

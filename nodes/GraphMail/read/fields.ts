@@ -142,32 +142,35 @@ export const attachmentAndBodyOptions: INodeProperties[] = [
 	},
 ];
 
+/** Folder: the well-known folders by name, Other Folder and Whole Mailbox. */
+export const folderChoice: INodeProperties = {
+	displayName: 'Folder',
+	name: 'folder',
+	type: 'options',
+	options: [
+		{ name: 'Archive', value: 'archive' },
+		{ name: 'Deleted Items', value: 'deleteditems' },
+		{ name: 'Drafts', value: 'drafts' },
+		{ name: 'Inbox', value: 'inbox' },
+		{ name: 'Junk Email', value: 'junkemail' },
+		{
+			name: 'Other Folder',
+			value: 'other',
+			description: 'Pick any folder, nested ones included, or enter its ID',
+		},
+		{ name: 'Sent Items', value: 'sentitems' },
+		{
+			name: 'Whole Mailbox',
+			value: 'all',
+			description: 'Every folder, Deleted Items included',
+		},
+	],
+	default: 'inbox',
+	description: 'Well-known folders work in every mailbox language',
+};
+
 export const folderFields: INodeProperties[] = [
-	{
-		displayName: 'Folder',
-		name: 'folder',
-		type: 'options',
-		options: [
-			{ name: 'Archive', value: 'archive' },
-			{ name: 'Deleted Items', value: 'deleteditems' },
-			{ name: 'Drafts', value: 'drafts' },
-			{ name: 'Inbox', value: 'inbox' },
-			{ name: 'Junk Email', value: 'junkemail' },
-			{
-				name: 'Other Folder',
-				value: 'other',
-				description: 'Pick any folder, nested ones included, or enter its ID',
-			},
-			{ name: 'Sent Items', value: 'sentitems' },
-			{
-				name: 'Whole Mailbox',
-				value: 'all',
-				description: 'Every folder, Deleted Items included',
-			},
-		],
-		default: 'inbox',
-		description: 'Well-known folders work in every mailbox language',
-	},
+	folderChoice,
 	{
 		displayName: 'Other Folder',
 		name: 'folderId',
@@ -275,7 +278,8 @@ export const getAllFields: INodeProperties[] = [
 				name: 'receivedBefore',
 				type: 'dateTime',
 				default: '',
-				description: 'Messages received before this time. Without a time zone the workflow time zone applies.',
+				description:
+					'Messages received before this time. Without a time zone the workflow time zone applies.',
 			},
 			{
 				displayName: 'Search (KQL)',

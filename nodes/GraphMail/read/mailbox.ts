@@ -8,6 +8,7 @@ import { APP_ONLY_MAILBOX_HINT, checkAppOnlyMailbox } from '../helpers/appOnlyMa
 import { checkPathSegment } from '../helpers/pathSegment';
 import { usesAppOnly } from '../transport/appOnlyAuth';
 import { itemMessage } from '../helpers/itemText';
+import { textOf } from '../helpers/valueText';
 
 /** Which mailbox a read goes to (Get, Get Many, the list searches): `/me` or `/users/{id}`, checked before any request. */
 
@@ -43,16 +44,21 @@ export function mailboxRef(kind: string, userId: string): MailboxRef | { problem
 export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef {
 	if (usesAppOnly(ctx.getNode())) {
 		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', itemIndex, ''));
-		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { itemIndex, description: APP_ONLY_MAILBOX_HINT });
+		if ('problem' in ref)
+			throw new NodeOperationError(ctx.getNode(), ref.problem, {
+				itemIndex,
+				description: APP_ONLY_MAILBOX_HINT,
+			});
 		return ref;
 	}
 	const kind = ctx.getNodeParameter('mailbox', itemIndex, 'me') as string;
-	const userId = kind === 'user' ? String(ctx.getNodeParameter('userId', itemIndex, '') ?? '') : '';
+	const userId = kind === 'user' ? textOf(ctx.getNodeParameter('userId', itemIndex, '')) : '';
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
 		throw new NodeOperationError(ctx.getNode(), itemMessage(ref.problem, itemIndex), {
 			itemIndex,
-			description: "Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
+			description:
+				"Enter the mailbox owner's user principal name (e.g. alex@contoso.com) or user ID",
 		});
 	}
 	return ref;
@@ -61,21 +67,29 @@ export function mailboxOf(ctx: IExecuteFunctions, itemIndex: number): MailboxRef
 /** The mailbox as currently set in the editor, for list searches. */
 export function mailboxInEditor(ctx: ILoadOptionsFunctions): MailboxRef {
 	if (usesAppOnly(ctx.getNode())) {
-		const value = String(ctx.getCurrentNodeParameter('appOnlyMailbox') ?? '');
-		const ref = value.startsWith('=') ? { problem: 'The list needs a fixed mailbox, not an expression' } : checkAppOnlyMailbox(value);
-		if ('problem' in ref) throw new NodeOperationError(ctx.getNode(), ref.problem, { description: APP_ONLY_MAILBOX_HINT });
+		const value = textOf(ctx.getCurrentNodeParameter('appOnlyMailbox'));
+		const ref = value.startsWith('=')
+			? { problem: 'The list needs a fixed mailbox, not an expression' }
+			: checkAppOnlyMailbox(value);
+		if ('problem' in ref)
+			throw new NodeOperationError(ctx.getNode(), ref.problem, {
+				description: APP_ONLY_MAILBOX_HINT,
+			});
 		return ref;
 	}
-	const kind = String(ctx.getCurrentNodeParameter('mailbox') ?? 'me');
-	const userId = String(ctx.getCurrentNodeParameter('userId') ?? '');
+	const kind = textOf(ctx.getCurrentNodeParameter('mailbox') ?? 'me');
+	const userId = textOf(ctx.getCurrentNodeParameter('userId'));
 	if (kind.startsWith('=') || (kind === 'user' && userId.startsWith('='))) {
 		throw new NodeOperationError(ctx.getNode(), 'The list needs a fixed user, not an expression', {
-			description: 'Enter the user as plain text to pick a folder from the list, or enter the folder ID',
+			description:
+				'Enter the user as plain text to pick a folder from the list, or enter the folder ID',
 		});
 	}
 	const ref = mailboxRef(kind, userId);
 	if ('problem' in ref) {
-		throw new NodeOperationError(ctx.getNode(), ref.problem, { description: 'Enter the user first' });
+		throw new NodeOperationError(ctx.getNode(), ref.problem, {
+			description: 'Enter the user first',
+		});
 	}
 	return ref;
 }

@@ -18,11 +18,18 @@ export interface OutputPlan {
  * What to ask Graph for and how to shape each message. `needHasAttachments` adds hasAttachments to
  * `$select` for the attachment download (it is removed again from a Selected Fields output that did not ask for it).
  */
-export function outputPlan(mode: OutputMode, fields: string[], needHasAttachments: boolean): OutputPlan {
+export function outputPlan(
+	mode: OutputMode,
+	fields: string[],
+	needHasAttachments: boolean,
+): OutputPlan {
 	if (mode === 'raw') return { mode };
 	if (mode === 'fields') {
 		const requested = [...new Set(['id', ...fields.map((f) => f.trim()).filter(Boolean)])];
-		const select = needHasAttachments && !requested.includes('hasAttachments') ? [...requested, 'hasAttachments'] : requested;
+		const select =
+			needHasAttachments && !requested.includes('hasAttachments')
+				? [...requested, 'hasAttachments']
+				: requested;
 		return { mode, select, requested };
 	}
 	return { mode: 'simple', select: [...SIMPLE_FIELDS] };
@@ -37,6 +44,6 @@ export function shapeMessage(plan: OutputPlan, message: IDataObject): IDataObjec
 	return out;
 }
 
-export function preferBodyFormat(format: string): Record<string, string> {
+export function preferBodyFormat(format: string): { Prefer: string } {
 	return { Prefer: `outlook.body-content-type="${format === 'text' ? 'text' : 'html'}"` };
 }

@@ -46,7 +46,9 @@ export class AppOnlyRenewal {
 		const stored = this.node.credentials?.[APP_ONLY_CREDENTIAL];
 		if (!stored?.id) return undefined;
 		const data = { ...this.credentials, accessToken: '' };
-		return { credentialsDecrypted: { id: stored.id, name: stored.name, type: APP_ONLY_CREDENTIAL, data } };
+		return {
+			credentialsDecrypted: { id: stored.id, name: stored.name, type: APP_ONLY_CREDENTIAL, data },
+		};
 	}
 
 	/** After a request that renewed: the new expiry (n8n-core merged the credential's answer into `data`). */
@@ -59,12 +61,19 @@ export class AppOnlyRenewal {
 }
 
 /** The credential's token failure (AppOnlyTokenError) inside whatever n8n-core wrapped it in. */
-export function appOnlyTokenFailureOf(error: unknown): { message: string; retryable: boolean } | undefined {
+export function appOnlyTokenFailureOf(
+	error: unknown,
+): { message: string; retryable: boolean } | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const candidate = current as { appOnlyTokenError?: unknown; message?: unknown; retryable?: unknown; cause?: unknown };
+		const candidate = current as {
+			appOnlyTokenError?: unknown;
+			message?: unknown;
+			retryable?: unknown;
+			cause?: unknown;
+		};
 		if (candidate.appOnlyTokenError === true && typeof candidate.message === 'string') {
 			return { message: candidate.message, retryable: candidate.retryable === true };
 		}
@@ -73,16 +82,25 @@ export function appOnlyTokenFailureOf(error: unknown): { message: string; retrya
 	return undefined;
 }
 
-export function appOnlyTokenError(node: INode, message: string, itemIndex?: number): NodeOperationError {
+export function appOnlyTokenError(
+	node: INode,
+	message: string,
+	itemIndex?: number,
+): NodeOperationError {
 	return new NodeOperationError(node, message, {
 		itemIndex,
-		description: 'Open the Microsoft Graph Mail App-Only credential and correct it; its test (on Save) says what Microsoft reports. Nothing was sent.',
+		description:
+			'Open the Microsoft Graph Mail App-Only credential and correct it; its test (on Save) says what Microsoft reports. Nothing was sent.',
 	});
 }
 
 /** Graph's 403 for a mailbox outside the app's application access policy (RBAC for Applications answers alike). */
 export function isAccessPolicyRefusal(details: GraphErrorDetails): boolean {
-	return details.status === 403 && (/AppOnly\s*AccessPolicy|\[RAOP\]/i.test(details.message) || details.message.startsWith(ACCESS_POLICY_MESSAGE));
+	return (
+		details.status === 403 &&
+		(/AppOnly\s*AccessPolicy|\[RAOP\]/i.test(details.message) ||
+			details.message.startsWith(ACCESS_POLICY_MESSAGE))
+	);
 }
 
 /** App-only words for Graph's 403s (outside the access policy, or no role for the request); undefined for others. */
@@ -92,7 +110,10 @@ export function appOnlyRefusal(
 ): { message: string; description: string } | undefined {
 	if (!usesAppOnly(node) || details.status !== 403) return undefined;
 	if (isAccessPolicyRefusal(details as GraphErrorDetails)) {
-		return { message: ACCESS_POLICY_MESSAGE, description: ACCESS_POLICY_DESCRIPTION + details.message };
+		return {
+			message: ACCESS_POLICY_MESSAGE,
+			description: ACCESS_POLICY_DESCRIPTION + details.message,
+		};
 	}
 	if (details.code === 'ErrorAccessDenied' || details.code === 'Authorization_RequestDenied') {
 		return {

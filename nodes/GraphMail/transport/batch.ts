@@ -14,7 +14,12 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
-import { graphErrorDetails, lowerCaseHeaders, outcomeUncertain, type GraphErrorDetails } from './graphError';
+import {
+	graphErrorDetails,
+	lowerCaseHeaders,
+	outcomeUncertain,
+	type GraphErrorDetails,
+} from './graphError';
 import { nextDelayMs, parseRetryAfterMs } from './retryAfter';
 
 /** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`), query included. */
@@ -29,7 +34,15 @@ export interface BatchSubRequest {
 
 export type BatchSubResult =
 	/** The sub-request's own answer (after retries of 429/503, when `attempts` > 1). */
-	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; attempts: number; waitedMs: number; gaveUp: boolean }
+	| {
+			kind: 'response';
+			status: number;
+			headers: Record<string, string>;
+			body: unknown;
+			attempts: number;
+			waitedMs: number;
+			gaveUp: boolean;
+	  }
 	/** No definite answer: the sub-request may or may not have run. */
 	| { kind: 'uncertain'; reason: string }
 	/** No answer, but certainly not run (the connection was refused). */
@@ -111,7 +124,7 @@ export async function executeBatch(
 	requests: BatchSubRequest[],
 	options: BatchOptions = {},
 ): Promise<BatchSubResult[]> {
-	const results: BatchSubResult[] = new Array(requests.length);
+	const results = new Array<BatchSubResult>(requests.length);
 	const record = (index: number, result: BatchSubResult) => {
 		results[index] = result;
 		options.onResult?.(index, result);
@@ -120,7 +133,8 @@ export async function executeBatch(
 	const policy = client.backoffPolicy;
 	const clock = options.now ?? Date.now;
 	let pending: Pending[] = requests.map((request, index) => {
-		const bodyBytes = request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.body));
+		const bodyBytes =
+			request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.body));
 		return {
 			index,
 			request,
@@ -134,7 +148,11 @@ export async function executeBatch(
 	});
 
 	/** Puts an entry back for a later batch after `delay`, or returns false when the policy says stop. */
-	const retryLater = (entry: Pending, retryAfterMs: number | undefined, later: Pending[]): boolean => {
+	const retryLater = (
+		entry: Pending,
+		retryAfterMs: number | undefined,
+		later: Pending[],
+	): boolean => {
 		const delay = nextDelayMs(policy, Math.max(1, entry.attempts), entry.waitedMs, retryAfterMs);
 		if (delay === undefined) return false;
 		entry.waitedMs += delay;
@@ -152,22 +170,27 @@ export async function executeBatch(
 		}
 		const later = pending.filter((entry) => entry.readyAt > now);
 		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
-		for (let b = 0; b < batches.length; b++) {
+		for (const [b, batch] of batches.entries()) {
 			if (options.stop?.()) {
-				for (const entry of [...batches.slice(b).flat(), ...later]) record(entry.index, { kind: 'notSent' });
+				for (const entry of [...batches.slice(b).flat(), ...later])
+					record(entry.index, { kind: 'notSent' });
 				return results;
 			}
-			const batch = batches[b];
 			const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
 			options.onBatch?.(batch.length, bytes);
-			const outcome = await client.requestOutcome<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
+			const outcome = await client.requestOutcome<{
+				responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }>;
+			}>(
 				{
 					method: 'POST',
 					path: '/$batch',
 					mailbox,
 					idempotent: false,
 					body: { requests: batch.map((entry) => wireRequest(String(entry.index), entry.request)) },
-					cost: { requests: batch.length, uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0) },
+					cost: {
+						requests: batch.length,
+						uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0),
+					},
 				},
 				client.maxInFlightPerMailbox,
 			);
@@ -207,14 +230,18 @@ export async function executeBatch(
 				entry.attempts++;
 				if (!answer || typeof answer.status !== 'number') {
 					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-					record(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
+					record(entry.index, {
+						kind: 'uncertain',
+						reason: 'the $batch answer had no response for this request',
+					});
 					continue;
 				}
 				const headers = lowerCaseHeaders(answer.headers);
 				const { status } = answer;
 				const throttled = status === 429 || status === 503;
 				if (throttled || (outcomeUncertain({ status }) && entry.request.idempotent)) {
-					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) continue;
+					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later))
+						continue;
 				}
 				if (outcomeUncertain({ status }) && !entry.request.idempotent) {
 					record(entry.index, {

@@ -27,5 +27,5 @@ export async function downloadBytes(
 			? Buffer.from(body)
 			: Buffer.from(typeof body === 'string' ? body : '', 'binary');
 	const contentType = response.headers['content-type'];
-	return { bytes, contentType: contentType ? contentType.split(';')[0].trim() : undefined };
+	return { bytes, contentType: contentType ? contentType.split(';')[0]?.trim() : undefined };
 }

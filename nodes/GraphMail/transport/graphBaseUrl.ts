@@ -7,18 +7,21 @@ import {
 	TENANT_PATTERN,
 	type CloudName,
 } from '../../../credentials/cloudEndpoints';
+import { textOf } from '../helpers/valueText';
 
 /** The Graph origin the credential points at, checked; the only host that ever sees the token. */
-export function graphBaseUrlOf(credentials: ICredentialDataDecryptedObject): string | { problem: string } {
+export function graphBaseUrlOf(
+	credentials: ICredentialDataDecryptedObject,
+): string | { problem: string } {
 	const cloud = (credentials.cloud as CloudName | undefined) ?? 'global';
-	const tenant = String(credentials.tenantId ?? 'common').trim();
+	const tenant = textOf(credentials.tenantId ?? 'common').trim();
 	if (!new RegExp(TENANT_PATTERN).test(tenant)) {
 		return {
 			problem: `The credential's Tenant "${tenant}" is not valid: use common, organizations, consumers, a tenant ID (GUID) or a domain`,
 		};
 	}
 	if (cloud === 'custom') {
-		const custom = String(credentials.customGraphUrl ?? '').trim();
+		const custom = textOf(credentials.customGraphUrl).trim();
 		if (!new RegExp(BASE_URL_PATTERN).test(custom)) {
 			return {
 				problem: `The credential's Graph Base URL "${custom}" is not valid: use https, or http on a loopback host`,

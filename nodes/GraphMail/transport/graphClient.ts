@@ -21,7 +21,12 @@ import {
 	credentialTypeOf,
 	usesAppOnly,
 } from './appOnlyAuth';
-import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse } from './graphError';
+import {
+	failedResponseOf,
+	graphApiError,
+	graphErrorDetails,
+	type FailedResponse,
+} from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { loginApiError, loginFailureOf, type LoginFailure } from './loginError';
 import { KeyedLimiter } from '../helpers/concurrency';
@@ -34,12 +39,13 @@ import {
 	type BackoffPolicy,
 } from './retryAfter';
 
-
 /**
  * Graph then answers with immutable ids, which stay valid when a message moves between folders
  * (a sent draft moving to Sent Items, a message to Deleted Items).
  */
-export const IMMUTABLE_ID_HEADERS: Readonly<Record<string, string>> = { Prefer: 'IdType="ImmutableId"' };
+export const IMMUTABLE_ID_HEADERS: Readonly<Record<string, string>> = {
+	Prefer: 'IdType="ImmutableId"',
+};
 
 export type GraphContext =
 	| IExecuteFunctions
@@ -86,7 +92,10 @@ export interface GraphFailure {
 export type GraphOutcome<T> = { response: GraphResponse<T> } | GraphFailure;
 
 /** What one HTTP exchange gave (before any retry). */
-type ExchangeResult<T> = { response: GraphResponse<T> } | { failure: FailedResponse } | { loginFailure: LoginFailure };
+type ExchangeResult<T> =
+	| { response: GraphResponse<T> }
+	| { failure: FailedResponse }
+	| { loginFailure: LoginFailure };
 
 /** Attempts at renewing the token when the login host has a server error (the first included). */
 const LOGIN_ATTEMPTS = 3;
@@ -118,7 +127,13 @@ export function describeAttempts(attempts: number, waitedMs: number): string {
 	return `after ${attempts} attempt${attempts === 1 ? '' : 's'} and ${(waitedMs / 1000).toFixed(1)} s of waiting`;
 }
 
-const NETWORK_RETRY_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ECONNREFUSED']);
+const NETWORK_RETRY_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ECONNREFUSED',
+]);
 
 /**
  * The only way the nodes talk to Graph: signs with the credential (n8n-core adds the bearer token
@@ -180,17 +195,23 @@ export class GraphClient {
 
 	/** Whether an absolute URL is under the credential's Graph base (`<origin>/v1.0/`). */
 	private onGraph(url: URL): boolean {
-		return url.origin === this.origin && url.pathname.startsWith(new URL(`${this.baseUrl}/v1.0/`).pathname);
+		return (
+			url.origin === this.origin &&
+			url.pathname.startsWith(new URL(`${this.baseUrl}/v1.0/`).pathname)
+		);
 	}
 
 	/** Absolute URL for a request, refusing any host but the credential's Graph host. */
 	resolveUrl(path: string, itemIndex?: number): string {
-		if (!/^https?:\/\//i.test(path)) return `${this.baseUrl}/v1.0${path.startsWith('/') ? '' : '/'}${path}`;
+		if (!/^https?:\/\//i.test(path))
+			return `${this.baseUrl}/v1.0${path.startsWith('/') ? '' : '/'}${path}`;
 		let url: URL;
 		try {
 			url = new URL(path);
 		} catch {
-			throw new NodeOperationError(this.ctx.getNode(), `Graph returned a link that is not a URL`, { itemIndex });
+			throw new NodeOperationError(this.ctx.getNode(), `Graph returned a link that is not a URL`, {
+				itemIndex,
+			});
 		}
 		if (!this.onGraph(url)) {
 			throw new NodeOperationError(
@@ -222,13 +243,17 @@ export class GraphClient {
 	 * tell "Graph refused" from "the answer was lost" (a lost answer to a send is not a refusal).
 	 * `weight` is the number of in-flight slots the request takes (a `$batch` takes all of them).
 	 */
-	async requestOutcome<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
+	async requestOutcome<T = IDataObject>(
+		request: GraphRequest,
+		weight = 1,
+	): Promise<GraphOutcome<T>> {
 		this.throwIfLoginFailed(request.itemIndex);
 		let url = this.resolveUrl(request.path, request.itemIndex);
 		let redirects = 0;
 		let current = request;
 		let loginAttempts = 0;
-		const idempotent = request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
+		const idempotent =
+			request.idempotent ?? ['GET', 'HEAD', 'DELETE', 'PUT'].includes(request.method);
 		const requests = request.cost?.requests ?? 1;
 		const uploadBytes =
 			request.cost?.uploadBytes ??
@@ -264,10 +289,19 @@ export class GraphClient {
 				continue;
 			}
 			const retryable =
-				(failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status) && (failure.status !== 504 || idempotent)) ||
-				(failure.status === undefined && idempotent && NETWORK_RETRY_CODES.has(failure.networkCode ?? ''));
+				(failure.status !== undefined &&
+					RETRYABLE_STATUSES.has(failure.status) &&
+					(failure.status !== 504 || idempotent)) ||
+				(failure.status === undefined &&
+					idempotent &&
+					NETWORK_RETRY_CODES.has(failure.networkCode ?? ''));
 			const delay = retryable
-				? nextDelayMs(this.backoff, attempt, waitedMs, parseRetryAfterMs(failure.headers['retry-after'], Date.now()))
+				? nextDelayMs(
+						this.backoff,
+						attempt,
+						waitedMs,
+						parseRetryAfterMs(failure.headers['retry-after'], Date.now()),
+					)
 				: undefined;
 			if (delay === undefined) return { failure, attempts: attempt, waitedMs, gaveUp: retryable };
 			await this.wait(delay);
@@ -277,7 +311,8 @@ export class GraphClient {
 
 	/** Fails at once when the login host already refused in this execution (no refresh loop). */
 	private throwIfLoginFailed(itemIndex?: number): void {
-		if (this.appOnlyFailure !== undefined) throw appOnlyTokenError(this.ctx.getNode(), this.appOnlyFailure, itemIndex);
+		if (this.appOnlyFailure !== undefined)
+			throw appOnlyTokenError(this.ctx.getNode(), this.appOnlyFailure, itemIndex);
 		if (this.reconnectError !== undefined) {
 			throw new NodeApiError(this.ctx.getNode(), this.reconnectError as JsonObject, { itemIndex });
 		}
@@ -293,8 +328,13 @@ export class GraphClient {
 	 * Where a redirect of a read points, when that is under the Graph base (followed, with the
 	 * token, since it stays on the Graph host). Anything else is not followed: the 3xx is the answer.
 	 */
-	private sameOriginRedirect(request: GraphRequest, failure: FailedResponse, from: string): string | undefined {
-		if (failure.status === undefined || failure.status < 300 || failure.status >= 400) return undefined;
+	private sameOriginRedirect(
+		request: GraphRequest,
+		failure: FailedResponse,
+		from: string,
+	): string | undefined {
+		if (failure.status === undefined || failure.status < 300 || failure.status >= 400)
+			return undefined;
 		if (request.method !== 'GET' || !failure.headers.location) return undefined;
 		try {
 			const target = new URL(failure.headers.location, from);
@@ -342,7 +382,10 @@ export class GraphClient {
 			method: request.method,
 			url,
 			qs: request.qs,
-			headers: { ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...request.headers },
+			headers: {
+				...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+				...request.headers,
+			},
 			body: request.body,
 			json: request.encoding === undefined,
 			...(request.encoding !== undefined ? { encoding: request.encoding } : {}),
@@ -363,7 +406,8 @@ export class GraphClient {
 			)) as { statusCode: number; headers: Record<string, unknown>; body: T };
 			this.renewal?.renewed(renewing);
 			const headers: Record<string, string> = {};
-			for (const [name, value] of Object.entries(full.headers ?? {})) headers[name.toLowerCase()] = String(value);
+			for (const [name, value] of Object.entries(full.headers ?? {}))
+				headers[name.toLowerCase()] = String(value);
 			return { response: { status: full.statusCode, headers, body: full.body } };
 		} catch (error) {
 			const tokenFailure = appOnlyTokenFailureOf(error);
@@ -377,7 +421,9 @@ export class GraphClient {
 			if (failure.status === undefined && !failure.networkCode) {
 				// Not an HTTP answer (e.g. "The credential needs to be reconnected"): surface its message.
 				if (needsReconnect(error)) this.reconnectError = error;
-				throw new NodeApiError(this.ctx.getNode(), error as JsonObject, { itemIndex: request.itemIndex });
+				throw new NodeApiError(this.ctx.getNode(), error as JsonObject, {
+					itemIndex: request.itemIndex,
+				});
 			}
 			return { failure };
 		}

@@ -1,6 +1,11 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { ACCESS_POLICY_DESCRIPTION, ACCESS_POLICY_MESSAGE, isAccessPolicyRefusal } from './appOnlyAuth';
+import {
+	ACCESS_POLICY_DESCRIPTION,
+	ACCESS_POLICY_MESSAGE,
+	isAccessPolicyRefusal,
+} from './appOnlyAuth';
+import { textOf } from '../helpers/valueText';
 
 /** What Graph (or the network) answered, without anything that could carry a secret. */
 export interface FailedResponse {
@@ -15,7 +20,11 @@ export function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (headers && typeof headers === 'object') {
 		for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-			if (value !== undefined && value !== null) out[name.toLowerCase()] = String(value);
+			// Repeated headers (Set-Cookie) come as a list: joined as Node joins them.
+			if (value !== undefined && value !== null)
+				out[name.toLowerCase()] = Array.isArray(value)
+					? value.map(textOf).join(',')
+					: textOf(value);
 		}
 	}
 	return out;
@@ -78,7 +87,7 @@ function redirectTarget(location: string | undefined): string {
 		const url = new URL(location);
 		return `${url.origin}${url.pathname}`;
 	} catch {
-		return location.startsWith('/') ? location.split('?')[0] : 'an invalid Location';
+		return location.startsWith('/') ? location.replace(/\?.*$/s, '') : 'an invalid Location';
 	}
 }
 
@@ -102,11 +111,15 @@ export function graphErrorDetails(response: FailedResponse): GraphErrorDetails {
 			body = { error: { code: 'UnknownError', message: text.slice(0, 300) } };
 		}
 	}
-	const error = (body as { error?: { code?: unknown; message?: unknown; innerError?: { code?: unknown } } } | undefined)?.error;
+	const error = (
+		body as
+			| { error?: { code?: unknown; message?: unknown; innerError?: { code?: unknown } } }
+			| undefined
+	)?.error;
 	const innerCode = error?.innerError?.code;
 	return {
 		status: response.status,
-		code: typeof error?.code === 'string' ? error.code : response.networkCode ?? 'UnknownError',
+		code: typeof error?.code === 'string' ? error.code : (response.networkCode ?? 'UnknownError'),
 		innerCode: typeof innerCode === 'string' ? innerCode : undefined,
 		message:
 			typeof error?.message === 'string'
@@ -176,8 +189,14 @@ export function graphApiError(
 				: `Microsoft Graph refused the request: ${details.code}: ${details.message}`),
 		description:
 			options.description ??
-			(options.message !== undefined ? undefined : policy ? ACCESS_POLICY_DESCRIPTION + details.message : undefined) ??
-			(options.message === undefined && details.requestId ? `Graph request-id ${details.requestId}` : undefined),
+			(options.message !== undefined
+				? undefined
+				: policy
+					? ACCESS_POLICY_DESCRIPTION + details.message
+					: undefined) ??
+			(options.message === undefined && details.requestId
+				? `Graph request-id ${details.requestId}`
+				: undefined),
 		itemIndex: options.itemIndex,
 	});
 }

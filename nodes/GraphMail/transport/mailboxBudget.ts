@@ -39,8 +39,12 @@ class Window {
 	) {}
 
 	prune(now: number): void {
-		while (this.head < this.spends.length && this.spends[this.head].at + this.lengthMs <= now) {
-			this.total -= this.spends[this.head].amount;
+		for (
+			let oldest = this.spends[this.head];
+			oldest && oldest.at + this.lengthMs <= now;
+			oldest = this.spends[this.head]
+		) {
+			this.total -= oldest.amount;
 			this.head++;
 		}
 		if (this.head > 1024 && this.head * 2 > this.spends.length) {
@@ -53,10 +57,10 @@ class Window {
 	delayFor(amount: number, now: number): number {
 		if (amount <= 0 || this.total === 0 || this.total + amount <= this.limit) return 0;
 		let remaining = this.total;
-		for (let i = this.head; i < this.spends.length; i++) {
-			remaining -= this.spends[i].amount;
+		for (const spend of this.spends.slice(this.head)) {
+			remaining -= spend.amount;
 			if (remaining === 0 || remaining + amount <= this.limit) {
-				return Math.max(1, this.spends[i].at + this.lengthMs - now);
+				return Math.max(1, spend.at + this.lengthMs - now);
 			}
 		}
 		return 0;
@@ -88,7 +92,10 @@ export class MailboxBudget {
 		const now = this.now();
 		windows.requests.prune(now);
 		windows.uploads.prune(now);
-		return Math.max(windows.requests.delayFor(requests, now), windows.uploads.delayFor(uploadBytes, now));
+		return Math.max(
+			windows.requests.delayFor(requests, now),
+			windows.uploads.delayFor(uploadBytes, now),
+		);
 	}
 
 	/** Counts a request (or a batch of `requests` sub-requests) now. */

@@ -34,7 +34,10 @@ export async function* pages<T = IDataObject>(
 ): AsyncGenerator<T[], void, undefined> {
 	const limit = options.limit;
 	if (limit !== undefined && limit <= 0) return;
-	const pageSize = Math.max(1, Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize ?? MAX_PAGE_SIZE)));
+	const pageSize = Math.max(
+		1,
+		Math.min(MAX_PAGE_SIZE, Math.floor(options.pageSize ?? MAX_PAGE_SIZE)),
+	);
 	let remaining = limit;
 	let next: string | undefined = request.path;
 	let qs: IDataObject | undefined =
@@ -43,7 +46,12 @@ export async function* pages<T = IDataObject>(
 			: { ...request.qs, $top: remaining === undefined ? pageSize : Math.min(pageSize, remaining) };
 	const followed = new Set<string>();
 	while (next !== undefined) {
-		const response: { body: ListPage<T> } = await client.request<ListPage<T>>({ ...request, method: 'GET', path: next, qs });
+		const response: { body: ListPage<T> } = await client.request<ListPage<T>>({
+			...request,
+			method: 'GET',
+			path: next,
+			qs,
+		});
 		const body = response.body;
 		const value = Array.isArray(body?.value) ? body.value : [];
 		const page = remaining === undefined ? value : value.slice(0, remaining);

@@ -5,7 +5,12 @@
  * policy says. What is uploaded (an Outlook attachment, later a file) and how a failed upload is
  * recovered belongs to the caller. Knows nothing of n8n items or operations.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
 import { failedResponseOf, lowerCaseHeaders } from './graphError';
@@ -51,9 +56,15 @@ export function nextExpectedOffset(body: unknown): number | undefined {
 	const json = parseJson(body);
 	if (!json || typeof json !== 'object') return undefined;
 	const record = json as Record<string, unknown>;
-	const nested = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
+	const nested =
+		record.error && typeof record.error === 'object'
+			? (record.error as Record<string, unknown>)
+			: undefined;
 	const ranges =
-		record.nextExpectedRanges ?? record.NextExpectedRanges ?? nested?.nextExpectedRanges ?? nested?.NextExpectedRanges;
+		record.nextExpectedRanges ??
+		record.NextExpectedRanges ??
+		nested?.nextExpectedRanges ??
+		nested?.NextExpectedRanges;
 	const list = Array.isArray(ranges) ? ranges : typeof ranges === 'string' ? [ranges] : [];
 	let lowest: number | undefined;
 	for (const range of list) {
@@ -72,7 +83,11 @@ export function offsetInMessage(message: string): number | undefined {
 }
 
 /** Upload URLs are opaque, carry their own token, and must be https (http only on loopback hosts). */
-export function checkUploadUrl(ctx: IExecuteFunctions, uploadUrl: unknown, itemIndex?: number): string {
+export function checkUploadUrl(
+	ctx: IExecuteFunctions,
+	uploadUrl: unknown,
+	itemIndex?: number,
+): string {
 	let url: URL | undefined;
 	try {
 		url = typeof uploadUrl === 'string' ? new URL(uploadUrl) : undefined;
@@ -81,9 +96,13 @@ export function checkUploadUrl(ctx: IExecuteFunctions, uploadUrl: unknown, itemI
 	}
 	const loopback = url && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname);
 	if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
-		throw new NodeOperationError(ctx.getNode(), 'Graph returned an upload session without a usable https upload URL', {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Graph returned an upload session without a usable https upload URL',
+			{
+				itemIndex,
+			},
+		);
 	}
 	return url.toString();
 }
@@ -123,15 +142,28 @@ export async function putRange(
 			headers: Record<string, unknown>;
 			body: unknown;
 		};
-		return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
+		return {
+			status: response.statusCode,
+			headers: lowerCaseHeaders(response.headers),
+			body: response.body,
+		};
 	} catch (error) {
 		const failure = failedResponseOf(error);
-		return { status: failure.status, headers: failure.headers, body: failure.body, networkCode: failure.networkCode ?? 'ENETWORK' };
+		return {
+			status: failure.status,
+			headers: failure.headers,
+			body: failure.body,
+			networkCode: failure.networkCode ?? 'ENETWORK',
+		};
 	}
 }
 
 /** Asks the session where it stands (GET on the upload URL): the next offset it expects, or undefined. */
-export async function sessionOffset(ctx: IExecuteFunctions, uploadUrl: string, timeoutMs: number): Promise<number | undefined> {
+export async function sessionOffset(
+	ctx: IExecuteFunctions,
+	uploadUrl: string,
+	timeoutMs: number,
+): Promise<number | undefined> {
 	try {
 		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
@@ -141,14 +173,19 @@ export async function sessionOffset(ctx: IExecuteFunctions, uploadUrl: string, t
 			disableFollowRedirect: true,
 			timeout: timeoutMs,
 		})) as { statusCode: number; body: unknown };
-		return response.statusCode >= 200 && response.statusCode < 300 ? nextExpectedOffset(response.body) : undefined;
+		return response.statusCode >= 200 && response.statusCode < 300
+			? nextExpectedOffset(response.body)
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 /** Cancels a session (DELETE on the upload URL); failures are ignored, the session expires anyway. */
-export async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: string): Promise<void> {
+export async function cancelUploadSession(
+	ctx: IExecuteFunctions,
+	uploadUrl: string,
+): Promise<void> {
 	try {
 		await ctx.helpers.httpRequest({
 			method: 'DELETE',
@@ -171,7 +208,13 @@ export async function cancelUploadSession(ctx: IExecuteFunctions, uploadUrl: str
 export async function createUploadSession(
 	ctx: IExecuteFunctions,
 	client: GraphClient,
-	request: { path: string; body: IDataObject; headers?: Record<string, string>; mailbox: string; itemIndex?: number },
+	request: {
+		path: string;
+		body: IDataObject;
+		headers?: Record<string, string>;
+		mailbox: string;
+		itemIndex?: number;
+	},
 ): Promise<{ uploadUrl: string; offset: number }> {
 	const created = await client.request<IDataObject>({
 		method: 'POST',
@@ -182,13 +225,21 @@ export async function createUploadSession(
 		idempotent: true,
 		itemIndex: request.itemIndex,
 	});
-	return { uploadUrl: checkUploadUrl(ctx, created.body.uploadUrl, request.itemIndex), offset: nextExpectedOffset(created.body) ?? 0 };
+	return {
+		uploadUrl: checkUploadUrl(ctx, created.body.uploadUrl, request.itemIndex),
+		offset: nextExpectedOffset(created.body) ?? 0,
+	};
 }
 
 /**
  * How long to wait before the `failures`-th retry of a range (throttled, unavailable, lost), as
  * the client's backoff policy says; undefined when the policy says stop.
  */
-export function rangeRetryDelayMs(client: Pick<GraphClient, 'backoffPolicy'>, failures: number, waitedMs: number, retryAfterMs: number | undefined): number | undefined {
+export function rangeRetryDelayMs(
+	client: Pick<GraphClient, 'backoffPolicy'>,
+	failures: number,
+	waitedMs: number,
+	retryAfterMs: number | undefined,
+): number | undefined {
 	return nextDelayMs(client.backoffPolicy, failures, waitedMs, retryAfterMs);
 }

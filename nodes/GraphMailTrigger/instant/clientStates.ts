@@ -23,6 +23,11 @@ export function forgetClientState(key: string): void {
 }
 
 /** The secrets a notification may carry: the one saved with the subscriptions and the one handed over. */
-export function acceptedClientStates(key: string | undefined, push: PushState | undefined): string[] {
-	return [push?.clientState, key === undefined ? undefined : known.get(key)].filter((state): state is string => typeof state === 'string' && state !== '');
+export function acceptedClientStates(
+	key: string | undefined,
+	push: PushState | undefined,
+): string[] {
+	return [push?.clientState, key === undefined ? undefined : known.get(key)].filter(
+		(state): state is string => typeof state === 'string' && state !== '',
+	);
 }

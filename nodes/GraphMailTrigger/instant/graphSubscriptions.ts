@@ -1,10 +1,22 @@
 import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
 import type { GraphClient } from '../../GraphMail/transport/graphClient';
-import { graphApiError, graphErrorDetails, type GraphErrorDetails } from '../../GraphMail/transport/graphError';
+import {
+	graphApiError,
+	graphErrorDetails,
+	type GraphErrorDetails,
+} from '../../GraphMail/transport/graphError';
 import { idSegment } from '../../GraphMail/helpers/pathSegment';
 import type { FolderPlan, TriggerPlan } from '../config';
-import { expirationAt, isOwnUrl, SUBSCRIPTION_LIFETIME_MS, subscriptionResource, type FolderSubscription, type PushState } from './pushState';
+import {
+	expirationAt,
+	isOwnUrl,
+	SUBSCRIPTION_LIFETIME_MS,
+	subscriptionResource,
+	type FolderSubscription,
+	type PushState,
+} from './pushState';
+import { textOf } from '../../GraphMail/helpers/valueText';
 
 /** Graph's `/subscriptions` for the instant trigger: create, renew, delete, list. */
 
@@ -21,25 +33,44 @@ export function checkReachable(node: INode, notificationUrl: string, graphBaseUr
 	const hook = new URL(notificationUrl);
 	if (isLoopback(new URL(graphBaseUrl).hostname)) return;
 	if (hook.protocol !== 'https:' || isLoopback(hook.hostname)) {
-		throw new NodeOperationError(node, `Microsoft Graph cannot reach n8n's webhook URL ${notificationUrl}`, {
-			description:
-				'Change notifications need a public https address. Set n8n\'s WEBHOOK_URL to one (e.g. https://n8n.example.com/) that forwards to n8n, or use Graph Mail Trigger, which polls.',
-		});
+		throw new NodeOperationError(
+			node,
+			`Microsoft Graph cannot reach n8n's webhook URL ${notificationUrl}`,
+			{
+				description:
+					"Change notifications need a public https address. Set n8n's WEBHOOK_URL to one (e.g. https://n8n.example.com/) that forwards to n8n, or use Graph Mail Trigger, which polls.",
+			},
+		);
 	}
 }
 
-function subscriptionError(node: INode, details: GraphErrorDetails, notificationUrl: string): Error {
+function subscriptionError(
+	node: INode,
+	details: GraphErrorDetails,
+	notificationUrl: string,
+): Error {
 	if (details.status === 403 || details.code === 'ErrorAccessDenied') {
-		return new NodeOperationError(node, 'Microsoft Graph refused the subscription: the credential lacks a mail read permission', {
-			description: 'Add the Mail.Read (or Mail.ReadBasic) permission to the app registration and reconnect the credential',
-		});
+		return new NodeOperationError(
+			node,
+			'Microsoft Graph refused the subscription: the credential lacks a mail read permission',
+			{
+				description:
+					'Add the Mail.Read (or Mail.ReadBasic) permission to the app registration and reconnect the credential',
+			},
+		);
 	}
 	if (/validation/i.test(`${details.code} ${details.message}`)) {
-		return new NodeOperationError(node, `Microsoft Graph could not validate n8n's webhook URL ${notificationUrl}`, {
-			description: `Graph said: ${details.message}. The URL must be reachable from Microsoft's servers over https and answer within 10 seconds: set WEBHOOK_URL to n8n's public address.`,
-		});
+		return new NodeOperationError(
+			node,
+			`Microsoft Graph could not validate n8n's webhook URL ${notificationUrl}`,
+			{
+				description: `Graph said: ${details.message}. The URL must be reachable from Microsoft's servers over https and answer within 10 seconds: set WEBHOOK_URL to n8n's public address.`,
+			},
+		);
 	}
-	return graphApiError(node, details, { description: 'Creating or renewing the mail subscription failed; the next try repeats it.' });
+	return graphApiError(node, details, {
+		description: 'Creating or renewing the mail subscription failed; the next try repeats it.',
+	});
 }
 
 export async function createSubscription(
@@ -65,10 +96,12 @@ export async function createSubscription(
 		},
 		mailbox: plan.ref.mailbox,
 	});
-	if ('failure' in outcome) throw subscriptionError(node, graphErrorDetails(outcome.failure), notificationUrl);
+	if ('failure' in outcome)
+		throw subscriptionError(node, graphErrorDetails(outcome.failure), notificationUrl);
 	const body = outcome.response.body ?? {};
-	const granted = typeof body.expirationDateTime === 'string' ? Date.parse(body.expirationDateTime) : Number.NaN;
-	return { id: String(body.id), expiresAt: Number.isFinite(granted) ? granted : expiresAt };
+	const granted =
+		typeof body.expirationDateTime === 'string' ? Date.parse(body.expirationDateTime) : Number.NaN;
+	return { id: textOf(body.id), expiresAt: Number.isFinite(granted) ? granted : expiresAt };
 }
 
 /** The new expiry, or 'gone' when Graph no longer has the subscription (it lapsed or was removed). */
@@ -92,7 +125,7 @@ export async function renewSubscription(
 		if (details.status === 404) return 'gone';
 		throw subscriptionError(node, details, notificationUrl);
 	}
-	const granted = Date.parse(String(outcome.response.body?.expirationDateTime ?? ''));
+	const granted = Date.parse(textOf(outcome.response.body?.expirationDateTime));
 	return { id: sub.id, expiresAt: Number.isFinite(granted) ? granted : expiresAt };
 }
 
@@ -106,10 +139,15 @@ export async function deleteSubscriptions(
 ): Promise<void> {
 	const targets = new Set(ids);
 	if (notificationUrl !== undefined) {
-		const listed = await client.requestOutcome<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
+		const listed = await client.requestOutcome<{ value?: IDataObject[] }>({
+			method: 'GET',
+			path: '/subscriptions',
+			mailbox: plan.ref.mailbox,
+		});
 		if ('response' in listed) {
 			for (const sub of listed.response.body?.value ?? []) {
-				if (sub.notificationUrl === notificationUrl && typeof sub.id === 'string') targets.add(sub.id);
+				if (sub.notificationUrl === notificationUrl && typeof sub.id === 'string')
+					targets.add(sub.id);
 			}
 		}
 	}
@@ -121,7 +159,10 @@ export async function deleteSubscriptions(
 		});
 		if ('failure' in outcome) {
 			const details = graphErrorDetails(outcome.failure);
-			if (details.status !== 404) throw graphApiError(node, details, { description: 'Deleting the mail subscription failed' });
+			if (details.status !== 404)
+				throw graphApiError(node, details, {
+					description: 'Deleting the mail subscription failed',
+				});
 		}
 	}
 }
@@ -136,15 +177,27 @@ export async function discoverSubscriptions(
 	webhookId: string | undefined,
 	clientState: string,
 ): Promise<PushState | undefined> {
-	const listed = await client.requestOutcome<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
+	const listed = await client.requestOutcome<{ value?: IDataObject[] }>({
+		method: 'GET',
+		path: '/subscriptions',
+		mailbox: plan.ref.mailbox,
+	});
 	if ('failure' in listed) return undefined;
-	const own = (listed.response.body?.value ?? []).filter((sub) => isOwnUrl(sub.notificationUrl, webhookId));
-	if (own.length === 0) return undefined;
-	const push: PushState = { clientState, notificationUrl: String(own[0].notificationUrl), createdAt: Date.now(), byFolder: {} };
+	const own = (listed.response.body?.value ?? []).filter((sub) =>
+		isOwnUrl(sub.notificationUrl, webhookId),
+	);
+	const [first] = own;
+	if (!first) return undefined;
+	const push: PushState = {
+		clientState,
+		notificationUrl: textOf(first.notificationUrl),
+		createdAt: Date.now(),
+		byFolder: {},
+	};
 	for (const folder of plan.folders) {
 		const resource = subscriptionResource(folder).toLowerCase();
-		const sub = own.find((s) => String(s.resource ?? '').replace(/^\/+/, '').toLowerCase() === resource);
-		const expiresAt = Date.parse(String(sub?.expirationDateTime ?? ''));
+		const sub = own.find((s) => textOf(s.resource).replace(/^\/+/, '').toLowerCase() === resource);
+		const expiresAt = Date.parse(textOf(sub?.expirationDateTime));
 		if (sub && typeof sub.id === 'string' && Number.isFinite(expiresAt)) {
 			push.byFolder[folder.key] = { id: sub.id, expiresAt };
 			// Made with the full lifetime: until renewed, expiry minus lifetime is when it was made.

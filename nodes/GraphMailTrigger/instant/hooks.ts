@@ -1,17 +1,34 @@
-import type { IHookFunctions, ITriggerFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IHookFunctions,
+	ITriggerFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan } from '../config';
 import { newestMatching } from '../sample';
-import { acceptedClientStates, forgetClientState, knownClientState, rememberClientState } from './clientStates';
-import { checkReachable, createSubscription, deleteSubscriptions, renewSubscription } from './graphSubscriptions';
+import {
+	acceptedClientStates,
+	forgetClientState,
+	knownClientState,
+	rememberClientState,
+} from './clientStates';
+import {
+	checkReachable,
+	createSubscription,
+	deleteSubscriptions,
+	renewSubscription,
+} from './graphSubscriptions';
 import { readNotifications } from './notifications';
 import { coversPlan, newClientState, readPush, writePush, type PushState } from './pushState';
 import { triggerKey, wakeTrigger } from './wakeRegistry';
 
 /** Where the trigger's secret is kept for this run: a test listen never touches the active workflow's. */
 function secretKey(ctx: IHookFunctions | IWebhookFunctions): string | undefined {
-	return ctx.getMode() === 'manual' ? undefined : triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
+	return ctx.getMode() === 'manual'
+		? undefined
+		: triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
 }
 
 /**
@@ -30,7 +47,9 @@ export const subscriptionHooks = {
 		const client = await GraphClient.create(this);
 		const now = Date.now();
 		for (const folder of plan.folders) {
-			const renewed = await renewSubscription(this.getNode(), client, plan, push.byFolder[folder.key], url, now);
+			const current = push.byFolder[folder.key];
+			if (!current) return false;
+			const renewed = await renewSubscription(this.getNode(), client, plan, current, url, now);
 			if (renewed === 'gone') return false;
 			push.byFolder[folder.key] = renewed;
 		}
@@ -51,11 +70,20 @@ export const subscriptionHooks = {
 		const client = await GraphClient.create(this);
 		checkReachable(node, url, client.baseUrl);
 		// Whatever still points at this URL (a subscription made but never saved) goes first.
-		await deleteSubscriptions(node, client, plan, Object.values(previous?.byFolder ?? {}).map((s) => s.id), url);
+		await deleteSubscriptions(
+			node,
+			client,
+			plan,
+			Object.values(previous?.byFolder ?? {}).map((s) => s.id),
+			url,
+		);
 		const now = Date.now();
 		const key = secretKey(this);
 		const push: PushState = {
-			clientState: previous?.clientState ?? (key !== undefined ? knownClientState(key) : undefined) ?? newClientState(),
+			clientState:
+				previous?.clientState ??
+				(key !== undefined ? knownClientState(key) : undefined) ??
+				newClientState(),
 			notificationUrl: url,
 			createdAt: previous?.createdAt ?? now,
 			byFolder: {},
@@ -63,7 +91,15 @@ export const subscriptionHooks = {
 		// Known before the first notification can arrive, and before n8n starts the trigger.
 		if (key !== undefined) rememberClientState(key, push.clientState);
 		for (const folder of plan.folders) {
-			push.byFolder[folder.key] = await createSubscription(node, client, plan, folder, url, push.clientState, now);
+			push.byFolder[folder.key] = await createSubscription(
+				node,
+				client,
+				plan,
+				folder,
+				url,
+				push.clientState,
+				now,
+			);
 		}
 		writePush(staticData, push);
 		return true;
@@ -75,7 +111,8 @@ export const subscriptionHooks = {
 		const push = readPush(staticData);
 		const url = this.getNodeWebhookUrl('default');
 		// A test listen deletes only what points at the test URL, never the active workflow's subscriptions.
-		const mine = push && (this.getMode() !== 'manual' || push.notificationUrl === url) ? push : undefined;
+		const mine =
+			push && (this.getMode() !== 'manual' || push.notificationUrl === url) ? push : undefined;
 		const client = await GraphClient.create(this);
 		await deleteSubscriptions(
 			this.getNode(),
@@ -110,7 +147,10 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	const node = this.getNode();
 	const key = triggerKey(this.getWorkflow().id, node.id);
 	const push = readPush(this.getWorkflowStaticData('node'));
-	const accepted = this.getMode() === 'manual' ? acceptedClientStates(undefined, push) : acceptedClientStates(key, push);
+	const accepted =
+		this.getMode() === 'manual'
+			? acceptedClientStates(undefined, push)
+			: acceptedClientStates(key, push);
 	const read = readNotifications(this.getBodyData(), accepted);
 	if (read.accepted === 0) {
 		res.status(403).json({ error: 'Notification refused: clientState missing or wrong' });
@@ -118,7 +158,10 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 	}
 	if (this.getMode() === 'manual') {
 		// The webhook context has every helper the Graph client and the output mapping use.
-		const sample = read.signal.changed.length > 0 ? await newestMatching(this as unknown as ITriggerFunctions, readPlan(this)) : null;
+		const sample =
+			read.signal.changed.length > 0
+				? await newestMatching(this as unknown as ITriggerFunctions, readPlan(this))
+				: null;
 		res.status(202).end();
 		return sample ? { noWebhookResponse: true, workflowData: sample } : { noWebhookResponse: true };
 	}

@@ -26,24 +26,43 @@ function sameSecret(given: unknown, expected: string): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const LIFECYCLE_EVENTS: readonly string[] = ['subscriptionRemoved', 'missed', 'reauthorizationRequired'];
+const LIFECYCLE_EVENTS: readonly string[] = [
+	'subscriptionRemoved',
+	'missed',
+	'reauthorizationRequired',
+];
 
 /** `clientStates`: the secrets accepted (none: every entry is refused). */
-export function readNotifications(body: unknown, clientStates: readonly string[]): ReadNotifications {
-	const entries = Array.isArray((body as { value?: unknown } | undefined)?.value) ? ((body as { value: unknown[] }).value) : [];
+export function readNotifications(
+	body: unknown,
+	clientStates: readonly string[],
+): ReadNotifications {
+	const entries = Array.isArray((body as { value?: unknown } | undefined)?.value)
+		? (body as { value: unknown[] }).value
+		: [];
 	const signal: NotificationSignal = { changed: [], lifecycle: [] };
 	let accepted = 0;
 	let refused = 0;
 	for (const entry of entries) {
-		const data = (entry ?? {}) as { clientState?: unknown; subscriptionId?: unknown; lifecycleEvent?: unknown };
-		if (!clientStates.some((secret) => sameSecret(data.clientState, secret)) || typeof data.subscriptionId !== 'string') {
+		const data = (entry ?? {}) as {
+			clientState?: unknown;
+			subscriptionId?: unknown;
+			lifecycleEvent?: unknown;
+		};
+		if (
+			!clientStates.some((secret) => sameSecret(data.clientState, secret)) ||
+			typeof data.subscriptionId !== 'string'
+		) {
 			refused += 1;
 			continue;
 		}
 		accepted += 1;
 		if (typeof data.lifecycleEvent === 'string') {
 			if (LIFECYCLE_EVENTS.includes(data.lifecycleEvent)) {
-				signal.lifecycle.push({ subscriptionId: data.subscriptionId, event: data.lifecycleEvent as LifecycleEvent });
+				signal.lifecycle.push({
+					subscriptionId: data.subscriptionId,
+					event: data.lifecycleEvent as LifecycleEvent,
+				});
 			}
 		} else {
 			signal.changed.push(data.subscriptionId);

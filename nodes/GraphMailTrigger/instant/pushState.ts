@@ -37,11 +37,13 @@ const PUSH_KEY = 'push';
 export function readPush(staticData: IDataObject): PushState | undefined {
 	const raw = staticData[PUSH_KEY] as IDataObject | undefined;
 	if (!raw || typeof raw !== 'object') return undefined;
-	if (typeof raw.clientState !== 'string' || typeof raw.notificationUrl !== 'string') return undefined;
+	if (typeof raw.clientState !== 'string' || typeof raw.notificationUrl !== 'string')
+		return undefined;
 	const byFolder: Record<string, FolderSubscription> = {};
 	for (const [key, value] of Object.entries((raw.byFolder ?? {}) as IDataObject)) {
 		const sub = value as IDataObject;
-		if (sub && typeof sub.id === 'string' && typeof sub.expiresAt === 'number') byFolder[key] = { id: sub.id, expiresAt: sub.expiresAt };
+		if (sub && typeof sub.id === 'string' && typeof sub.expiresAt === 'number')
+			byFolder[key] = { id: sub.id, expiresAt: sub.expiresAt };
 	}
 	return {
 		clientState: raw.clientState,
@@ -87,8 +89,16 @@ export function subscriptionAction(
 }
 
 /** Whether the stored subscriptions cover exactly these folders at this URL. */
-export function coversPlan(push: PushState | undefined, folders: FolderPlan[], notificationUrl: string): push is PushState {
-	return push !== undefined && push.notificationUrl === notificationUrl && folders.every((folder) => push.byFolder[folder.key] !== undefined);
+export function coversPlan(
+	push: PushState | undefined,
+	folders: FolderPlan[],
+	notificationUrl: string,
+): push is PushState {
+	return (
+		push !== undefined &&
+		push.notificationUrl === notificationUrl &&
+		folders.every((folder) => push.byFolder[folder.key] !== undefined)
+	);
 }
 
 /**

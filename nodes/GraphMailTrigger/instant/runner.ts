@@ -7,7 +7,15 @@ import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
 import type { NotificationSignal } from './notifications';
 import { knownClientState, rememberClientState } from './clientStates';
-import { newClientState, subscriptionAction, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
+import {
+	newClientState,
+	subscriptionAction,
+	readPush,
+	SAFETY_INTERVAL_MS,
+	writePush,
+	type FolderSubscription,
+	type PushState,
+} from './pushState';
 import { registerTrigger, triggerKey } from './wakeRegistry';
 
 /** Longest wait after a failed round before the next try (the first waits 5 s, then doubling). */
@@ -31,7 +39,7 @@ const nothingPending = (): Pending => ({ changed: [], lifecycle: [], catchUp: fa
  * A lost, late, duplicated or reordered notification changes only when a round runs, never what it
  * reads; `missed` and `subscriptionRemoved` start a round like any notification.
  */
-export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITriggerResponse> {
+export function runInstantTrigger(ctx: ITriggerFunctions): ITriggerResponse {
 	const plan = readPlan(ctx);
 	if (ctx.getMode() === 'manual') {
 		return {
@@ -71,15 +79,32 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 
 	const keepSubscriptions = async (client: GraphClient, signal: Pending, now: number) => {
 		if (!push) return;
-		const removed = new Set(signal.lifecycle.filter((e) => e.event === 'subscriptionRemoved').map((e) => e.subscriptionId));
-		const reauthorize = new Set(signal.lifecycle.filter((e) => e.event === 'reauthorizationRequired').map((e) => e.subscriptionId));
+		const removed = new Set(
+			signal.lifecycle
+				.filter((e) => e.event === 'subscriptionRemoved')
+				.map((e) => e.subscriptionId),
+		);
+		const reauthorize = new Set(
+			signal.lifecycle
+				.filter((e) => e.event === 'reauthorizationRequired')
+				.map((e) => e.subscriptionId),
+		);
 		for (const folder of plan.folders) {
 			const current = push.byFolder[folder.key];
 			const action = subscriptionAction(current, { removed, reauthorize }, now);
 			let next: FolderSubscription | 'gone' | undefined = current;
-			if (action === 'renew' && current) next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
+			if (action === 'renew' && current)
+				next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
 			if (action === 'create' || next === undefined || next === 'gone') {
-				next = await createSubscription(node, client, plan, folder, push.notificationUrl, push.clientState, now);
+				next = await createSubscription(
+					node,
+					client,
+					plan,
+					folder,
+					push.notificationUrl,
+					push.clientState,
+					now,
+				);
 			}
 			push.byFolder[folder.key] = next;
 		}
@@ -100,7 +125,9 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 			}
 			// A folder without a cursor starts when its subscription was made, not at this round.
 			const firstPlan: TriggerPlan =
-				lastCatchUp === undefined && push ? { ...plan, includeMs: plan.includeMs + Math.max(0, now - push.createdAt) } : plan;
+				lastCatchUp === undefined && push
+					? { ...plan, includeMs: plan.includeMs + Math.max(0, now - push.createdAt) }
+					: plan;
 			const items = await readNewMail(ctx, firstPlan, staticData, now + CATCH_UP_PAGING_MS);
 			lastCatchUp = now;
 			writePush(staticData, push);
@@ -108,7 +135,11 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 			return undefined;
 		} catch (error) {
 			// Nothing was committed: the same round runs again later.
-			pending = { ...pending, lifecycle: [...signal.lifecycle, ...pending.lifecycle], catchUp: true };
+			pending = {
+				...pending,
+				lifecycle: [...signal.lifecycle, ...pending.lifecycle],
+				catchUp: true,
+			};
 			return error instanceof Error ? error : new Error(String(error));
 		}
 	};
@@ -127,7 +158,10 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 			} else {
 				failures += 1;
 				retryAt = Date.now() + Math.min(MAX_RETRY_MS, 5_000 * 2 ** (failures - 1));
-				ctx.logger.warn(`Graph Mail Instant Trigger: reading new mail failed (${error.message}); retrying`, { node: node.name });
+				ctx.logger.warn(
+					`Graph Mail Instant Trigger: reading new mail failed (${error.message}); retrying`,
+					{ node: node.name },
+				);
 			}
 			while (!closed && !due()) {
 				await Promise.race([sleep(1_000), new Promise<void>((resolve) => (wakeUp = resolve))]);
@@ -138,10 +172,11 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	void loop();
 
 	return {
-		closeFunction: async () => {
+		closeFunction: () => {
 			closed = true;
 			unregister();
 			wakeUp?.();
+			return Promise.resolve();
 		},
 	};
 }

@@ -15,7 +15,12 @@ export async function startRedirectTarget(): Promise<RedirectTarget> {
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
 			const url = req.url ?? '/';
-			hits.push({ method: req.method ?? 'GET', url, query: new URL(url, 'http://x').searchParams, body: Buffer.concat(chunks).toString('utf8') });
+			hits.push({
+				method: req.method ?? 'GET',
+				url,
+				query: new URL(url, 'http://x').searchParams,
+				body: Buffer.concat(chunks).toString('utf8'),
+			});
 			res.writeHead(200, { 'Content-Type': 'text/plain' });
 			res.end('signed in');
 		});
@@ -35,7 +40,11 @@ export async function startRedirectTarget(): Promise<RedirectTarget> {
 
 export { parseConsentForm, type ConsentForm } from '../../../scripts/lib/consentPage';
 
-export async function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+export async function postForm(
+	url: string,
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+): Promise<Response> {
 	return fetch(url, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
@@ -48,14 +57,28 @@ export async function postForm(url: string, fields: Record<string, string>, head
 export function rawRequest(
 	url: string,
 	options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+): Promise<{
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: string;
+}> {
 	return new Promise((resolve, reject) => {
-		const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-			res.on('error', reject);
-		});
+		const req = httpRequest(
+			url,
+			{ method: options.method ?? 'GET', headers: options.headers, agent: false },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode ?? 0,
+						headers: res.headers,
+						body: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				res.on('error', reject);
+			},
+		);
 		req.on('error', reject);
 		req.end(options.body);
 	});

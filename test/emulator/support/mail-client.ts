@@ -5,7 +5,10 @@
  */
 import type { Caller, MailService, RawRequest, UrlContext } from '../../../emulator/contract';
 
-export const TEST_URLS: UrlContext = { graphBaseUrl: 'http://graph.test', uploadBaseUrl: 'http://upload.test' };
+export const TEST_URLS: UrlContext = {
+	graphBaseUrl: 'http://graph.test',
+	uploadBaseUrl: 'http://upload.test',
+};
 
 export interface TestResponse {
 	status: number;
@@ -32,18 +35,28 @@ export interface MailTestClient {
 }
 
 /** Splits `/me/messages?$top=5` (relative to /v1.0) or an absolute link into path + query. */
-export function splitUrl(url: string, urls: UrlContext = TEST_URLS): { path: string; query: URLSearchParams } {
+export function splitUrl(
+	url: string,
+	urls: UrlContext = TEST_URLS,
+): { path: string; query: URLSearchParams } {
 	let rest = url;
-	for (const base of [`${urls.graphBaseUrl}/v1.0`, urls.uploadBaseUrl]) if (rest.startsWith(base)) rest = rest.slice(base.length);
+	for (const base of [`${urls.graphBaseUrl}/v1.0`, urls.uploadBaseUrl])
+		if (rest.startsWith(base)) rest = rest.slice(base.length);
 	const q = rest.indexOf('?');
-	return q < 0 ? { path: rest, query: new URLSearchParams() } : { path: rest.slice(0, q), query: new URLSearchParams(rest.slice(q + 1)) };
+	return q < 0
+		? { path: rest, query: new URLSearchParams() }
+		: { path: rest.slice(0, q), query: new URLSearchParams(rest.slice(q + 1)) };
 }
 
-function bodyAndHeaders(options: RequestOptions): { body: Buffer; headers: Record<string, string> } {
+function bodyAndHeaders(options: RequestOptions): {
+	body: Buffer;
+	headers: Record<string, string>;
+} {
 	const headers: Record<string, string> = {};
 	for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = v;
 	let body: Buffer = Buffer.alloc(0);
-	if (options.rawBody !== undefined) body = Buffer.isBuffer(options.rawBody) ? options.rawBody : Buffer.from(options.rawBody);
+	if (options.rawBody !== undefined)
+		body = Buffer.isBuffer(options.rawBody) ? options.rawBody : Buffer.from(options.rawBody);
 	else if (options.body !== undefined) {
 		body = Buffer.from(JSON.stringify(options.body));
 		headers['content-type'] ??= 'application/json';
@@ -51,7 +64,12 @@ function bodyAndHeaders(options: RequestOptions): { body: Buffer; headers: Recor
 	return { body, headers };
 }
 
-export function rawRequest(method: string, url: string, options: RequestOptions = {}, urls: UrlContext = TEST_URLS): RawRequest {
+export function rawRequest(
+	method: string,
+	url: string,
+	options: RequestOptions = {},
+	urls: UrlContext = TEST_URLS,
+): RawRequest {
 	const { path, query } = splitUrl(url, urls);
 	const { body, headers } = bodyAndHeaders(options);
 	return { method, path, query, headers, body };
@@ -75,28 +93,67 @@ export class DirectClient implements MailTestClient {
 	}
 
 	async request(method: string, url: string, options: RequestOptions = {}): Promise<TestResponse> {
-		const result = await this.service.handleGraph(rawRequest(method, url, options, this.urls), this.caller, this.urls);
-		const raw = result.raw ?? (result.json !== undefined ? Buffer.from(JSON.stringify(result.json)) : Buffer.alloc(0));
-		return { status: result.status, headers: lowerCaseHeaders(result.headers), body: result.json, raw };
+		const result = await this.service.handleGraph(
+			rawRequest(method, url, options, this.urls),
+			this.caller,
+			this.urls,
+		);
+		const raw =
+			result.raw ??
+			(result.json !== undefined ? Buffer.from(JSON.stringify(result.json)) : Buffer.alloc(0));
+		return {
+			status: result.status,
+			headers: lowerCaseHeaders(result.headers),
+			body: result.json,
+			raw,
+		};
 	}
 
-	async upload(method: string, uploadUrl: string, options: RequestOptions = {}): Promise<TestResponse> {
-		const result = await this.service.handleUpload(rawRequest(method, uploadUrl, options, this.urls), this.urls);
-		const raw = result.raw ?? (result.json !== undefined ? Buffer.from(JSON.stringify(result.json)) : Buffer.alloc(0));
-		return { status: result.status, headers: lowerCaseHeaders(result.headers), body: result.json, raw };
+	async upload(
+		method: string,
+		uploadUrl: string,
+		options: RequestOptions = {},
+	): Promise<TestResponse> {
+		const result = await this.service.handleUpload(
+			rawRequest(method, uploadUrl, options, this.urls),
+			this.urls,
+		);
+		const raw =
+			result.raw ??
+			(result.json !== undefined ? Buffer.from(JSON.stringify(result.json)) : Buffer.alloc(0));
+		return {
+			status: result.status,
+			headers: lowerCaseHeaders(result.headers),
+			body: result.json,
+			raw,
+		};
 	}
 }
 
-async function fetchResponse(url: string, method: string, options: RequestOptions, token?: string): Promise<TestResponse> {
+async function fetchResponse(
+	url: string,
+	method: string,
+	options: RequestOptions,
+	token?: string,
+): Promise<TestResponse> {
 	const { body, headers } = bodyAndHeaders(options);
 	if (token) headers.authorization = `Bearer ${token}`;
 	delete headers['content-length']; // fetch computes it
-	const response = await fetch(url, { method, headers, body: body.length || method === 'POST' || method === 'PUT' ? body : undefined });
+	const response = await fetch(url, {
+		method,
+		headers,
+		body: body.length || method === 'POST' || method === 'PUT' ? body : undefined,
+	});
 	const raw = Buffer.from(await response.arrayBuffer());
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, key) => (responseHeaders[key] = value));
 	const isJson = (responseHeaders['content-type'] ?? '').includes('json') && raw.length > 0;
-	return { status: response.status, headers: responseHeaders, body: isJson ? JSON.parse(raw.toString('utf8')) : undefined, raw };
+	return {
+		status: response.status,
+		headers: responseHeaders,
+		body: isJson ? JSON.parse(raw.toString('utf8')) : undefined,
+		raw,
+	};
 }
 
 export class HttpClient implements MailTestClient {
@@ -123,15 +180,22 @@ export class HttpClient implements MailTestClient {
 export function api(client: MailTestClient) {
 	return {
 		get: (url: string, options?: RequestOptions) => client.request('GET', url, options),
-		post: (url: string, body?: unknown, options: RequestOptions = {}) => client.request('POST', url, { ...options, body }),
-		patch: (url: string, body: unknown, options: RequestOptions = {}) => client.request('PATCH', url, { ...options, body }),
+		post: (url: string, body?: unknown, options: RequestOptions = {}) =>
+			client.request('POST', url, { ...options, body }),
+		patch: (url: string, body: unknown, options: RequestOptions = {}) =>
+			client.request('PATCH', url, { ...options, body }),
 		delete: (url: string) => client.request('DELETE', url),
-		upload: (method: string, uploadUrl: string, options?: RequestOptions) => client.upload(method, uploadUrl, options),
+		upload: (method: string, uploadUrl: string, options?: RequestOptions) =>
+			client.upload(method, uploadUrl, options),
 	};
 }
 
 /** Follows @odata.nextLink to the end; returns every page. */
-export async function allPages(client: MailTestClient, firstUrl: string, options?: RequestOptions): Promise<TestResponse[]> {
+export async function allPages(
+	client: MailTestClient,
+	firstUrl: string,
+	options?: RequestOptions,
+): Promise<TestResponse[]> {
 	const pages: TestResponse[] = [];
 	let url: string | undefined = firstUrl;
 	while (url) {

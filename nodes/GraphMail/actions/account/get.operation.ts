@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { usesAppOnly } from '../../transport/appOnlyAuth';
 import type { GraphClient } from '../../transport/graphClient';
@@ -19,7 +24,9 @@ export async function execute(
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			const ref = usesAppOnly(this.getNode()) ? mailboxOf(this, itemIndex) : { mailbox: 'me', base: '/me' };
+			const ref = usesAppOnly(this.getNode())
+				? mailboxOf(this, itemIndex)
+				: { mailbox: 'me', base: '/me' };
 			const { body } = await client.request<IDataObject>({
 				method: 'GET',
 				path: ref.base,
@@ -28,7 +35,10 @@ export async function execute(
 				itemIndex,
 			});
 			const { id, displayName, mail, userPrincipalName } = body;
-			output.push({ json: { id, displayName, mail, userPrincipalName }, pairedItem: { item: itemIndex } });
+			output.push({
+				json: { id, displayName, mail, userPrincipalName },
+				pairedItem: { item: itemIndex },
+			});
 		} catch (error) {
 			output.push(errorItemOrThrow(this, error, itemIndex));
 		}

@@ -11,10 +11,16 @@ import { idSegment } from '../../helpers/pathSegment';
 import type { GraphClient } from '../../transport/graphClient';
 import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
-import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type AttachmentOptions } from '../../read/attachments';
+import {
+	downloadAttachments,
+	largeDownloadGate,
+	mayHaveAttachments,
+	type AttachmentOptions,
+} from '../../read/attachments';
 import { mailboxOf } from '../../read/mailbox';
 import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode } from '../../read/output';
 import { attachmentAndBodyOptions, mailboxFields, outputFields } from '../../read/fields';
+import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -24,7 +30,8 @@ export const properties: INodeProperties[] = [
 		type: 'resourceLocator',
 		required: true,
 		default: { mode: 'list', value: '' },
-		description: 'The message to get: pick a recent one, enter its ID (e.g. from Get Many or the trigger), or paste its Outlook on the web link',
+		description:
+			'The message to get: pick a recent one, enter its ID (e.g. from Get Many or the trigger), or paste its Outlook on the web link',
 		modes: [
 			{
 				displayName: 'From List',
@@ -48,7 +55,10 @@ export const properties: INodeProperties[] = [
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: `.*${MESSAGE_LINK_REGEX}.*`, errorMessage: 'Not an Outlook on the web link to a message' },
+						properties: {
+							regex: `.*${MESSAGE_LINK_REGEX}.*`,
+							errorMessage: 'Not an Outlook on the web link to a message',
+						},
 					},
 				],
 			},
@@ -69,10 +79,10 @@ export const properties: INodeProperties[] = [
 function messageIdOf(parameter: unknown): string {
 	if (parameter && typeof parameter === 'object') {
 		const { mode, value } = parameter as { mode?: string; value?: unknown };
-		const text = String(value ?? '').trim();
+		const text = textOf(value).trim();
 		return mode === 'url' ? (messageIdFromLink(text) ?? '') : text;
 	}
-	return String(parameter ?? '').trim();
+	return textOf(parameter).trim();
 }
 
 /** Get: one message by ID per input item, in the chosen output, optionally with its attachments. */
@@ -90,28 +100,39 @@ export async function execute(
 			if (messageId === '') {
 				throw new NodeOperationError(this.getNode(), itemMessage('No message is set', itemIndex), {
 					itemIndex,
-					description: 'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
+					description:
+						'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
 				});
 			}
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const options = this.getNodeParameter('options', itemIndex, {});
 			const attachments: AttachmentOptions | undefined =
 				options.downloadAttachments === true
-					? { prefix: String(options.attachmentPrefix ?? 'attachment_'), skipInline: options.skipInline !== false }
+					? {
+							prefix: textOf(options.attachmentPrefix ?? 'attachment_'),
+							skipInline: options.skipInline !== false,
+						}
 					: undefined;
 			const mode = this.getNodeParameter('output', itemIndex, 'simple') as OutputMode;
-			const fields = mode === 'fields' ? (this.getNodeParameter('fields', itemIndex, []) as string[]) : [];
+			const fields =
+				mode === 'fields' ? (this.getNodeParameter('fields', itemIndex, []) as string[]) : [];
 			const plan = outputPlan(mode, fields, attachments?.skipInline === true);
 			const { body: message } = await client.request<IDataObject>({
 				method: 'GET',
 				path: `${ref.base}/messages/${idSegment(this.getNode(), messageId, 'Message ID', itemIndex)}`,
 				qs: plan.select ? { $select: plan.select.join(',') } : undefined,
-				headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
+				headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 				mailbox: ref.mailbox,
 				itemIndex,
 			});
 			const binary =
 				attachments && mayHaveAttachments(message, attachments)
-					? await downloadAttachments(this, client, { ref, messageId, itemIndex }, attachments, largeGate)
+					? await downloadAttachments(
+							this,
+							client,
+							{ ref, messageId, itemIndex },
+							attachments,
+							largeGate,
+						)
 					: undefined;
 			output.push({
 				json: shapeMessage(plan, message),

@@ -22,17 +22,31 @@ import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
 import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
-import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type AttachmentOptions } from '../../read/attachments';
+import {
+	downloadAttachments,
+	largeDownloadGate,
+	mayHaveAttachments,
+	type AttachmentOptions,
+} from '../../read/attachments';
 import { mailboxOf, WELL_KNOWN_FOLDERS, type MailboxRef } from '../../read/mailbox';
 import { mapLimited, type KeyedLimiter } from '../../helpers/concurrency';
-import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode, type OutputPlan } from '../../read/output';
-import { folderFields, getAllFields } from '../../read/fields';
+import {
+	outputPlan,
+	preferBodyFormat,
+	shapeMessage,
+	type OutputMode,
+	type OutputPlan,
+} from '../../read/output';
+import { folderChoice, getAllFields } from '../../read/fields';
+import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = getAllFields;
 
 /** The folders Folder lists by name (Graph's well-known names; Other Folder and Whole Mailbox aside). */
 const LISTED_FOLDERS = new Set(
-	(folderFields[0].options ?? []).map((option) => String((option as { value: unknown }).value)).filter((value) => WELL_KNOWN_FOLDERS.has(value)),
+	(folderChoice.options ?? [])
+		.map((option) => String((option as { value: unknown }).value))
+		.filter((value) => WELL_KNOWN_FOLDERS.has(value)),
 );
 
 /** Everything one input item asks for, checked before any request is made. */
@@ -48,17 +62,32 @@ interface ListPlan {
 	attachments?: AttachmentOptions;
 }
 
-function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), itemMessage(message, itemIndex), { itemIndex, description });
+function refuse(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), itemMessage(message, itemIndex), {
+		itemIndex,
+		description,
+	});
 }
 
 function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
-	const folder = String(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
+	const folder = textOf(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
 	if (folder === 'all') return `${ref.base}/messages`;
 	if (folder === 'other') {
-		const id = String(ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true }) ?? '').trim();
+		const id = textOf(
+			ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true }),
+		).trim();
 		if (id === '') {
-			throw refuse(ctx, itemIndex, 'No folder is selected', 'Pick a folder from the list or enter its ID');
+			throw refuse(
+				ctx,
+				itemIndex,
+				'No folder is selected',
+				'Pick a folder from the list or enter its ID',
+			);
 		}
 		return `${ref.base}/mailFolders/${idSegment(ctx.getNode(), id, 'Folder ID', itemIndex)}/messages`;
 	}
@@ -73,14 +102,19 @@ function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef):
 	return `${ref.base}/mailFolders/${folder.toLowerCase()}/messages`;
 }
 
-function dateFilter(ctx: IExecuteFunctions, itemIndex: number, label: string, value: unknown): Date | undefined {
+function dateFilter(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+): Date | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const date = parseDateInput(value, ctx.getTimezone());
 	if (!date) {
 		throw refuse(
 			ctx,
 			itemIndex,
-			`${label} "${String(value)}" is not a date`,
+			`${label} "${textOf(value)}" is not a date`,
 			'Use an ISO 8601 date such as 2024-05-01 or 2024-05-01T09:00:00+02:00',
 		);
 	}
@@ -91,51 +125,80 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const ref = mailboxOf(ctx, itemIndex);
 	const path = folderPath(ctx, itemIndex, ref);
 
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false);
 	let limit: number | undefined;
 	if (!returnAll) {
 		const given: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
 		limit = typeof given === 'string' && given.trim() === '' ? NaN : Number(given);
 		if (!Number.isInteger(limit) || limit < 1) {
 			// The value as the user gave it (an expression's "abc", not the NaN it converts to).
-			const shown = typeof given === 'string' ? `"${given}"` : JSON.stringify(given) ?? String(given);
-			throw refuse(ctx, itemIndex, `The limit ${shown} is not a whole number of at least 1`, 'Set Limit to 1 or more, or turn on Return All.');
+			const shown =
+				typeof given === 'string' ? `"${given}"` : (JSON.stringify(given) ?? String(given));
+			throw refuse(
+				ctx,
+				itemIndex,
+				`The limit ${shown} is not a whole number of at least 1`,
+				'Set Limit to 1 or more, or turn on Return All.',
+			);
 		}
 	}
 
-	const raw = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const raw = ctx.getNodeParameter('filters', itemIndex, {});
 	const filters: MessageFilters = {
-		readStatus: raw.readStatus ? (String(raw.readStatus) as ReadStatus) : undefined,
+		readStatus: raw.readStatus ? (textOf(raw.readStatus) as ReadStatus) : undefined,
 		from: typeof raw.from === 'string' ? raw.from : undefined,
 		receivedAfter: dateFilter(ctx, itemIndex, 'Received After', raw.receivedAfter),
 		receivedBefore: dateFilter(ctx, itemIndex, 'Received Before', raw.receivedBefore),
 		hasAttachments: typeof raw.hasAttachments === 'boolean' ? raw.hasAttachments : undefined,
-		importance: raw.importance ? (String(raw.importance) as Importance) : undefined,
+		importance: raw.importance ? (textOf(raw.importance) as Importance) : undefined,
 		subjectContains: typeof raw.subjectContains === 'string' ? raw.subjectContains : undefined,
 		custom: typeof raw.customFilter === 'string' ? raw.customFilter : undefined,
 	};
 	if (filters.readStatus && !['read', 'unread'].includes(filters.readStatus)) {
-		throw refuse(ctx, itemIndex, `Read Status "${filters.readStatus}" is not known`, 'Use read or unread');
+		throw refuse(
+			ctx,
+			itemIndex,
+			`Read Status "${filters.readStatus}" is not known`,
+			'Use read or unread',
+		);
 	}
 	if (filters.importance && !['low', 'normal', 'high'].includes(filters.importance)) {
-		throw refuse(ctx, itemIndex, `Importance "${filters.importance}" is not known`, 'Use low, normal or high');
+		throw refuse(
+			ctx,
+			itemIndex,
+			`Importance "${filters.importance}" is not known`,
+			'Use low, normal or high',
+		);
 	}
-	const customProblem = filters.custom !== undefined ? customFilterProblem(filters.custom) : undefined;
+	const customProblem =
+		filters.custom !== undefined ? customFilterProblem(filters.custom) : undefined;
 	if (customProblem) {
-		throw refuse(ctx, itemIndex, `The custom filter is not valid: ${customProblem}`, 'Correct the OData expression in Custom Filter');
+		throw refuse(
+			ctx,
+			itemIndex,
+			`The custom filter is not valid: ${customProblem}`,
+			'Correct the OData expression in Custom Filter',
+		);
 	}
 
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const sortChoice = options.sort === undefined ? undefined : (String(options.sort) as SortOrder);
-	if (sortChoice !== undefined && sortChoice !== 'newest' && sortChoice !== 'oldest') {
-		throw refuse(ctx, itemIndex, `Sort "${sortChoice}" is not known`, 'Use newest or oldest');
+	const options = ctx.getNodeParameter('options', itemIndex, {});
+	const sortText = options.sort === undefined ? undefined : textOf(options.sort);
+	if (sortText !== undefined && sortText !== 'newest' && sortText !== 'oldest') {
+		throw refuse(ctx, itemIndex, `Sort "${sortText}" is not known`, 'Use newest or oldest');
 	}
+	const sortChoice: SortOrder | undefined = sortText;
 
 	const qs: IDataObject = {};
 	const search = typeof raw.search === 'string' ? raw.search.trim() : '';
 	if (search !== '') {
 		const problem = kqlProblem(search);
-		if (problem) throw refuse(ctx, itemIndex, `The search is not valid: ${problem}`, 'Correct the KQL query in Search');
+		if (problem)
+			throw refuse(
+				ctx,
+				itemIndex,
+				`The search is not valid: ${problem}`,
+				'Correct the KQL query in Search',
+			);
 		if (hasFilters(filters)) {
 			throw refuse(
 				ctx,
@@ -160,12 +223,13 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const downloading = options.downloadAttachments === true;
 	const attachments: AttachmentOptions | undefined = downloading
 		? {
-				prefix: String(options.attachmentPrefix ?? 'attachment_'),
+				prefix: textOf(options.attachmentPrefix ?? 'attachment_'),
 				skipInline: options.skipInline !== false,
 			}
 		: undefined;
 	const mode = ctx.getNodeParameter('output', itemIndex, 'simple') as OutputMode;
-	const fields = mode === 'fields' ? (ctx.getNodeParameter('fields', itemIndex, []) as string[]) : [];
+	const fields =
+		mode === 'fields' ? (ctx.getNodeParameter('fields', itemIndex, []) as string[]) : [];
 	const output = outputPlan(mode, fields, attachments?.skipInline === true);
 	if (output.select) qs.$select = output.select.join(',');
 
@@ -174,20 +238,35 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 		ref,
 		path,
 		qs,
-		headers: preferBodyFormat(String(options.bodyFormat ?? 'html')),
+		headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 		limit,
 		output,
 		attachments,
 	};
 }
 
-async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: KeyedLimiter): Promise<INodeExecutionData[]> {
+async function run(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	plan: ListPlan,
+	largeGate: KeyedLimiter,
+): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[] = [];
-	const request = { path: plan.path, qs: plan.qs, headers: plan.headers, mailbox: plan.ref.mailbox, itemIndex: plan.itemIndex };
+	const request = {
+		path: plan.path,
+		qs: plan.qs,
+		headers: plan.headers,
+		mailbox: plan.ref.mailbox,
+		itemIndex: plan.itemIndex,
+	};
 	for await (const page of pages<IDataObject>(client, request, { limit: plan.limit })) {
 		const attachments = plan.attachments;
 		if (!attachments) {
-			for (const message of page) results.push({ json: shapeMessage(plan.output, message), pairedItem: { item: plan.itemIndex } });
+			for (const message of page)
+				results.push({
+					json: shapeMessage(plan.output, message),
+					pairedItem: { item: plan.itemIndex },
+				});
 			continue;
 		}
 		// up to 4 messages at a time: the client keeps at most 4 requests in flight per mailbox anyway

@@ -5,7 +5,13 @@
  * service reports; after a lost answer to the last range it looks whether the draft already has
  * the attachment. Retries follow the client's backoff policy (Delivery Settings).
  */
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { asNodeError } from '../../../helpers/nodeError';
 import type { GraphClient } from '../../../transport/graphClient';
@@ -58,8 +64,8 @@ export interface UploadResult {
 /** The attachment id from a completion `Location: .../Attachments('<id>')`. */
 export function attachmentIdFromLocation(location: string | undefined): string | undefined {
 	if (!location) return undefined;
-	const match = /Attachments\('([^']+)'\)/i.exec(location);
-	return match ? decodeURIComponent(match[1]) : undefined;
+	const id = /Attachments\('([^']+)'\)/i.exec(location)?.[1];
+	return id === undefined ? undefined : decodeURIComponent(id);
 }
 
 /**
@@ -67,7 +73,11 @@ export function attachmentIdFromLocation(location: string | undefined): string |
  * answer). `exactSize`: its size must be known and at least the file's (Graph's reported size can
  * exceed the raw byte count; it is never smaller).
  */
-async function hasAttachment(client: GraphClient, request: UploadAttachmentRequest, exactSize = false): Promise<boolean> {
+async function hasAttachment(
+	client: GraphClient,
+	request: UploadAttachmentRequest,
+	exactSize = false,
+): Promise<boolean> {
 	try {
 		const { body } = await client.request<{ value?: Array<{ name?: unknown; size?: unknown }> }>({
 			method: 'GET',
@@ -99,12 +109,19 @@ export async function uploadAttachment(
 	source: UploadSource,
 	options: UploadOptions = {},
 ): Promise<UploadResult> {
-	const chunkBytes = Math.max(1, Math.min(MAX_UPLOAD_CHUNK_BYTES, options.chunkBytes ?? MAX_UPLOAD_CHUNK_BYTES));
+	const chunkBytes = Math.max(
+		1,
+		Math.min(MAX_UPLOAD_CHUNK_BYTES, options.chunkBytes ?? MAX_UPLOAD_CHUNK_BYTES),
+	);
 	const timeoutMs = options.timeoutMs ?? 120_000;
 	const { itemIndex } = request;
 	const size = request.size;
 	if (source.size !== size) {
-		throw new NodeOperationError(ctx.getNode(), `The file is ${source.size} bytes, expected ${size}`, { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The file is ${source.size} bytes, expected ${size}`,
+			{ itemIndex },
+		);
 	}
 
 	const attachmentItem: IDataObject = { attachmentType: 'file', name: request.name, size };
@@ -132,9 +149,13 @@ export async function uploadAttachment(
 			const length = Math.min(chunkBytes, size - offset);
 			const chunk = await source.read(offset, length);
 			if (chunk.length !== length) {
-				throw new NodeOperationError(ctx.getNode(), `Could only read ${chunk.length} of ${length} bytes of the file at offset ${offset}`, {
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`Could only read ${chunk.length} of ${length} bytes of the file at offset ${offset}`,
+					{
+						itemIndex,
+					},
+				);
 			}
 			// PUTs count against the mailbox's upload budget like any POST/PATCH/PUT body.
 			await client.pace(request.mailbox, 1, length);
@@ -146,7 +167,11 @@ export async function uploadAttachment(
 				result.attachmentId = attachmentIdFromLocation(outcome.headers.location);
 				return result;
 			}
-			if (outcome.status === 200 && offset + length >= size && nextExpectedOffset(outcome.body) === undefined) {
+			if (
+				outcome.status === 200 &&
+				offset + length >= size &&
+				nextExpectedOffset(outcome.body) === undefined
+			) {
 				// Not Graph's documented completion (201 with the attachment's Location): trust it only
 				// when the message really has the attachment, at its full size.
 				if (await hasAttachment(client, request, true)) return result;
@@ -168,7 +193,12 @@ export async function uploadAttachment(
 			lastFailure = outcome;
 			failuresInARow++;
 			const status = outcome.status;
-			const failure = graphErrorDetails({ status, headers: outcome.headers, body: outcome.body, networkCode: outcome.networkCode });
+			const failure = graphErrorDetails({
+				status,
+				headers: outcome.headers,
+				body: outcome.body,
+				networkCode: outcome.networkCode,
+			});
 			const finalRange = offset + length >= size;
 			if (finalRange && (status === undefined || status === 404 || status >= 500)) {
 				// The last range may have completed the upload although its answer was lost (a completed
@@ -179,15 +209,24 @@ export async function uploadAttachment(
 				}
 			}
 			// errors.md nests it: {"code":"badRequest","innerError":{"code":"invalidRange"}}
-			const rangeConflict = status === 416 || (status === 400 && [failure.code, failure.innerCode].some((code) => /^invalidRange$/i.test(code ?? '')));
-			const retryable = status === undefined || status === 408 || status === 429 || status >= 500 || rangeConflict;
+			const rangeConflict =
+				status === 416 ||
+				(status === 400 &&
+					[failure.code, failure.innerCode].some((code) => /^invalidRange$/i.test(code ?? '')));
+			const retryable =
+				status === undefined || status === 408 || status === 429 || status >= 500 || rangeConflict;
 			if (!retryable) break;
 			// A range conflict is answered at once; anything else waits as the backoff policy says.
 			const delay = rangeConflict
 				? failuresInARow < client.backoffPolicy.maxAttempts
 					? 0
 					: undefined
-				: rangeRetryDelayMs(client, failuresInARow, waitedMs, parseRetryAfterMs(outcome.headers['retry-after'], Date.now()));
+				: rangeRetryDelayMs(
+						client,
+						failuresInARow,
+						waitedMs,
+						parseRetryAfterMs(outcome.headers['retry-after'], Date.now()),
+					);
 			if (delay === undefined) break;
 			result.recoveredFailures++;
 			if (delay > 0) {
@@ -196,8 +235,10 @@ export async function uploadAttachment(
 			}
 			// Where to go on: the range the service names, else ask it, else send this range again.
 			const named =
-				nextExpectedOffset(outcome.body) ?? (rangeConflict ? offsetInMessage(failure.message) : undefined);
-			const expected = named ?? (status === 429 ? undefined : await sessionOffset(ctx, uploadUrl, timeoutMs));
+				nextExpectedOffset(outcome.body) ??
+				(rangeConflict ? offsetInMessage(failure.message) : undefined);
+			const expected =
+				named ?? (status === 429 ? undefined : await sessionOffset(ctx, uploadUrl, timeoutMs));
 			if (expected !== undefined && expected >= size) {
 				// The service holds every byte: the completion answer was lost.
 				return result;
@@ -216,11 +257,15 @@ export async function uploadAttachment(
 		networkCode: lastFailure?.networkCode,
 	});
 	if (lastFailure?.status === undefined) {
-		throw new NodeApiError(ctx.getNode(), { code: details.code, message: details.message } as JsonObject, {
-			message: `Uploading '${request.name}' failed after ${failuresInARow} attempts: ${details.message}`,
-			description: `Upload host ${redact(uploadUrl)}; the upload was cancelled and nothing was sent`,
-			itemIndex,
-		});
+		throw new NodeApiError(
+			ctx.getNode(),
+			{ code: details.code, message: details.message } as JsonObject,
+			{
+				message: `Uploading '${request.name}' failed after ${failuresInARow} attempts: ${details.message}`,
+				description: `Upload host ${redact(uploadUrl)}; the upload was cancelled and nothing was sent`,
+				itemIndex,
+			},
+		);
 	}
 	throw graphApiError(ctx.getNode(), details, {
 		itemIndex,

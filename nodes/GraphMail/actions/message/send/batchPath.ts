@@ -14,12 +14,22 @@
  * Without Continue On Fail the first definite error stops new work (batches and drafts not yet
  * started are not sent); the operation reports what was sent.
  */
-import type { NodeApiError, NodeOperationError, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	NodeApiError,
+	NodeOperationError,
+	IDataObject,
+	IExecuteFunctions,
+} from 'n8n-workflow';
 
 import { mapLimited } from '../../../helpers/concurrency';
 import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { mailboxPath } from '../../../helpers/pathSegment';
-import { executeBatch, MAX_BATCH_REQUESTS, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
+import {
+	executeBatch,
+	MAX_BATCH_REQUESTS,
+	type BatchSubRequest,
+	type BatchSubResult,
+} from '../../../transport/batch';
 import type { GraphClient } from '../../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
 import { sendWithDraft, type Recovery, type SentDetails } from './draftPath';
@@ -47,6 +57,9 @@ const READ_AHEAD_BYTES = 32 * 1024 * 1024;
 const READ_AHEAD_ITEMS = 1000;
 
 type SubmitResult = BatchSubResult | { kind: 'error'; error: NodeApiError | NodeOperationError };
+type Submitted = { prepared: PreparedSend; result: SubmitResult };
+/** One mailbox's items, in item order (never empty). */
+type MailboxGroup = { mailbox: string; entries: [PreparedSend, ...PreparedSend[]] };
 
 /** Items whose earlier send can be found in the mailbox: a key, and a copy kept in Sent Items. */
 function findable(prepared: PreparedSend): boolean {
@@ -68,7 +81,10 @@ function readAheadGroups(entries: PreparedSend[]): PreparedSend[][] {
 	let current: PreparedSend[] = [];
 	let bytes = 0;
 	for (const entry of entries) {
-		if (current.length && (current.length >= READ_AHEAD_ITEMS || bytes + entry.plan.requestBytes > READ_AHEAD_BYTES)) {
+		if (
+			current.length &&
+			(current.length >= READ_AHEAD_ITEMS || bytes + entry.plan.requestBytes > READ_AHEAD_BYTES)
+		) {
 			out.push(current);
 			current = [];
 			bytes = 0;
@@ -93,7 +109,10 @@ class MailboxRun {
 	private readonly stop = () => this.state.stopped;
 
 	private fail(prepared: PreparedSend, error: unknown): void {
-		this.outcomes.set(prepared.itemIndex, { kind: 'error', error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
+		this.outcomes.set(prepared.itemIndex, {
+			kind: 'error',
+			error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex),
+		});
 		if (!this.options.continueOnFail) this.state.stopped = true;
 	}
 
@@ -121,7 +140,12 @@ class MailboxRun {
 				return;
 			}
 			try {
-				const report = await sendWithDraft(this.ctx, this.client, prepared, prepared.sendKey ? { recover: this.options.recovery } : {});
+				const report = await sendWithDraft(
+					this.ctx,
+					this.client,
+					prepared,
+					prepared.sendKey ? { recover: this.options.recovery } : {},
+				);
 				this.sent(prepared, report.details, report.uploadedBytes);
 			} catch (error) {
 				this.fail(prepared, error);
@@ -136,14 +160,15 @@ class MailboxRun {
 			const results = await this.submit(toSend);
 			const uncertain: PreparedSend[] = [];
 			let reason = '';
-			toSend.forEach((prepared, i) => {
-				const result = results[i];
+			for (const { prepared, result } of results) {
 				if (result.kind === 'notSent') {
 					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
 				} else if (result.kind === 'error') {
 					this.fail(prepared, result.error);
 				} else if (result.kind === 'failed') {
-					const error = graphApiError(this.ctx.getNode(), result.details, { itemIndex: prepared.itemIndex });
+					const error = graphApiError(this.ctx.getNode(), result.details, {
+						itemIndex: prepared.itemIndex,
+					});
 					this.fail(prepared, explainSendError(this.ctx, error, prepared, 'sendMail'));
 				} else if (result.kind === 'response') {
 					if (result.status >= 200 && result.status < 300) this.sent(prepared);
@@ -166,7 +191,7 @@ class MailboxRun {
 						),
 					);
 				}
-			});
+			}
 			if (!uncertain.length) return;
 
 			// Look for the uncertain ones once the service has had time to file them.
@@ -176,7 +201,8 @@ class MailboxRun {
 				found = await findByInternetMessageId(this.client, this.mailbox, uncertain.flatMap(idsOf));
 			} catch (error) {
 				const looked = lookupError(this.ctx, this.mailbox, error);
-				for (const prepared of uncertain) this.fail(prepared, maybeSent(this.ctx, prepared, reason, looked.message));
+				for (const prepared of uncertain)
+					this.fail(prepared, maybeSent(this.ctx, prepared, reason, looked.message));
 				return;
 			}
 			const now = Date.now();
@@ -190,19 +216,27 @@ class MailboxRun {
 	}
 
 	/** One result per entry, in order: a plain request for a single mail, `$batch` otherwise. */
-	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
-		if (entries.length === 1) return [await this.sendOne(entries[0])];
+	private async submit(entries: PreparedSend[]): Promise<Submitted[]> {
+		const [only, ...others] = entries;
+		if (only && !others.length) return [{ prepared: only, result: await this.sendOne(only) }];
 		const cap = this.client.maxInFlightPerMailbox;
-		const results: SubmitResult[] = [];
+		const results: Submitted[] = [];
 		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
-				results.push(...group.map((): SubmitResult => ({ kind: 'notSent' })));
+				results.push(
+					...group.map((prepared): Submitted => ({ prepared, result: { kind: 'notSent' } })),
+				);
 				continue;
 			}
-			const built: Array<{ request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
+			const built: Array<{
+				prepared: PreparedSend;
+				request?: BatchSubRequest;
+				error?: NodeApiError | NodeOperationError;
+			}> = [];
 			for (const prepared of group) {
 				try {
 					built.push({
+						prepared,
 						request: {
 							method: 'POST',
 							url: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
@@ -210,7 +244,10 @@ class MailboxRun {
 						},
 					});
 				} catch (error) {
-					built.push({ error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
+					built.push({
+						prepared,
+						error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex),
+					});
 				}
 			}
 			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
@@ -221,14 +258,28 @@ class MailboxRun {
 						stop: this.stop,
 						// Without Continue On Fail, a refusal stops the batches not yet sent.
 						onResult: (_index, result) => {
-							if (result.kind === 'response' && (result.status < 200 || result.status >= 300) && !this.options.continueOnFail) {
+							if (
+								result.kind === 'response' &&
+								(result.status < 200 || result.status >= 300) &&
+								!this.options.continueOnFail
+							) {
 								this.state.stopped = true;
 							}
 						},
 					})
 				: [];
+			// executeBatch answers every request; were one missing, it would count as maybe sent.
+			const unanswered: SubmitResult = {
+				kind: 'uncertain',
+				reason: 'the $batch run gave no result for this request',
+			};
 			let next = 0;
-			for (const entry of built) results.push(entry.error ? { kind: 'error', error: entry.error } : answers[next++]);
+			for (const { prepared, error } of built) {
+				results.push({
+					prepared,
+					result: error ? { kind: 'error', error } : (answers[next++] ?? unanswered),
+				});
+			}
 		}
 		return results;
 	}
@@ -251,7 +302,15 @@ class MailboxRun {
 		});
 		if ('response' in outcome) {
 			const { status, headers, body: answer } = outcome.response;
-			return { kind: 'response', status, headers, body: answer, attempts: 1, waitedMs: 0, gaveUp: false };
+			return {
+				kind: 'response',
+				status,
+				headers,
+				body: answer,
+				attempts: 1,
+				waitedMs: 0,
+				gaveUp: false,
+			};
 		}
 		const { failure } = outcome;
 		const details = graphErrorDetails(failure);
@@ -281,37 +340,44 @@ export async function sendAll(
 	options: BulkOptions,
 ): Promise<Map<number, SendOutcome>> {
 	const outcomes = new Map<number, SendOutcome>();
-	const byMailbox = new Map<string, PreparedSend[]>();
+	const byMailbox = new Map<string, MailboxGroup>();
 	for (const entry of entries) {
 		const key = entry.plan.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), entry]);
+		const group = byMailbox.get(key);
+		if (group) group.entries.push(entry);
+		else byMailbox.set(key, { mailbox: entry.plan.mailbox, entries: [entry] });
 	}
 	const groups = [...byMailbox.values()];
 
 	// 1. Exactly Once: look before anything goes out, in every mailbox.
-	const looked = await Promise.allSettled(
-		groups.map(async (group) => {
-			const keyed = group.filter(findable);
-			if (!keyed.length) return;
-			const found = await findByInternetMessageId(client, group[0].plan.mailbox, keyed.flatMap(idsOf));
-			const now = Date.now();
-			for (const prepared of keyed) {
-				const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
-				if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
+	const looked = await Promise.all(
+		groups.map(async (group): Promise<{ group: MailboxGroup; failed?: { reason: unknown } }> => {
+			const keyed = group.entries.filter(findable);
+			if (!keyed.length) return { group };
+			try {
+				const found = await findByInternetMessageId(client, group.mailbox, keyed.flatMap(idsOf));
+				const now = Date.now();
+				for (const prepared of keyed) {
+					const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
+					if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
+				}
+				return { group };
+			} catch (reason) {
+				return { group, failed: { reason } };
 			}
 		}),
 	);
-	const blocked = new Set<PreparedSend[]>();
-	looked.forEach((result, g) => {
-		if (result.status === 'fulfilled') return;
-		const group = groups[g];
-		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, result.reason);
+	const blocked = new Set<MailboxGroup>();
+	for (const { group, failed } of looked) {
+		if (!failed) continue;
+		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, failed.reason);
 		if (!options.continueOnFail) {
-			throw withSentence(errorFor(group[0]), 'Nothing was sent.');
+			throw withSentence(errorFor(group.entries[0]), 'Nothing was sent.');
 		}
 		blocked.add(group);
-		for (const prepared of group) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
-	});
+		for (const prepared of group.entries)
+			outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
+	}
 
 	// 2. Send: mailboxes in parallel.
 	const state = { stopped: false };
@@ -319,8 +385,8 @@ export async function sendAll(
 		groups
 			.filter((group) => !blocked.has(group))
 			.map(async (group) => {
-				const run = new MailboxRun(ctx, client, group[0].plan.mailbox, options, outcomes, state);
-				await run.run(group.filter((entry) => !outcomes.has(entry.itemIndex)));
+				const run = new MailboxRun(ctx, client, group.mailbox, options, outcomes, state);
+				await run.run(group.entries.filter((entry) => !outcomes.has(entry.itemIndex)));
 			}),
 	);
 	return outcomes;

@@ -15,7 +15,11 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { openUploadSource } from '../../../binary/binaryAttachments';
 import { idSegment, mailboxPath } from '../../../helpers/pathSegment';
-import { IMMUTABLE_ID_HEADERS, type GraphClient, type GraphRequest } from '../../../transport/graphClient';
+import {
+	IMMUTABLE_ID_HEADERS,
+	type GraphClient,
+	type GraphRequest,
+} from '../../../transport/graphClient';
 import { itemMessage } from '../../../helpers/itemText';
 import { withSentence } from '../../../helpers/nodeError';
 import { uploadAttachment } from './attachmentUpload';
@@ -24,7 +28,7 @@ import { inlineAttachment } from './inlineAttachments';
 import { findByInternetMessageId, waitBeforeLooking } from './lookup';
 import type { GraphFileAttachment } from './payload';
 import { draftBody, type SendPlan } from './plan';
-import type { PreparedSend } from './prepare';
+import { attachmentsOf, type PreparedSend } from './prepare';
 
 /** What Graph told us about the sent message (draft path only). */
 export interface SentDetails {
@@ -63,12 +67,25 @@ function detailsOf(body: IDataObject | undefined, plan: SendPlan): SentDetails {
 		details.messageId = text(body?.id);
 		details.webLink = text(body?.webLink);
 	}
-	return Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined)) as SentDetails;
+	return Object.fromEntries(
+		Object.entries(details).filter(([, value]) => value !== undefined),
+	) as SentDetails;
 }
 
-async function deleteDraft(client: GraphClient, plan: SendPlan, messagePath: string, itemIndex: number): Promise<void> {
+async function deleteDraft(
+	client: GraphClient,
+	plan: SendPlan,
+	messagePath: string,
+	itemIndex: number,
+): Promise<void> {
 	try {
-		await client.request({ method: 'DELETE', path: messagePath, headers: IMMUTABLE_ID_HEADERS, mailbox: plan.mailbox, itemIndex });
+		await client.request({
+			method: 'DELETE',
+			path: messagePath,
+			headers: IMMUTABLE_ID_HEADERS,
+			mailbox: plan.mailbox,
+			itemIndex,
+		});
 	} catch {
 		// A draft left in Drafts is harmless; the original error matters more.
 	}
@@ -107,23 +124,42 @@ async function createDraft(
 			failedAt = Date.now();
 		}
 		await waitBeforeLooking(failedAt, recover.settleMs);
-		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(() => undefined);
+		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(
+			() => undefined,
+		);
 		if (!found) continue;
 		for (const draft of (found.get(internetMessageId) ?? []).filter((message) => message.isDraft)) {
-			await deleteDraft(client, plan, `${mailboxPath(plan.mailbox)}/messages/${idSegment(client.node, draft.id, 'Draft ID', itemIndex)}`, itemIndex);
+			await deleteDraft(
+				client,
+				plan,
+				`${mailboxPath(plan.mailbox)}/messages/${idSegment(client.node, draft.id, 'Draft ID', itemIndex)}`,
+				itemIndex,
+			);
 		}
 	}
 }
 
 /** `POST .../send` of the draft (not repeated by the client: a lost answer is resolved by looking). */
 function sendRequest(plan: SendPlan, messagePath: string, itemIndex: number): GraphRequest {
-	return { method: 'POST', path: `${messagePath}/send`, headers: IMMUTABLE_ID_HEADERS, mailbox: plan.mailbox, idempotent: false, itemIndex };
+	return {
+		method: 'POST',
+		path: `${messagePath}/send`,
+		headers: IMMUTABLE_ID_HEADERS,
+		mailbox: plan.mailbox,
+		idempotent: false,
+		itemIndex,
+	};
 }
 
 type DraftState = { sent: true; body?: IDataObject } | { sent: false } | undefined;
 
 /** Whether the draft went out: no longer a draft, or gone (deleted after submit); undefined when unknown. */
-async function draftState(client: GraphClient, plan: SendPlan, messagePath: string, itemIndex: number): Promise<DraftState> {
+async function draftState(
+	client: GraphClient,
+	plan: SendPlan,
+	messagePath: string,
+	itemIndex: number,
+): Promise<DraftState> {
 	const outcome = await client.requestOutcome<IDataObject>({
 		method: 'GET',
 		path: `${messagePath}?$select=id,isDraft,internetMessageId,conversationId,webLink`,
@@ -131,7 +167,10 @@ async function draftState(client: GraphClient, plan: SendPlan, messagePath: stri
 		mailbox: plan.mailbox,
 		itemIndex,
 	});
-	if ('response' in outcome) return outcome.response.body?.isDraft === false ? { sent: true, body: outcome.response.body } : { sent: false };
+	if ('response' in outcome)
+		return outcome.response.body?.isDraft === false
+			? { sent: true, body: outcome.response.body }
+			: { sent: false };
 	return outcome.failure.status === 404 ? { sent: true } : undefined;
 }
 
@@ -172,11 +211,11 @@ export async function sendWithDraft(
 ): Promise<SendReport> {
 	const { plan, itemIndex } = prepared;
 	const base = mailboxPath(plan.mailbox);
+	const attachments = attachmentsOf(ctx, prepared);
 	const inline: GraphFileAttachment[] = [];
-	for (let i = 0; i < plan.attachments.length; i++) {
-		if (plan.attachments[i].via === 'inline') {
-			inline.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
-		}
+	for (const { planned, resolved } of attachments) {
+		if (planned.via === 'inline')
+			inline.push(await inlineAttachment(ctx, itemIndex, planned, resolved));
 	}
 	const created = await createDraft(
 		ctx,
@@ -188,17 +227,20 @@ export async function sendWithDraft(
 	inline.length = 0;
 	const draftId = typeof created.id === 'string' ? created.id : '';
 	if (!draftId) {
-		throw new NodeOperationError(ctx.getNode(), itemMessage('Graph created the draft but returned no id', itemIndex), { itemIndex });
+		throw new NodeOperationError(
+			ctx.getNode(),
+			itemMessage('Graph created the draft but returned no id', itemIndex),
+			{ itemIndex },
+		);
 	}
 	const messagePath = `${base}/messages/${idSegment(client.node, draftId, 'Draft ID', itemIndex)}`;
 	let uploadedBytes = 0;
 	let stage: Stage = 'addAttachment';
 	try {
-		for (let i = 0; i < plan.attachments.length; i++) {
-			const planned = plan.attachments[i];
+		for (const { planned, resolved } of attachments) {
 			if (planned.via === 'attachment') {
 				stage = 'addAttachment';
-				const body = await inlineAttachment(ctx, itemIndex, planned, prepared.attachments[i]);
+				const body = await inlineAttachment(ctx, itemIndex, planned, resolved);
 				await client.request({
 					method: 'POST',
 					path: `${messagePath}/attachments`,
@@ -210,7 +252,7 @@ export async function sendWithDraft(
 				});
 			} else if (planned.via === 'uploadSession') {
 				stage = 'uploadSession';
-				const source = openUploadSource(ctx, prepared.attachments[i]);
+				const source = openUploadSource(ctx, resolved);
 				try {
 					const result = await uploadAttachment(
 						ctx,
@@ -227,7 +269,6 @@ export async function sendWithDraft(
 							headers: IMMUTABLE_ID_HEADERS,
 						},
 						source,
-
 					);
 					uploadedBytes += result.bytesSent;
 				} finally {
@@ -245,8 +286,11 @@ export async function sendWithDraft(
 		// A definite refusal left the draft unsent: remove it. After a lost answer it may have gone out: keep it.
 		const explained = explainSendError(ctx, error, prepared, 'sendDraft');
 		if (isUncertain(error)) {
-			const recovered = options.recover ? await recoverDraftSend(client, prepared, messagePath, options.recover) : undefined;
-			if (recovered) return { details: detailsOf({ ...created, ...recovered }, plan), uploadedBytes };
+			const recovered = options.recover
+				? await recoverDraftSend(client, prepared, messagePath, options.recover)
+				: undefined;
+			if (recovered)
+				return { details: detailsOf({ ...created, ...recovered }, plan), uploadedBytes };
 			withSentence(explained, MAYBE_SENT);
 		} else {
 			await deleteDraft(client, plan, messagePath, itemIndex);
@@ -255,4 +299,3 @@ export async function sendWithDraft(
 	}
 	return { details: detailsOf(created, plan), uploadedBytes };
 }
-

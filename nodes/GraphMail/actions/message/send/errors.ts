@@ -10,7 +10,12 @@ import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { appOnlyRefusal } from '../../../transport/appOnlyAuth';
 import type { BatchSubResult } from '../../../transport/batch';
 import { describeAttempts } from '../../../transport/graphClient';
-import { graphApiError, graphDetailsOf, graphErrorDetails, type GraphErrorDetails } from '../../../transport/graphError';
+import {
+	graphApiError,
+	graphDetailsOf,
+	graphErrorDetails,
+	type GraphErrorDetails,
+} from '../../../transport/graphError';
 import type { PreparedSend } from './prepare';
 
 export const MAYBE_SENT =
@@ -43,17 +48,29 @@ export function explainSendError(
 	if (details && code === 'ErrorSendAsDenied') {
 		return reworded(
 			details,
-			tag(`From: the connected account has no Send As or Send on Behalf permission on ${from ? `'${from}'` : `mailbox '${plan.mailbox}'`}`),
-			"Graph answered 403 ErrorSendAsDenied. An Exchange admin must give the connected account Send As or Send on Behalf permission on that mailbox, and the credential needs the Mail.Send.Shared scope: add it under Additional Scopes in the credential and reconnect.",
+			tag(
+				`From: the connected account has no Send As or Send on Behalf permission on ${from ? `'${from}'` : `mailbox '${plan.mailbox}'`}`,
+			),
+			'Graph answered 403 ErrorSendAsDenied. An Exchange admin must give the connected account Send As or Send on Behalf permission on that mailbox, and the credential needs the Mail.Send.Shared scope: add it under Additional Scopes in the credential and reconnect.',
 		);
 	}
 	const appOnly = details && appOnlyRefusal(ctx.getNode(), details);
-	if (details && appOnly) return reworded(details, tag(`Mailbox '${plan.mailbox}': ${appOnly.message}`), appOnly.description);
-	if (details && stage === 'uploadSession' && otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
+	if (details && appOnly)
+		return reworded(
+			details,
+			tag(`Mailbox '${plan.mailbox}': ${appOnly.message}`),
+			appOnly.description,
+		);
+	if (
+		details &&
+		stage === 'uploadSession' &&
+		otherMailbox &&
+		(status === 403 || code === 'ErrorAccessDenied')
+	) {
 		return reworded(
 			details,
 			tag(`Attachments: Graph refused to upload a large attachment into mailbox '${plan.mailbox}'`),
-			'With delegated permissions Graph only accepts upload sessions (files of 3 MB or more) in the signed-in user\'s own mailbox. Send the mail from the connected account (empty Mailbox, set From instead) or keep each file under 3 MB.',
+			"With delegated permissions Graph only accepts upload sessions (files of 3 MB or more) in the signed-in user's own mailbox. Send the mail from the connected account (empty Mailbox, set From instead) or keep each file under 3 MB.",
 		);
 	}
 	if (details && otherMailbox && (status === 403 || code === 'ErrorAccessDenied')) {
@@ -63,7 +80,12 @@ export function explainSendError(
 			'Graph answered 403. Sending through another mailbox needs Full Access to it for the connected account, and the Mail.Send.Shared and Mail.ReadWrite.Shared scopes: add them under Additional Scopes in the credential and reconnect.',
 		);
 	}
-	if (details && otherMailbox && (code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || status === 404) && stage !== 'addAttachment') {
+	if (
+		details &&
+		otherMailbox &&
+		(code === 'ErrorInvalidUser' || code === 'MailboxNotEnabledForRESTAPI' || status === 404) &&
+		stage !== 'addAttachment'
+	) {
 		return reworded(
 			details,
 			tag(`Mailbox: Graph found no usable mailbox '${plan.mailbox}'`),
@@ -89,7 +111,11 @@ export function refusal(
 	prepared: PreparedSend,
 	result: Extract<BatchSubResult, { kind: 'response' }>,
 ): NodeApiError | NodeOperationError {
-	const details = graphErrorDetails({ status: result.status, headers: result.headers, body: result.body });
+	const details = graphErrorDetails({
+		status: result.status,
+		headers: result.headers,
+		body: result.body,
+	});
 	const error = graphApiError(ctx.getNode(), details, {
 		itemIndex: prepared.itemIndex,
 		description: result.gaveUp
@@ -100,7 +126,12 @@ export function refusal(
 }
 
 /** A send without a definite answer: the mail may have gone out. */
-export function maybeSent(ctx: IExecuteFunctions, prepared: PreparedSend, reason: string, extra?: string): NodeOperationError {
+export function maybeSent(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+	reason: string,
+	extra?: string,
+): NodeOperationError {
 	const message = itemMessage(`No definite answer to the send (${reason})`, prepared.itemIndex);
 	const error = new NodeOperationError(ctx.getNode(), message, {
 		itemIndex: prepared.itemIndex,
@@ -112,7 +143,11 @@ export function maybeSent(ctx: IExecuteFunctions, prepared: PreparedSend, reason
 }
 
 /** Thrown when the mailbox could not be searched: Exactly Once cannot tell what was sent. */
-export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unknown): NodeApiError | NodeOperationError {
+export function lookupError(
+	ctx: IExecuteFunctions,
+	mailbox: string,
+	cause: unknown,
+): NodeApiError | NodeOperationError {
 	const details = graphDetailsOf(cause);
 	const status = details?.status;
 	const where = mailbox === 'me' ? "the connected account's mailbox" : `mailbox '${mailbox}'`;
@@ -125,7 +160,11 @@ export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unkn
 	const message = `Could not look for earlier sends in ${where}: ${graphWords}`;
 	if (details) return graphApiError(ctx.getNode(), details, { message, description });
 	if (cause instanceof NodeApiError) {
-		return new NodeApiError(ctx.getNode(), { message: original }, { message, description, httpCode: cause.httpCode ?? undefined });
+		return new NodeApiError(
+			ctx.getNode(),
+			{ message: original },
+			{ message, description, httpCode: cause.httpCode ?? undefined },
+		);
 	}
 	return new NodeOperationError(ctx.getNode(), message, { description });
 }
@@ -135,12 +174,20 @@ export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unkn
  * missing or not accessible is explained as for the send itself (the send would fail the same
  * way); anything else as Exactly Once's problem.
  */
-export function lookupFailure(ctx: IExecuteFunctions, prepared: PreparedSend, cause: unknown): NodeApiError | NodeOperationError {
+export function lookupFailure(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+	cause: unknown,
+): NodeApiError | NodeOperationError {
 	const details = graphDetailsOf(cause);
 	const mailboxProblem =
 		prepared.plan.mailbox !== 'me' &&
 		details !== undefined &&
-		(details.status === 403 || details.status === 404 || ['ErrorAccessDenied', 'ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI'].includes(details.code));
+		(details.status === 403 ||
+			details.status === 404 ||
+			['ErrorAccessDenied', 'ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI'].includes(
+				details.code,
+			));
 	if (mailboxProblem) {
 		return withSentence(
 			explainSendError(ctx, cause, prepared, 'sendMail'),

@@ -98,14 +98,16 @@ export const sendFields: INodeProperties[] = [
 								type: 'string',
 								default: '',
 								placeholder: 'e.g. invoice.pdf',
-								description: "Name the recipient sees instead of the file's own name (for a single binary field)",
+								description:
+									"Name the recipient sees instead of the file's own name (for a single binary field)",
 							},
 							{
 								displayName: 'Inline',
 								name: 'isInline',
 								type: 'boolean',
 								default: false,
-								description: 'Whether the file is an inline image shown in the HTML body instead of an attachment',
+								description:
+									'Whether the file is an inline image shown in the HTML body instead of an attachment',
 							},
 							{
 								displayName: 'Content ID',
@@ -136,7 +138,8 @@ export const sendFields: INodeProperties[] = [
 				placeholder: 'Add Header',
 				typeOptions: { multipleValues: true },
 				default: {},
-				description: 'Internet message headers to add. Graph only accepts names that start with x-.',
+				description:
+					'Internet message headers to add. Graph only accepts names that start with x-.',
 				options: [
 					{
 						displayName: 'Header',
@@ -231,7 +234,8 @@ export const sendFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Setting',
 		default: {},
-		description: 'How mails are sent: retries, pace and repeats. The defaults suit almost every workflow.',
+		description:
+			'How mails are sent: retries, pace and repeats. The defaults suit almost every workflow.',
 		options: [
 			{
 				displayName: "Don't Resend on Retry",
@@ -239,7 +243,7 @@ export const sendFields: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether to skip a mail that this execution already sent, when the node or the execution is retried (Retry On Fail, a lost answer from Microsoft, or Retry of a failed execution). Every new execution sends, even the same mail again. Skipped items say so in their output. Needs Save to Sent Items on, and read access to the mailbox.",
+					'Whether to skip a mail that this execution already sent, when the node or the execution is retried (Retry On Fail, a lost answer from Microsoft, or Retry of a failed execution). Every new execution sends, even the same mail again. Skipped items say so in their output. Needs Save to Sent Items on, and read access to the mailbox.',
 			},
 			{
 				displayName: 'Max Attempts',

@@ -104,7 +104,10 @@ export function idempotencyKey(input: KeyInput): string {
 		mailbox: input.mailbox.toLowerCase(),
 		message: bare,
 		saveToSentItems: input.saveToSentItems,
-		attachments: input.attachments.map((attachment) => ({ ...attachment, contentId: attachment.contentId ?? null })),
+		attachments: input.attachments.map((attachment) => ({
+			...attachment,
+			contentId: attachment.contentId ?? null,
+		})),
 		json: input.itemJson ?? null,
 	});
 	return createHash('sha256').update(text).digest('hex').slice(0, 32);
@@ -112,7 +115,10 @@ export function idempotencyKey(input: KeyInput): string {
 
 export function windowMsOf(minutes: unknown): number {
 	const value = Number(minutes);
-	const clamped = Number.isFinite(value) && value > 0 ? Math.min(MAX_WINDOW_MINUTES, value) : DEFAULT_WINDOW_MINUTES;
+	const clamped =
+		Number.isFinite(value) && value > 0
+			? Math.min(MAX_WINDOW_MINUTES, value)
+			: DEFAULT_WINDOW_MINUTES;
 	return Math.round(clamped * 60_000);
 }
 
@@ -156,7 +162,11 @@ export interface FoundMessage {
  * The earlier send of this item that counts (not a draft; in the current window, or in the
  * previous one and younger than the window), or undefined when the item is to be sent.
  */
-export function earlierSend(key: SendKey, found: FoundMessage[], nowMs: number): FoundMessage | undefined {
+export function earlierSend(
+	key: SendKey,
+	found: FoundMessage[],
+	nowMs: number,
+): FoundMessage | undefined {
 	const sent = found.filter((message) => !message.isDraft);
 	const current = sent.find((message) => message.internetMessageId === key.internetMessageId);
 	if (current) return current;

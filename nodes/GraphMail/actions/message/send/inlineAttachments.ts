@@ -8,7 +8,7 @@ import { readAttachmentBytes, type ResolvedAttachment } from '../../../binary/bi
 import { itemMessage } from '../../../helpers/itemText';
 import type { GraphFileAttachment } from './payload';
 import { fileAttachment, sendMailBody, type PlannedAttachment } from './plan';
-import type { PreparedSend } from './prepare';
+import { attachmentsOf, type PreparedSend } from './prepare';
 
 export async function inlineAttachment(
 	ctx: IExecuteFunctions,
@@ -20,7 +20,10 @@ export async function inlineAttachment(
 	if (bytes.length !== planned.size) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			itemMessage(`Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`, itemIndex),
+			itemMessage(
+				`Attachments: binary field '${planned.binaryProperty}' holds ${bytes.length} bytes, its metadata says ${planned.size}`,
+				itemIndex,
+			),
 			{ itemIndex },
 		);
 	}
@@ -28,11 +31,14 @@ export async function inlineAttachment(
 }
 
 /** The body of `POST {mailbox}/sendMail` for a sendMail plan, with the attachments' bytes read. */
-export async function sendMailRequestBody(ctx: IExecuteFunctions, prepared: PreparedSend): Promise<IDataObject> {
+export async function sendMailRequestBody(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+): Promise<IDataObject> {
 	const { plan, itemIndex } = prepared;
 	const attachments: GraphFileAttachment[] = [];
-	for (let i = 0; i < plan.attachments.length; i++) {
-		attachments.push(await inlineAttachment(ctx, itemIndex, plan.attachments[i], prepared.attachments[i]));
+	for (const { planned, resolved } of attachmentsOf(ctx, prepared)) {
+		attachments.push(await inlineAttachment(ctx, itemIndex, planned, resolved));
 	}
 	return sendMailBody(plan.message, plan.saveToSentItems, attachments) as unknown as IDataObject;
 }

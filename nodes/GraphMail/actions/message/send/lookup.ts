@@ -26,14 +26,17 @@ interface Page {
 /** Adds a page's messages to what was found, by internetMessageId. */
 function addFound(page: Page | undefined, into: Map<string, FoundMessage[]>): void {
 	for (const message of page?.value ?? []) {
-		const internetMessageId = typeof message.internetMessageId === 'string' ? message.internetMessageId : '';
+		const internetMessageId =
+			typeof message.internetMessageId === 'string' ? message.internetMessageId : '';
 		if (!internetMessageId || typeof message.id !== 'string') continue;
 		const found: FoundMessage = {
 			id: message.id,
 			internetMessageId,
 			isDraft: message.isDraft === true,
 			...(typeof message.sentDateTime === 'string' ? { sentDateTime: message.sentDateTime } : {}),
-			...(typeof message.parentFolderId === 'string' ? { parentFolderId: message.parentFolderId } : {}),
+			...(typeof message.parentFolderId === 'string'
+				? { parentFolderId: message.parentFolderId }
+				: {}),
 		};
 		const list = into.get(internetMessageId) ?? [];
 		list.push(found);
@@ -61,19 +64,35 @@ export async function findByInternetMessageId(
 	const followNextLinks = async (page: Page | undefined) => {
 		let next = page?.['@odata.nextLink'];
 		while (next) {
-			const { body } = await client.request<Page>({ method: 'GET', path: next, headers: HEADERS, mailbox });
+			const { body } = await client.request<Page>({
+				method: 'GET',
+				path: next,
+				headers: HEADERS,
+				mailbox,
+			});
 			addFound(body, found);
 			next = body?.['@odata.nextLink'];
 		}
 	};
 
-	if (urls.length === 1) {
-		const { body } = await client.request<Page>({ method: 'GET', path: urls[0], headers: HEADERS, mailbox });
+	const [onlyUrl, ...otherUrls] = urls;
+	if (onlyUrl !== undefined && !otherUrls.length) {
+		const { body } = await client.request<Page>({
+			method: 'GET',
+			path: onlyUrl,
+			headers: HEADERS,
+			mailbox,
+		});
 		addFound(body, found);
 		await followNextLinks(body);
 		return found;
 	}
-	const requests: BatchSubRequest[] = urls.map((url) => ({ method: 'GET', url, headers: HEADERS, idempotent: true }));
+	const requests: BatchSubRequest[] = urls.map((url) => ({
+		method: 'GET',
+		url,
+		headers: HEADERS,
+		idempotent: true,
+	}));
 	const results = await executeBatch(client, mailbox, requests);
 	for (const result of results) {
 		if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
@@ -82,10 +101,16 @@ export async function findByInternetMessageId(
 			continue;
 		}
 		if (result.kind === 'response') {
-			throw graphApiError(client.node, graphErrorDetails({ status: result.status, headers: result.headers, body: result.body }));
+			throw graphApiError(
+				client.node,
+				graphErrorDetails({ status: result.status, headers: result.headers, body: result.body }),
+			);
 		}
 		if (result.kind === 'failed') throw graphApiError(client.node, result.details);
-		throw graphApiError(client.node, { code: 'NoAnswer', message: result.kind === 'uncertain' ? result.reason : 'not sent' });
+		throw graphApiError(client.node, {
+			code: 'NoAnswer',
+			message: result.kind === 'uncertain' ? result.reason : 'not sent',
+		});
 	}
 	return found;
 }

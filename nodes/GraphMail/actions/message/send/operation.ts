@@ -50,14 +50,24 @@ function dryRunPayload(plan: SendPlan): IDataObject {
 		draft: draftBody(
 			plan.message,
 			plan.saveToSentItems,
-			plan.attachments.filter((spec) => spec.via === 'inline').map((spec) => fileAttachment(spec, placeholder(spec.size))),
+			plan.attachments
+				.filter((spec) => spec.via === 'inline')
+				.map((spec) => fileAttachment(spec, placeholder(spec.size))),
 		) as unknown as IDataObject,
-		addedAttachments: plan.attachments.filter((spec) => spec.via === 'attachment').map((spec) => spec.name),
-		uploadSessions: plan.attachments.filter((spec) => spec.via === 'uploadSession').map((spec) => spec.name),
+		addedAttachments: plan.attachments
+			.filter((spec) => spec.via === 'attachment')
+			.map((spec) => spec.name),
+		uploadSessions: plan.attachments
+			.filter((spec) => spec.via === 'uploadSession')
+			.map((spec) => spec.name),
 	};
 }
 
-function summary(prepared: PreparedSend, report?: SendReport, extra: IDataObject = {}): IDataObject {
+function summary(
+	prepared: PreparedSend,
+	report?: SendReport,
+	extra: IDataObject = {},
+): IDataObject {
 	const { plan } = prepared;
 	return {
 		status: report ? 'sent' : 'dryRun',
@@ -77,7 +87,13 @@ function summary(prepared: PreparedSend, report?: SendReport, extra: IDataObject
 	};
 }
 
-function numberOption(options: IDataObject, name: string, fallback: number, min: number, max: number): number {
+function numberOption(
+	options: IDataObject,
+	name: string,
+	fallback: number,
+	min: number,
+	max: number,
+): number {
 	const raw = options[name];
 	const value = raw === undefined || raw === null || raw === '' ? NaN : Number(raw);
 	return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
@@ -87,7 +103,10 @@ function numberOption(options: IDataObject, name: string, fallback: number, min:
  * The client for a Send run, configured from the first item's Delivery Settings (the concurrency
  * and retry settings hold for the node, not per item).
  */
-export function clientOptions(this: IExecuteFunctions, items: INodeExecutionData[]): GraphClientOptions {
+export function clientOptions(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): GraphClientOptions {
 	let options: IDataObject = {};
 	try {
 		if (items.length) options = (this.getNodeParameter('delivery', 0, {}) as IDataObject) ?? {};
@@ -98,16 +117,22 @@ export function clientOptions(this: IExecuteFunctions, items: INodeExecutionData
 		maxInFlightPerMailbox: numberOption(options, 'maxInFlightPerMailbox', 4, 1, 4),
 		backoff: {
 			...DEFAULT_BACKOFF,
-			maxAttempts: Math.round(numberOption(options, 'maxAttempts', DEFAULT_BACKOFF.maxAttempts, 1, 20)),
+			maxAttempts: Math.round(
+				numberOption(options, 'maxAttempts', DEFAULT_BACKOFF.maxAttempts, 1, 20),
+			),
 			maxTotalWaitMs: Math.round(
-				numberOption(options, 'maxRetryWait', DEFAULT_BACKOFF.maxTotalWaitMs / 1000, 0, 3600) * 1000,
+				numberOption(options, 'maxRetryWait', DEFAULT_BACKOFF.maxTotalWaitMs / 1000, 0, 3600) *
+					1000,
 			),
 		},
 	};
 }
 
 /** The item's output for what happened to its mail (errors are handled by the caller). */
-function outputFor(prepared: PreparedSend, outcome: SendOutcome | undefined): IDataObject | undefined {
+function outputFor(
+	prepared: PreparedSend,
+	outcome: SendOutcome | undefined,
+): IDataObject | undefined {
 	const exactlyOnce = prepared.sendKey !== undefined;
 	if (outcome?.kind === 'sent') {
 		return summary(prepared, outcome, exactlyOnce ? { alreadySent: false } : {});
@@ -118,7 +143,11 @@ function outputFor(prepared: PreparedSend, outcome: SendOutcome | undefined): ID
 			...summary(
 				prepared,
 				{ details: { internetMessageId: found.internetMessageId }, uploadedBytes: 0 },
-				{ alreadySent: true, messageId: found.id, ...(found.sentDateTime ? { sentDateTime: found.sentDateTime } : {}) },
+				{
+					alreadySent: true,
+					messageId: found.id,
+					...(found.sentDateTime ? { sentDateTime: found.sentDateTime } : {}),
+				},
 			),
 			status: 'skipped',
 			skippedBecause: `This execution already sent this mail${found.sentDateTime ? ` at ${found.sentDateTime}` : ''}, before a retry; it was not sent again`,
@@ -136,21 +165,28 @@ export async function execute(
 	// 1. Validate and plan every item; nothing is sent yet.
 	const run = runIdentity(this);
 	const prepared: Array<PreparedSend | NodeOperationError> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		prepared.push(await prepareSend(this, items[itemIndex], itemIndex, run));
+	for (const [itemIndex, item] of items.entries()) {
+		prepared.push(await prepareSend(this, item, itemIndex, run));
 	}
 	const invalid = prepared
 		.map((entry, itemIndex) => (entry instanceof NodeOperationError ? itemIndex : -1))
 		.filter((itemIndex) => itemIndex >= 0);
-	if (invalid.length && !continueOnFail) {
-		const first = prepared[invalid[0]] as NodeOperationError;
-		const others = invalid.length > 1 ? ` ${capitalised(itemList(invalid.slice(1)))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
+	const first = prepared.find(
+		(entry): entry is NodeOperationError => entry instanceof NodeOperationError,
+	);
+	if (first && !continueOnFail) {
+		const others =
+			invalid.length > 1
+				? ` ${capitalised(itemList(invalid.slice(1)))} ${invalid.length > 2 ? 'have' : 'has'} problems too.`
+				: '';
 		withSentence(first, `Nothing was sent.${others}`);
 		throw first;
 	}
 
 	// 2. Send the valid items (batched, in parallel per mailbox, each once).
-	const toSend = prepared.filter((entry): entry is PreparedSend => !(entry instanceof NodeOperationError) && !entry.dryRun);
+	const toSend = prepared.filter(
+		(entry): entry is PreparedSend => !(entry instanceof NodeOperationError) && !entry.dryRun,
+	);
 	const outcomes = toSend.length
 		? await sendAll(this, client, toSend, { continueOnFail, recovery: RECOVERY })
 		: new Map<number, SendOutcome>();
@@ -160,8 +196,8 @@ export async function execute(
 	const sent: number[] = [];
 	const skipped: number[] = [];
 	const failed: number[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const entry = prepared[itemIndex];
+	let firstError: Extract<SendOutcome, { kind: 'error' }>['error'] | undefined;
+	for (const [itemIndex, entry] of prepared.entries()) {
 		if (entry instanceof NodeOperationError) {
 			output.push(errorItemOrThrow(this, entry, itemIndex));
 			continue;
@@ -178,15 +214,17 @@ export async function execute(
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} else if (outcome?.kind === 'error') {
 			failed.push(itemIndex);
+			firstError ??= outcome.error;
 			if (continueOnFail) output.push(errorItemOrThrow(this, outcome.error, itemIndex));
 		}
 	}
-	if (!continueOnFail && failed.length) {
-		const outcome = outcomes.get(failed[0]) as Extract<SendOutcome, { kind: 'error' }>;
-		const error = outcome.error;
+	if (!continueOnFail && firstError) {
+		const error = firstError;
 		const lines: string[] = [];
 		if (sent.length) {
-			const exactlyOnce = sent.every((itemIndex) => (prepared[itemIndex] as PreparedSend).sendKey !== undefined);
+			const exactlyOnce = sent.every(
+				(itemIndex) => (prepared[itemIndex] as PreparedSend).sendKey !== undefined,
+			);
 			lines.push(
 				`${capitalised(itemList(sent))} ${sent.length > 1 ? 'were' : 'was'} sent before this error; ${
 					exactlyOnce
@@ -196,8 +234,14 @@ export async function execute(
 			);
 		}
 		if (failed.length > 1) lines.push(`${capitalised(itemList(failed.slice(1)))} failed too.`);
-		const notSent = [...outcomes].filter(([, value]) => value.kind === 'notSent').map(([itemIndex]) => itemIndex).sort((a, b) => a - b);
-		if (notSent.length) lines.push(`${capitalised(itemList(notSent))} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`);
+		const notSent = [...outcomes]
+			.filter(([, value]) => value.kind === 'notSent')
+			.map(([itemIndex]) => itemIndex)
+			.sort((a, b) => a - b);
+		if (notSent.length)
+			lines.push(
+				`${capitalised(itemList(notSent))} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`,
+			);
 		if (lines.length) withSentence(error, lines.join(' '));
 		throw error;
 	}

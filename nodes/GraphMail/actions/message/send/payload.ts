@@ -3,9 +3,15 @@
  * `POST /me/sendMail` documents it. Pure: every problem is returned, never thrown, so the caller
  * can validate every item before anything is sent.
  */
-import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from '../../../helpers/addresses';
+import {
+	addressProblem,
+	parseAddresses,
+	quoteForMessage,
+	type EmailAddress,
+} from '../../../helpers/addresses';
 import type { Importance } from '../../../helpers/optionLists';
 import { checkPathSegment } from '../../../helpers/pathSegment';
+import { textOf } from '../../../helpers/valueText';
 
 /** Exchange Online's default recipient limit per message (to + cc + bcc). */
 export const MAX_RECIPIENTS = 500;
@@ -82,7 +88,9 @@ export interface BuiltMessage {
 	recipients: { to: number; cc: number; bcc: number };
 }
 
-export type BuildResult = { ok: true; value: BuiltMessage } | { ok: false; problems: FieldProblem[] };
+export type BuildResult =
+	| { ok: true; value: BuiltMessage }
+	| { ok: false; problems: FieldProblem[] };
 
 const ADDRESS_HINT =
 	'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma.';
@@ -90,7 +98,11 @@ const ADDRESS_HINT =
 function recipients(field: string, value: unknown, problems: FieldProblem[]): GraphRecipient[] {
 	const parsed = parseAddresses(value);
 	for (const problem of parsed.problems) {
-		problems.push({ field, message: `'${quoteForMessage(problem.input)}' ${problem.reason}`, hint: ADDRESS_HINT });
+		problems.push({
+			field,
+			message: `'${quoteForMessage(problem.input)}' ${problem.reason}`,
+			hint: ADDRESS_HINT,
+		});
 	}
 	return parsed.addresses.map((emailAddress) => ({ emailAddress }));
 }
@@ -133,25 +145,21 @@ export function headerProblems(headers: CustomHeader[] | undefined): FieldProble
 
 function categoriesOf(value: unknown, problems: FieldProblem[]): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	const list = Array.isArray(value) ? value.flat(3) : String(value).split(',');
+	const list = Array.isArray(value) ? value.flat(3) : textOf(value).split(',');
 	const out: string[] = [];
 	for (const entry of list) {
 		if (entry === undefined || entry === null) continue;
 		if (typeof entry === 'object') {
-			problems.push({ field: 'Categories', message: `'${quoteForMessage(JSON.stringify(entry))}' is not a category name` });
+			problems.push({
+				field: 'Categories',
+				message: `'${quoteForMessage(JSON.stringify(entry))}' is not a category name`,
+			});
 			continue;
 		}
 		const name = String(entry).trim();
 		if (name) out.push(name);
 	}
 	return [...new Set(out)];
-}
-
-function textOf(value: unknown): string {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'string') return value;
-	if (typeof value === 'object') return JSON.stringify(value);
-	return String(value);
 }
 
 /** Graph's message JSON for one item, or every problem found in its fields. */
@@ -183,7 +191,10 @@ export function buildMessage(fields: SendFields): BuildResult {
 	if (fields.from !== undefined && fields.from !== null && fields.from !== '') {
 		const fromList = recipients('From', fields.from, problems);
 		if (fromList.length > 1) {
-			problems.push({ field: 'From', message: `${fromList.length} addresses given; a message has one sender` });
+			problems.push({
+				field: 'From',
+				message: `${fromList.length} addresses given; a message has one sender`,
+			});
 		} else if (fromList.length === 1) {
 			from = fromList[0];
 		}
@@ -196,7 +207,10 @@ export function buildMessage(fields: SendFields): BuildResult {
 
 	const message: GraphMessage = {
 		subject: textOf(fields.subject),
-		body: { contentType: fields.bodyType === 'html' ? 'HTML' : 'Text', content: textOf(fields.body) },
+		body: {
+			contentType: fields.bodyType === 'html' ? 'HTML' : 'Text',
+			content: textOf(fields.body),
+		},
 		toRecipients: to,
 	};
 	if (cc.length) message.ccRecipients = cc;
@@ -205,7 +219,8 @@ export function buildMessage(fields: SendFields): BuildResult {
 	if (from) message.from = from;
 	if (fields.importance) message.importance = fields.importance;
 	if (fields.readReceipt !== undefined) message.isReadReceiptRequested = fields.readReceipt;
-	if (fields.deliveryReceipt !== undefined) message.isDeliveryReceiptRequested = fields.deliveryReceipt;
+	if (fields.deliveryReceipt !== undefined)
+		message.isDeliveryReceiptRequested = fields.deliveryReceipt;
 	if (fields.customHeaders?.length) {
 		message.internetMessageHeaders = fields.customHeaders.map((header) => ({
 			name: String(header.name).trim(),
@@ -225,7 +240,7 @@ export function buildMessage(fields: SendFields): BuildResult {
 
 /** `me`, or a user id (GUID) or user principal name for `/users/{id}`; undefined with a problem otherwise. */
 export function mailboxOf(value: unknown): { mailbox: string } | { problem: FieldProblem } {
-	const text = value === undefined || value === null ? '' : String(value).trim();
+	const text = value === undefined || value === null ? '' : textOf(value).trim();
 	if (text === '' || text.toLowerCase() === 'me') return { mailbox: 'me' };
 	const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
 	if ((!guid && addressProblem(text) !== undefined) || 'problem' in checkPathSegment(text)) {
@@ -239,4 +254,3 @@ export function mailboxOf(value: unknown): { mailbox: string } | { problem: Fiel
 	}
 	return { mailbox: text };
 }
-

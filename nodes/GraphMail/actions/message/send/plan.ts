@@ -110,7 +110,11 @@ export function sendMailBody(
 }
 
 /** Body of `POST {mailbox}/messages` (the draft). */
-export function draftBody(message: GraphMessage, saveToSentItems: boolean, attachments: GraphFileAttachment[]): GraphMessage {
+export function draftBody(
+	message: GraphMessage,
+	saveToSentItems: boolean,
+	attachments: GraphFileAttachment[],
+): GraphMessage {
 	const draft: GraphMessage = attachments.length ? { ...message, attachments } : { ...message };
 	if (!saveToSentItems) draft.singleValueExtendedProperties = [{ ...DELETE_AFTER_SUBMIT_PROPERTY }];
 	return draft;
@@ -118,7 +122,10 @@ export function draftBody(message: GraphMessage, saveToSentItems: boolean, attac
 
 /** Exact JSON size of a body whose attachments carry `contentBytes: ''`, plus their base64. */
 function requestBytesOf(body: unknown, attachments: AttachmentSpec[]): number {
-	return utf8Bytes(JSON.stringify(body)) + attachments.reduce((sum, spec) => sum + base64Length(spec.size), 0);
+	return (
+		utf8Bytes(JSON.stringify(body)) +
+		attachments.reduce((sum, spec) => sum + base64Length(spec.size), 0)
+	);
 }
 
 /** Bytes one attachment adds to a JSON request's attachments array. */
@@ -157,15 +164,30 @@ export function planSend(input: PlanInput): PlanResult {
 	}
 	if (problems.length) return { ok: false, problems };
 
-	const base = { mailbox, message, saveToSentItems, messageBytes, returnDetails, recipients: built.recipients };
+	const base = {
+		mailbox,
+		message,
+		saveToSentItems,
+		messageBytes,
+		returnDetails,
+		recipients: built.recipients,
+	};
 	const needsUploadSession = attachments.some((spec) => spec.size >= UPLOAD_SESSION_MIN_BYTES);
 	if (!needsUploadSession && !returnDetails) {
 		const emptied = attachments.map((spec) => fileAttachment(spec, ''));
-		const requestBytes = requestBytesOf(sendMailBody(message, saveToSentItems, emptied), attachments);
+		const requestBytes = requestBytesOf(
+			sendMailBody(message, saveToSentItems, emptied),
+			attachments,
+		);
 		if (requestBytes <= SINGLE_REQUEST_BUDGET_BYTES) {
 			return {
 				ok: true,
-				plan: { ...base, method: 'sendMail', requestBytes, attachments: attachments.map((spec) => ({ ...spec, via: 'inline' })) },
+				plan: {
+					...base,
+					method: 'sendMail',
+					requestBytes,
+					attachments: attachments.map((spec) => ({ ...spec, via: 'inline' })),
+				},
 			};
 		}
 	}

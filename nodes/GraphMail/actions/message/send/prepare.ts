@@ -4,7 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 
 import {
 	readAttachmentBytes,
@@ -22,8 +27,14 @@ import {
 } from './payload';
 import { appOnlySendMailbox } from '../../../helpers/appOnlyMailbox';
 import { usesAppOnly } from '../../../transport/appOnlyAuth';
-import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from './idempotencyKey';
-import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from './plan';
+import {
+	idempotencyKey,
+	sendKeyFor,
+	windowMsOf,
+	type KeyAttachment,
+	type SendKey,
+} from './idempotencyKey';
+import { planSend, UPLOAD_SESSION_MIN_BYTES, type PlannedAttachment, type SendPlan } from './plan';
 import { addSentence, itemMessage } from '../../../helpers/itemText';
 import type { RunIdentity } from './runIdentity';
 
@@ -37,17 +48,47 @@ export interface PreparedSend {
 	sendKey?: SendKey;
 }
 
+/** The plan's attachments with their binary sources, in order (prepareSend builds both from the same rows). */
+export function attachmentsOf(
+	ctx: IExecuteFunctions,
+	prepared: PreparedSend,
+): Array<{ planned: PlannedAttachment; resolved: ResolvedAttachment }> {
+	const { plan, attachments, itemIndex } = prepared;
+	const pairs = plan.attachments.flatMap((planned, i) => {
+		const resolved = attachments[i];
+		return resolved ? [{ planned, resolved }] : [];
+	});
+	if (pairs.length !== attachments.length) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			itemMessage('The attachments planned differ from the attachments read', itemIndex),
+			{
+				itemIndex,
+			},
+		);
+	}
+	return pairs;
+}
+
 /**
  * What stands for an attachment's content in the key: the sha256 of its bytes when they are in
  * memory or small (under 3 MB, read anyway to send them inline); name, type and size otherwise.
  */
-async function keyAttachment(ctx: IExecuteFunctions, itemIndex: number, attachment: ResolvedAttachment): Promise<KeyAttachment> {
+async function keyAttachment(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	attachment: ResolvedAttachment,
+): Promise<KeyAttachment> {
 	const { name, contentType, size, isInline, contentId } = attachment;
 	let digest: string | undefined;
 	if (!attachment.binary.id) {
-		digest = createHash('sha256').update(attachment.binary.data ?? '').digest('hex');
+		digest = createHash('sha256')
+			.update(attachment.binary.data ?? '')
+			.digest('hex');
 	} else if (size < UPLOAD_SESSION_MIN_BYTES) {
-		digest = createHash('sha256').update(await readAttachmentBytes(ctx, itemIndex, attachment)).digest('hex');
+		digest = createHash('sha256')
+			.update(await readAttachmentBytes(ctx, itemIndex, attachment))
+			.digest('hex');
 	}
 	return { name, contentType, size, isInline, contentId, ...(digest ? { digest } : {}) };
 }
@@ -56,19 +97,39 @@ async function keyAttachment(ctx: IExecuteFunctions, itemIndex: number, attachme
 function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string } {
 	const workflow = ctx.getWorkflow();
 	const node = ctx.getNode();
-	return { workflowId: String(workflow.id ?? workflow.name ?? ''), nodeId: String(node.id || node.name) };
+	return {
+		workflowId: String(workflow.id ?? workflow.name ?? ''),
+		nodeId: String(node.id || node.name),
+	};
 }
 
 /** "To: 'bob@' is not an email address [item 3]", with the fix and the other problems in the description. */
-export function problemsError(ctx: IExecuteFunctions, itemIndex: number, problems: FieldProblem[]): NodeOperationError {
+export function problemsError(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	problems: FieldProblem[],
+): NodeOperationError {
 	const [first, ...rest] = problems;
+	if (!first)
+		return new NodeOperationError(
+			ctx.getNode(),
+			itemMessage('The item cannot be sent', itemIndex),
+			{ itemIndex },
+		);
 	const lines: string[] = [];
 	if (first.hint) lines.push(first.hint);
-	if (rest.length) lines.push(`Also: ${rest.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
-	const error = new NodeOperationError(ctx.getNode(), itemMessage(`${first.field}: ${first.message}`, itemIndex), {
-		itemIndex,
-		description: lines.length ? lines.reduce<string>((text, line) => addSentence(text, line), '') : undefined,
-	});
+	if (rest.length)
+		lines.push(`Also: ${rest.map((problem) => `${problem.field}: ${problem.message}`).join('; ')}`);
+	const error = new NodeOperationError(
+		ctx.getNode(),
+		itemMessage(`${first.field}: ${first.message}`, itemIndex),
+		{
+			itemIndex,
+			description: lines.length
+				? lines.reduce<string>((text, line) => addSentence(text, line), '')
+				: undefined,
+		},
+	);
 	error.context.field = first.field;
 	error.context.problems = problems.map((problem) => ({ ...problem }));
 	return error;
@@ -96,7 +157,7 @@ export async function prepareSend(
 	let delivery: IDataObject;
 	let fields: Parameters<typeof buildMessage>[0];
 	try {
-		options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		options = ctx.getNodeParameter('options', itemIndex, {});
 		delivery = ctx.getNodeParameter('delivery', itemIndex, {}) as IDataObject;
 		fields = {
 			to: ctx.getNodeParameter('toRecipients', itemIndex, ''),
@@ -138,16 +199,22 @@ export async function prepareSend(
 		rowsOf(options.attachments) as AttachmentRow[],
 	);
 	problems.push(...attachmentProblems);
-	if (problems.length || !built.ok || 'problem' in mailbox) return problemsError(ctx, itemIndex, problems);
+	if (problems.length || !built.ok || 'problem' in mailbox)
+		return problemsError(ctx, itemIndex, problems);
 
 	let sendKey: SendKey | undefined;
 	if (booleanOption(delivery, 'exactlyOnce') !== false) {
 		let keyAttachments: KeyAttachment[];
 		try {
-			keyAttachments = await Promise.all(attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)));
+			keyAttachments = await Promise.all(
+				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
+			);
 		} catch (error) {
 			return problemsError(ctx, itemIndex, [
-				{ field: 'Attachments', message: `could not be read: ${error instanceof Error ? error.message : String(error)}` },
+				{
+					field: 'Attachments',
+					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+				},
 			]);
 		}
 		const key = idempotencyKey({
