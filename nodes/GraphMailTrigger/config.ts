@@ -140,7 +140,7 @@ export function requestHeaders(plan: TriggerPlan, delta: boolean): Record<string
 }
 
 /** The watched mailbox: the signed-in user's or another (delegated), always a named one (app-only). */
-function triggerMailbox(ctx: IPollFunctions): MailboxRef {
+function triggerMailbox(ctx: Pick<IPollFunctions, 'getNode' | 'getNodeParameter'>): MailboxRef {
 	const node = ctx.getNode();
 	if (usesAppOnly(node)) {
 		const ref = checkAppOnlyMailbox(ctx.getNodeParameter('appOnlyMailbox', ''));

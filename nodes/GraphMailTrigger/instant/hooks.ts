@@ -1,6 +1,7 @@
 import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, GraphClient } from '../../GraphMail/transport/graphClient';
+import { credentialTypeOf } from '../../GraphMail/transport/appOnlyAuth';
+import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan } from '../config';
 import { checkReachable, createSubscription, deleteSubscriptions, renewSubscription } from './graphSubscriptions';
 import { readNotifications } from './notifications';
@@ -42,7 +43,7 @@ export const subscriptionHooks = {
 		await deleteSubscriptions(node, client, plan, Object.values(previous?.byFolder ?? {}).map((s) => s.id), url);
 		const now = Date.now();
 		const push: PushState = {
-			clientState: clientStateFor(await this.getCredentials(CREDENTIAL_TYPE), node.webhookId),
+			clientState: clientStateFor(await this.getCredentials(credentialTypeOf(node)), node.webhookId),
 			notificationUrl: url,
 			createdAt: previous?.createdAt ?? now,
 			byFolder: {},
@@ -85,7 +86,7 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 	const node = this.getNode();
-	const read = readNotifications(this.getBodyData(), clientStateFor(await this.getCredentials(CREDENTIAL_TYPE), node.webhookId));
+	const read = readNotifications(this.getBodyData(), clientStateFor(await this.getCredentials(credentialTypeOf(node)), node.webhookId));
 	if (read.accepted === 0) {
 		res.status(403).json({ error: 'Notification refused: clientState missing or wrong' });
 		return { noWebhookResponse: true };

@@ -1,6 +1,7 @@
 import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, GraphClient } from '../../GraphMail/transport/graphClient';
+import { credentialTypeOf } from '../../GraphMail/transport/appOnlyAuth';
+import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan, type TriggerPlan } from '../config';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
@@ -86,7 +87,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		pending = nothingPending();
 		try {
 			const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
-			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientStateFor(await ctx.getCredentials(CREDENTIAL_TYPE), node.webhookId));
+			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientStateFor(await ctx.getCredentials(credentialTypeOf(node)), node.webhookId));
 			await keepSubscriptions(client, signal, now);
 			if (!signal.catchUp && lastCatchUp !== undefined && now - lastCatchUp < SAFETY_INTERVAL_MS) {
 				writePush(staticData, push);
