@@ -148,8 +148,8 @@ describe('running again sends nothing twice', () => {
 		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), { items, retryOnFail: true, maxTries: 2 });
 		expect(result.error?.message).toBe(`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`);
 		expect(result.error?.description).toMatch(/Items 3 and 4 were not sent: the node stopped at this error\./);
-		// First try: items 1, 2 sent, 3 refused, the rest not started; second try: 1, 2 found, 3 refused again.
-		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status)).toEqual([202, 202, 403, 403]);
+		// First try: items 1, 2 sent, 3 refused, the rest never ran (424 in the chain); second try: 1, 2 found, 3 refused again.
+		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status).filter((status) => status !== 424)).toEqual([202, 202, 403, 403]);
 		expectOnceEach(subject, 2);
 	});
 
@@ -219,7 +219,8 @@ describe('limits of the guarantee', () => {
 	it('Save to Sent Items off: a lost answer is reported, never sent blindly again', async () => {
 		env.emulator.control.injectFault({ route: 'sendMail', kind: 'lostResponse', inBatch: true });
 		const subject = uniqueSubject('No copy');
-		const result = await run(env, perItemParams({ saveToSentItems: false }), { items: mailItems(3, subject), continueOnFail: true });
+		// One slot: the three mails in one batch, whose answer is lost.
+		const result = await run(env, perItemParams({ saveToSentItems: false }, { maxInFlightPerMailbox: 1 }), { items: mailItems(3, subject), continueOnFail: true });
 		expect(result.items.map((item) => item.json.error ?? item.json.status)).toEqual([
 			expect.stringMatching(/^No definite answer to the send .*\[item 0\]$/),
 			expect.stringMatching(/^No definite answer to the send .*\[item 1\]$/),

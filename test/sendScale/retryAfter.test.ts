@@ -58,7 +58,8 @@ describe('Retry-After, end to end', () => {
 		const items = await runOk(env, perItemParams(), { items: mailItems(5, subject) });
 		expect(Date.now() - started).toBeGreaterThanOrEqual(minimumMs - 50);
 		expect(items.map((item) => item.json.status)).toEqual(Array(5).fill('sent'));
-		expect(sendBatches(env).map((batch) => (batch.json!.requests as unknown[]).length)).toEqual([5, 1]);
+		// The throttled one alone goes again last, after its Retry-After; the others were not held up.
+		expect((sendBatches(env).at(-1)!.json!.requests as unknown[]).length).toBe(1);
 		expect(env.emulator.control.counters().requestsByRoute.sendMail).toBe(6);
 		expect(deliveries(env)).toEqual({ delivered: 5, duplicates: 0 });
 	});
@@ -68,7 +69,8 @@ describe('Retry-After, end to end', () => {
 		const subject = uniqueSubject('503 batch');
 		const items = await runOk(env, perItemParams(), { items: mailItems(4, subject) });
 		expect(items.map((item) => item.json.status)).toEqual(Array(4).fill('sent'));
-		expect(sendBatches(env).map((batch) => batch.status)).toEqual([503, 200]);
+		// Four one-mail chains; the one answered 503 goes again, once.
+		expect(sendBatches(env).map((batch) => batch.status).sort()).toEqual([200, 200, 200, 200, 503]);
 		expect(deliveries(env)).toEqual({ delivered: 4, duplicates: 0 });
 	});
 
