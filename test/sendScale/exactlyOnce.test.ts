@@ -176,8 +176,8 @@ describe('running again sends nothing twice', () => {
 		expect(again.items.every((item) => typeof item.json.messageId === 'string' && typeof item.json.sentDateTime === 'string')).toBe(true);
 		expect(again.hints.map((hint) => hint.message)).toEqual([expect.stringMatching(/^8 mails were not sent again \(items 0, 1, 2, 3, 4, 5, 6 and 7\): this execution had already sent them/)]);
 		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
-		// Only the look: 16 ids in two filters, one $batch.
-		expect(env.recorded).toHaveLength(1);
+		// Only the look: 16 ids in two filters, two one-request chains.
+		expect(env.recorded).toHaveLength(2);
 		expect(sendBatches(env)).toHaveLength(0);
 	});
 

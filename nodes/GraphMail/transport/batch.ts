@@ -58,6 +58,11 @@ export interface BatchOptions {
 	 * goes again in the next batch. For requests that must not wait on each other's Retry-After.
 	 */
 	serial?: boolean;
+	/**
+	 * Throttles (429, 503) use up no attempts, only the policy's total wait: for reads that must
+	 * wait their turn at a mailbox that other senders keep full.
+	 */
+	patient?: boolean;
 }
 
 interface Pending {
@@ -147,7 +152,7 @@ export async function executeBatch(
 		options.onResult?.(index, result);
 	};
 	const maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-	const policy = client.backoffPolicy;
+	const policy = options.patient ? { ...client.backoffPolicy, maxAttempts: Number.MAX_SAFE_INTEGER } : client.backoffPolicy;
 	const clock = options.now ?? Date.now;
 	let pending: Pending[] = requests.map((request, index) => {
 		const bodyBytes = request.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(request.body));
@@ -225,11 +230,13 @@ export async function executeBatch(
 		const answers = outcome.response.body?.responses ?? [];
 		const byId = new Map(answers.map((answer) => [String(answer.id), answer]));
 		let throttledInBatch = false;
+		/** When the sub-request that broke the chain goes again: the rest of the chain waits with it. */
+		let heldUntil = 0;
 		for (const entry of batch) {
 			const answer = byId.get(String(entry.index));
 			if (serial && answer?.status === 424) {
 				// Never ran (an earlier one in the chain failed): next batch, no attempt spent.
-				entry.readyAt = 0;
+				entry.readyAt = heldUntil;
 				later.push(entry);
 				continue;
 			}
@@ -247,7 +254,10 @@ export async function executeBatch(
 				throttledInBatch = true;
 			}
 			if (throttled || (outcomeUnknown(status) && entry.request.idempotent)) {
-				if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) continue;
+				if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) {
+					heldUntil = Math.max(heldUntil, entry.readyAt);
+					continue;
+				}
 			}
 			if (outcomeUnknown(status) && !entry.request.idempotent) {
 				settle(entry.index, {
