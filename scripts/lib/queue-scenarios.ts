@@ -47,6 +47,8 @@ export function bulkWorkflow(options: {
 	credential: { id: string; name: string };
 	attachment?: boolean;
 	respondAtOnce?: boolean;
+	/** Delivery Settings → Same Work Key from the webhook body's `tag`: calling again with the same tag is the same work. */
+	workKeyFromTag?: boolean;
 }): Record<string, unknown> {
 	const code = [
 		'const body = $input.first().json.body;',
@@ -95,6 +97,7 @@ export function bulkWorkflow(options: {
 					bodyContentType: 'text',
 					bodyContent: 'Sent from a queue-mode worker.',
 					options: sendOptions,
+					...(options.workKeyFromTag ? { delivery: { workKey: "={{ $('Webhook').first().json.body.tag }}" } } : {}),
 				},
 				credentials: { [CREDENTIAL_TYPE]: options.credential },
 			},

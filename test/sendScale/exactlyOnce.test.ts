@@ -163,6 +163,23 @@ describe('running again sends nothing twice', () => {
 		expect(deliveries(env)).toEqual({ delivered: 6, duplicates: 3 });
 	});
 
+	it('Same Work Key: a new execution of the same work (after a crash n8n cannot retry) sends only what is missing; another key sends', async () => {
+		const subject = uniqueSubject('Same work');
+		const items = mailItems(6, subject);
+		// The first execution died after sending items 0-2 (here: it only had those).
+		await runOk(env, perItemParams({}, { workKey: 'campaign-42' }), { items: items.slice(0, 3), executionId: 'killed-execution' });
+		env.clear();
+		const again = await run(env, perItemParams({}, { workKey: '={{ "campaign-" + 42 }}' }), { items, executionId: 'new-execution' });
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual([
+			...Array(3).fill(['skipped', true]),
+			...Array(3).fill(['sent', false]),
+		]);
+		expect(deliveries(env)).toEqual({ delivered: 3, duplicates: 0 });
+		env.clear();
+		const other = await run(env, perItemParams({}, { workKey: 'campaign-43' }), { items, executionId: 'third-execution' });
+		expect(other.items.map((item) => item.json.status)).toEqual(Array(6).fill('sent'));
+	});
+
 	it("n8n's Retry of a failed execution (a new execution carrying the failed one's custom data) sends nothing twice", async () => {
 		const subject = uniqueSubject('Retried execution');
 		const items = mailItems(8, subject);

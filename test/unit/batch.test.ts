@@ -212,7 +212,7 @@ describe('serial chains (sends and lookups)', () => {
 
 	it('a throttled sub-request breaks its chain: the rest (424, never ran) wait with it, spend no attempt, and the limit shrinks', async () => {
 		const { client, calls, waits, now } = fakeClient((requests, call) =>
-			call === 1 ? requests.map((r, i) => ({ id: r.id, status: i === 0 ? 429 : 424, headers: i === 0 ? { 'retry-after': '1' } : {} })) : accepted(requests),
+			call === 1 ? requests.map((r, i): Answer => ({ id: r.id, status: i === 0 ? 429 : 424, headers: i === 0 ? { 'retry-after': '1' } : {} })) : accepted(requests),
 		{ maxInFlight: 1 });
 		const results = await executeBatch(client, 'me', [send(0), send(1), send(2)], { serial: true, now });
 		expect(calls).toHaveLength(2);
