@@ -1,7 +1,8 @@
 /**
- * Two projects:
- *  - unit: the nodes in n8n-core's real engine against the emulator over real HTTP (fast);
- *  - queue: n8n in queue mode with two workers (test/queue/, ~3 min; `npm run test:queue`);
+ * Three projects:
+ *  - engine: the nodes in n8n-core's real engine against the emulator over real HTTP, plus the
+ *    pure modules and the emulator's own tests (fast);
+ *  - queue: n8n in queue mode with two workers (test/queue/, ~2 min; `npm run test:queue`);
  *  - e2e: a real n8n (the provisioned 2.40.7 under Node 24) with the packed package installed,
  *    shared by every file in test/e2e/ (started once by test/e2e/global-setup.ts, only when an
  *    e2e test is selected: `npm run test:fast` leaves them out).
@@ -15,7 +16,7 @@ module.exports = {
 	maxWorkers: 1,
 	projects: [
 		{
-			displayName: 'unit',
+			displayName: 'engine',
 			testEnvironment: 'node',
 			roots: ['<rootDir>/test'],
 			testMatch: ['**/*.test.ts'],

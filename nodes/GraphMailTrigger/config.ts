@@ -1,16 +1,11 @@
 import { NodeOperationError, type IDataObject, type INode, type IPollFunctions } from 'n8n-workflow';
 
-import {
-	mailboxRef,
-	outputPlan,
-	preferBodyFormat,
-	type AttachmentOptions,
-	type MailboxRef,
-	type OutputMode,
-	type OutputPlan,
-} from '../GraphMail/actions/message/getAll.common';
+import { mailboxRef, type MailboxRef } from '../GraphMail/read/mailbox';
+import { outputPlan, preferBodyFormat, type OutputMode, type OutputPlan } from '../GraphMail/read/output';
+import { type AttachmentOptions } from '../GraphMail/read/attachments';
 import { APP_ONLY_MAILBOX_HINT, checkAppOnlyMailbox } from '../GraphMail/helpers/appOnlyMailbox';
 import { idSegment } from '../GraphMail/helpers/pathSegment';
+import { WELL_KNOWN_FOLDERS } from '../GraphMail/read/mailbox';
 import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
 
@@ -40,19 +35,6 @@ export interface TriggerPlan {
 	/** "Include Mails From Last N Minutes", in ms. */
 	includeMs: number;
 }
-
-/** Well-known folder names Graph accepts in place of an id in every mailbox language (case-insensitive). */
-const WELL_KNOWN_FOLDERS = new Set([
-	'archive',
-	'clutter',
-	'conversationhistory',
-	'deleteditems',
-	'drafts',
-	'inbox',
-	'junkemail',
-	'outbox',
-	'sentitems',
-]);
 
 /** Pages of messages carrying bodies are kept small (Graph can time out on large ones). */
 const HEAVY_FIELDS = new Set(['body', 'uniqueBody', 'internetMessageHeaders']);

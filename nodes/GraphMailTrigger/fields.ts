@@ -7,7 +7,7 @@ import {
 	getAllFields,
 	mailboxFields,
 	outputFields,
-} from '../GraphMail/actions/message/getAll.fields';
+} from '../GraphMail/read/fields';
 
 /**
  * The trigger's parameters. Mailbox, folder picking, output and attachment options are Get Many's

@@ -1,31 +1,16 @@
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type INodeExecutionData,
-	type IPollFunctions,
-	type ITriggerFunctions,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 
-import {
-	downloadAttachments,
-	Gate,
-	mapLimited,
-	mayHaveAttachments,
-	shapeMessage,
-} from '../GraphMail/actions/message/getAll.common';
+import { downloadAttachments, largeDownloadGate, mayHaveAttachments } from '../GraphMail/read/attachments';
+import { mapLimited } from '../GraphMail/helpers/concurrency';
+import { asNodeError } from '../GraphMail/helpers/nodeError';
+import { shapeMessage } from '../GraphMail/read/output';
 import type { GraphClient } from '../GraphMail/transport/graphClient';
+import { graphDetailsOf } from '../GraphMail/transport/graphError';
 import type { TriggerPlan } from './config';
 
 function notFound(error: unknown): boolean {
-	const e = error as { httpCode?: unknown; context?: { graphCode?: unknown } } | undefined;
-	return e?.httpCode === '404' || e?.context?.graphCode === 'ErrorItemNotFound';
-}
-
-function asNodeError(ctx: IPollFunctions | ITriggerFunctions, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeApiError(ctx.getNode(), error as JsonObject);
+	const details = graphDetailsOf(error);
+	return details?.status === 404 || details?.code === 'ErrorItemNotFound';
 }
 
 /**
@@ -42,7 +27,7 @@ export async function toItems(
 ): Promise<INodeExecutionData[]> {
 	const attachments = plan.attachments;
 	if (!attachments) return messages.map((message) => ({ json: shapeMessage(plan.output, message) }));
-	const largeGate = new Gate();
+	const largeGate = largeDownloadGate();
 	return await mapLimited(messages, 4, async (message): Promise<INodeExecutionData> => {
 		let binary: INodeExecutionData['binary'];
 		if (typeof message.id === 'string' && mayHaveAttachments(message, attachments)) {
@@ -55,7 +40,7 @@ export async function toItems(
 					largeGate,
 				);
 			} catch (error) {
-				if (!notFound(error)) throw asNodeError(ctx, error);
+				if (!notFound(error)) throw asNodeError(ctx.getNode(), error);
 				binary = undefined;
 			}
 		}

@@ -112,7 +112,7 @@ export async function syncFolder(
 	for (;;) {
 		const sentAt = Date.now();
 		cursor = beginRequest(cursor, sentAt);
-		const outcome = await client.attempt<DeltaPage>({
+		const outcome = await client.requestOutcome<DeltaPage>({
 			method: 'GET',
 			path: cursor.link ?? `${folder.messagesPath}/delta`,
 			qs: cursor.link === undefined ? firstQuery : undefined,

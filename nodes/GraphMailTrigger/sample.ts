@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 
-import { mapLimited } from '../GraphMail/actions/message/getAll.common';
+import { mapLimited } from '../GraphMail/helpers/concurrency';
 import { buildListQuery } from '../GraphMail/helpers/odata';
 import { GraphClient } from '../GraphMail/transport/graphClient';
 import { requestHeaders, type TriggerPlan } from './config';

@@ -1,3 +1,4 @@
+import { approveOnConsentPage } from './consentPage';
 import type { N8nClient } from './n8n-rest';
 
 export const CREDENTIAL_TYPE = 'graphMailOAuth2Api';
@@ -19,62 +20,6 @@ export function emulatorCredentialData(emulator: {
 		// Least privilege: the examples use the connected account's own mailbox only.
 		additionalScopes: '',
 	};
-}
-
-function unescapeHtml(value: string): string {
-	return value
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&#x27;/g, "'")
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&amp;/g, '&');
-}
-
-function attribute(tag: string, name: string): string | undefined {
-	const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-	return match ? unescapeHtml(match[1]) : undefined;
-}
-
-/**
- * What a person does on the emulator's consent page, without a browser: pick `user` (UPN or id)
- * and press Accept. Returns where the emulator redirects (n8n's callback with code and state).
- */
-export async function approveOnConsentPage(authorizeUrl: string, user: string | undefined): Promise<string> {
-	const first = await fetch(authorizeUrl, { redirect: 'manual' });
-	if (first.status >= 300 && first.status < 400) return first.headers.get('location') as string; // auto-approve
-	const html = await first.text();
-	const form = /<form[^>]*id="consent"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-	if (first.status !== 200 || !form) {
-		const error = /id="error"[^>]*>([^<]*)</.exec(html)?.[1];
-		throw new Error(`the emulator did not show its consent page (${first.status}): ${error ? unescapeHtml(error) : html.slice(0, 500)}`);
-	}
-	const action = attribute(form[0].slice(0, form[0].indexOf('>') + 1), 'action') ?? new URL(authorizeUrl).pathname;
-	const fields = new URLSearchParams();
-	for (const input of form[1].match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
-		const name = attribute(input, 'name');
-		if (name) fields.append(name, attribute(input, 'value') ?? '');
-	}
-	const radios = (form[1].match(/<input[^>]*type="radio"[^>]*>/g) ?? []).map((tag) => ({
-		id: attribute(tag, 'value') ?? '',
-		upn: attribute(tag, 'data-user') ?? '',
-	}));
-	const wanted = user?.toLowerCase();
-	const picked = wanted ? radios.find((radio) => radio.id.toLowerCase() === wanted || radio.upn.toLowerCase() === wanted) : radios[0];
-	if (!picked) throw new Error(`the consent page lists no user ${user} (it lists ${radios.map((radio) => radio.upn).join(', ')})`);
-	fields.set('user', picked.id);
-	fields.set('decision', 'accept');
-	const answer = await fetch(new URL(action, authorizeUrl), {
-		method: 'POST',
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: fields.toString(),
-		redirect: 'manual',
-	});
-	const location = answer.headers.get('location');
-	if (answer.status < 300 || answer.status >= 400 || !location) {
-		throw new Error(`accepting on the consent page answered ${answer.status}: ${(await answer.text()).slice(0, 500)}`);
-	}
-	return location;
 }
 
 /**

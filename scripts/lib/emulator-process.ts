@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { CONTROL_KEY_ENV, CONTROL_KEY_HEADER, newControlKey } from '../../emulator/control-guard';
 import type { EmulatorCounters, EmulatorUser, FaultSpec, MailboxSnapshot } from '../../emulator/contract';
-import { DEFAULT_APP } from '../../emulator/identity/apps';
+import { DEFAULT_APP, type AppRegistration, type RegisteredApp } from '../../emulator/identity/apps';
 import { waitFor } from './net';
 import { REPO_ROOT } from './paths';
 import { describeExit, startProcess, type ManagedProcess } from './processes';
@@ -69,6 +69,8 @@ export class EmulatorControlClient {
 			'GET',
 			'/notifications',
 		);
+	/** An app registration; with `appOnly` it gets client-credentials tokens (roles, access policy, certificates). */
+	registerApp = (registration: AppRegistration) => this.call<RegisteredApp>('POST', '/apps', registration);
 }
 
 export interface EmulatorProcess {

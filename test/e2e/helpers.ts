@@ -45,6 +45,8 @@ type NodeSpec = {
 	typeVersion: number;
 	parameters: Record<string, unknown>;
 	credentials?: Record<string, { id: string; name: string }>;
+	/** 'continueRegularOutput': a failed item becomes an output item with `error` (continueOnFail). */
+	onError?: string;
 };
 
 /** A linear workflow: Manual Trigger -> nodes[0] -> nodes[1] ... */

@@ -1,6 +1,7 @@
 import { NodeHelpers, type INodeType, type INodeTypes, type IVersionedNodeType } from 'n8n-workflow';
 
 import { GraphMail } from '../../nodes/GraphMail/GraphMail.node';
+import { GraphMailInstantTrigger } from '../../nodes/GraphMailInstantTrigger/GraphMailInstantTrigger.node';
 import { GraphMailTrigger } from '../../nodes/GraphMailTrigger/GraphMailTrigger.node';
 
 /** The node types the engine may run: this package's nodes, plus any a test adds (e.g. n8n's built-in Outlook node). */
@@ -10,6 +11,7 @@ export class TestNodeTypes implements INodeTypes {
 	constructor() {
 		this.add('n8n-nodes-graph-mail.graphMail', new GraphMail());
 		this.add('n8n-nodes-graph-mail.graphMailTrigger', new GraphMailTrigger());
+		this.add('n8n-nodes-graph-mail.graphMailInstantTrigger', new GraphMailInstantTrigger());
 	}
 
 	add(name: string, type: INodeType | IVersionedNodeType): void {

@@ -1,6 +1,7 @@
 import { NodeApiError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 
 import type { GraphClient } from '../../nodes/GraphMail/transport/graphClient';
+import { graphApiError } from '../../nodes/GraphMail/transport/graphError';
 
 import { buildListQuery } from '../../nodes/GraphMail/helpers/odata';
 import {
@@ -170,10 +171,11 @@ describe('items', () => {
 		output: { mode: 'raw' },
 		attachments: { prefix: 'attachment_', skipInline: true },
 	} as unknown as TriggerPlan;
+	// What the client throws: a typed Graph request error.
 	const failing = (httpCode: string) =>
 		({
 			request: async () => {
-				throw new NodeApiError(node, { message: 'x' }, { httpCode });
+				throw graphApiError(node, { status: Number(httpCode), code: httpCode === '404' ? 'ErrorItemNotFound' : 'serviceNotAvailable', message: 'x' });
 			},
 		}) as unknown as GraphClient;
 

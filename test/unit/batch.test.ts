@@ -28,7 +28,7 @@ function fakeClient(script: Script, options: { backoff?: BackoffPolicy; maxInFli
 	const client = {
 		backoffPolicy: options.backoff ?? DEFAULT_BACKOFF,
 		maxInFlightPerMailbox: options.maxInFlight ?? 4,
-		async attempt(request: GraphRequest, weight: number): Promise<GraphOutcome<IDataObject>> {
+		async requestOutcome(request: GraphRequest, weight: number): Promise<GraphOutcome<IDataObject>> {
 			const requests = (request.body as { requests: WireRequest[] }).requests;
 			calls.push({ request, weight, requests });
 			const answer = script(requests, calls.length);

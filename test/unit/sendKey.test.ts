@@ -8,7 +8,7 @@ import {
 	sendKeyFor,
 	windowMsOf,
 	type KeyInput,
-} from '../../nodes/GraphMail/helpers/sendKey';
+} from '../../nodes/GraphMail/actions/message/send/idempotencyKey';
 
 const input = (overrides: Partial<KeyInput> = {}): KeyInput => ({
 	run: 'execution-1#0',

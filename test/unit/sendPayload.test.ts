@@ -1,7 +1,7 @@
 
-import { buildMessage, headerProblems, mailboxOf, type SendFields } from '../../nodes/GraphMail/helpers/sendPayload';
+import { buildMessage, headerProblems, mailboxOf, type SendFields } from '../../nodes/GraphMail/actions/message/send/payload';
 import { mailboxPath } from '../../nodes/GraphMail/helpers/pathSegment';
-import { fileAttachment, sendMailBody } from '../../nodes/GraphMail/helpers/sendPlan';
+import { fileAttachment, sendMailBody } from '../../nodes/GraphMail/actions/message/send/plan';
 import { loadVectors } from '../harness/vectors';
 
 interface Vector {

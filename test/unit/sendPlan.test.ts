@@ -1,4 +1,4 @@
-import { buildMessage } from '../../nodes/GraphMail/helpers/sendPayload';
+import { buildMessage } from '../../nodes/GraphMail/actions/message/send/payload';
 import {
 	MAX_MESSAGE_BYTES,
 	MiB,
@@ -10,7 +10,7 @@ import {
 	planSend,
 	sendMailBody,
 	type AttachmentSpec,
-} from '../../nodes/GraphMail/helpers/sendPlan';
+} from '../../nodes/GraphMail/actions/message/send/plan';
 
 const built = (() => {
 	const result = buildMessage({ to: 'a@x.com', subject: 'Files', bodyType: 'text', body: 'See attached.' });

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 
 import { Base64ByteSource, StreamByteSource } from '../../nodes/GraphMail/binary/byteSource';
-import { attachmentIdFromLocation, nextExpectedOffset } from '../../nodes/GraphMail/transport/uploadSession';
+import { attachmentIdFromLocation } from '../../nodes/GraphMail/actions/message/send/attachmentUpload';
+import { nextExpectedOffset } from '../../nodes/GraphMail/transport/uploadSession';
 
 describe('nextExpectedOffset', () => {
 	it.each([

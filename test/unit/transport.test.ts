@@ -1,6 +1,15 @@
+import { NodeApiError, type INode } from 'n8n-workflow';
+
 import { graphBaseUrlOf } from '../../nodes/GraphMail/transport/graphBaseUrl';
-import { KeyedLimiter } from '../../nodes/GraphMail/transport/keyedLimiter';
+import { KeyedLimiter } from '../../nodes/GraphMail/helpers/concurrency';
 import { DEFAULT_BACKOFF, nextDelayMs, parseRetryAfterMs } from '../../nodes/GraphMail/transport/retryAfter';
+import {
+	graphApiError,
+	graphDetailsOf,
+	graphErrorDetails,
+	GraphRequestError,
+	outcomeUncertain,
+} from '../../nodes/GraphMail/transport/graphError';
 
 describe('graphBaseUrlOf', () => {
 	it.each([
@@ -94,5 +103,44 @@ describe('KeyedLimiter', () => {
 		const limiter = new KeyedLimiter(1);
 		await expect(limiter.run('a', async () => await Promise.reject(new Error('boom')))).rejects.toThrow('boom');
 		await expect(limiter.run('a', async () => 'next')).resolves.toBe('next');
+	});
+});
+
+describe('outcomeUncertain: the one rule for "may have been carried out"', () => {
+	it.each([
+		[{ networkCode: 'ECONNRESET' }, true],
+		[{ networkCode: 'ETIMEDOUT' }, true],
+		[{ networkCode: 'ENETWORK' }, true],
+		[{ networkCode: 'ECONNREFUSED' }, false],
+		[{ status: 500 }, true],
+		[{ status: 502 }, true],
+		[{ status: 504 }, true],
+		[{ status: 503 }, false],
+		[{ status: 429 }, false],
+		[{ status: 403 }, false],
+		[{ status: 202 }, false],
+	])('%j -> %s', (failure, expected) => {
+		expect(outcomeUncertain(failure)).toBe(expected);
+	});
+
+	it('a Graph request error carries it with the status, Graph code and message, and request id', () => {
+		const node = { id: 'n', name: 'Graph Mail', type: 't', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+		const details = graphErrorDetails({
+			status: 504,
+			headers: { 'request-id': 'r-1' },
+			body: { error: { code: 'GatewayTimeout', message: 'The gateway timed out.' } },
+		});
+		const error = graphApiError(node, details, { itemIndex: 2 });
+		expect(error).toBeInstanceOf(GraphRequestError);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.details).toEqual({ status: 504, code: 'GatewayTimeout', message: 'The gateway timed out.', requestId: 'r-1', uncertain: true });
+		expect(error.uncertain).toBe(true);
+		expect(graphDetailsOf(error)).toBe(error.details);
+		expect(graphDetailsOf(new Error('plain'))).toBeUndefined();
+		// An operation words its own message from the details; Graph's code stays on the error.
+		const reworded = graphApiError(node, error.details, { message: 'To: Graph refused a recipient [item 2]' });
+		expect(reworded.message).toBe('To: Graph refused a recipient [item 2]');
+		expect(reworded.httpCode).toBe('504');
+		expect(reworded.context.graphCode).toBe('GatewayTimeout');
 	});
 });

@@ -8,8 +8,7 @@ import { itemMessage } from '../helpers/itemText';
  * as [item N].
  */
 export function errorItemOrThrow(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
-	// One failure can stand for several items (a sign-in refused for good): name this one.
-	const message = itemMessage((error instanceof Error ? error.message : String(error)).replace(/ \[item \d+\]$/, ''), itemIndex);
+	const message = itemMessage(error instanceof Error ? error.message : String(error), itemIndex);
 	if (!ctx.continueOnFail()) {
 		if (error instanceof Error) error.message = message;
 		throw error;

@@ -7,8 +7,8 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { quoteForMessage } from '../helpers/addresses';
-import type { FieldProblem } from '../helpers/sendPayload';
-import type { AttachmentSpec } from '../helpers/sendPlan';
+import type { FieldProblem } from '../actions/message/send/payload';
+import type { AttachmentSpec } from '../actions/message/send/plan';
 import type { UploadSource } from '../transport/uploadSession';
 import { Base64ByteSource, StreamByteSource } from './byteSource';
 

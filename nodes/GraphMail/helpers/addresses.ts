@@ -145,7 +145,7 @@ function describe(value: unknown): string {
 	return String(value);
 }
 
-function collect(value: unknown, out: ParsedAddresses, depth: number): void {
+function addAddresses(value: unknown, out: ParsedAddresses, depth: number): void {
 	if (value === undefined || value === null || value === '') return;
 	if (depth > 4) {
 		out.problems.push({ input: describe(value), reason: 'is nested too deeply to be an address list' });
@@ -160,7 +160,7 @@ function collect(value: unknown, out: ParsedAddresses, depth: number): void {
 		return;
 	}
 	if (Array.isArray(value)) {
-		for (const element of value) collect(element, out, depth + 1);
+		for (const element of value) addAddresses(element, out, depth + 1);
 		return;
 	}
 	if (typeof value === 'object') {
@@ -187,6 +187,6 @@ function collect(value: unknown, out: ParsedAddresses, depth: number): void {
 /** Every address in `value` (string, array or Graph recipient objects) and every entry that is not one. */
 export function parseAddresses(value: unknown): ParsedAddresses {
 	const out: ParsedAddresses = { addresses: [], problems: [] };
-	collect(value, out, 0);
+	addAddresses(value, out, 0);
 	return out;
 }

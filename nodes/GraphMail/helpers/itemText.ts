@@ -6,7 +6,8 @@
  * this one way.
  */
 export function itemMessage(message: string, itemIndex: number): string {
-	return `${message} [item ${itemIndex}]`;
+	// One failure can stand for several items (a sign-in refused for good): name this one, once.
+	return `${message.replace(/ \[item \d+\]$/, '')} [item ${itemIndex}]`;
 }
 
 /** "item 4" / "items 2, 5 and 7" (from 0, as in [item N]), shortened after ten. */

@@ -2,6 +2,7 @@
  * OData pieces for listing messages: string literals, date literals and the `$filter` /
  * `$orderby` pair built from the node's filter fields. Pure: no I/O, no n8n context.
  */
+import type { Importance } from './optionLists';
 
 /** The body of an OData string literal: a single quote is written twice (`It''s`). */
 export function escapeODataString(value: string): string {
@@ -20,7 +21,6 @@ export function odataDate(instant: Date): string {
 }
 
 export type ReadStatus = 'read' | 'unread';
-export type Importance = 'low' | 'normal' | 'high';
 export type SortOrder = 'newest' | 'oldest';
 
 export interface MessageFilters {

@@ -1,5 +1,8 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
 
+/** Graph's message importance. */
+export type Importance = 'low' | 'normal' | 'high';
+
 /** Graph's message importance values, for Send and the Get Many filter. */
 export const IMPORTANCE_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'High', value: 'high' },

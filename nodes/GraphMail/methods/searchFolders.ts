@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { mailboxInEditor, mapLimited } from '../actions/message/getAll.common';
+import { mailboxInEditor } from '../read/mailbox';
+import { mapLimited } from '../helpers/concurrency';
 import { idSegment } from '../helpers/pathSegment';
 import { GraphClient } from '../transport/graphClient';
 import { collect } from '../transport/paging';

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { mailboxInEditor } from '../actions/message/getAll.common';
+import { mailboxInEditor } from '../read/mailbox';
 import { kqlPhrase, kqlProblem, searchParameter } from '../helpers/kql';
 import { GraphClient } from '../transport/graphClient';
 

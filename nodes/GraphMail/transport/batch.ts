@@ -7,14 +7,14 @@
  * order, whatever order the batch answered in.
  *
  * Whether an outcome is known matters for requests that must not run twice: when the batch's
- * answer is lost (connection reset, timeout) or a sub-request answers 5xx (but 503), the result
- * is `uncertain` -- unless the sub-request is marked idempotent, in which case it is retried.
+ * answer is lost or a sub-request answers 5xx (but 503) -- `outcomeUncertain` -- the result is
+ * `uncertain`, unless the sub-request is marked idempotent, in which case it is retried.
  * Knows nothing of mail: the caller decides what an uncertain send means.
  */
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { GraphClient } from './graphClient';
-import { graphErrorDetails, lowerCaseHeaders } from './graphError';
+import { graphErrorDetails, lowerCaseHeaders, outcomeUncertain, type GraphErrorDetails } from './graphError';
 import { nextDelayMs, parseRetryAfterMs } from './retryAfter';
 
 /** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`), query included. */
@@ -32,6 +32,8 @@ export type BatchSubResult =
 	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown; attempts: number; waitedMs: number; gaveUp: boolean }
 	/** No definite answer: the sub-request may or may not have run. */
 	| { kind: 'uncertain'; reason: string }
+	/** No answer, but certainly not run (the connection was refused). */
+	| { kind: 'failed'; details: GraphErrorDetails }
 	/** Never sent: `stop()` said so before its batch went out. */
 	| { kind: 'notSent' };
 
@@ -131,11 +133,6 @@ function wireRequest(id: string, request: BatchSubRequest, after?: string): IDat
 	return wire;
 }
 
-/** Statuses after which a sub-request's effect is unknown (a 503 means it did not run; it is retried). */
-function outcomeUnknown(status: number): boolean {
-	return status >= 500 && status !== 503;
-}
-
 /**
  * Runs sub-requests for ONE mailbox through `$batch` and returns one result per sub-request, in
  * input order.
@@ -147,7 +144,7 @@ export async function executeBatch(
 	options: BatchOptions = {},
 ): Promise<BatchSubResult[]> {
 	const results: BatchSubResult[] = new Array(requests.length);
-	const settle = (index: number, result: BatchSubResult) => {
+	const record = (index: number, result: BatchSubResult) => {
 		results[index] = result;
 		options.onResult?.(index, result);
 	};
@@ -181,12 +178,12 @@ export async function executeBatch(
 	const serial = options.serial === true;
 	const limit = serial ? client.inFlightLimit(mailbox) : undefined;
 
-	/** Sends one batch and settles (or puts back into `later`) each of its entries. */
+	/** Sends one batch and records (or puts back into `later`) each of its entries. */
 	const sendBatch = async (batch: Pending[], later: Pending[]): Promise<void> => {
 		const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
 		options.onBatch?.(batch.length, bytes);
 		const sentAt = clock();
-		const outcome = await client.attempt<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
+		const outcome = await client.requestOutcome<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
 			{
 				method: 'POST',
 				path: '/$batch',
@@ -204,16 +201,19 @@ export async function executeBatch(
 
 		if ('failure' in outcome) {
 			const { failure } = outcome;
-			const unknown = failure.status === undefined || outcomeUnknown(failure.status);
-			const reason = `the $batch request failed: ${graphErrorDetails(failure).message}`;
+			const unknown = outcomeUncertain(failure);
+			const details = graphErrorDetails(failure);
+			const reason = `the $batch request failed: ${details.message}`;
 			for (const entry of batch) {
-				if (unknown) {
+				if (failure.status === undefined && !unknown) {
+					record(entry.index, { kind: 'failed', details });
+				} else if (unknown) {
 					entry.attempts++;
 					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-					settle(entry.index, { kind: 'uncertain', reason });
+					record(entry.index, { kind: 'uncertain', reason });
 				} else {
 					// The batch itself was refused (or throttled past the policy): none of it ran.
-					settle(entry.index, {
+					record(entry.index, {
 						kind: 'response',
 						status: failure.status!,
 						headers: failure.headers,
@@ -243,7 +243,7 @@ export async function executeBatch(
 			entry.attempts++;
 			if (!answer || typeof answer.status !== 'number') {
 				if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-				settle(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
+				record(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
 				continue;
 			}
 			const headers = lowerCaseHeaders(answer.headers);
@@ -253,27 +253,27 @@ export async function executeBatch(
 				limit.throttled(sentAt);
 				throttledInBatch = true;
 			}
-			if (throttled || (outcomeUnknown(status) && entry.request.idempotent)) {
+			if (throttled || (outcomeUncertain({ status }) && entry.request.idempotent)) {
 				if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) {
 					heldUntil = Math.max(heldUntil, entry.readyAt);
 					continue;
 				}
 			}
-			if (outcomeUnknown(status) && !entry.request.idempotent) {
-				settle(entry.index, {
+			if (outcomeUncertain({ status }) && !entry.request.idempotent) {
+				record(entry.index, {
 					kind: 'uncertain',
 					reason: `Graph answered ${status} ${graphErrorDetails({ status, headers, body: answer.body }).message}`,
 				});
 				continue;
 			}
-			settle(entry.index, {
+			record(entry.index, {
 				kind: 'response',
 				status,
 				headers,
 				body: answer.body,
 				attempts: entry.attempts,
 				waitedMs: entry.waitedMs,
-				gaveUp: throttled || outcomeUnknown(status),
+				gaveUp: throttled || outcomeUncertain({ status }),
 			});
 		}
 		if (limit && !throttledInBatch) limit.accepted();
@@ -296,7 +296,7 @@ export async function executeBatch(
 			while (running.size >= (limit?.current ?? 1)) await Promise.race(running);
 			if (options.stop?.()) {
 				await Promise.all(running);
-				for (const entry of [...batches.slice(b).flat(), ...later]) settle(entry.index, { kind: 'notSent' });
+				for (const entry of [...batches.slice(b).flat(), ...later]) record(entry.index, { kind: 'notSent' });
 				return results;
 			}
 			const sending: Promise<void> = sendBatch(batches[b], later).finally(() => running.delete(sending));

@@ -25,7 +25,7 @@ import { failedResponseOf, graphApiError, graphErrorDetails, type FailedResponse
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { loginApiError, loginFailureOf, type LoginFailure } from './loginError';
 import { AdaptiveLimit } from './adaptiveLimit';
-import { KeyedLimiter } from './keyedLimiter';
+import { KeyedLimiter } from '../helpers/concurrency';
 import { MailboxBudget } from './mailboxBudget';
 import {
 	DEFAULT_BACKOFF,
@@ -35,6 +35,12 @@ import {
 	type BackoffPolicy,
 } from './retryAfter';
 
+
+/**
+ * Graph then answers with immutable ids, which stay valid when a message moves between folders
+ * (a sent draft moving to Sent Items, a message to Deleted Items).
+ */
+export const IMMUTABLE_ID_HEADERS: Readonly<Record<string, string>> = { Prefer: 'IdType="ImmutableId"' };
 
 export type GraphContext =
 	| IExecuteFunctions
@@ -80,7 +86,8 @@ export interface GraphFailure {
 
 export type GraphOutcome<T> = { response: GraphResponse<T> } | GraphFailure;
 
-type SendOutcome<T> = { response: GraphResponse<T> } | { failure: FailedResponse } | { loginFailure: LoginFailure };
+/** What one HTTP exchange gave (before any retry). */
+type ExchangeResult<T> = { response: GraphResponse<T> } | { failure: FailedResponse } | { loginFailure: LoginFailure };
 
 /** Attempts at renewing the token when the login host has a server error (the first included). */
 const LOGIN_ATTEMPTS = 3;
@@ -202,7 +209,7 @@ export class GraphClient {
 	}
 
 	async request<T = IDataObject>(request: GraphRequest): Promise<GraphResponse<T>> {
-		const outcome = await this.attempt<T>(request);
+		const outcome = await this.requestOutcome<T>(request);
 		if ('response' in outcome) return outcome.response;
 		const details = graphErrorDetails(outcome.failure);
 		throw graphApiError(this.ctx.getNode(), details, {
@@ -214,11 +221,11 @@ export class GraphClient {
 	}
 
 	/**
-	 * Like `request`, but a final failure is returned rather than thrown, for callers that must
+	 * Like `request` (retries included), but a final failure is returned rather than thrown, for callers that must
 	 * tell "Graph refused" from "the answer was lost" (a lost answer to a send is not a refusal).
 	 * `weight` is the number of in-flight slots the request takes (a `$batch` takes all of them).
 	 */
-	async attempt<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
+	async requestOutcome<T = IDataObject>(request: GraphRequest, weight = 1): Promise<GraphOutcome<T>> {
 		this.throwIfLoginFailed(request.itemIndex);
 		let url = this.resolveUrl(request.path, request.itemIndex);
 		let redirects = 0;
@@ -344,7 +351,7 @@ export class GraphClient {
 		return limit;
 	}
 
-	private async send<T>(url: string, request: GraphRequest): Promise<SendOutcome<T>> {
+	private async send<T>(url: string, request: GraphRequest): Promise<ExchangeResult<T>> {
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,

@@ -52,7 +52,7 @@ export async function createSubscription(
 	now: number,
 ): Promise<FolderSubscription> {
 	const expiresAt = expirationAt(now);
-	const outcome = await client.attempt<IDataObject>({
+	const outcome = await client.requestOutcome<IDataObject>({
 		method: 'POST',
 		path: '/subscriptions',
 		body: {
@@ -81,7 +81,7 @@ export async function renewSubscription(
 	now: number,
 ): Promise<FolderSubscription | 'gone'> {
 	const expiresAt = expirationAt(now);
-	const outcome = await client.attempt<IDataObject>({
+	const outcome = await client.requestOutcome<IDataObject>({
 		method: 'PATCH',
 		path: `/subscriptions/${idSegment(node, sub.id, 'Subscription ID')}`,
 		body: { expirationDateTime: new Date(expiresAt).toISOString() },
@@ -106,7 +106,7 @@ export async function deleteSubscriptions(
 ): Promise<void> {
 	const targets = new Set(ids);
 	if (notificationUrl !== undefined) {
-		const listed = await client.attempt<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
+		const listed = await client.requestOutcome<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
 		if ('response' in listed) {
 			for (const sub of listed.response.body?.value ?? []) {
 				if (sub.notificationUrl === notificationUrl && typeof sub.id === 'string') targets.add(sub.id);
@@ -114,7 +114,7 @@ export async function deleteSubscriptions(
 		}
 	}
 	for (const id of targets) {
-		const outcome = await client.attempt({
+		const outcome = await client.requestOutcome({
 			method: 'DELETE',
 			path: `/subscriptions/${idSegment(node, id, 'Subscription ID')}`,
 			mailbox: plan.ref.mailbox,
@@ -136,7 +136,7 @@ export async function discoverSubscriptions(
 	webhookId: string | undefined,
 	clientState: string,
 ): Promise<PushState | undefined> {
-	const listed = await client.attempt<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
+	const listed = await client.requestOutcome<{ value?: IDataObject[] }>({ method: 'GET', path: '/subscriptions', mailbox: plan.ref.mailbox });
 	if ('failure' in listed) return undefined;
 	const own = (listed.response.body?.value ?? []).filter((sub) => isOwnUrl(sub.notificationUrl, webhookId));
 	if (own.length === 0) return undefined;

@@ -1,17 +1,24 @@
-import type { IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IHookFunctions, ITriggerFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { credentialTypeOf } from '../../GraphMail/transport/appOnlyAuth';
 import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan } from '../config';
+import { newestMatching } from '../sample';
+import { acceptedClientStates, forgetClientState, knownClientState, rememberClientState } from './clientStates';
 import { checkReachable, createSubscription, deleteSubscriptions, renewSubscription } from './graphSubscriptions';
 import { readNotifications } from './notifications';
-import { clientStateFor, coversPlan, readPush, writePush, type PushState } from './pushState';
+import { coversPlan, newClientState, readPush, writePush, type PushState } from './pushState';
 import { triggerKey, wakeTrigger } from './wakeRegistry';
+
+/** Where the trigger's secret is kept for this run: a test listen never touches the active workflow's. */
+function secretKey(ctx: IHookFunctions | IWebhookFunctions): string | undefined {
+	return ctx.getMode() === 'manual' ? undefined : triggerKey(ctx.getWorkflow().id, ctx.getNode().id);
+}
 
 /**
  * n8n's webhook life cycle for the instant trigger: checkExists on every activation and n8n start
  * (a subscription still there is renewed and kept: a restart makes no second one), create on
- * activation, delete on deactivation; and the webhook itself.
+ * activation, delete on deactivation; and the webhook itself. "Listen for test event" runs the same
+ * hooks with mode 'manual' on the test URL: a subscription of its own, deleted when the test ends.
  */
 export const subscriptionHooks = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
@@ -28,6 +35,8 @@ export const subscriptionHooks = {
 			push.byFolder[folder.key] = renewed;
 		}
 		writePush(staticData, push);
+		const key = secretKey(this);
+		if (key !== undefined) rememberClientState(key, push.clientState);
 		return true;
 	},
 
@@ -35,19 +44,24 @@ export const subscriptionHooks = {
 		const plan = readPlan(this);
 		const node = this.getNode();
 		const staticData = this.getWorkflowStaticData('node');
-		const previous = readPush(staticData);
+		const manual = this.getMode() === 'manual';
+		// A test listen starts from the active workflow's static data: its subscriptions are not ours to replace.
+		const previous = manual ? undefined : readPush(staticData);
 		const url = this.getNodeWebhookUrl('default') ?? '';
 		const client = await GraphClient.create(this);
 		checkReachable(node, url, client.baseUrl);
 		// Whatever still points at this URL (a subscription made but never saved) goes first.
 		await deleteSubscriptions(node, client, plan, Object.values(previous?.byFolder ?? {}).map((s) => s.id), url);
 		const now = Date.now();
+		const key = secretKey(this);
 		const push: PushState = {
-			clientState: clientStateFor(await this.getCredentials(credentialTypeOf(node)), node.webhookId),
+			clientState: previous?.clientState ?? (key !== undefined ? knownClientState(key) : undefined) ?? newClientState(),
 			notificationUrl: url,
 			createdAt: previous?.createdAt ?? now,
 			byFolder: {},
 		};
+		// Known before the first notification can arrive, and before n8n starts the trigger.
+		if (key !== undefined) rememberClientState(key, push.clientState);
 		for (const folder of plan.folders) {
 			push.byFolder[folder.key] = await createSubscription(node, client, plan, folder, url, push.clientState, now);
 		}
@@ -59,23 +73,31 @@ export const subscriptionHooks = {
 		const plan = readPlan(this);
 		const staticData = this.getWorkflowStaticData('node');
 		const push = readPush(staticData);
+		const url = this.getNodeWebhookUrl('default');
+		// A test listen deletes only what points at the test URL, never the active workflow's subscriptions.
+		const mine = push && (this.getMode() !== 'manual' || push.notificationUrl === url) ? push : undefined;
 		const client = await GraphClient.create(this);
 		await deleteSubscriptions(
 			this.getNode(),
 			client,
 			plan,
-			Object.values(push?.byFolder ?? {}).map((s) => s.id),
-			push?.notificationUrl ?? this.getNodeWebhookUrl('default'),
+			Object.values(mine?.byFolder ?? {}).map((s) => s.id),
+			mine?.notificationUrl ?? url,
 		);
-		if (push) writePush(staticData, { ...push, byFolder: {} });
+		if (mine) writePush(staticData, { ...mine, byFolder: {} });
+		const key = secretKey(this);
+		if (key !== undefined) forgetClientState(key);
 		return true;
 	},
 };
 
 /**
  * Graph's POSTs: the validation request (the token echoed as text/plain), then notifications.
- * Entries without the subscription's clientState are refused (403 when none is valid); valid ones
- * wake the running trigger, which reads the mail itself. Never starts an execution on its own.
+ * Entries without the subscription's clientState are refused (403 when none is valid). In an
+ * active workflow a valid one wakes the running trigger, which reads the mail itself: the webhook
+ * never starts an execution. In a test listen (mode 'manual', no trigger running) it answers with
+ * the newest matching message, which ends the test; a notification for a message the filters
+ * skip keeps it listening.
  */
 export async function receiveNotification(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
@@ -86,12 +108,21 @@ export async function receiveNotification(this: IWebhookFunctions): Promise<IWeb
 		return { noWebhookResponse: true };
 	}
 	const node = this.getNode();
-	const read = readNotifications(this.getBodyData(), clientStateFor(await this.getCredentials(credentialTypeOf(node)), node.webhookId));
+	const key = triggerKey(this.getWorkflow().id, node.id);
+	const push = readPush(this.getWorkflowStaticData('node'));
+	const accepted = this.getMode() === 'manual' ? acceptedClientStates(undefined, push) : acceptedClientStates(key, push);
+	const read = readNotifications(this.getBodyData(), accepted);
 	if (read.accepted === 0) {
 		res.status(403).json({ error: 'Notification refused: clientState missing or wrong' });
 		return { noWebhookResponse: true };
 	}
-	wakeTrigger(triggerKey(this.getWorkflow().id, node.id), read.signal);
+	if (this.getMode() === 'manual') {
+		// The webhook context has every helper the Graph client and the output mapping use.
+		const sample = read.signal.changed.length > 0 ? await newestMatching(this as unknown as ITriggerFunctions, readPlan(this)) : null;
+		res.status(202).end();
+		return sample ? { noWebhookResponse: true, workflowData: sample } : { noWebhookResponse: true };
+	}
+	wakeTrigger(key, read.signal);
 	res.status(202).end();
 	return { noWebhookResponse: true };
 }

@@ -20,7 +20,7 @@ export interface ReadNotifications {
 }
 
 function sameSecret(given: unknown, expected: string): boolean {
-	if (typeof given !== 'string') return false;
+	if (typeof given !== 'string' || expected === '') return false;
 	const a = Buffer.from(given, 'utf8');
 	const b = Buffer.from(expected, 'utf8');
 	return a.length === b.length && timingSafeEqual(a, b);
@@ -28,14 +28,15 @@ function sameSecret(given: unknown, expected: string): boolean {
 
 const LIFECYCLE_EVENTS: readonly string[] = ['subscriptionRemoved', 'missed', 'reauthorizationRequired'];
 
-export function readNotifications(body: unknown, clientState: string | undefined): ReadNotifications {
+/** `clientStates`: the secrets accepted (none: every entry is refused). */
+export function readNotifications(body: unknown, clientStates: readonly string[]): ReadNotifications {
 	const entries = Array.isArray((body as { value?: unknown } | undefined)?.value) ? ((body as { value: unknown[] }).value) : [];
 	const signal: NotificationSignal = { changed: [], lifecycle: [] };
 	let accepted = 0;
 	let refused = 0;
 	for (const entry of entries) {
 		const data = (entry ?? {}) as { clientState?: unknown; subscriptionId?: unknown; lifecycleEvent?: unknown };
-		if (clientState === undefined || !sameSecret(data.clientState, clientState) || typeof data.subscriptionId !== 'string') {
+		if (!clientStates.some((secret) => sameSecret(data.clientState, secret)) || typeof data.subscriptionId !== 'string') {
 			refused += 1;
 			continue;
 		}

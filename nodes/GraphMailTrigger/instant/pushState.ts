@@ -1,4 +1,4 @@
-import { createHmac } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FolderPlan } from '../config';
@@ -69,22 +69,47 @@ export function needsRenewal(sub: FolderSubscription, now: number): boolean {
 	return sub.expiresAt - now < RENEW_BEFORE_MS;
 }
 
+export type SubscriptionAction = 'keep' | 'renew' | 'create';
+
+/**
+ * What a round does with a folder's subscription: make one when there is none or Graph removed it
+ * (`subscriptionRemoved`), renew it when Graph asks (`reauthorizationRequired`) or it is close to
+ * expiry, else keep it. `removed` and `reauthorize` hold subscription ids from lifecycle events.
+ */
+export function subscriptionAction(
+	current: FolderSubscription | undefined,
+	lifecycle: { removed: ReadonlySet<string>; reauthorize: ReadonlySet<string> },
+	now: number,
+): SubscriptionAction {
+	if (current === undefined || lifecycle.removed.has(current.id)) return 'create';
+	if (lifecycle.reauthorize.has(current.id) || needsRenewal(current, now)) return 'renew';
+	return 'keep';
+}
+
 /** Whether the stored subscriptions cover exactly these folders at this URL. */
 export function coversPlan(push: PushState | undefined, folders: FolderPlan[], notificationUrl: string): push is PushState {
 	return push !== undefined && push.notificationUrl === notificationUrl && folders.every((folder) => push.byFolder[folder.key] !== undefined);
 }
 
 /**
- * The clientState of a node's subscriptions, derived from the credential's secret and the node's
- * webhook id: the webhook, the hooks and the running trigger each get their own copy of the static
- * data from n8n, so the secret must not depend on one of them having saved it first.
+ * A new clientState: 256 random bits (43 characters; Graph allows 128). Random rather than derived
+ * from the credential, so it is as strong with a PKCE credential that has no client secret; it is
+ * kept in the static data beside the subscriptions and handed to the trigger by clientStates.ts.
  */
-export function clientStateFor(credentials: IDataObject, webhookId: string | undefined): string {
-	const key = String(credentials.clientSecret ?? '') + '|' + String(credentials.clientId ?? '');
-	return createHmac('sha256', key).update(`graph-mail-instant|${webhookId ?? ''}`).digest('base64url');
+export function newClientState(): string {
+	return randomBytes(32).toString('base64url');
 }
 
-/** Whether a subscription's notification URL is this node's webhook (`.../<webhookId>/webhook`). */
+/**
+ * Whether a subscription's notification URL is this node's production webhook
+ * (`.../<webhookId>/webhook`), not the editor's test URL (`/webhook-test/...`, a test listen).
+ */
 export function isOwnUrl(url: unknown, webhookId: string | undefined): url is string {
-	return typeof url === 'string' && webhookId !== undefined && webhookId !== '' && url.includes(`/${webhookId}/`);
+	return (
+		typeof url === 'string' &&
+		webhookId !== undefined &&
+		webhookId !== '' &&
+		url.includes(`/${webhookId}/`) &&
+		!url.includes('/webhook-test/')
+	);
 }

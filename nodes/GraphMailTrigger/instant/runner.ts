@@ -1,13 +1,13 @@
 import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
-import { credentialTypeOf } from '../../GraphMail/transport/appOnlyAuth';
 import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan, type TriggerPlan } from '../config';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
 import type { NotificationSignal } from './notifications';
-import { clientStateFor, needsRenewal, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
+import { knownClientState, rememberClientState } from './clientStates';
+import { newClientState, subscriptionAction, readPush, SAFETY_INTERVAL_MS, writePush, type FolderSubscription, type PushState } from './pushState';
 import { registerTrigger, triggerKey } from './wakeRegistry';
 
 /** Longest wait after a failed round before the next try (the first waits 5 s, then doubling). */
@@ -46,6 +46,13 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	const staticData = ctx.getWorkflowStaticData('node');
 	// n8n may start this trigger on another copy of the static data than the hooks wrote to.
 	let push: PushState | undefined = readPush(staticData);
+	const key = triggerKey(ctx.getWorkflow().id, node.id);
+	/** The secret the hooks made (handed over in-process when this copy of the static data lacks it). */
+	const clientState = () => {
+		const secret = push?.clientState ?? knownClientState(key) ?? newClientState();
+		rememberClientState(key, secret);
+		return secret;
+	};
 	let pending: Pending = { ...nothingPending(), catchUp: true };
 	let wakeUp: (() => void) | undefined;
 	let closed = false;
@@ -53,7 +60,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 	let failures = 0;
 	let retryAt: number | undefined;
 
-	const unregister = registerTrigger(triggerKey(ctx.getWorkflow().id, node.id), (signal) => {
+	const unregister = registerTrigger(key, (signal) => {
 		pending = {
 			changed: [...pending.changed, ...signal.changed],
 			lifecycle: [...pending.lifecycle, ...signal.lifecycle],
@@ -68,12 +75,10 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		const reauthorize = new Set(signal.lifecycle.filter((e) => e.event === 'reauthorizationRequired').map((e) => e.subscriptionId));
 		for (const folder of plan.folders) {
 			const current = push.byFolder[folder.key];
+			const action = subscriptionAction(current, { removed, reauthorize }, now);
 			let next: FolderSubscription | 'gone' | undefined = current;
-			if (current && removed.has(current.id)) next = 'gone';
-			else if (current && (reauthorize.has(current.id) || needsRenewal(current, now))) {
-				next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
-			}
-			if (next === undefined || next === 'gone') {
+			if (action === 'renew' && current) next = await renewSubscription(node, client, plan, current, push.notificationUrl, now);
+			if (action === 'create' || next === undefined || next === 'gone') {
 				next = await createSubscription(node, client, plan, folder, push.notificationUrl, push.clientState, now);
 			}
 			push.byFolder[folder.key] = next;
@@ -87,7 +92,7 @@ export async function runInstantTrigger(ctx: ITriggerFunctions): Promise<ITrigge
 		pending = nothingPending();
 		try {
 			const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
-			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientStateFor(await ctx.getCredentials(credentialTypeOf(node)), node.webhookId));
+			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientState());
 			await keepSubscriptions(client, signal, now);
 			if (!signal.catchUp && lastCatchUp !== undefined && now - lastCatchUp < SAFETY_INTERVAL_MS) {
 				writePush(staticData, push);

@@ -33,42 +33,7 @@ export async function startRedirectTarget(): Promise<RedirectTarget> {
 	};
 }
 
-export interface ConsentForm {
-	action: string;
-	hidden: Record<string, string>;
-	users: Array<{ id: string; upn: string; checked: boolean }>;
-	buttons: string[];
-	scopes: string[];
-}
-
-function unescapeHtml(text: string): string {
-	return text
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&amp;/g, '&');
-}
-
-function attribute(tag: string, name: string): string | undefined {
-	const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
-	return match ? unescapeHtml(match[1]) : undefined;
-}
-
-/** Reads the consent page the way a browser test would: form action, hidden fields, radios, buttons. */
-export function parseConsentForm(html: string): ConsentForm {
-	const formTag = /<form\b[^>]*>/.exec(html)?.[0] ?? '';
-	const hidden: Record<string, string> = {};
-	const users: ConsentForm['users'] = [];
-	for (const tag of html.match(/<input\b[^>]*>/g) ?? []) {
-		const type = attribute(tag, 'type');
-		if (type === 'hidden') hidden[attribute(tag, 'name') ?? ''] = attribute(tag, 'value') ?? '';
-		if (type === 'radio') users.push({ id: attribute(tag, 'value') ?? '', upn: attribute(tag, 'data-user') ?? '', checked: /\schecked\b/.test(tag) });
-	}
-	const buttons = (html.match(/<button\b[^>]*>/g) ?? []).map((tag) => attribute(tag, 'id') ?? '');
-	const scopes = (html.match(/<li data-scope="[^"]*"/g) ?? []).map((tag) => attribute(tag, 'data-scope') ?? '');
-	return { action: attribute(formTag, 'action') ?? '', hidden, users, buttons, scopes };
-}
+export { parseConsentForm, type ConsentForm } from '../../../scripts/lib/consentPage';
 
 export async function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
 	return fetch(url, {

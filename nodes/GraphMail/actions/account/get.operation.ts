@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { usesAppOnly } from '../../transport/appOnlyAuth';
 import type { GraphClient } from '../../transport/graphClient';
-import { mailboxOf } from '../message/getAll.common';
+import { mailboxOf } from '../../read/mailbox';
 import { errorItemOrThrow } from '../itemErrors';
 
 export const properties: INodeProperties[] = [];

@@ -11,18 +11,10 @@ import { idSegment } from '../../helpers/pathSegment';
 import type { GraphClient } from '../../transport/graphClient';
 import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
-import {
-	downloadAttachments,
-	Gate,
-	mailboxOf,
-	mayHaveAttachments,
-	outputPlan,
-	preferBodyFormat,
-	shapeMessage,
-	type AttachmentOptions,
-	type OutputMode,
-} from './getAll.common';
-import { attachmentAndBodyOptions, mailboxFields, outputFields } from './getAll.fields';
+import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type AttachmentOptions } from '../../read/attachments';
+import { mailboxOf } from '../../read/mailbox';
+import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode } from '../../read/output';
+import { attachmentAndBodyOptions, mailboxFields, outputFields } from '../../read/fields';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -90,7 +82,7 @@ export async function execute(
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
-	const largeGate = new Gate();
+	const largeGate = largeDownloadGate();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const ref = mailboxOf(this, itemIndex);

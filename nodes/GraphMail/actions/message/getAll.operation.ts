@@ -7,13 +7,13 @@ import {
 } from 'n8n-workflow';
 
 import { parseDateInput } from '../../helpers/dates';
+import type { Importance } from '../../helpers/optionLists';
 import { idSegment } from '../../helpers/pathSegment';
 import { searchParameter, kqlProblem } from '../../helpers/kql';
 import {
 	buildListQuery,
 	customFilterProblem,
 	hasFilters,
-	type Importance,
 	type MessageFilters,
 	type ReadStatus,
 	type SortOrder,
@@ -22,25 +22,18 @@ import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
 import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
-import {
-	downloadAttachments,
-	Gate,
-	mailboxOf,
-	mapLimited,
-	mayHaveAttachments,
-	outputPlan,
-	preferBodyFormat,
-	shapeMessage,
-	type AttachmentOptions,
-	type MailboxRef,
-	type OutputMode,
-	type OutputPlan,
-} from './getAll.common';
-import { getAllFields } from './getAll.fields';
+import { downloadAttachments, largeDownloadGate, mayHaveAttachments, type AttachmentOptions } from '../../read/attachments';
+import { mailboxOf, WELL_KNOWN_FOLDERS, type MailboxRef } from '../../read/mailbox';
+import { mapLimited, type KeyedLimiter } from '../../helpers/concurrency';
+import { outputPlan, preferBodyFormat, shapeMessage, type OutputMode, type OutputPlan } from '../../read/output';
+import { folderFields, getAllFields } from '../../read/fields';
 
 export const properties: INodeProperties[] = getAllFields;
 
-const WELL_KNOWN_FOLDERS = new Set(['archive', 'deleteditems', 'drafts', 'inbox', 'junkemail', 'sentitems']);
+/** The folders Folder lists by name (Graph's well-known names; Other Folder and Whole Mailbox aside). */
+const LISTED_FOLDERS = new Set(
+	(folderFields[0].options ?? []).map((option) => String((option as { value: unknown }).value)).filter((value) => WELL_KNOWN_FOLDERS.has(value)),
+);
 
 /** Everything one input item asks for, checked before any request is made. */
 interface ListPlan {
@@ -69,7 +62,7 @@ function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef):
 		}
 		return `${ref.base}/mailFolders/${idSegment(ctx.getNode(), id, 'Folder ID', itemIndex)}/messages`;
 	}
-	if (!WELL_KNOWN_FOLDERS.has(folder.toLowerCase())) {
+	if (!LISTED_FOLDERS.has(folder.toLowerCase())) {
 		throw refuse(
 			ctx,
 			itemIndex,
@@ -188,7 +181,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	};
 }
 
-async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: Gate): Promise<INodeExecutionData[]> {
+async function run(ctx: IExecuteFunctions, client: GraphClient, plan: ListPlan, largeGate: KeyedLimiter): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[] = [];
 	const request = { path: plan.path, qs: plan.qs, headers: plan.headers, mailbox: plan.ref.mailbox, itemIndex: plan.itemIndex };
 	for await (const page of pages<IDataObject>(client, request, { limit: plan.limit })) {
@@ -238,7 +231,7 @@ export async function execute(
 			plans.push(errorItemOrThrow(this, error, itemIndex));
 		}
 	}
-	const largeGate = new Gate();
+	const largeGate = largeDownloadGate();
 	const output: INodeExecutionData[] = [];
 	for (const plan of plans) {
 		if ('json' in plan) {

@@ -4,7 +4,7 @@ import type { Operation } from '../operation';
 import { forOperation } from '../operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
-import * as send from './send.operation';
+import * as send from './send/operation';
 
 export const operations: Record<string, Operation> = { get, getAll, send };
 

@@ -5,25 +5,26 @@
  * still in the Outbox, or whose Sent Items copy was moved or deleted (Deleted Items), is found
  * too. Drafts come back with `isDraft: true`; what counts as sent is decided by `earlierSend`.
  */
-import { NodeApiError, NodeOperationError, type IExecuteFunctions, type JsonObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { internetMessageIdFilter, lookupGroups, type FoundMessage } from '../../helpers/sendKey';
-import { mailboxPath } from '../../helpers/pathSegment';
-import { executeBatch, type BatchSubRequest } from '../../transport/batch';
-import type { GraphClient } from '../../transport/graphClient';
-import { graphApiError, graphErrorDetails } from '../../transport/graphError';
+import { internetMessageIdFilter, lookupGroups, type FoundMessage } from './idempotencyKey';
+import { mailboxPath } from '../../../helpers/pathSegment';
+import { executeBatch, type BatchSubRequest } from '../../../transport/batch';
+import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../../transport/graphClient';
+import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
 
 const SELECT = 'id,internetMessageId,sentDateTime,isDraft,parentFolderId';
 const PAGE_SIZE = 100;
 /** Immutable ids, so a found message's id stays valid when it moves between folders. */
-const HEADERS = { Prefer: 'IdType="ImmutableId"' };
+const HEADERS = IMMUTABLE_ID_HEADERS;
 
 interface Page {
 	value?: Array<Record<string, unknown>>;
 	'@odata.nextLink'?: string;
 }
 
-function collect(page: Page | undefined, into: Map<string, FoundMessage[]>): void {
+/** Adds a page's messages to what was found, by internetMessageId. */
+function addFound(page: Page | undefined, into: Map<string, FoundMessage[]>): void {
 	for (const message of page?.value ?? []) {
 		const internetMessageId = typeof message.internetMessageId === 'string' ? message.internetMessageId : '';
 		if (!internetMessageId || typeof message.id !== 'string') continue;
@@ -38,28 +39,6 @@ function collect(page: Page | undefined, into: Map<string, FoundMessage[]>): voi
 		list.push(found);
 		into.set(internetMessageId, list);
 	}
-}
-
-/** Thrown when the mailbox could not be searched: Exactly Once cannot tell what was sent. */
-export function lookupError(ctx: IExecuteFunctions, mailbox: string, cause: unknown): NodeApiError | NodeOperationError {
-	const status = Number((cause as { httpCode?: unknown })?.httpCode);
-	const original = cause instanceof Error ? cause.message : String(cause);
-	const where = mailbox === 'me' ? "the connected account's mailbox" : `mailbox '${mailbox}'`;
-	const description =
-		status === 403 || status === 401
-			? `Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending, which needs read access: the Mail.ReadWrite scope${mailbox === 'me' ? '' : ', and Mail.ReadWrite.Shared for another mailbox'}. Add the scope in the credential and reconnect, or switch Don't Resend on Retry off in the node's Delivery Settings.`
-			: "Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending and after a lost answer; without that look it cannot tell what was already sent. Run the node again, or switch Don't Resend on Retry off in the node's Delivery Settings.";
-	const message = `Could not look for earlier sends in ${where}: ${original.replace(/^Microsoft Graph refused the request: /, '')}`;
-	if (cause instanceof NodeApiError) {
-		const error = new NodeApiError(ctx.getNode(), { message: original } as JsonObject, {
-			message,
-			description,
-			httpCode: cause.httpCode ?? undefined,
-		});
-		error.context.graphCode = cause.context.graphCode;
-		return error;
-	}
-	return new NodeOperationError(ctx.getNode(), message, { description });
 }
 
 /**
@@ -83,14 +62,14 @@ export async function findByInternetMessageId(
 		let next = page?.['@odata.nextLink'];
 		while (next) {
 			const { body } = await client.request<Page>({ method: 'GET', path: next, headers: HEADERS, mailbox });
-			collect(body, found);
+			addFound(body, found);
 			next = body?.['@odata.nextLink'];
 		}
 	};
 
 	if (urls.length === 1) {
 		const { body } = await client.request<Page>({ method: 'GET', path: urls[0], headers: HEADERS, mailbox });
-		collect(body, found);
+		addFound(body, found);
 		await followNextLinks(body);
 		return found;
 	}
@@ -100,14 +79,21 @@ export async function findByInternetMessageId(
 	const results = await executeBatch(client, mailbox, requests, { serial: true, patient: true });
 	for (const result of results) {
 		if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
-			collect(result.body as Page, found);
+			addFound(result.body as Page, found);
 			await followNextLinks(result.body as Page);
 			continue;
 		}
 		if (result.kind === 'response') {
 			throw graphApiError(client.node, graphErrorDetails({ status: result.status, headers: result.headers, body: result.body }));
 		}
+		if (result.kind === 'failed') throw graphApiError(client.node, result.details);
 		throw graphApiError(client.node, { code: 'NoAnswer', message: result.kind === 'uncertain' ? result.reason : 'not sent' });
 	}
 	return found;
+}
+
+/** Waits until `settleMs` after `since`: a lost answer's work may still be under way at the service. */
+export async function waitBeforeLooking(since: number, settleMs: number): Promise<void> {
+	const left = since + settleMs - Date.now();
+	if (left > 0) await sleep(left);
 }

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../../helpers/optionLists';
+import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../../../helpers/optionLists';
 
 /** The Send operation's fields (displayOptions are added by forOperation). */
 export const sendFields: INodeProperties[] = [

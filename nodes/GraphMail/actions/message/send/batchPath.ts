@@ -5,33 +5,29 @@
  *     deduplication window are not sent again.
  *  2. sendMail plans go through `$batch` (up to 20 per batch, under ~4 MB; one batch at a time per
  *     mailbox, which Graph runs 4 sub-requests at a time), a single one as a plain request;
- *     draft plans run through the executor, at most `maxInFlightPerMailbox` items at once (the
+ *     draft plans run through draftPath.ts, at most `maxInFlightPerMailbox` items at once (the
  *     client's limiter caps the requests themselves).
- *  3. A send without a definite answer (lost batch answer, reset, 5xx) is looked up again after a
+ *  3. A send without a definite answer (`outcomeUncertain`: lost answer, reset, 5xx but 503) is looked up again after a
  *     short wait: found -> sent; not found -> sent again; at most `recovery.rounds` times. Without
  *     Exactly Once (or without a Sent Items copy to find) it becomes the item's error, never a
  *     blind retry.
  * Without Continue On Fail the first definite error stops new work (batches and drafts not yet
  * started are not sent); the operation reports what was sent.
  */
-import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { NodeApiError, NodeOperationError, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { earlierSend, type FoundMessage } from '../../helpers/sendKey';
-import { mailboxPath } from '../../helpers/pathSegment';
-import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../../transport/batch';
-import { describeAttempts, type GraphClient } from '../../transport/graphClient';
-import { graphApiError, graphErrorDetails } from '../../transport/graphError';
-import {
-	executeSend,
-	explainSendError,
-	MAYBE_SENT,
-	sendMailRequestBody,
-	type Recovery,
-	type SentDetails,
-} from './send.executor';
-import { addSentence, itemMessage } from '../../helpers/itemText';
-import { findByInternetMessageId, lookupError } from './send.lookup';
-import type { PreparedSend } from './send.prepare';
+import { mapLimited } from '../../../helpers/concurrency';
+import { asNodeError, withSentence } from '../../../helpers/nodeError';
+import { mailboxPath } from '../../../helpers/pathSegment';
+import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
+import type { GraphClient } from '../../../transport/graphClient';
+import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
+import { sendWithDraft, type Recovery, type SentDetails } from './draftPath';
+import { explainSendError, lookupError, lookupFailure, maybeSent, refusal } from './errors';
+import { earlierSend, type FoundMessage } from './idempotencyKey';
+import { sendMailRequestBody } from './inlineAttachments';
+import { findByInternetMessageId, waitBeforeLooking } from './lookup';
+import type { PreparedSend } from './prepare';
 
 export type SendOutcome =
 	| { kind: 'sent'; details: SentDetails; uploadedBytes: number }
@@ -47,8 +43,8 @@ export interface BulkOptions {
 }
 
 /** sendMail bodies read into memory at once (per mailbox): bounds memory for mails with attachments. */
-const WINDOW_BYTES = 32 * 1024 * 1024;
-const WINDOW_ITEMS = 1000;
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+const READ_AHEAD_ITEMS = 1000;
 
 type SubmitResult = BatchSubResult | { kind: 'error'; error: NodeApiError | NodeOperationError };
 
@@ -66,73 +62,13 @@ function foundFor(prepared: PreparedSend, found: Map<string, FoundMessage[]>): F
 	return idsOf(prepared).flatMap((id) => found.get(id) ?? []);
 }
 
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const message = itemMessage(error instanceof Error ? error.message : String(error), itemIndex);
-	const wrapped = new NodeOperationError(ctx.getNode(), message, { itemIndex });
-	wrapped.message = message;
-	return wrapped;
-}
-
-function withDescription<T extends { description?: string | null }>(error: T, line: string): T {
-	error.description = addSentence(error.description, line);
-	return error;
-}
-
-/** Graph's definite refusal of one send, explained for the item. */
-function refusal(
-	ctx: IExecuteFunctions,
-	prepared: PreparedSend,
-	result: Extract<BatchSubResult, { kind: 'response' }>,
-): NodeApiError | NodeOperationError {
-	const details = graphErrorDetails({ status: result.status, headers: result.headers, body: result.body });
-	const error = graphApiError(ctx.getNode(), details, {
-		itemIndex: prepared.itemIndex,
-		description: result.gaveUp
-			? `Graph still answered ${result.status} ${describeAttempts(result.attempts, result.waitedMs)}; nothing was sent. Raise Max Attempts or Max Retry Wait (Seconds) in the node's Delivery Settings, or lower Max Parallel Requests.`
-			: undefined,
-	});
-	return explainSendError(ctx, error, prepared, 'sendMail');
-}
-
-function maybeSent(ctx: IExecuteFunctions, prepared: PreparedSend, reason: string, extra?: string): NodeOperationError {
-	const message = itemMessage(`No definite answer to the send (${reason})`, prepared.itemIndex);
-	const error = new NodeOperationError(ctx.getNode(), message, {
-		itemIndex: prepared.itemIndex,
-		description: extra ? addSentence(MAYBE_SENT, extra) : MAYBE_SENT,
-	});
-	// Set after construction: n8n would swap a message naming a network code for a generic one.
-	error.message = message;
-	return error;
-}
-
-/**
- * The item's error when its mailbox could not be searched before sending: another mailbox that is
- * missing or not accessible is explained as for the send itself (the send would fail the same
- * way); anything else as Exactly Once's problem.
- */
-function lookupFailure(ctx: IExecuteFunctions, prepared: PreparedSend, cause: unknown): NodeApiError | NodeOperationError {
-	const status = Number((cause as { httpCode?: unknown })?.httpCode);
-	const code = String((cause as { context?: { graphCode?: unknown } })?.context?.graphCode ?? '');
-	const mailboxProblem =
-		prepared.plan.mailbox !== 'me' &&
-		(status === 403 || status === 404 || ['ErrorAccessDenied', 'ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI'].includes(code));
-	if (mailboxProblem) {
-		return withDescription(
-			explainSendError(ctx, cause, prepared, 'sendMail'),
-			"Don't Resend on Retry looks for this execution's earlier sends in the mailbox before sending; that look failed, so nothing was sent.",
-		);
-	}
-	return lookupError(ctx, prepared.plan.mailbox, cause);
-}
-
-/** Consecutive groups whose request bodies stay within WINDOW_BYTES. */
-function windows(entries: PreparedSend[]): PreparedSend[][] {
+/** Consecutive groups whose request bodies stay within READ_AHEAD_BYTES. */
+function readAheadGroups(entries: PreparedSend[]): PreparedSend[][] {
 	const out: PreparedSend[][] = [];
 	let current: PreparedSend[] = [];
 	let bytes = 0;
 	for (const entry of entries) {
-		if (current.length && (current.length >= WINDOW_ITEMS || bytes + entry.plan.requestBytes > WINDOW_BYTES)) {
+		if (current.length && (current.length >= READ_AHEAD_ITEMS || bytes + entry.plan.requestBytes > READ_AHEAD_BYTES)) {
 			out.push(current);
 			current = [];
 			bytes = 0;
@@ -157,7 +93,7 @@ class MailboxRun {
 	private readonly stop = () => this.state.stopped;
 
 	private fail(prepared: PreparedSend, error: unknown): void {
-		this.outcomes.set(prepared.itemIndex, { kind: 'error', error: asNodeError(this.ctx, error, prepared.itemIndex) });
+		this.outcomes.set(prepared.itemIndex, { kind: 'error', error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
 		if (!this.options.continueOnFail) this.state.stopped = true;
 	}
 
@@ -179,29 +115,18 @@ class MailboxRun {
 
 	/** Draft plans (large attachments, Return Sent Message Details): a few items at once. */
 	private async sendDrafts(entries: PreparedSend[]): Promise<void> {
-		let next = 0;
-		const worker = async () => {
-			while (next < entries.length) {
-				const prepared = entries[next++];
-				if (this.stop()) {
-					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
-					continue;
-				}
-				try {
-					const report = await executeSend(
-						this.ctx,
-						this.client,
-						prepared,
-						prepared.sendKey ? { recover: this.options.recovery } : {},
-					);
-					this.sent(prepared, report.details, report.uploadedBytes);
-				} catch (error) {
-					this.fail(prepared, error);
-				}
+		await mapLimited(entries, this.client.maxInFlightPerMailbox, async (prepared) => {
+			if (this.stop()) {
+				this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
+				return;
 			}
-		};
-		const workers = Math.min(entries.length, this.client.maxInFlightPerMailbox);
-		await Promise.all(Array.from({ length: workers }, worker));
+			try {
+				const report = await sendWithDraft(this.ctx, this.client, prepared, prepared.sendKey ? { recover: this.options.recovery } : {});
+				this.sent(prepared, report.details, report.uploadedBytes);
+			} catch (error) {
+				this.fail(prepared, error);
+			}
+		});
 	}
 
 	/** sendMail plans: sent, then the uncertain ones looked up and sent again where missing. */
@@ -217,6 +142,9 @@ class MailboxRun {
 					this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
 				} else if (result.kind === 'error') {
 					this.fail(prepared, result.error);
+				} else if (result.kind === 'failed') {
+					const error = graphApiError(this.ctx.getNode(), result.details, { itemIndex: prepared.itemIndex });
+					this.fail(prepared, explainSendError(this.ctx, error, prepared, 'sendMail'));
 				} else if (result.kind === 'response') {
 					if (result.status >= 200 && result.status < 300) this.sent(prepared);
 					else this.fail(prepared, refusal(this.ctx, prepared, result));
@@ -242,8 +170,7 @@ class MailboxRun {
 			if (!uncertain.length) return;
 
 			// Look for the uncertain ones once the service has had time to file them.
-			const failedAt = Date.now();
-			await sleep(Math.max(0, failedAt + this.options.recovery.settleMs - Date.now()));
+			await waitBeforeLooking(Date.now(), this.options.recovery.settleMs);
 			let found: Map<string, FoundMessage[]>;
 			try {
 				found = await findByInternetMessageId(this.client, this.mailbox, uncertain.flatMap(idsOf));
@@ -266,13 +193,13 @@ class MailboxRun {
 	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
 		if (entries.length === 1) return [await this.sendOne(entries[0])];
 		const results: SubmitResult[] = [];
-		for (const window of windows(entries)) {
+		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
-				results.push(...window.map((): SubmitResult => ({ kind: 'notSent' })));
+				results.push(...group.map((): SubmitResult => ({ kind: 'notSent' })));
 				continue;
 			}
 			const built: Array<{ request?: BatchSubRequest; error?: NodeApiError | NodeOperationError }> = [];
-			for (const prepared of window) {
+			for (const prepared of group) {
 				try {
 					built.push({
 						request: {
@@ -282,7 +209,7 @@ class MailboxRun {
 						},
 					});
 				} catch (error) {
-					built.push({ error: asNodeError(this.ctx, error, prepared.itemIndex) });
+					built.push({ error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) });
 				}
 			}
 			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
@@ -311,9 +238,9 @@ class MailboxRun {
 		try {
 			body = await sendMailRequestBody(this.ctx, prepared);
 		} catch (error) {
-			return { kind: 'error', error: asNodeError(this.ctx, error, prepared.itemIndex) };
+			return { kind: 'error', error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) };
 		}
-		const outcome = await this.client.attempt({
+		const outcome = await this.client.requestOutcome({
 			method: 'POST',
 			path: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
 			body,
@@ -326,9 +253,9 @@ class MailboxRun {
 			return { kind: 'response', status, headers, body: answer, attempts: 1, waitedMs: 0, gaveUp: false };
 		}
 		const { failure } = outcome;
-		if (failure.status === undefined || (failure.status >= 500 && failure.status !== 503)) {
-			return { kind: 'uncertain', reason: graphErrorDetails(failure).message };
-		}
+		const details = graphErrorDetails(failure);
+		if (details.uncertain) return { kind: 'uncertain', reason: details.message };
+		if (failure.status === undefined) return { kind: 'failed', details };
 		return {
 			kind: 'response',
 			status: failure.status,
@@ -378,7 +305,9 @@ export async function sendAll(
 		if (result.status === 'fulfilled') return;
 		const group = groups[g];
 		const errorFor = (prepared: PreparedSend) => lookupFailure(ctx, prepared, result.reason);
-		if (!options.continueOnFail) throw withDescription(errorFor(group[0]), 'Nothing was sent.');
+		if (!options.continueOnFail) {
+			throw withSentence(errorFor(group[0]), 'Nothing was sent.');
+		}
 		blocked.add(group);
 		for (const prepared of group) outcomes.set(prepared.itemIndex, { kind: 'error', error: errorFor(prepared) });
 	});

@@ -11,21 +11,21 @@ import {
 	resolveAttachments,
 	type AttachmentRow,
 	type ResolvedAttachment,
-} from '../../binary/binaryAttachments';
+} from '../../../binary/binaryAttachments';
+import type { Importance } from '../../../helpers/optionLists';
 import {
 	buildMessage,
 	mailboxOf,
 	type BodyType,
 	type CustomHeader,
 	type FieldProblem,
-	type Importance,
-} from '../../helpers/sendPayload';
-import { appOnlySendMailbox } from '../../helpers/appOnlyMailbox';
-import { usesAppOnly } from '../../transport/appOnlyAuth';
-import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from '../../helpers/sendKey';
-import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from '../../helpers/sendPlan';
-import { addSentence, itemMessage } from '../../helpers/itemText';
-import type { RunIdentity } from './send.runIdentity';
+} from './payload';
+import { appOnlySendMailbox } from '../../../helpers/appOnlyMailbox';
+import { usesAppOnly } from '../../../transport/appOnlyAuth';
+import { idempotencyKey, sendKeyFor, windowMsOf, type KeyAttachment, type SendKey } from './idempotencyKey';
+import { planSend, UPLOAD_SESSION_MIN_BYTES, type SendPlan } from './plan';
+import { addSentence, itemMessage } from '../../../helpers/itemText';
+import type { RunIdentity } from './runIdentity';
 
 export interface PreparedSend {
 	itemIndex: number;

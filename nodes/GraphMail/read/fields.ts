@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../../helpers/optionLists';
+import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../helpers/optionLists';
 
 /** Fields shared by Get and Get Many: whose mailbox, what to output, attachments. */
 

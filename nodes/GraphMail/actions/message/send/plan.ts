@@ -6,9 +6,9 @@
  *  - `draft`: `POST {mailbox}/messages` (with the small attachments that fit), `POST .../attachments`
  *    for the other small files, an upload session for each file of 3,000,000 bytes or more, then
  *    `POST .../send`.
- * Pure and deterministic, so a later executor (e.g. `$batch`) can run the same plans.
+ * Pure and deterministic, so the `$batch` path and the draft path run the same plans.
  */
-import type { BuiltMessage, FieldProblem, GraphFileAttachment, GraphMessage } from './sendPayload';
+import type { BuiltMessage, FieldProblem, GraphFileAttachment, GraphMessage } from './payload';
 
 export const MiB = 1024 * 1024;
 /** Files this size or larger need an upload session (Graph refuses sessions below it). */
@@ -21,8 +21,6 @@ export const MAX_JSON_REQUEST_BYTES = 4 * MiB - 64 * 1024;
 export const MAX_MESSAGE_BYTES = 150 * MiB;
 /** Exchange Online's attachment count limit per message. */
 export const MAX_ATTACHMENTS = 250;
-/** Bytes per PUT to an upload URL: Outlook asks for at most 4 MB per range. */
-export const UPLOAD_CHUNK_BYTES = 4 * MiB;
 
 /** Graph's flag that makes Exchange delete a sent draft instead of keeping it in Sent Items. */
 export const DELETE_AFTER_SUBMIT_PROPERTY = { id: 'Boolean 0x0E01', value: 'true' };

@@ -3,7 +3,7 @@
  * their sizes); only then is anything sent. A bad item stops the node before any mail goes out,
  * or with Continue On Fail becomes an error item while the valid items are sent once each.
  *
- * Sending (send.bulk.ts): per mailbox, sendMail plans through `$batch`, draft plans a few at a
+ * Sending (batchPath.ts, draftPath.ts): per mailbox, sendMail plans through `$batch`, draft plans a few at a
  * time, mailboxes in parallel, at most 4 requests in flight per mailbox, Retry-After honoured,
  * budgets paced. Don't Resend on Retry (default on) stamps each item's key (this execution's
  * identity and the mail) as its internetMessageId and looks the keys up in the mailbox before
@@ -19,16 +19,17 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { draftBody, fileAttachment, sendMailBody, type SendPlan } from '../../helpers/sendPlan';
-import type { GraphClient, GraphClientOptions } from '../../transport/graphClient';
-import { DEFAULT_BACKOFF } from '../../transport/retryAfter';
-import { addSentence, capitalised, itemList } from '../../helpers/itemText';
-import { errorItemOrThrow } from '../itemErrors';
-import { sendAll, type SendOutcome } from './send.bulk';
-import type { SendReport } from './send.executor';
-import { sendFields } from './send.fields';
-import { prepareSend, type PreparedSend } from './send.prepare';
-import { runIdentity } from './send.runIdentity';
+import { draftBody, fileAttachment, sendMailBody, type SendPlan } from './plan';
+import type { GraphClient, GraphClientOptions } from '../../../transport/graphClient';
+import { DEFAULT_BACKOFF } from '../../../transport/retryAfter';
+import { capitalised, itemList } from '../../../helpers/itemText';
+import { withSentence } from '../../../helpers/nodeError';
+import { errorItemOrThrow } from '../../itemErrors';
+import { sendAll, type SendOutcome } from './batchPath';
+import type { SendReport } from './draftPath';
+import { sendFields } from './fields';
+import { prepareSend, type PreparedSend } from './prepare';
+import { runIdentity } from './runIdentity';
 
 /** Don't Resend on Retry: wait this long after a lost answer before looking for the mail, and look at most this often. */
 const RECOVERY = { settleMs: 2000, rounds: 3 };
@@ -144,7 +145,7 @@ export async function execute(
 	if (invalid.length && !continueOnFail) {
 		const first = prepared[invalid[0]] as NodeOperationError;
 		const others = invalid.length > 1 ? ` ${capitalised(itemList(invalid.slice(1)))} ${invalid.length > 2 ? 'have' : 'has'} problems too.` : '';
-		first.description = addSentence(first.description, `Nothing was sent.${others}`);
+		withSentence(first, `Nothing was sent.${others}`);
 		throw first;
 	}
 
@@ -197,7 +198,7 @@ export async function execute(
 		if (failed.length > 1) lines.push(`${capitalised(itemList(failed.slice(1)))} failed too.`);
 		const notSent = [...outcomes].filter(([, value]) => value.kind === 'notSent').map(([itemIndex]) => itemIndex).sort((a, b) => a - b);
 		if (notSent.length) lines.push(`${capitalised(itemList(notSent))} ${notSent.length > 1 ? 'were' : 'was'} not sent: the node stopped at this error.`);
-		if (lines.length) error.description = addSentence(error.description, lines.join(' '));
+		if (lines.length) withSentence(error, lines.join(' '));
 		throw error;
 	}
 	noticeSkipped(this, skipped);

@@ -1,3 +1,5 @@
+/** The one concurrency primitive of the nodes (no I/O). */
+
 /**
  * At most `limit` slots in use per key (a mailbox), FIFO per key. A task may take several slots
  * (a `$batch`, which Graph runs 4 sub-requests at a time). Created per node execution (never
@@ -45,4 +47,10 @@ export class KeyedLimiter {
 		if (used === 0) this.used.delete(key);
 		else this.used.set(key, used);
 	}
+}
+
+/** Runs `task` over `inputs` with at most `concurrency` at a time, results in input order. */
+export async function mapLimited<I, O>(inputs: I[], concurrency: number, task: (input: I, index: number) => Promise<O>): Promise<O[]> {
+	const limiter = new KeyedLimiter(Math.max(1, concurrency));
+	return await Promise.all(inputs.map(async (input, index) => await limiter.run('', async () => await task(input, index))));
 }

@@ -3,7 +3,7 @@
  * that a later look into the mailbox can tell whether the mail already went out.
  *
  * The key is a digest of what makes the mail "the same mail of the same piece of work": the run
- * (the execution that first did the work and the node's run index, see send.runIdentity.ts), the
+ * (the execution that first did the work and the node's run index, see runIdentity.ts), the
  * workflow, the node, the item's index, the message as it is sent (recipients, subject, body,
  * headers, options, attachments by content digest or size) and the input item's JSON. So it stays
  * the same when n8n's Retry On Fail runs the node again, when an answer is lost and the run looks
@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { GraphMessage } from './sendPayload';
+import type { GraphMessage } from './payload';
 
 export const MESSAGE_ID_DOMAIN = 'graph-mail.n8n';
 /** Message ids per `$filter` (two per item: the current and the previous window). */

@@ -1,11 +1,7 @@
-import {
-	Gate,
-	mailboxRef,
-	mapLimited,
-	mayHaveAttachments,
-	outputPlan,
-	shapeMessage,
-} from '../../nodes/GraphMail/actions/message/getAll.common';
+import { largeDownloadGate, mayHaveAttachments } from '../../nodes/GraphMail/read/attachments';
+import { mailboxRef } from '../../nodes/GraphMail/read/mailbox';
+import { mapLimited } from '../../nodes/GraphMail/helpers/concurrency';
+import { outputPlan, shapeMessage } from '../../nodes/GraphMail/read/output';
 import { pageOfFolders, walkFolders } from '../../nodes/GraphMail/methods/searchFolders';
 
 describe('mailboxRef', () => {
@@ -54,13 +50,13 @@ describe('concurrency helpers', () => {
 		expect(peak).toBe(3);
 	});
 
-	it('Gate runs one task at a time', async () => {
-		const gate = new Gate();
+	it('the large-download gate runs one task at a time', async () => {
+		const gate = largeDownloadGate();
 		let running = 0;
 		let peak = 0;
 		await Promise.all(
 			[3, 1, 2].map((n) =>
-				gate.run(async () => {
+				gate.run('large', async () => {
 					running++;
 					peak = Math.max(peak, running);
 					await new Promise((resolve) => setTimeout(resolve, n));

@@ -3,14 +3,14 @@
  * `POST /me/sendMail` documents it. Pure: every problem is returned, never thrown, so the caller
  * can validate every item before anything is sent.
  */
-import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from './addresses';
-import { checkPathSegment } from './pathSegment';
+import { addressProblem, parseAddresses, quoteForMessage, type EmailAddress } from '../../../helpers/addresses';
+import type { Importance } from '../../../helpers/optionLists';
+import { checkPathSegment } from '../../../helpers/pathSegment';
 
 /** Exchange Online's default recipient limit per message (to + cc + bcc). */
 export const MAX_RECIPIENTS = 500;
 
 export type BodyType = 'text' | 'html';
-export type Importance = 'low' | 'normal' | 'high';
 
 export interface CustomHeader {
 	name: string;
