@@ -5,6 +5,8 @@
 #   bash scripts/provision.sh            Node 24 and the pinned n8n, with a sqlite3 that loads
 #                                        under Node 24 (what `npm start` needs)
 #   bash scripts/provision.sh --browser  also playwright-core and Debian's chromium (the tests)
+#   bash scripts/provision.sh --queue    also Debian's redis-server and postgresql-15 (queue-mode
+#                                        bench and test; never needed by `npm start`)
 #   bash scripts/provision.sh sqlite3 DIR NODE
 #                                        only the sqlite3 step, on DIR/node_modules/sqlite3,
 #                                        checked with the node binary NODE (for the tests)
@@ -86,9 +88,11 @@ if [ "${1:-}" = sqlite3 ]; then
 fi
 
 browser=false
+queue=false
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=true ;;
+    --queue) queue=true ;;
     *) fail "unknown argument $arg (see the top of $0)" ;;
   esac
 done
@@ -110,6 +114,7 @@ n8n_ok() { node "$here/provision/check-tree.js" "$root" "n8n@$n8n_version" >/dev
 sqlite3_ok() { node_ok && [ -f "$root/node_modules/sqlite3/package.json" ] && sqlite3_loads "$root" "$node24"; }
 playwright_ok() { node "$here/provision/check-tree.js" "$pw_root" "playwright-core@$pw_version" >/dev/null 2>&1; }
 chromium_ok() { command -v chromium >/dev/null 2>&1 && chromium --version >/dev/null 2>&1; }
+queue_ok() { redis-server --version >/dev/null 2>&1 && /usr/lib/postgresql/15/bin/postgres --version >/dev/null 2>&1; }
 
 todo=()
 node_ok || todo+=("Node $node_major (about 1 min)")
@@ -118,6 +123,9 @@ sqlite3_ok || todo+=("sqlite3 for Node $node_major (about 1.5 min)")
 if $browser; then
   playwright_ok || todo+=("playwright-core $pw_version (seconds)")
   chromium_ok || todo+=("chromium (about 1 min)")
+fi
+if $queue; then
+  queue_ok || todo+=("redis-server and postgresql-15 (about 1 min)")
 fi
 if [ ${#todo[@]} = 0 ]; then
   date -u +%FT%TZ > "$stamp"
@@ -194,6 +202,17 @@ if $browser; then
     else
       fail "chromium is missing and this user cannot apt-get it: install Debian's chromium (sudo apt-get install chromium)"
     fi
+  fi
+fi
+
+if $queue && ! queue_ok; then
+  next "installing Debian's redis-server and postgresql-15 (queue mode; started by the bench and test themselves)"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server postgresql-15) >&2 \
+      || fail "apt-get install redis-server postgresql-15"
+    queue_ok || fail "redis-server or postgresql-15 is installed but does not run"
+  else
+    fail "redis-server or postgresql-15 is missing and this user cannot apt-get them (sudo apt-get install redis-server postgresql-15)"
   fi
 fi
 

@@ -197,7 +197,8 @@ describe('Continue On Fail', () => {
 			"From: the connected account has no Send As or Send on Behalf permission on 'alexw@contoso.onmicrosoft.com' [item 1]",
 			'sent',
 		]);
-		expect(env.graphRequests('POST', /\/sendMail$/)).toHaveLength(3);
+		// 424: a sub-request after the refused one in its chain, never run, sent in the next batch.
+		expect(env.graphRequests('POST', /\/sendMail$/).filter((r) => r.status !== 424)).toHaveLength(3);
 		expect(env.emulator.control.counters().duplicatesDelivered).toBe(0);
 		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 1`)).toHaveLength(1);
 		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 3`)).toHaveLength(1);

@@ -35,19 +35,20 @@ afterAll(async () => {
 beforeEach(() => quiet(env));
 
 describe('$batch', () => {
-	it('splits at 20 sub-requests and returns every item in input order, once', async () => {
+	it('sends serial chains (dependsOn), one per in-flight slot, and returns every item in input order, once', async () => {
 		const subject = uniqueSubject('Split 20');
 		const items = await runOk(env, perItemParams(), { items: mailItems(45, subject) });
-		expect(sendBatches(env).map(subRequestCount)).toEqual([20, 20, 5]);
-		// The look before sending: 90 message ids, 14 per filter -> 7 GETs in one more $batch.
-		const lookups = env.recorded.filter(
-			(r) => r.method === 'POST' && !sendBatches(env).includes(r),
-		);
-		expect(lookups.map(subRequestCount)).toEqual([7]);
-		expect(env.recorded).toHaveLength(4);
-		expect(items.map((item) => item.pairedItem)).toEqual(
-			Array.from({ length: 45 }, (_, i) => ({ item: i })),
-		);
+		// 45 mails, 4 slots: 4 chains of 11 or 12 (whole rounds of chains of at most 20).
+		expect(sendBatches(env).map(subRequestCount).sort()).toEqual([11, 11, 11, 12]);
+		for (const batch of sendBatches(env)) {
+			const requests = batch.json!.requests as Array<{ id: string; dependsOn?: string[] }>;
+			expect(requests.map((request) => request.dependsOn)).toEqual([undefined, ...requests.slice(0, -1).map((request) => [request.id])]);
+		}
+		// The look before sending: 90 message ids, 14 per filter -> 7 GETs, in serial chains too.
+		const lookups = env.recorded.filter((r) => r.method === 'POST' && !sendBatches(env).includes(r));
+		expect(lookups.map(subRequestCount).sort()).toEqual([1, 2, 2, 2]);
+		expect(env.recorded).toHaveLength(8);
+		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 45 }, (_, i) => ({ item: i })));
 		expect(items.map((item) => item.json.status)).toEqual(Array(45).fill('sent'));
 		expect(
 			items.every(
@@ -64,13 +65,10 @@ describe('$batch', () => {
 	it('splits at the size limit: every batch under 4 MB', async () => {
 		const subject = uniqueSubject('Split size');
 		const file = await storeBinary(Buffer.alloc(1_000_000, 7), { fileName: 'one-mb.bin' });
-		const items = await runOk(
-			env,
-			perItemParams({ attachments: { attachment: [{ binaryPropertyName: 'data' }] } }),
-			{
-				items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
-			},
-		);
+		// One slot: one chain of 5 mails, cut by size.
+		const items = await runOk(env, perItemParams({ attachments: { attachment: [{ binaryPropertyName: 'data' }] } }, { maxInFlightPerMailbox: 1 }), {
+			items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
+		});
 		expect(items.map((item) => item.json.method)).toEqual(Array(5).fill('sendMail'));
 		const batches = sendBatches(env);
 		expect(batches.map(subRequestCount)).toEqual([2, 2, 1]);
@@ -135,14 +133,14 @@ describe('requests in flight per mailbox', () => {
 		expect(deliveries(env)).toEqual({ delivered: 24, duplicates: 0 });
 	});
 
-	it('a lower cap holds: smaller batches', async () => {
+	it('a lower cap holds: fewer chains at once', async () => {
 		env.emulator.control.setOptions({ serverTimeMs: { sendMail: 40 } });
 		const subject = uniqueSubject('Cap 2');
 		await runOk(env, perItemParams({}, { maxInFlightPerMailbox: 2 }), {
 			items: mailItems(9, subject),
 		});
 		expect(peakInFlight(env)).toBe(2);
-		expect(sendBatches(env).map(subRequestCount)).toEqual([2, 2, 2, 2, 1]);
+		expect(sendBatches(env).map(subRequestCount).sort()).toEqual([4, 5]);
 		expect(deliveries(env)).toEqual({ delivered: 9, duplicates: 0 });
 	});
 
@@ -199,9 +197,9 @@ describe('requests in flight per mailbox', () => {
 		);
 		// Four sends per mailbox run at once (300 ms); one mailbox after the other would take 900 ms.
 		expect(elapsed).toBeLessThan(850);
-		for (const userId of [ADELE.id, ...shared.map((user) => user.id)])
-			expect(peakInFlight(env, userId)).toBe(4);
-		expect(sendBatches(env).map(subRequestCount)).toEqual([4, 4, 4]);
+		for (const userId of [ADELE.id, ...shared.map((user) => user.id)]) expect(peakInFlight(env, userId)).toBe(4);
+		// Per mailbox 4 mails in 4 one-mail chains.
+		expect(sendBatches(env).map(subRequestCount)).toEqual(Array(12).fill(1));
 		expect(deliveries(env)).toEqual({ delivered: 12, duplicates: 0 });
 		expect(sentCopies(env, subject, shared[1]!.id).size).toBe(4);
 	});

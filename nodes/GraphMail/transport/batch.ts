@@ -66,6 +66,18 @@ export interface BatchOptions {
 	onResult?: (index: number, result: BatchSubResult) => void;
 	/** The clock (tests); default Date.now. `client.wait` is what waits. */
 	now?: () => number;
+	/**
+	 * Each batch as one serial chain (`dependsOn`): Graph runs it one sub-request at a time, so it
+	 * holds one in-flight slot, and as many batches run at once as the mailbox's adaptive limit
+	 * says (see adaptiveLimit.ts). A sub-request after a failed one answers 424 (never ran) and
+	 * goes again in the next batch. For requests that must not wait on each other's Retry-After.
+	 */
+	serial?: boolean;
+	/**
+	 * Throttles (429, 503) use up no attempts, only the policy's total wait: for reads that must
+	 * wait their turn at a mailbox that other senders keep full.
+	 */
+	patient?: boolean;
 }
 
 interface Pending {
@@ -102,9 +114,29 @@ export function packBatches<T extends { bytes: number }>(
 	return batches;
 }
 
-/** The JSON of one sub-request inside the batch body. */
-function wireRequest(id: string, request: BatchSubRequest): IDataObject {
+/**
+ * How many serial chains to make of `count` sub-requests with `lanes` running at once: whole
+ * rounds of `lanes` chains of at most 20, so that no lane idles at the end while others still run.
+ */
+export function chainCount(count: number, lanes: number): number {
+	const width = Math.max(1, lanes);
+	return Math.min(count, Math.ceil(count / (MAX_BATCH_REQUESTS * width)) * width);
+}
+
+/** `list` cut into `parts` consecutive groups whose sizes differ by at most one. */
+export function splitEvenly<T>(list: T[], parts: number): T[][] {
+	const groups: T[][] = [];
+	for (let i = 0; i < parts; i++) {
+		const group = list.slice(Math.floor((i * list.length) / parts), Math.floor(((i + 1) * list.length) / parts));
+		if (group.length) groups.push(group);
+	}
+	return groups;
+}
+
+/** The JSON of one sub-request inside the batch body; `after`: the id it waits for (a serial chain). */
+function wireRequest(id: string, request: BatchSubRequest, after?: string): IDataObject {
 	const wire: IDataObject = { id, method: request.method, url: request.url };
+	if (after !== undefined) wire.dependsOn = [after];
 	if (request.body !== undefined) {
 		wire.body = request.body;
 		wire.headers = { 'Content-Type': 'application/json', ...request.headers };
@@ -130,7 +162,7 @@ export async function executeBatch(
 		options.onResult?.(index, result);
 	};
 	const maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-	const policy = client.backoffPolicy;
+	const policy = options.patient ? { ...client.backoffPolicy, maxAttempts: Number.MAX_SAFE_INTEGER } : client.backoffPolicy;
 	const clock = options.now ?? Date.now;
 	let pending: Pending[] = requests.map((request, index) => {
 		const bodyBytes =
@@ -161,6 +193,110 @@ export async function executeBatch(
 		return true;
 	};
 
+	const serial = options.serial === true;
+	const limit = serial ? client.inFlightLimit(mailbox) : undefined;
+
+	/** Sends one batch and records (or puts back into `later`) each of its entries. */
+	const sendBatch = async (batch: Pending[], later: Pending[]): Promise<void> => {
+		const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
+		options.onBatch?.(batch.length, bytes);
+		const sentAt = clock();
+		const outcome = await client.requestOutcome<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
+			{
+				method: 'POST',
+				path: '/$batch',
+				mailbox,
+				idempotent: false,
+				body: {
+					requests: batch.map((entry, i) =>
+						wireRequest(String(entry.index), entry.request, serial && i > 0 ? String(batch[i - 1].index) : undefined),
+					),
+				},
+				cost: { requests: batch.length, uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0) },
+			},
+			serial ? 1 : client.maxInFlightPerMailbox,
+		);
+
+		if ('failure' in outcome) {
+			const { failure } = outcome;
+			const unknown = outcomeUncertain(failure);
+			const details = graphErrorDetails(failure);
+			const reason = `the $batch request failed: ${details.message}`;
+			for (const entry of batch) {
+				if (failure.status === undefined && !unknown) {
+					record(entry.index, { kind: 'failed', details });
+				} else if (unknown) {
+					entry.attempts++;
+					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
+					record(entry.index, { kind: 'uncertain', reason });
+				} else {
+					// The batch itself was refused (or throttled past the policy): none of it ran.
+					record(entry.index, {
+						kind: 'response',
+						status: failure.status!,
+						headers: failure.headers,
+						body: failure.body,
+						attempts: outcome.attempts,
+						waitedMs: outcome.waitedMs,
+						gaveUp: outcome.gaveUp,
+					});
+				}
+			}
+			return;
+		}
+
+		const answers = outcome.response.body?.responses ?? [];
+		const byId = new Map(answers.map((answer) => [String(answer.id), answer]));
+		let throttledInBatch = false;
+		/** When the sub-request that broke the chain goes again: the rest of the chain waits with it. */
+		let heldUntil = 0;
+		for (const entry of batch) {
+			const answer = byId.get(String(entry.index));
+			if (serial && answer?.status === 424) {
+				// Never ran (an earlier one in the chain failed): next batch, no attempt spent.
+				entry.readyAt = heldUntil;
+				later.push(entry);
+				continue;
+			}
+			entry.attempts++;
+			if (!answer || typeof answer.status !== 'number') {
+				if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
+				record(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
+				continue;
+			}
+			const headers = lowerCaseHeaders(answer.headers);
+			const { status } = answer;
+			const throttled = status === 429 || status === 503;
+			if (throttled && limit) {
+				limit.throttled(sentAt);
+				throttledInBatch = true;
+			}
+			if (throttled || (outcomeUncertain({ status }) && entry.request.idempotent)) {
+				if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later)) {
+					heldUntil = Math.max(heldUntil, entry.readyAt);
+					continue;
+				}
+			}
+			if (outcomeUncertain({ status }) && !entry.request.idempotent) {
+				record(entry.index, {
+					kind: 'uncertain',
+					reason: `Graph answered ${status} ${graphErrorDetails({ status, headers, body: answer.body }).message}`,
+				});
+				continue;
+			}
+			record(entry.index, {
+				kind: 'response',
+				status,
+				headers,
+				body: answer.body,
+				attempts: entry.attempts,
+				waitedMs: entry.waitedMs,
+				gaveUp: throttled || outcomeUncertain({ status }),
+			});
+		}
+		if (limit && !throttledInBatch) limit.accepted();
+	};
+
 	while (pending.length) {
 		const now = clock();
 		const ready = pending.filter((entry) => entry.readyAt <= now);
@@ -169,98 +305,22 @@ export async function executeBatch(
 			continue;
 		}
 		const later = pending.filter((entry) => entry.readyAt > now);
-		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
-		for (const [b, batch] of batches.entries()) {
+		const batches = limit
+			? splitEvenly(ready, chainCount(ready.length, limit.current)).flatMap((group) => packBatches(group, maxBytes))
+			: packBatches(ready, maxBytes, options.maxRequestsPerBatch);
+		// One batch at a time, or (serial) as many chains as the mailbox's limit allows.
+		const running = new Set<Promise<void>>();
+		for (let b = 0; b < batches.length; b++) {
+			while (running.size >= (limit?.current ?? 1)) await Promise.race(running);
 			if (options.stop?.()) {
-				for (const entry of [...batches.slice(b).flat(), ...later])
-					record(entry.index, { kind: 'notSent' });
+				await Promise.all(running);
+				for (const entry of [...batches.slice(b).flat(), ...later]) record(entry.index, { kind: 'notSent' });
 				return results;
 			}
-			const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
-			options.onBatch?.(batch.length, bytes);
-			const outcome = await client.requestOutcome<{
-				responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }>;
-			}>(
-				{
-					method: 'POST',
-					path: '/$batch',
-					mailbox,
-					idempotent: false,
-					body: { requests: batch.map((entry) => wireRequest(String(entry.index), entry.request)) },
-					cost: {
-						requests: batch.length,
-						uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0),
-					},
-				},
-				client.maxInFlightPerMailbox,
-			);
-
-			if ('failure' in outcome) {
-				const { failure } = outcome;
-				const unknown = outcomeUncertain(failure);
-				const details = graphErrorDetails(failure);
-				const reason = `the $batch request failed: ${details.message}`;
-				for (const entry of batch) {
-					if (failure.status === undefined && !unknown) {
-						record(entry.index, { kind: 'failed', details });
-					} else if (unknown) {
-						entry.attempts++;
-						if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-						record(entry.index, { kind: 'uncertain', reason });
-					} else {
-						// The batch itself was refused (or throttled past the policy): none of it ran.
-						record(entry.index, {
-							kind: 'response',
-							status: failure.status!,
-							headers: failure.headers,
-							body: failure.body,
-							attempts: outcome.attempts,
-							waitedMs: outcome.waitedMs,
-							gaveUp: outcome.gaveUp,
-						});
-					}
-				}
-				continue;
-			}
-
-			const answers = outcome.response.body?.responses ?? [];
-			const byId = new Map(answers.map((answer) => [String(answer.id), answer]));
-			for (const entry of batch) {
-				const answer = byId.get(String(entry.index));
-				entry.attempts++;
-				if (!answer || typeof answer.status !== 'number') {
-					if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-					record(entry.index, {
-						kind: 'uncertain',
-						reason: 'the $batch answer had no response for this request',
-					});
-					continue;
-				}
-				const headers = lowerCaseHeaders(answer.headers);
-				const { status } = answer;
-				const throttled = status === 429 || status === 503;
-				if (throttled || (outcomeUncertain({ status }) && entry.request.idempotent)) {
-					if (retryLater(entry, parseRetryAfterMs(headers['retry-after'], clock()), later))
-						continue;
-				}
-				if (outcomeUncertain({ status }) && !entry.request.idempotent) {
-					record(entry.index, {
-						kind: 'uncertain',
-						reason: `Graph answered ${status} ${graphErrorDetails({ status, headers, body: answer.body }).message}`,
-					});
-					continue;
-				}
-				record(entry.index, {
-					kind: 'response',
-					status,
-					headers,
-					body: answer.body,
-					attempts: entry.attempts,
-					waitedMs: entry.waitedMs,
-					gaveUp: throttled || outcomeUncertain({ status }),
-				});
-			}
+			const sending: Promise<void> = sendBatch(batches[b], later).finally(() => running.delete(sending));
+			running.add(sending);
 		}
+		await Promise.all(running);
 		pending = later;
 	}
 	return results;

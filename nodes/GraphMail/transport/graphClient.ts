@@ -29,6 +29,7 @@ import {
 } from './graphError';
 import { graphBaseUrlOf } from './graphBaseUrl';
 import { loginApiError, loginFailureOf, type LoginFailure } from './loginError';
+import { AdaptiveLimit } from './adaptiveLimit';
 import { KeyedLimiter } from '../helpers/concurrency';
 import { MailboxBudget } from './mailboxBudget';
 import {
@@ -148,6 +149,8 @@ export class GraphClient {
 	private readonly timeoutMs: number;
 	private readonly origin: string;
 	private readonly budget: MailboxBudget | undefined;
+	/** Per mailbox: how many serial batches to keep in flight, adapted to Graph's 429s. */
+	private readonly inFlightLimits = new Map<string, AdaptiveLimit>();
 	/** Set once the login host refused or failed for good: later requests fail at once, without another refresh. */
 	private loginFailure: { failure: LoginFailure; attempts: number } | undefined;
 	/** n8n-core's "needs to be reconnected" (a revoked or expired refresh token), kept for the same reason. */
@@ -375,6 +378,17 @@ export class GraphClient {
 
 	get maxInFlightPerMailbox(): number {
 		return this.limiter.limit;
+	}
+
+	/** The mailbox's adaptive in-flight limit (this execution's view of the mailbox's capacity). */
+	inFlightLimit(mailbox: string): AdaptiveLimit {
+		const key = mailbox.toLowerCase();
+		let limit = this.inFlightLimits.get(key);
+		if (!limit) {
+			limit = new AdaptiveLimit({ max: this.limiter.limit });
+			this.inFlightLimits.set(key, limit);
+		}
+		return limit;
 	}
 
 	private async send<T>(url: string, request: GraphRequest): Promise<ExchangeResult<T>> {

@@ -24,12 +24,7 @@ import type {
 import { mapLimited } from '../../../helpers/concurrency';
 import { asNodeError, withSentence } from '../../../helpers/nodeError';
 import { mailboxPath } from '../../../helpers/pathSegment';
-import {
-	executeBatch,
-	MAX_BATCH_REQUESTS,
-	type BatchSubRequest,
-	type BatchSubResult,
-} from '../../../transport/batch';
+import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
 import type { GraphClient } from '../../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
 import { sendWithDraft, type Recovery, type SentDetails } from './draftPath';
@@ -216,11 +211,9 @@ class MailboxRun {
 	}
 
 	/** One result per entry, in order: a plain request for a single mail, `$batch` otherwise. */
-	private async submit(entries: PreparedSend[]): Promise<Submitted[]> {
-		const [only, ...others] = entries;
-		if (only && !others.length) return [{ prepared: only, result: await this.sendOne(only) }];
-		const cap = this.client.maxInFlightPerMailbox;
-		const results: Submitted[] = [];
+	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
+		if (entries.length === 1) return [await this.sendOne(entries[0])];
+		const results: SubmitResult[] = [];
 		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
 				results.push(
@@ -253,8 +246,8 @@ class MailboxRun {
 			const requests = built.filter((entry) => entry.request).map((entry) => entry.request!);
 			const answers = requests.length
 				? await executeBatch(this.client, this.mailbox, requests, {
-						// Graph runs up to 4 of a batch at once: a lower cap needs smaller batches.
-						maxRequestsPerBatch: cap < 4 ? cap : MAX_BATCH_REQUESTS,
+						// Serial chains of 20, as many at once as the mailbox's adaptive limit (at most the cap).
+						serial: true,
 						stop: this.stop,
 						// Without Continue On Fail, a refusal stops the batches not yet sent.
 						onResult: (_index, result) => {

@@ -281,6 +281,15 @@ export const sendFields: INodeProperties[] = [
 				description:
 					"With Don't Resend on Retry: how long a retry still recognises a mail this execution sent (default a week). A retry later than that sends it again.",
 			},
+			{
+				displayName: 'Same Work Key',
+				name: 'workKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.body.campaignId }}',
+				description:
+					"With Don't Resend on Retry: names the piece of work across executions. Executions with the same key never send the same mail twice, so running the workflow again after a crash (a queue-mode worker killed mid-send, whose execution n8n cannot retry) sends only what is missing. Empty: each execution is its own piece of work. Read once per run, from the first item.",
+			},
 		],
 	},
 ];

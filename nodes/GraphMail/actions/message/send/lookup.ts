@@ -87,13 +87,10 @@ export async function findByInternetMessageId(
 		await followNextLinks(body);
 		return found;
 	}
-	const requests: BatchSubRequest[] = urls.map((url) => ({
-		method: 'GET',
-		url,
-		headers: HEADERS,
-		idempotent: true,
-	}));
-	const results = await executeBatch(client, mailbox, requests);
+	const requests: BatchSubRequest[] = urls.map((url) => ({ method: 'GET', url, headers: HEADERS, idempotent: true }));
+	// Serial chains within the mailbox's adaptive limit, waiting (within Max Retry Wait) for a turn
+	// at a mailbox that another execution or worker keeps full.
+	const results = await executeBatch(client, mailbox, requests, { serial: true, patient: true });
 	for (const result of results) {
 		if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
 			addFound(result.body as Page, found);

@@ -45,7 +45,20 @@ function storedRun(ctx: IExecuteFunctions): string | undefined {
 	}
 }
 
+/** Delivery Settings → Same Work Key, when set: the piece of work, whatever execution runs it. */
+function workKey(ctx: IExecuteFunctions): string | undefined {
+	try {
+		const value = (ctx.getNodeParameter('delivery', 0, {}) as { workKey?: unknown }).workKey;
+		const text = typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
+		return text === '' ? undefined : text;
+	} catch {
+		return undefined;
+	}
+}
+
 export function runIdentity(ctx: IExecuteFunctions): RunIdentity {
+	const work = workKey(ctx);
+	if (work !== undefined) return { run: `work:${work}#${runIndexOf(ctx)}`, unknownRetry: false };
 	let execution = storedRun(ctx);
 	const carried = execution !== undefined;
 	if (!execution) {

@@ -1,0 +1,88 @@
+import { AdaptiveLimit } from '../../nodes/GraphMail/transport/adaptiveLimit';
+
+/**
+ * A toy mailbox that holds at most `capacity` in flight: each round every sender asks for
+ * `current` slots; the slots past the capacity are throttled (the sender that asked last, in
+ * turn, loses them), as Graph answers 429 to whoever arrives at a full mailbox.
+ */
+function simulate(senders: AdaptiveLimit[], rounds: number, clock: { t: number }, capacity = 4) {
+	let used = 0;
+	let throttled = 0;
+	let requests = 0;
+	for (let round = 0; round < rounds; round++) {
+		clock.t += 100;
+		const sentAt = clock.t;
+		let free = capacity;
+		const order = round % 2 === 0 ? senders : [...senders].reverse();
+		for (const sender of order) {
+			const asked = sender.current;
+			const granted = Math.min(asked, free);
+			free -= granted;
+			requests += asked;
+			used += granted;
+			clock.t += 1;
+			if (granted < asked) {
+				throttled += asked - granted;
+				sender.throttled(sentAt);
+			} else {
+				sender.accepted();
+			}
+		}
+	}
+	return { utilisation: used / (rounds * capacity), throttledShare: throttled / requests };
+}
+
+describe('AdaptiveLimit: in-flight requests per mailbox from 429s alone', () => {
+	it('a sender alone stays at the cap', () => {
+		const clock = { t: 0 };
+		const limit = new AdaptiveLimit({ max: 4, now: () => clock.t });
+		const { utilisation, throttledShare } = simulate([limit], 200, clock);
+		expect(limit.current).toBe(4);
+		expect(utilisation).toBe(1);
+		expect(throttledShare).toBe(0);
+	});
+
+	it('two senders settle near the capacity between them with few throttles', () => {
+		const clock = { t: 0 };
+		const a = new AdaptiveLimit({ max: 4, now: () => clock.t });
+		const b = new AdaptiveLimit({ max: 4, now: () => clock.t });
+		const { utilisation, throttledShare } = simulate([a, b], 400, clock);
+		expect(utilisation).toBeGreaterThan(0.9);
+		expect(throttledShare).toBeLessThan(0.1);
+		// Neither starves the other.
+		expect(a.current).toBeGreaterThanOrEqual(1);
+		expect(b.current).toBeGreaterThanOrEqual(1);
+		expect(a.current + b.current).toBeLessThanOrEqual(5);
+	});
+
+	it('shrinks once per congestion event: throttles of requests sent before the cut do not cut again', () => {
+		let now = 1000;
+		const limit = new AdaptiveLimit({ max: 4, now: () => now });
+		limit.throttled(900);
+		expect(limit.current).toBe(2); // 4 x 0.7 = 2.8
+		now = 1100;
+		limit.throttled(950); // sent before the cut at 1000
+		limit.throttled(1000);
+		expect(limit.current).toBe(2);
+		limit.throttled(1050); // sent after the cut: new congestion
+		expect(limit.current).toBe(1);
+		expect(limit.reductions).toBe(2);
+		expect(limit.throttles).toBe(4);
+	});
+
+	it('never goes below 1 nor above the cap, and grows back by about one per full round', () => {
+		let now = 0;
+		const limit = new AdaptiveLimit({ max: 3, now: () => now });
+		for (let i = 0; i < 10; i++) limit.throttled(++now);
+		expect(limit.current).toBe(1);
+		let accepted = 0;
+		while (limit.current < 2) {
+			limit.accepted();
+			accepted++;
+		}
+		expect(accepted).toBe(3); // +0.5 / window per accepted group: 1, 1.5, 1.83, 2.1
+		for (let i = 0; i < 100; i++) limit.accepted();
+		expect(limit.current).toBe(3);
+		expect(new AdaptiveLimit({ max: 0 }).current).toBe(1);
+	});
+});
