@@ -74,16 +74,28 @@ export class EmulatorControlClient {
 	clearFaults = () => this.call<{ ok: true }>('DELETE', '/faults');
 	resetCounters = () => this.call<unknown>('POST', '/counters/reset');
 	/** An access token for `upn` with `scopes`, without the sign-in (to read a mailbox in tests). */
-	issueToken = (upn: string, scopes: string) => this.call<{ access_token: string }>('POST', '/tokens', { upn, scopes });
-	grant = (grant: { mailboxId: string; delegateId: string; fullAccess?: boolean; sendAs?: boolean }) => this.call<unknown>('POST', '/grants', grant);
-	setOptions = (options: Record<string, unknown>) => this.call<{ ok: true }>('POST', '/options', options);
-	subscriptions = () => this.call<Array<{ id: string; resource: string; notificationUrl: string; expirationDateTime: string }>>('GET', '/subscriptions');
-	subscriptionLifecycle = (event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired', subscriptionId?: string) =>
-		this.call<{ affected: number }>('POST', '/subscriptions/lifecycle', subscriptionId ? { event, subscriptionId } : { event });
-	notifications = () =>
-		this.call<Array<{ subscriptionId: string; url: string; kind: string; messageId?: string; outcome: number | string; at: number }>>(
-			'GET',
-			'/notifications',
+	issueToken = (upn: string, scopes: string) =>
+		this.call<{ access_token: string }>('POST', '/tokens', { upn, scopes });
+	grant = (grant: {
+		mailboxId: string;
+		delegateId: string;
+		fullAccess?: boolean;
+		sendAs?: boolean;
+	}) => this.call<unknown>('POST', '/grants', grant);
+	setOptions = (options: Record<string, unknown>) =>
+		this.call<{ ok: true }>('POST', '/options', options);
+	subscriptions = () =>
+		this.call<
+			Array<{ id: string; resource: string; notificationUrl: string; expirationDateTime: string }>
+		>('GET', '/subscriptions');
+	subscriptionLifecycle = (
+		event: 'subscriptionRemoved' | 'missed' | 'reauthorizationRequired',
+		subscriptionId?: string,
+	) =>
+		this.call<{ affected: number }>(
+			'POST',
+			'/subscriptions/lifecycle',
+			subscriptionId ? { event, subscriptionId } : { event },
 		);
 	notifications = () =>
 		this.call<

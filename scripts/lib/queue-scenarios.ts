@@ -18,13 +18,28 @@ export interface Mailboxes {
 }
 
 /** A sender connected in n8n, plus `extra` mailboxes it may send from (Mail.Send.Shared). */
-export async function setUpMailboxes(stack: QueueStack, tag: string, extra: number): Promise<Mailboxes> {
+export async function setUpMailboxes(
+	stack: QueueStack,
+	tag: string,
+	extra: number,
+): Promise<Mailboxes> {
 	const control = stack.emulator.control;
-	const sender = await control.addUser({ userPrincipalName: `sender.${tag}@contoso.test`, displayName: `Sender ${tag}` });
+	const sender = await control.addUser({
+		userPrincipalName: `sender.${tag}@contoso.test`,
+		displayName: `Sender ${tag}`,
+	});
 	const all = [sender.userPrincipalName];
 	for (let i = 0; i < extra; i++) {
-		const box = await control.addUser({ userPrincipalName: `box${i}.${tag}@contoso.test`, displayName: `Box ${i} ${tag}` });
-		await control.grant({ mailboxId: box.userPrincipalName, delegateId: sender.userPrincipalName, fullAccess: true, sendAs: true });
+		const box = await control.addUser({
+			userPrincipalName: `box${i}.${tag}@contoso.test`,
+			displayName: `Box ${i} ${tag}`,
+		});
+		await control.grant({
+			mailboxId: box.userPrincipalName,
+			delegateId: sender.userPrincipalName,
+			fullAccess: true,
+			sendAs: true,
+		});
 		all.push(box.userPrincipalName);
 	}
 	const name = `Graph Mail ${tag}`;
@@ -63,7 +78,8 @@ export function bulkWorkflow(options: {
 		'return out;',
 	].join('\n');
 	const sendOptions: Record<string, unknown> = { mailbox: '={{ $json.mailbox }}' };
-	if (options.attachment) sendOptions.attachments = { attachment: [{ binaryPropertyName: 'file' }] };
+	if (options.attachment)
+		sendOptions.attachments = { attachment: [{ binaryPropertyName: 'file' }] };
 	return {
 		name: options.name,
 		nodes: [
@@ -82,7 +98,14 @@ export function bulkWorkflow(options: {
 					options: {},
 				},
 			},
-			{ id: 'code', name: 'Mails', type: 'n8n-nodes-base.code', typeVersion: 2, position: [240, 0], parameters: { jsCode: code } },
+			{
+				id: 'code',
+				name: 'Mails',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [240, 0],
+				parameters: { jsCode: code },
+			},
 			{
 				id: 'send',
 				name: 'Send',
@@ -97,7 +120,9 @@ export function bulkWorkflow(options: {
 					bodyContentType: 'text',
 					bodyContent: 'Sent from a queue-mode worker.',
 					options: sendOptions,
-					...(options.workKeyFromTag ? { delivery: { workKey: "={{ $('Webhook').first().json.body.tag }}" } } : {}),
+					...(options.workKeyFromTag
+						? { delivery: { workKey: "={{ $('Webhook').first().json.body.tag }}" } }
+						: {}),
 				},
 				credentials: { [CREDENTIAL_TYPE]: options.credential },
 			},
@@ -106,12 +131,20 @@ export function bulkWorkflow(options: {
 			Webhook: { main: [[{ node: 'Mails', type: 'main', index: 0 }]] },
 			Mails: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
 		},
-		settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+		settings: {
+			executionOrder: 'v1',
+			saveDataSuccessExecution: 'all',
+			saveDataErrorExecution: 'all',
+		},
 	};
 }
 
 /** Creates and activates the workflow; returns its id and webhook URL. */
-export async function activeWebhookWorkflow(stack: QueueStack, workflow: Record<string, unknown>, path: string): Promise<{ id: string; url: string }> {
+export async function activeWebhookWorkflow(
+	stack: QueueStack,
+	workflow: Record<string, unknown>,
+	path: string,
+): Promise<{ id: string; url: string }> {
 	const created = await stack.client.createWorkflow(workflow);
 	await stack.client.activateWorkflow(created.id);
 	const url = `${stack.main.url}/webhook/${path}`;
@@ -120,7 +153,8 @@ export async function activeWebhookWorkflow(stack: QueueStack, workflow: Record<
 	for (;;) {
 		const text = await (await fetch(url)).text();
 		if (!/is not registered\.?"/.test(text) || /POST/.test(text)) break;
-		if (Date.now() > deadline) throw new Error(`the webhook ${url} was never registered: ${text.slice(0, 300)}`);
+		if (Date.now() > deadline)
+			throw new Error(`the webhook ${url} was never registered: ${text.slice(0, 300)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	return { id: created.id, url };
@@ -132,7 +166,11 @@ export async function callBulk(
 	body: { count: number; tag: string; mailboxes: string[]; to?: string },
 	file?: { name: string; type: string; bytes: Buffer },
 ): Promise<{ status: number; text: string }> {
-	const fields: Record<string, string> = { count: String(body.count), tag: body.tag, mailboxes: body.mailboxes.join(',') };
+	const fields: Record<string, string> = {
+		count: String(body.count),
+		tag: body.tag,
+		mailboxes: body.mailboxes.join(','),
+	};
 	if (body.to) fields.to = body.to;
 	let response: Response;
 	if (file) {
@@ -141,14 +179,20 @@ export async function callBulk(
 		form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
 		response = await fetch(url, { method: 'POST', body: form });
 	} else {
-		response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+		response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(fields),
+		});
 	}
 	return { status: response.status, text: await response.text() };
 }
 
 /** Which worker ran an execution, from the workers' logs ("Worker started execution <id>"). */
 export function workerOf(stack: QueueStack, executionId: string): string | undefined {
-	return stack.workers.find((worker) => new RegExp(`started execution ${executionId}\\b`).test(worker.process.logTail(2_000_000)))?.name;
+	return stack.workers.find((worker) =>
+		new RegExp(`started execution ${executionId}\\b`).test(worker.process.logTail(2_000_000)),
+	)?.name;
 }
 
 export interface ExecutionRecord {
@@ -156,12 +200,26 @@ export interface ExecutionRecord {
 	status: string;
 	mode: string;
 	retryOf?: string | null;
-	data: { resultData: { error?: { message?: string; description?: string }; runData: Record<string, Array<{ error?: { message?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }>> } }>> } };
+	data: {
+		resultData: {
+			error?: { message?: string; description?: string };
+			runData: Record<
+				string,
+				Array<{
+					error?: { message?: string };
+					data?: { main?: Array<Array<{ json: Record<string, unknown> }>> };
+				}>
+			>;
+		};
+	};
 }
 
 /** An execution with its data (GET /rest/executions/:id, the editor's call). */
 export async function executionRecord(stack: QueueStack, id: string): Promise<ExecutionRecord> {
-	const raw = await stack.client.request<Omit<ExecutionRecord, 'data'> & { data: string }>('GET', `/rest/executions/${id}`);
+	const raw = await stack.client.request<Omit<ExecutionRecord, 'data'> & { data: string }>(
+		'GET',
+		`/rest/executions/${id}`,
+	);
 	return { ...raw, data: parse(raw.data) as ExecutionRecord['data'] };
 }
 

@@ -104,7 +104,11 @@ export async function startQueueStack(options: {
 		}
 		const [emulatorPort, uploadPort] = [await freePort(), await freePort()];
 		const [emulator, redis, postgres] = await Promise.all([
-			startEmulatorProcess({ port: emulatorPort, uploadPort, logFile: join(logDir, 'emulator.log') }),
+			startEmulatorProcess({
+				port: emulatorPort,
+				uploadPort,
+				logFile: join(logDir, 'emulator.log'),
+			}),
 			startRedis(dir),
 			startPostgres(dir),
 		]);
@@ -113,7 +117,13 @@ export async function startQueueStack(options: {
 		const env = sharedEnv(redis, postgres, options.extraEnv ?? {});
 
 		const mainPort = await freePort();
-		const main = await startN8n({ runtime, home: homes.get('main')!, port: mainPort, logFile: join(logDir, 'main.log'), extraEnv: env });
+		const main = await startN8n({
+			runtime,
+			home: homes.get('main')!,
+			port: mainPort,
+			logFile: join(logDir, 'main.log'),
+			extraEnv: env,
+		});
 		started.push(main);
 		log(`n8n main on ${main.url}`);
 
@@ -133,16 +143,32 @@ export async function startQueueStack(options: {
 				env: n8nEnv(runtime, home, {
 					port: await freePort(),
 					brokerPort: await freePort(),
-					extra: { ...env, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort) },
+					extra: {
+						...env,
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+					},
 				}),
 				logFile: join(logDir, `${name}.log`),
 			});
-			const worker: QueueWorker = { name, home, process: child, healthPort, stop: () => child.stop() };
+			const worker: QueueWorker = {
+				name,
+				home,
+				process: child,
+				healthPort,
+				stop: () => child.stop(),
+			};
 			started.push(worker);
-			await waitFor(`${name} to be ready`, async () => {
-				const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`).catch(() => undefined);
-				return response?.ok ? true : undefined;
-			}, { timeoutMs: 180_000, intervalMs: 500, abort: () => describeExit(child) });
+			await waitFor(
+				`${name} to be ready`,
+				async () => {
+					const response = await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`).catch(
+						() => undefined,
+					);
+					return response?.ok ? true : undefined;
+				},
+				{ timeoutMs: 180_000, intervalMs: 500, abort: () => describeExit(child) },
+			);
 			log(`${name} ready (pid ${child.pid})`);
 			return worker;
 		};
@@ -150,7 +176,19 @@ export async function startQueueStack(options: {
 
 		const client = new N8nClient(main.url);
 		await client.setupOwnerAndLogin(options.owner);
-		return { dir, runtime, emulator, redis, postgres, main, workers, client, owner: options.owner, startWorker, stop: stopAll };
+		return {
+			dir,
+			runtime,
+			emulator,
+			redis,
+			postgres,
+			main,
+			workers,
+			client,
+			owner: options.owner,
+			startWorker,
+			stop: stopAll,
+		};
 	} catch (error) {
 		await stopAll();
 		throw error;

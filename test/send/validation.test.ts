@@ -198,7 +198,9 @@ describe('Continue On Fail', () => {
 			'sent',
 		]);
 		// 424: a sub-request after the refused one in its chain, never run, sent in the next batch.
-		expect(env.graphRequests('POST', /\/sendMail$/).filter((r) => r.status !== 424)).toHaveLength(3);
+		expect(env.graphRequests('POST', /\/sendMail$/).filter((r) => r.status !== 424)).toHaveLength(
+			3,
+		);
 		expect(env.emulator.control.counters().duplicatesDelivered).toBe(0);
 		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 1`)).toHaveLength(1);
 		expect(bySubject(env.folder(MEGAN.id, 'inbox'), `${subject} 3`)).toHaveLength(1);

@@ -42,13 +42,20 @@ describe('$batch', () => {
 		expect(sendBatches(env).map(subRequestCount).sort()).toEqual([11, 11, 11, 12]);
 		for (const batch of sendBatches(env)) {
 			const requests = batch.json!.requests as Array<{ id: string; dependsOn?: string[] }>;
-			expect(requests.map((request) => request.dependsOn)).toEqual([undefined, ...requests.slice(0, -1).map((request) => [request.id])]);
+			expect(requests.map((request) => request.dependsOn)).toEqual([
+				undefined,
+				...requests.slice(0, -1).map((request) => [request.id]),
+			]);
 		}
 		// The look before sending: 90 message ids, 14 per filter -> 7 GETs, in serial chains too.
-		const lookups = env.recorded.filter((r) => r.method === 'POST' && !sendBatches(env).includes(r));
+		const lookups = env.recorded.filter(
+			(r) => r.method === 'POST' && !sendBatches(env).includes(r),
+		);
 		expect(lookups.map(subRequestCount).sort()).toEqual([1, 2, 2, 2]);
 		expect(env.recorded).toHaveLength(8);
-		expect(items.map((item) => item.pairedItem)).toEqual(Array.from({ length: 45 }, (_, i) => ({ item: i })));
+		expect(items.map((item) => item.pairedItem)).toEqual(
+			Array.from({ length: 45 }, (_, i) => ({ item: i })),
+		);
 		expect(items.map((item) => item.json.status)).toEqual(Array(45).fill('sent'));
 		expect(
 			items.every(
@@ -66,9 +73,16 @@ describe('$batch', () => {
 		const subject = uniqueSubject('Split size');
 		const file = await storeBinary(Buffer.alloc(1_000_000, 7), { fileName: 'one-mb.bin' });
 		// One slot: one chain of 5 mails, cut by size.
-		const items = await runOk(env, perItemParams({ attachments: { attachment: [{ binaryPropertyName: 'data' }] } }, { maxInFlightPerMailbox: 1 }), {
-			items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
-		});
+		const items = await runOk(
+			env,
+			perItemParams(
+				{ attachments: { attachment: [{ binaryPropertyName: 'data' }] } },
+				{ maxInFlightPerMailbox: 1 },
+			),
+			{
+				items: mailItems(5, subject).map((item) => ({ ...item, binary: { data: file } })),
+			},
+		);
 		expect(items.map((item) => item.json.method)).toEqual(Array(5).fill('sendMail'));
 		const batches = sendBatches(env);
 		expect(batches.map(subRequestCount)).toEqual([2, 2, 1]);
@@ -197,7 +211,8 @@ describe('requests in flight per mailbox', () => {
 		);
 		// Four sends per mailbox run at once (300 ms); one mailbox after the other would take 900 ms.
 		expect(elapsed).toBeLessThan(850);
-		for (const userId of [ADELE.id, ...shared.map((user) => user.id)]) expect(peakInFlight(env, userId)).toBe(4);
+		for (const userId of [ADELE.id, ...shared.map((user) => user.id)])
+			expect(peakInFlight(env, userId)).toBe(4);
 		// Per mailbox 4 mails in 4 one-mail chains.
 		expect(sendBatches(env).map(subRequestCount)).toEqual(Array(12).fill(1));
 		expect(deliveries(env)).toEqual({ delivered: 12, duplicates: 0 });

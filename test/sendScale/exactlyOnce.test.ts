@@ -186,11 +186,24 @@ describe('running again sends nothing twice', () => {
 	it('Retry On Fail with an item that keeps failing: stops at it each time, sends nothing twice', async () => {
 		const subject = uniqueSubject('Keeps failing');
 		const items = mailItems(5, subject, (i) => (i === 2 ? { from: ALEX.userPrincipalName } : {}));
-		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), { items, retryOnFail: true, maxTries: 2 });
-		expect(result.error?.message).toBe(`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`);
-		expect(result.error?.description).toMatch(/Items 3 and 4 were not sent: the node stopped at this error\./);
+		const result = await run(env, perItemParams({}, { maxInFlightPerMailbox: 1 }), {
+			items,
+			retryOnFail: true,
+			maxTries: 2,
+		});
+		expect(result.error?.message).toBe(
+			`From: the connected account has no Send As or Send on Behalf permission on '${ALEX.userPrincipalName}' [item 2]`,
+		);
+		expect(result.error?.description).toMatch(
+			/Items 3 and 4 were not sent: the node stopped at this error\./,
+		);
 		// First try: items 1, 2 sent, 3 refused, the rest never ran (424 in the chain); second try: 1, 2 found, 3 refused again.
-		expect(env.graphRequests('POST', /\/sendMail$/).map((r) => r.status).filter((status) => status !== 424)).toEqual([202, 202, 403, 403]);
+		expect(
+			env
+				.graphRequests('POST', /\/sendMail$/)
+				.map((r) => r.status)
+				.filter((status) => status !== 424),
+		).toEqual([202, 202, 403, 403]);
 		expectOnceEach(subject, 2);
 	});
 
@@ -210,16 +223,25 @@ describe('running again sends nothing twice', () => {
 		const subject = uniqueSubject('Same work');
 		const items = mailItems(6, subject);
 		// The first execution died after sending items 0-2 (here: it only had those).
-		await runOk(env, perItemParams({}, { workKey: 'campaign-42' }), { items: items.slice(0, 3), executionId: 'killed-execution' });
+		await runOk(env, perItemParams({}, { workKey: 'campaign-42' }), {
+			items: items.slice(0, 3),
+			executionId: 'killed-execution',
+		});
 		env.clear();
-		const again = await run(env, perItemParams({}, { workKey: '={{ "campaign-" + 42 }}' }), { items, executionId: 'new-execution' });
+		const again = await run(env, perItemParams({}, { workKey: '={{ "campaign-" + 42 }}' }), {
+			items,
+			executionId: 'new-execution',
+		});
 		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual([
 			...Array(3).fill(['skipped', true]),
 			...Array(3).fill(['sent', false]),
 		]);
 		expect(deliveries(env)).toEqual({ delivered: 3, duplicates: 0 });
 		env.clear();
-		const other = await run(env, perItemParams({}, { workKey: 'campaign-43' }), { items, executionId: 'third-execution' });
+		const other = await run(env, perItemParams({}, { workKey: 'campaign-43' }), {
+			items,
+			executionId: 'third-execution',
+		});
 		expect(other.items.map((item) => item.json.status)).toEqual(Array(6).fill('sent'));
 	});
 
@@ -319,7 +341,11 @@ describe('limits of the guarantee', () => {
 		env.emulator.control.injectFault({ route: 'sendMail', kind: 'lostResponse', inBatch: true });
 		const subject = uniqueSubject('No copy');
 		// One slot: the three mails in one batch, whose answer is lost.
-		const result = await run(env, perItemParams({ saveToSentItems: false }, { maxInFlightPerMailbox: 1 }), { items: mailItems(3, subject), continueOnFail: true });
+		const result = await run(
+			env,
+			perItemParams({ saveToSentItems: false }, { maxInFlightPerMailbox: 1 }),
+			{ items: mailItems(3, subject), continueOnFail: true },
+		);
 		expect(result.items.map((item) => item.json.error ?? item.json.status)).toEqual([
 			expect.stringMatching(/^No definite answer to the send .*\[item 0\]$/),
 			expect.stringMatching(/^No definite answer to the send .*\[item 1\]$/),

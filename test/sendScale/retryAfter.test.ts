@@ -58,18 +58,26 @@ describe('Retry-After, end to end', () => {
 		['whole seconds', () => '1', 1000],
 		['fractional seconds', () => '0.3', 300],
 		['an HTTP date', () => httpDateIn(2000), 1000],
-	])('a sub-request answered 429 with Retry-After as %s: sent again in a later batch', async (_label, retryAfter, minimumMs) => {
-		env.emulator.control.injectFault({ route: 'sendMail', kind: '429', retryAfter: retryAfter(), inBatch: true });
-		const subject = uniqueSubject('Retry-After batch');
-		const started = Date.now();
-		const items = await runOk(env, perItemParams(), { items: mailItems(5, subject) });
-		expect(Date.now() - started).toBeGreaterThanOrEqual(minimumMs - 50);
-		expect(items.map((item) => item.json.status)).toEqual(Array(5).fill('sent'));
-		// The throttled one alone goes again last, after its Retry-After; the others were not held up.
-		expect((sendBatches(env).at(-1)!.json!.requests as unknown[]).length).toBe(1);
-		expect(env.emulator.control.counters().requestsByRoute.sendMail).toBe(6);
-		expect(deliveries(env)).toEqual({ delivered: 5, duplicates: 0 });
-	});
+	])(
+		'a sub-request answered 429 with Retry-After as %s: sent again in a later batch',
+		async (_label, retryAfter, minimumMs) => {
+			env.emulator.control.injectFault({
+				route: 'sendMail',
+				kind: '429',
+				retryAfter: retryAfter(),
+				inBatch: true,
+			});
+			const subject = uniqueSubject('Retry-After batch');
+			const started = Date.now();
+			const items = await runOk(env, perItemParams(), { items: mailItems(5, subject) });
+			expect(Date.now() - started).toBeGreaterThanOrEqual(minimumMs - 50);
+			expect(items.map((item) => item.json.status)).toEqual(Array(5).fill('sent'));
+			// The throttled one alone goes again last, after its Retry-After; the others were not held up.
+			expect((sendBatches(env).at(-1)!.json!.requests as unknown[]).length).toBe(1);
+			expect(env.emulator.control.counters().requestsByRoute.sendMail).toBe(6);
+			expect(deliveries(env)).toEqual({ delivered: 5, duplicates: 0 });
+		},
+	);
 
 	it('503 with Retry-After on the $batch itself: the whole batch again, once', async () => {
 		env.emulator.control.injectFault({ route: 'batch', kind: '503', retryAfter: '0.2' });
@@ -77,7 +85,11 @@ describe('Retry-After, end to end', () => {
 		const items = await runOk(env, perItemParams(), { items: mailItems(4, subject) });
 		expect(items.map((item) => item.json.status)).toEqual(Array(4).fill('sent'));
 		// Four one-mail chains; the one answered 503 goes again, once.
-		expect(sendBatches(env).map((batch) => batch.status).sort()).toEqual([200, 200, 200, 200, 503]);
+		expect(
+			sendBatches(env)
+				.map((batch) => batch.status)
+				.sort(),
+		).toEqual([200, 200, 200, 200, 503]);
 		expect(deliveries(env)).toEqual({ delivered: 4, duplicates: 0 });
 	});
 

@@ -5,8 +5,19 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { AdaptiveLimit } from '../../nodes/GraphMail/transport/adaptiveLimit';
-import { chainCount, executeBatch, MAX_BATCH_BYTES, packBatches, splitEvenly, type BatchSubRequest } from '../../nodes/GraphMail/transport/batch';
-import type { GraphClient, GraphOutcome, GraphRequest } from '../../nodes/GraphMail/transport/graphClient';
+import {
+	chainCount,
+	executeBatch,
+	MAX_BATCH_BYTES,
+	packBatches,
+	splitEvenly,
+	type BatchSubRequest,
+} from '../../nodes/GraphMail/transport/batch';
+import type {
+	GraphClient,
+	GraphOutcome,
+	GraphRequest,
+} from '../../nodes/GraphMail/transport/graphClient';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../nodes/GraphMail/transport/retryAfter';
 
 interface WireRequest {
@@ -54,7 +65,11 @@ function fakeClient(
 		},
 		limits: new Map<string, AdaptiveLimit>(),
 		inFlightLimit(mailbox: string) {
-			if (!this.limits.has(mailbox)) this.limits.set(mailbox, new AdaptiveLimit({ max: options.maxInFlight ?? 4, now: () => now }));
+			if (!this.limits.has(mailbox))
+				this.limits.set(
+					mailbox,
+					new AdaptiveLimit({ max: options.maxInFlight ?? 4, now: () => now }),
+				);
 			return this.limits.get(mailbox)!;
 		},
 	};
@@ -285,7 +300,11 @@ describe('executeBatch', () => {
 describe('serial chains (sends and lookups)', () => {
 	it('whole rounds of chains of at most 20, sizes within one of each other', () => {
 		expect(chainCount(1000, 4)).toBe(52);
-		expect(splitEvenly(Array(1000).fill(0), 52).map((group) => group.length).sort()).toEqual([...Array(40).fill(19), ...Array(12).fill(20)].sort());
+		expect(
+			splitEvenly(Array(1000).fill(0), 52)
+				.map((group) => group.length)
+				.sort(),
+		).toEqual([...Array(40).fill(19), ...Array(12).fill(20)].sort());
 		expect(chainCount(45, 4)).toBe(4);
 		expect(chainCount(3, 4)).toBe(3);
 		expect(chainCount(45, 1)).toBe(3);
@@ -293,23 +312,52 @@ describe('serial chains (sends and lookups)', () => {
 
 	it('links each sub-request to the one before it, takes one slot per chain, and runs as many chains as the limit allows', async () => {
 		const { client, calls } = fakeClient(accepted);
-		const results = await executeBatch(client, 'me', Array.from({ length: 45 }, (_, i) => send(i)), { serial: true });
-		expect(results.every((result) => result.kind === 'response' && result.status === 202)).toBe(true);
+		const results = await executeBatch(
+			client,
+			'me',
+			Array.from({ length: 45 }, (_, i) => send(i)),
+			{ serial: true },
+		);
+		expect(results.every((result) => result.kind === 'response' && result.status === 202)).toBe(
+			true,
+		);
 		expect(calls.map((call) => call.weight)).toEqual([1, 1, 1, 1]);
 		for (const { requests } of calls) {
-			expect(requests.map((request) => (request as { dependsOn?: string[] }).dependsOn)).toEqual([undefined, ...requests.slice(0, -1).map((request) => [request.id])]);
+			expect(requests.map((request) => (request as { dependsOn?: string[] }).dependsOn)).toEqual([
+				undefined,
+				...requests.slice(0, -1).map((request) => [request.id]),
+			]);
 		}
 	});
 
 	it('a throttled sub-request breaks its chain: the rest (424, never ran) wait with it, spend no attempt, and the limit shrinks', async () => {
-		const { client, calls, waits, now } = fakeClient((requests, call) =>
-			call === 1 ? requests.map((r, i): Answer => ({ id: r.id, status: i === 0 ? 429 : 424, headers: i === 0 ? { 'retry-after': '1' } : {} })) : accepted(requests),
-		{ maxInFlight: 1 });
-		const results = await executeBatch(client, 'me', [send(0), send(1), send(2)], { serial: true, now });
+		const { client, calls, waits, now } = fakeClient(
+			(requests, call) =>
+				call === 1
+					? requests.map(
+							(r, i): Answer => ({
+								id: r.id,
+								status: i === 0 ? 429 : 424,
+								headers: i === 0 ? { 'retry-after': '1' } : {},
+							}),
+						)
+					: accepted(requests),
+			{ maxInFlight: 1 },
+		);
+		const results = await executeBatch(client, 'me', [send(0), send(1), send(2)], {
+			serial: true,
+			now,
+		});
 		expect(calls).toHaveLength(2);
 		// One wait (the Retry-After), not a quick round of 424 retries before it.
 		expect(waits).toEqual([1000]);
-		expect(results.map((result) => result.kind === 'response' && [result.status, result.attempts])).toEqual([[202, 2], [202, 1], [202, 1]]);
+		expect(
+			results.map((result) => result.kind === 'response' && [result.status, result.attempts]),
+		).toEqual([
+			[202, 2],
+			[202, 1],
+			[202, 1],
+		]);
 		expect(client.inFlightLimit('me').reductions).toBe(1);
 	});
 });

@@ -127,13 +127,22 @@ export function chainCount(count: number, lanes: number): number {
 export function splitEvenly<T>(list: T[], parts: number): T[][] {
 	const groups: T[][] = [];
 	for (let i = 0; i < parts; i++) {
-		const group = list.slice(Math.floor((i * list.length) / parts), Math.floor(((i + 1) * list.length) / parts));
+		const group = list.slice(
+			Math.floor((i * list.length) / parts),
+			Math.floor(((i + 1) * list.length) / parts),
+		);
 		if (group.length) groups.push(group);
 	}
 	return groups;
 }
 
 /** The JSON of one sub-request inside the batch body; `after`: the id it waits for (a serial chain). */
+/** The id of the sub-request before position `i` in a serial chain (none for the first). */
+function previousIndexOf(batch: Array<{ index: number }>, i: number): string | undefined {
+	const previous = i > 0 ? batch[i - 1] : undefined;
+	return previous ? String(previous.index) : undefined;
+}
+
 function wireRequest(id: string, request: BatchSubRequest, after?: string): IDataObject {
 	const wire: IDataObject = { id, method: request.method, url: request.url };
 	if (after !== undefined) wire.dependsOn = [after];
@@ -162,7 +171,9 @@ export async function executeBatch(
 		options.onResult?.(index, result);
 	};
 	const maxBytes = options.maxBatchBytes ?? MAX_BATCH_BYTES;
-	const policy = options.patient ? { ...client.backoffPolicy, maxAttempts: Number.MAX_SAFE_INTEGER } : client.backoffPolicy;
+	const policy = options.patient
+		? { ...client.backoffPolicy, maxAttempts: Number.MAX_SAFE_INTEGER }
+		: client.backoffPolicy;
 	const clock = options.now ?? Date.now;
 	let pending: Pending[] = requests.map((request, index) => {
 		const bodyBytes =
@@ -201,7 +212,9 @@ export async function executeBatch(
 		const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
 		options.onBatch?.(batch.length, bytes);
 		const sentAt = clock();
-		const outcome = await client.requestOutcome<{ responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }> }>(
+		const outcome = await client.requestOutcome<{
+			responses?: Array<{ id: string; status: number; headers?: unknown; body?: unknown }>;
+		}>(
 			{
 				method: 'POST',
 				path: '/$batch',
@@ -209,10 +222,17 @@ export async function executeBatch(
 				idempotent: false,
 				body: {
 					requests: batch.map((entry, i) =>
-						wireRequest(String(entry.index), entry.request, serial && i > 0 ? String(batch[i - 1].index) : undefined),
+						wireRequest(
+							String(entry.index),
+							entry.request,
+							serial ? previousIndexOf(batch, i) : undefined,
+						),
 					),
 				},
-				cost: { requests: batch.length, uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0) },
+				cost: {
+					requests: batch.length,
+					uploadBytes: batch.reduce((sum, entry) => sum + entry.bodyBytes, 0),
+				},
 			},
 			serial ? 1 : client.maxInFlightPerMailbox,
 		);
@@ -261,7 +281,10 @@ export async function executeBatch(
 			entry.attempts++;
 			if (!answer || typeof answer.status !== 'number') {
 				if (entry.request.idempotent && retryLater(entry, undefined, later)) continue;
-				record(entry.index, { kind: 'uncertain', reason: 'the $batch answer had no response for this request' });
+				record(entry.index, {
+					kind: 'uncertain',
+					reason: 'the $batch answer had no response for this request',
+				});
 				continue;
 			}
 			const headers = lowerCaseHeaders(answer.headers);
@@ -306,18 +329,21 @@ export async function executeBatch(
 		}
 		const later = pending.filter((entry) => entry.readyAt > now);
 		const batches = limit
-			? splitEvenly(ready, chainCount(ready.length, limit.current)).flatMap((group) => packBatches(group, maxBytes))
+			? splitEvenly(ready, chainCount(ready.length, limit.current)).flatMap((group) =>
+					packBatches(group, maxBytes),
+				)
 			: packBatches(ready, maxBytes, options.maxRequestsPerBatch);
 		// One batch at a time, or (serial) as many chains as the mailbox's limit allows.
 		const running = new Set<Promise<void>>();
-		for (let b = 0; b < batches.length; b++) {
+		for (const [b, batch] of batches.entries()) {
 			while (running.size >= (limit?.current ?? 1)) await Promise.race(running);
 			if (options.stop?.()) {
 				await Promise.all(running);
-				for (const entry of [...batches.slice(b).flat(), ...later]) record(entry.index, { kind: 'notSent' });
+				for (const entry of [...batches.slice(b).flat(), ...later])
+					record(entry.index, { kind: 'notSent' });
 				return results;
 			}
-			const sending: Promise<void> = sendBatch(batches[b], later).finally(() => running.delete(sending));
+			const sending: Promise<void> = sendBatch(batch, later).finally(() => running.delete(sending));
 			running.add(sending);
 		}
 		await Promise.all(running);

@@ -211,9 +211,10 @@ class MailboxRun {
 	}
 
 	/** One result per entry, in order: a plain request for a single mail, `$batch` otherwise. */
-	private async submit(entries: PreparedSend[]): Promise<SubmitResult[]> {
-		if (entries.length === 1) return [await this.sendOne(entries[0])];
-		const results: SubmitResult[] = [];
+	private async submit(entries: PreparedSend[]): Promise<Submitted[]> {
+		const [only, ...others] = entries;
+		if (only && !others.length) return [{ prepared: only, result: await this.sendOne(only) }];
+		const results: Submitted[] = [];
 		for (const group of readAheadGroups(entries)) {
 			if (this.stop()) {
 				results.push(

@@ -87,7 +87,12 @@ export async function findByInternetMessageId(
 		await followNextLinks(body);
 		return found;
 	}
-	const requests: BatchSubRequest[] = urls.map((url) => ({ method: 'GET', url, headers: HEADERS, idempotent: true }));
+	const requests: BatchSubRequest[] = urls.map((url) => ({
+		method: 'GET',
+		url,
+		headers: HEADERS,
+		idempotent: true,
+	}));
 	// Serial chains within the mailbox's adaptive limit, waiting (within Max Retry Wait) for a turn
 	// at a mailbox that another execution or worker keeps full.
 	const results = await executeBatch(client, mailbox, requests, { serial: true, patient: true });
