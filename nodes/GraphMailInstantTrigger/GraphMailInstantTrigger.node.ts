@@ -41,9 +41,10 @@ export class GraphMailInstantTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle:
-			'={{"New message (instant)" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
+			'={{"New Message (Instant)" + ($parameter["mailbox"] === "user" ? " for " + $parameter["userId"] : "")}}',
 		description:
-			'Starts the workflow seconds after a message arrives (Microsoft Graph change notifications); no mail lost, none twice',
+			'Starts the workflow seconds after a new mail arrives in Outlook (Microsoft 365), once for each mail',
+		eventTriggerDescription: 'Waiting for a new mail in the watched folders',
 		defaults: { name: 'Graph Mail Instant Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
