@@ -223,6 +223,19 @@ const KIND_OF: Partial<Record<MessageActionOperation, ReplyKind>> = {
 	createForward: 'forward',
 };
 
+/** The request, and the reply or forward it composes from the original message. */
+function composeAction(
+	ctx: RequestContext,
+	operation: keyof typeof KIND_OF,
+	id: string,
+	folder?: StoredFolder,
+) {
+	const kind = KIND_OF[operation] as ReplyKind;
+	const request = readActionRequest(ctx, kind, operation);
+	const original = findMessageOr404(ctx, id, folder);
+	return { request, fields: composeReply(ctx, kind, original, request) };
+}
+
 /** POST .../reply | replyAll | forward -> 202, no body; the mail goes to Sent Items and to its recipients. */
 export function sendReply(
 	ctx: RequestContext,
@@ -230,10 +243,7 @@ export function sendReply(
 	id: string,
 	folder?: StoredFolder,
 ): HandlerResult {
-	const kind = KIND_OF[operation] as ReplyKind;
-	const request = readActionRequest(ctx, kind, operation);
-	const original = findMessageOr404(ctx, id, folder);
-	const fields = composeReply(ctx, kind, original, request);
+	const { request, fields } = composeAction(ctx, operation, id, folder);
 	validateRecipients(fields.to, fields.cc, fields.bcc);
 	const { from, sender } = resolveIdentity(ctx, request.message?.from ?? undefined);
 	checkMessageSize(ctx, fields);
@@ -253,10 +263,7 @@ export function createReplyDraft(
 	id: string,
 	folder?: StoredFolder,
 ): HandlerResult {
-	const kind = KIND_OF[operation] as ReplyKind;
-	const request = readActionRequest(ctx, kind, operation);
-	const original = findMessageOr404(ctx, id, folder);
-	const fields = composeReply(ctx, kind, original, request);
+	const { request, fields } = composeAction(ctx, operation, id, folder);
 	checkMessageSize(ctx, fields);
 	const self: Address = { name: ctx.owner.displayName, address: ctx.owner.mail };
 	const from = request.message?.from ?? self;
