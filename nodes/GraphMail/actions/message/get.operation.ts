@@ -1,15 +1,12 @@
 import {
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { messageIdFromLink, MESSAGE_LINK_REGEX } from '../../helpers/messageLink';
-import { idSegment } from '../../helpers/pathSegment';
+import { messageLocator, messageOf } from '../../read/messageLocator';
 import type { GraphClient } from '../../transport/graphClient';
-import { itemMessage } from '../../helpers/itemText';
 import { errorItemOrThrow } from '../itemErrors';
 import {
 	downloadAttachments,
@@ -24,46 +21,9 @@ import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
-	{
-		displayName: 'Message',
-		name: 'messageId',
-		type: 'resourceLocator',
-		required: true,
-		default: { mode: 'list', value: '' },
-		description:
-			'The message to get: pick a recent one, enter its ID (e.g. from Get Many or the trigger), or paste its Outlook on the web link',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a message...',
-				typeOptions: { searchListMethod: 'searchMessages', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. AAMkAGI2THVSAAA=',
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://outlook.office365.com/owa/?ItemID=AAMkAGI2THVSAAA%3D',
-				hint: 'A link to the message in Outlook on the web',
-				validation: [
-					{
-						type: 'regex',
-						properties: {
-							regex: `.*${MESSAGE_LINK_REGEX}.*`,
-							errorMessage: 'Not an Outlook on the web link to a message',
-						},
-					},
-				],
-			},
-		],
-	},
+	messageLocator(
+		'The message to get: pick a recent one, enter its ID (e.g. from Get Many or the trigger), or paste its Outlook on the web link',
+	),
 	...outputFields,
 	{
 		displayName: 'Options',
@@ -74,16 +34,6 @@ export const properties: INodeProperties[] = [
 		options: attachmentAndBodyOptions,
 	},
 ];
-
-/** The message id from the locator (From List, By ID, By URL), or from a plain string. */
-function messageIdOf(parameter: unknown): string {
-	if (parameter && typeof parameter === 'object') {
-		const { mode, value } = parameter as { mode?: string; value?: unknown };
-		const text = textOf(value).trim();
-		return mode === 'url' ? (messageIdFromLink(text) ?? '') : text;
-	}
-	return textOf(parameter).trim();
-}
 
 /** Get: one message by ID per input item, in the chosen output, optionally with its attachments. */
 export async function execute(
@@ -96,14 +46,7 @@ export async function execute(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const ref = mailboxOf(this, itemIndex);
-			const messageId = messageIdOf(this.getNodeParameter('messageId', itemIndex, ''));
-			if (messageId === '') {
-				throw new NodeOperationError(this.getNode(), itemMessage('No message is set', itemIndex), {
-					itemIndex,
-					description:
-						'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
-				});
-			}
+			const target = messageOf(this, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {});
 			const attachments: AttachmentOptions | undefined =
 				options.downloadAttachments === true
@@ -118,7 +61,7 @@ export async function execute(
 			const plan = outputPlan(mode, fields, attachments?.skipInline === true);
 			const { body: message } = await client.request<IDataObject>({
 				method: 'GET',
-				path: `${ref.base}/messages/${idSegment(this.getNode(), messageId, 'Message ID', itemIndex)}`,
+				path: `${ref.base}/messages/${target.segment}`,
 				qs: plan.select ? { $select: plan.select.join(',') } : undefined,
 				headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 				mailbox: ref.mailbox,
@@ -129,7 +72,7 @@ export async function execute(
 					? await downloadAttachments(
 							this,
 							client,
-							{ ref, messageId, itemIndex },
+							{ ref, messageId: target.id, itemIndex },
 							attachments,
 							largeGate,
 						)
