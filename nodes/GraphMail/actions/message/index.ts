@@ -5,8 +5,9 @@ import { forOperation } from '../operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as send from './send/operation';
+import { forward, reply, replyAll } from './respond/operation';
 
-export const operations: Record<string, Operation> = { get, getAll, send };
+export const operations: Record<string, Operation> = { get, getAll, send, reply, replyAll, forward };
 
 export const description: INodeProperties[] = [
 	{
@@ -29,6 +30,24 @@ export const description: INodeProperties[] = [
 				action: 'Get many messages',
 			},
 			{
+				name: 'Forward',
+				value: 'forward',
+				description: "Forward a message with its attachments, a comment and files of any size",
+				action: 'Forward a message',
+			},
+			{
+				name: 'Reply',
+				value: 'reply',
+				description: "Reply to a message's sender in its thread",
+				action: 'Reply to a message',
+			},
+			{
+				name: 'Reply All',
+				value: 'replyAll',
+				description: 'Reply to the sender and every recipient of a message, in its thread',
+				action: 'Reply to all recipients of a message',
+			},
+			{
 				name: 'Send',
 				value: 'send',
 				description: 'Send a message, with attachments of any size',
@@ -40,4 +59,7 @@ export const description: INodeProperties[] = [
 	...forOperation('message', 'send', send.properties),
 	...forOperation('message', 'get', get.properties),
 	...forOperation('message', 'getAll', getAll.properties),
+	...forOperation('message', 'reply', reply.properties),
+	...forOperation('message', 'replyAll', replyAll.properties),
+	...forOperation('message', 'forward', forward.properties),
 ];
