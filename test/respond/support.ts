@@ -35,7 +35,10 @@ export function deliverOriginals(
 		const id = env.emulator.control.deliver(ADELE.id, 'inbox', {
 			subject,
 			from: { name: `Sender ${i}`, address: from },
-			toRecipients: [{ address: ADELE.userPrincipalName }, { address: `colleague${i}@example.com` }],
+			toRecipients: [
+				{ address: ADELE.userPrincipalName },
+				{ address: `colleague${i}@example.com` },
+			],
 			body: { contentType: 'text', content: `Original ${i}` },
 			...extra,
 		});

@@ -30,9 +30,10 @@ export function explainRespondError(
 			`Message: there is no message '${prepared.original.id}' in ${where} to ${WHAT[prepared.kind]}`,
 			prepared.itemIndex,
 		),
-		description: `Graph answered ${details.status ?? ''} ${details.code}: it may have been deleted, or moved (moving a message changes its ID unless the ID is immutable). Nothing was sent for this item.`.replace(
-			'  ',
-			' ',
-		),
+		description:
+			`Graph answered ${details.status ?? ''} ${details.code}: it may have been deleted, or moved (moving a message changes its ID unless the ID is immutable). Nothing was sent for this item.`.replace(
+				'  ',
+				' ',
+			),
 	});
 }

@@ -61,7 +61,8 @@ function bodyFields(kind: RespondKind): INodeProperties[] {
 }
 
 function options(kind: RespondKind): INodeProperties {
-	const extra = (field: string) => `${field} recipients added to those the ${kind === 'forward' ? 'forward' : 'reply'} goes to`;
+	const extra = (field: string) =>
+		`${field} recipients added to those the ${kind === 'forward' ? 'forward' : 'reply'} goes to`;
 	return {
 		displayName: 'Options',
 		name: 'options',

@@ -22,7 +22,12 @@ import { textOf } from '../../../helpers/valueText';
 import { mailboxOf } from '../../../read/mailbox';
 import { messageOf } from '../../../read/messageLocator';
 import { idempotencyKey, sendKeyFor, windowMsOf, type SendKey } from '../send/idempotencyKey';
-import { recipients, type FieldProblem, type GraphMessage, type GraphRecipient } from '../send/payload';
+import {
+	recipients,
+	type FieldProblem,
+	type GraphMessage,
+	type GraphRecipient,
+} from '../send/payload';
 import { planSend } from '../send/plan';
 import { keyAttachment, keyScope, problemsError, type PreparedSend } from '../send/prepare';
 import type { RunIdentity } from '../send/runIdentity';
