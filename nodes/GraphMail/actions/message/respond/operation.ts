@@ -30,6 +30,7 @@ import { respondRoute } from './route';
 const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 const NOUN = { reply: 'reply', replyAll: 'reply', forward: 'forward' } as const;
+const NOUNS = { reply: 'replies', replyAll: 'replies', forward: 'forwards' } as const;
 
 function summary(prepared: PreparedRespond): IDataObject {
 	const { plan, kind, original } = prepared;
@@ -161,7 +162,7 @@ async function execute(
 		ctx.addExecutionHints({
 			type: 'warning',
 			location: 'outputPane',
-			message: `${skipped.length} ${skipped.length === 1 ? `${NOUN[kind]} was` : `${NOUN[kind]}s were`} not sent again (${itemList(skipped)}): this execution had already done ${skipped.length === 1 ? 'it' : 'them'} before the retry. Their items have status "skipped".`,
+			message: `${skipped.length} ${skipped.length === 1 ? `${NOUN[kind]} was` : `${NOUNS[kind]} were`} not sent again (${itemList(skipped)}): this execution had already done ${skipped.length === 1 ? 'it' : 'them'} before the retry. Their items have status "skipped".`,
 		});
 	return output;
 }
