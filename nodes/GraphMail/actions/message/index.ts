@@ -5,9 +5,9 @@ import { forOperation } from '../operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as send from './send/operation';
-import { forward, reply, replyAll } from './respond/operation';
+import * as respond from './respond/operation';
 
-export const operations: Record<string, Operation> = { get, getAll, send, reply, replyAll, forward };
+export const operations: Record<string, Operation> = { get, getAll, send, ...respond };
 
 export const description: INodeProperties[] = [
 	{
@@ -17,6 +17,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
+			{
+				name: 'Forward',
+				value: 'forward',
+				description: 'Forward a message with its attachments, a comment and files of any size',
+				action: 'Forward a message',
+			},
 			{
 				name: 'Get',
 				value: 'get',
@@ -28,12 +34,6 @@ export const description: INodeProperties[] = [
 				value: 'getAll',
 				description: 'Get many messages from a mailbox or folder',
 				action: 'Get many messages',
-			},
-			{
-				name: 'Forward',
-				value: 'forward',
-				description: "Forward a message with its attachments, a comment and files of any size",
-				action: 'Forward a message',
 			},
 			{
 				name: 'Reply',
@@ -59,7 +59,7 @@ export const description: INodeProperties[] = [
 	...forOperation('message', 'send', send.properties),
 	...forOperation('message', 'get', get.properties),
 	...forOperation('message', 'getAll', getAll.properties),
-	...forOperation('message', 'reply', reply.properties),
-	...forOperation('message', 'replyAll', replyAll.properties),
-	...forOperation('message', 'forward', forward.properties),
+	...forOperation('message', 'reply', respond.reply.properties),
+	...forOperation('message', 'replyAll', respond.replyAll.properties),
+	...forOperation('message', 'forward', respond.forward.properties),
 ];

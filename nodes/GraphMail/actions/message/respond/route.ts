@@ -44,7 +44,10 @@ export function respondRoute(ctx: IExecuteFunctions, client: GraphClient): BulkR
 	return {
 		request: async (prepared) => {
 			const respond = respondOf(prepared);
-			return { url: `${originalPath(respond)}/${respond.kind}`, body: actionBody(respond) };
+			return await Promise.resolve({
+				url: `${originalPath(respond)}/${respond.kind}`,
+				body: actionBody(respond),
+			});
 		},
 		draft: async (prepared, recover) => {
 			const respond = respondOf(prepared);
