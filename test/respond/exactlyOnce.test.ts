@@ -33,7 +33,8 @@ beforeEach(() => quiet(env));
 const replyRuns = () => env.graphRequests('POST', /\/reply$/).filter((r) => r.status === 202);
 
 describe('every reply once, whatever the fault', () => {
-	const N = 5;
+	// 3 items: 6 keys, one look as a plain GET, so the first `$batch` is the replies'.
+	const N = 3;
 	it.each<[string, FaultSpec, number]>([
 		// [label, fault, replies the emulator carried out]
 		[
@@ -248,9 +249,6 @@ describe('retries', () => {
 			items: itemsFor(originals),
 		});
 		expect(env.graphRequests('GET', /\/messages\?\$filter=/)).toHaveLength(0);
-		expect(env.graphRequests('POST', /\/reply$/)[0]!.json).toEqual({
-			comment: 'Thanks, number 0',
-			message: {},
-		});
+		expect(env.graphRequests('POST', /\/reply$/)[0]!.json).toEqual({ comment: 'Thanks, number 0' });
 	});
 });

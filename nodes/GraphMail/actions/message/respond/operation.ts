@@ -19,7 +19,7 @@ import type { GraphClient } from '../../../transport/graphClient';
 import { errorItemOrThrow } from '../../itemErrors';
 import type { Operation } from '../../operation';
 import { sendAll, type SendOutcome } from '../send/batchPath';
-import { clientOptions } from '../send/operation';
+import { attachmentsOutput, clientOptions } from '../send/operation';
 import { runIdentity } from '../send/runIdentity';
 import { explainRespondError } from './errors';
 import { respondFields, type RespondKind } from './fields';
@@ -39,13 +39,7 @@ function summary(prepared: PreparedRespond): IDataObject {
 		mailbox: plan.mailbox,
 		originalMessageId: original.id,
 		addedRecipients: { ...plan.recipients },
-		attachments: plan.attachments.map((spec) => ({
-			name: spec.name,
-			size: spec.size,
-			contentType: spec.contentType,
-			isInline: spec.isInline,
-			uploadedVia: spec.via,
-		})),
+		attachments: attachmentsOutput(plan),
 	};
 }
 

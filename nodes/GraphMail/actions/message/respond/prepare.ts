@@ -21,7 +21,13 @@ import type { Importance } from '../../../helpers/optionLists';
 import { textOf } from '../../../helpers/valueText';
 import { mailboxOf } from '../../../read/mailbox';
 import { messageOf } from '../../../read/messageLocator';
-import { idempotencyKey, sendKeyFor, windowMsOf, type SendKey } from '../send/idempotencyKey';
+import {
+	idempotencyKey,
+	sendKeyFor,
+	windowMsOf,
+	type KeyAttachment,
+	type SendKey,
+} from '../send/idempotencyKey';
 import {
 	recipients,
 	type FieldProblem,
@@ -134,6 +140,19 @@ export async function prepareRespond(
 
 	let sendKey: SendKey | undefined;
 	if (delivery.exactlyOnce !== false && delivery.exactlyOnce !== 'false') {
+		let keyAttachments: KeyAttachment[];
+		try {
+			keyAttachments = await Promise.all(
+				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
+			);
+		} catch (error) {
+			return problemsError(ctx, itemIndex, [
+				{
+					field: 'Attachments',
+					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+				},
+			]);
+		}
 		const key = idempotencyKey({
 			...(run.unknownRetry ? {} : { run: run.run }),
 			...keyScope(ctx),
@@ -141,9 +160,7 @@ export async function prepareRespond(
 			mailbox: ref.mailbox,
 			message: { kind, original: original.id, ...action } as unknown as GraphMessage,
 			saveToSentItems: !saveAsDraft,
-			attachments: await Promise.all(
-				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
-			),
+			attachments: keyAttachments,
 			itemJson: item.json,
 		});
 		sendKey = sendKeyFor(key, windowMsOf(delivery.deduplicationWindow), Date.now());

@@ -35,7 +35,11 @@ export function actionBody(
 	const { comment, message, toRecipients } = prepared.action;
 	return {
 		...(comment !== undefined ? { comment } : {}),
-		message: inline.length ? { ...message, attachments: inline } : message,
+		...(inline.length
+			? { message: { ...message, attachments: inline } }
+			: Object.keys(message).length
+				? { message }
+				: {}),
 		...(toRecipients ? { toRecipients } : {}),
 	} as IDataObject;
 }
