@@ -213,6 +213,44 @@ describe('attachments and drafts', () => {
 		expect(byOutputId).toMatchObject({ subject: `RE: ${original!.subject}`, isDraft: false });
 	});
 
+	it("Forward with a file of its own: createForward keeps the original's attachments and adds the new one", async () => {
+		const [original] = deliverOriginals(env, 1, 'Forward files', {
+			attachments: [
+				{ name: 'orig.pdf', contentType: 'application/pdf', bytes: Buffer.from('x'.repeat(50)) },
+			],
+		});
+		const extra = await storePattern(4000, 6, { fileName: 'added.csv', mimeType: 'text/csv' });
+		const items = await runOk(
+			respondParams(
+				'forward',
+				{ bodyMode: 'body', bodyContentType: 'text', bodyContent: 'See both files' },
+				{
+					attachments: { attachment: [{ binaryPropertyName: 'extra' }] },
+					ccRecipients: 'cc@example.com',
+				},
+			),
+			[{ json: { id: original!.id, n: 0 }, binary: { extra } }],
+		);
+		expect(items[0]!.json).toMatchObject({ status: 'sent', operation: 'forward' });
+		const [create] = env.graphRequests('POST', /\/createForward$/);
+		expect(create!.json).toMatchObject({
+			toRecipients: [{ emailAddress: { address: 'partner@example.com' } }],
+			message: {
+				body: { contentType: 'Text', content: 'See both files' },
+				ccRecipients: [{ emailAddress: { address: 'cc@example.com' } }],
+				attachments: [expect.objectContaining({ name: 'added.csv' })],
+			},
+		});
+		const sent = env
+			.folder(ADELE.id, 'sentitems')
+			.find((m) => m.subject === `FW: ${original!.subject}`)!;
+		expect(sent.attachments.map((a) => [a.name, a.size]).sort()).toEqual([
+			['added.csv', 4000],
+			['orig.pdf', 50],
+		]);
+		expect(sent.cc).toEqual(['cc@example.com']);
+	});
+
 	it('Save as Draft keeps the forward in Drafts and returns its id and link; nothing is sent', async () => {
 		const [original] = deliverOriginals(env, 1, 'Draft forward');
 		const items = await runOk(
@@ -272,6 +310,9 @@ describe('missing messages and bad input', () => {
 		});
 		expect(result.error?.message).toBe(
 			"Message: there is no message 'AAMkAGoneAgainAAA=' in the connected account's mailbox to forward [item 0]",
+		);
+		expect(result.error?.description).toMatch(
+			/Item 1 was sent or saved before this error; retrying this execution does not send it again\.$/,
 		);
 	});
 

@@ -148,7 +148,11 @@ async function execute(
 		if (done.length)
 			withSentence(
 				firstError,
-				`${capitalised(itemList(done))} ${done.length > 1 ? 'were' : 'was'} done before this error; retrying does not send ${done.length > 1 ? 'them' : 'it'} again with Don't Resend on Retry on.`,
+				`${capitalised(itemList(done))} ${done.length > 1 ? 'were' : 'was'} sent or saved before this error; ${
+					done.every((itemIndex) => (prepared[itemIndex] as PreparedRespond).sendKey)
+						? `retrying this execution does not send ${done.length > 1 ? 'them' : 'it'} again`
+						: `retrying sends ${done.length > 1 ? 'them' : 'it'} again (Don't Resend on Retry is off)`
+				}.`,
 			);
 		throw firstError;
 	}
