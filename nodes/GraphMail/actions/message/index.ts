@@ -5,8 +5,22 @@ import { forOperation } from '../operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as send from './send/operation';
+import * as move from './move.operation';
+import * as copy from './copy.operation';
+import * as update from './update/operation';
+import * as deleteMessage from './delete.operation';
+import * as getMime from './getMime.operation';
 
-export const operations: Record<string, Operation> = { get, getAll, send };
+export const operations: Record<string, Operation> = {
+	get,
+	getAll,
+	send,
+	move,
+	copy,
+	update,
+	delete: deleteMessage,
+	getMime,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -34,10 +48,45 @@ export const description: INodeProperties[] = [
 				description: 'Send a message, with attachments of any size',
 				action: 'Send a message',
 			},
+			{
+				name: 'Move',
+				value: 'move',
+				description: 'Move a message to a folder',
+				action: 'Move a message',
+			},
+			{
+				name: 'Copy',
+				value: 'copy',
+				description: 'Copy a message to a folder',
+				action: 'Copy a message',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Mark a message read or unread, flag it, set its categories or importance',
+				action: 'Update a message',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a message, to Deleted Items or permanently',
+				action: 'Delete a message',
+			},
+			{
+				name: 'Get MIME',
+				value: 'getMime',
+				description: 'Get a message as an .eml file',
+				action: 'Get a message as an eml file',
+			},
 		],
 		default: 'send',
 	},
 	...forOperation('message', 'send', send.properties),
 	...forOperation('message', 'get', get.properties),
 	...forOperation('message', 'getAll', getAll.properties),
+	...forOperation('message', 'move', move.properties),
+	...forOperation('message', 'copy', copy.properties),
+	...forOperation('message', 'update', update.properties),
+	...forOperation('message', 'delete', deleteMessage.properties),
+	...forOperation('message', 'getMime', getMime.properties),
 ];
