@@ -1,7 +1,8 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodePropertyOptions } from 'n8n-workflow';
 
 import { mailboxInEditor } from '../read/mailbox';
 import { GraphClient } from '../transport/graphClient';
+import { graphDetailsOf } from '../transport/graphError';
 import { collect } from '../transport/paging';
 
 interface OutlookCategory {
@@ -15,11 +16,22 @@ export async function getMasterCategories(
 ): Promise<INodePropertyOptions[]> {
 	const ref = mailboxInEditor(this);
 	const client = await GraphClient.create(this);
-	const categories = await collect<OutlookCategory>(
-		client,
-		{ path: `${ref.base}/outlook/masterCategories`, mailbox: ref.mailbox },
-		{ sendTop: false },
-	);
+	let categories: OutlookCategory[];
+	try {
+		categories = await collect<OutlookCategory>(
+			client,
+			{ path: `${ref.base}/outlook/masterCategories`, mailbox: ref.mailbox },
+			{ sendTop: false },
+		);
+	} catch (error) {
+		// Reading the list needs MailboxSettings.Read, which the credential does not ask for by default.
+		if (graphDetailsOf(error)?.status === 403)
+			throw new NodeOperationError(this.getNode(), "Graph refused to list the mailbox's categories", {
+				description:
+					'Listing categories needs the MailboxSettings.Read permission: add it to the credential\'s Additional Scopes and reconnect. Category names can also be typed in an expression.',
+			});
+		throw error;
+	}
 	return categories
 		.filter((category) => typeof category.displayName === 'string' && category.displayName !== '')
 		.map((category) => ({
