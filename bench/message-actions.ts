@@ -59,12 +59,15 @@ function parameters(node: NodeKind, action: Action, destination: string): INodeP
 	const messageId = rl('={{ $json.id }}');
 	if (node === 'graphMail') {
 		const base = { resource: 'message', messageId };
-		if (action === 'markRead') return { ...base, operation: 'update', updateFields: { readStatus: 'read' } };
-		if (action === 'move') return { ...base, operation: 'move', destinationFolder: rl(destination) };
+		if (action === 'markRead')
+			return { ...base, operation: 'update', updateFields: { readStatus: 'read' } };
+		if (action === 'move')
+			return { ...base, operation: 'move', destinationFolder: rl(destination) };
 		return { ...base, operation: 'delete' };
 	}
 	const base = { resource: 'message', messageId };
-	if (action === 'markRead') return { ...base, operation: 'update', updateFields: { isRead: true } };
+	if (action === 'markRead')
+		return { ...base, operation: 'update', updateFields: { isRead: true } };
 	if (action === 'move') return { ...base, operation: 'move', folderId: rl(destination) };
 	return { ...base, operation: 'delete' };
 }
@@ -78,21 +81,31 @@ function seed(env: TestEnvironment, n: number, tag: string): { source: string; i
 	return { source, ids };
 }
 
-function verified(env: TestEnvironment, action: Action, tag: string, source: string, destination: string): number {
+function verified(
+	env: TestEnvironment,
+	action: Action,
+	tag: string,
+	source: string,
+	destination: string,
+): number {
 	const folders = env.emulator.control.mailbox(env.userId).folders;
-	const mine = (messages: Array<{ subject: string }>) =>
-		messages.filter((m) => m.subject.startsWith(`Bench ${tag} #`));
-	if (action === 'markRead')
-		return mine(folders.find((f) => f.id === source)!.messages as Array<{ subject: string; isRead: boolean }>).filter(
-			(m) => (m as { isRead: boolean }).isRead,
-		).length;
-	if (action === 'move') return mine(folders.find((f) => f.id === destination)!.messages).length;
+	const mine = (folderId: string) =>
+		folders
+			.find((f) => f.id === folderId)!
+			.messages.filter((m) => m.subject.startsWith(`Bench ${tag} #`));
+	if (action === 'markRead') return mine(source).filter((m) => m.isRead).length;
+	if (action === 'move') return mine(destination).length;
 	// Deleted: gone from the source (Deleted Items for this node, Recoverable Items for DELETE).
-	return ITEMS_OF.get(tag)! - mine(folders.find((f) => f.id === source)!.messages).length;
+	return ITEMS_OF.get(tag)! - mine(source).length;
 }
 const ITEMS_OF = new Map<string, number>();
 
-async function measure(env: TestEnvironment, node: NodeKind, action: Action, n: number): Promise<Figures> {
+async function measure(
+	env: TestEnvironment,
+	node: NodeKind,
+	action: Action,
+	n: number,
+): Promise<Figures> {
 	const { control } = env.emulator;
 	const tag = `${node}-${action}-${++run}`;
 	const { source, ids } = seed(env, n, tag);
@@ -132,7 +145,15 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const builtinWall = (f: Figures) => (f.wallMs * ITEMS) / f.items;
 
 function table(rows: Figures[]): string {
-	const header = ['action', 'node', 'items', 'wall time', 'HTTP requests', 'verified', 'node result'];
+	const header = [
+		'action',
+		'node',
+		'items',
+		'wall time',
+		'HTTP requests',
+		'verified',
+		'node result',
+	];
 	const lines = rows.map((f) => {
 		const scaled = f.node === 'builtin' && f.items < ITEMS;
 		return [
@@ -145,29 +166,37 @@ function table(rows: Figures[]): string {
 			`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"` : 'ok'}; ${f.okItems} ok, ${f.errorItems} error items`,
 		];
 	});
-	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)));
-	const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+	const widths = header.map((h, i) =>
+		Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)),
+	);
+	const line = (cells: string[]) =>
+		`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
 	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
 }
 
 async function main(): Promise<void> {
 	const withBuiltin = builtinOutlookAvailable();
 	if (!withBuiltin)
-		process.stdout.write('The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n');
+		process.stdout.write(
+			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
+		);
 	const env = await startTestEnvironment({ budgets: { requestsPerTenMinutes: 1_000_000 } });
 	try {
 		if (withBuiltin) {
 			registerBuiltinOutlook(env.engine);
 			await connectBuiltinOutlookCredential(env.engine, env.emulator, {
 				userId: env.userId,
-				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) => /^(openid|offline_access|Mail)/.test(scope)),
+				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
+					/^(openid|offline_access|Mail)/.test(scope),
+				),
 			});
 		}
 		// Warm-up: module loading, token use, every code path.
 		for (const node of withBuiltin ? (['graphMail', 'builtin'] as const) : (['graphMail'] as const))
 			for (const action of ['markRead', 'move', 'delete'] as const) {
 				const warm = await measure(env, node, action, 2);
-				if (warm.nodeError) throw new Error(`warm-up of ${node} ${action} failed: ${warm.nodeError}`);
+				if (warm.nodeError)
+					throw new Error(`warm-up of ${node} ${action} failed: ${warm.nodeError}`);
 			}
 		env.emulator.control.setOptions({ latencyMs: LATENCY_MS, maxConcurrentPerMailbox: IN_FLIGHT });
 		const out: string[] = [
@@ -195,6 +224,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exitCode = 1;
 });

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	INodeProperties,
-	IPollFunctions,
-	ITriggerFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties, IPollFunctions, ITriggerFunctions } from 'n8n-workflow';
 
 import { markReadRequest, moveRequest } from '../GraphMail/bulk/changeRequests';
 import { runChanges, type MessageChange } from '../GraphMail/bulk/messageChanges';

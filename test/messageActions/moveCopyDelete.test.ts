@@ -33,7 +33,11 @@ describe('Message Move, Copy, Delete', () => {
 		expect(items).toHaveLength(45);
 		expect(items.map((item) => item.json.status)).toEqual(Array(45).fill('moved'));
 		expect(items.map((item) => item.pairedItem)).toEqual(ids.map((_id, item) => ({ item })));
-		expect(items[0]!.json).toMatchObject({ previousId: ids[0], parentFolderId: destination, subject: 'Message 0' });
+		expect(items[0]!.json).toMatchObject({
+			previousId: ids[0],
+			parentFolderId: destination,
+			subject: 'Message 0',
+		});
 		expect(subjectsIn(env, folder)).toEqual([]);
 		expect(subjectsIn(env, destination)).toHaveLength(45);
 		// One HTTP request per 20 messages (serial chains), no request per message.
@@ -44,7 +48,11 @@ describe('Message Move, Copy, Delete', () => {
 		const moved = await runOk(env, params('move', { destinationFolder: rl(again) }), {
 			items: [{ json: { id: items[3]!.json.id } }],
 		});
-		expect(moved[0]!.json).toMatchObject({ id: items[3]!.json.id, parentFolderId: again, status: 'moved' });
+		expect(moved[0]!.json).toMatchObject({
+			id: items[3]!.json.id,
+			parentFolderId: again,
+			status: 'moved',
+		});
 	});
 
 	it('Move to a well-known name; moving again with the output ids is done, not an error', async () => {
@@ -80,9 +88,13 @@ describe('Message Move, Copy, Delete', () => {
 
 	it('a bad message id or destination is an item error before any request', async () => {
 		const { ids } = seedMessages(env, 1);
-		const result = await run(env, params('move', { destinationFolder: rl('={{ $json.folder ?? "" }}') }), {
-			items: idItems(ids),
-		});
+		const result = await run(
+			env,
+			params('move', { destinationFolder: rl('={{ $json.folder ?? "" }}') }),
+			{
+				items: idItems(ids),
+			},
+		);
 		expect(result.error?.message).toBe('No Destination Folder is set [item 0]');
 		const dots = await run(env, params('delete'), { items: idItems(['..']) });
 		expect(dots.error?.message).toMatch(/Message ID/);
@@ -107,7 +119,9 @@ describe('Message Move, Copy, Delete', () => {
 	it('an answer lost after the move committed: the repeat finds it moved, reported done', async () => {
 		const { ids } = seedMessages(env, 5);
 		const destination = newFolder(env, 'Lost');
-		env.emulator.control.injectFault([{ route: 'moveMessage', kind: 'lostResponse', times: 1, inBatch: true }]);
+		env.emulator.control.injectFault([
+			{ route: 'moveMessage', kind: 'lostResponse', times: 1, inBatch: true },
+		]);
 		const items = await runOk(env, params('move', { destinationFolder: rl(destination) }), {
 			items: idItems(ids),
 		});
@@ -123,7 +137,9 @@ describe('Message Move, Copy, Delete', () => {
 	it('a connection reset (nothing ran) is sent again', async () => {
 		const { ids } = seedMessages(env, 4);
 		const destination = newFolder(env, 'Reset');
-		env.emulator.control.injectFault([{ route: 'moveMessage', kind: 'reset', times: 1, inBatch: true }]);
+		env.emulator.control.injectFault([
+			{ route: 'moveMessage', kind: 'reset', times: 1, inBatch: true },
+		]);
 		const items = await runOk(env, params('move', { destinationFolder: rl(destination) }), {
 			items: idItems(ids),
 		});
@@ -165,7 +181,9 @@ describe('Message Move, Copy, Delete', () => {
 	it('Copy makes one copy per item; a lost answer finds the copy instead of copying twice', async () => {
 		const { folder, ids } = seedMessages(env, 5);
 		const destination = newFolder(env, 'Copies');
-		env.emulator.control.injectFault([{ route: 'copyMessage', kind: 'lostResponse', times: 1, inBatch: true }]);
+		env.emulator.control.injectFault([
+			{ route: 'copyMessage', kind: 'lostResponse', times: 1, inBatch: true },
+		]);
 		const items = await runOk(env, params('copy', { destinationFolder: rl(destination) }), {
 			items: idItems(ids),
 		});
@@ -197,15 +215,21 @@ describe('Message Move, Copy, Delete', () => {
 		expect(soft[0]!.json).toMatchObject({ permanently: false });
 		expect(subjectsIn(env, folder)).toEqual([]);
 		const inDeleted = await graphMessage(env, soft[0]!.json.id as string);
-		const deletedItems = env.emulator.control.mailbox(env.userId).folders.find((f) => f.wellKnownName === 'deleteditems')!;
+		const deletedItems = env.emulator.control
+			.mailbox(env.userId)
+			.folders.find((f) => f.wellKnownName === 'deleteditems')!;
 		expect(inDeleted?.parentFolderId).toBe(deletedItems.id);
 		// Deleting again with the output (immutable) ids: still done.
 		const immutable = soft.map((item) => item.json.id as string);
 		const again = await runOk(env, params('delete'), { items: idItems(immutable) });
 		expect(again.map((item) => item.json.status)).toEqual(['deleted', 'deleted', 'deleted']);
 		// Permanently, with a lost answer: the repeat finds nothing, which is the delete done.
-		env.emulator.control.injectFault([{ route: 'permanentDeleteMessage', kind: 'lostResponse', times: 1, inBatch: true }]);
-		const gone = await runOk(env, params('delete', { deleteMode: 'permanent' }), { items: idItems(immutable) });
+		env.emulator.control.injectFault([
+			{ route: 'permanentDeleteMessage', kind: 'lostResponse', times: 1, inBatch: true },
+		]);
+		const gone = await runOk(env, params('delete', { deleteMode: 'permanent' }), {
+			items: idItems(immutable),
+		});
 		expect(gone.map((item) => item.json.status)).toEqual(['alreadyDeleted', 'deleted', 'deleted']);
 		expect(await graphMessage(env, immutable[0]!)).toBeUndefined();
 		expect(requestsTo(env, 'permanentDeleteMessage')).toBe(4);

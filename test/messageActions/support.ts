@@ -63,8 +63,16 @@ export function subjectsIn(env: TestEnvironment, folderId: string): string[] {
 }
 
 /** A message as Graph has it now (raw GET through the node's Get), or undefined when not found. */
-export async function graphMessage(env: TestEnvironment, id: string): Promise<IDataObject | undefined> {
-	const result = await run(env, { resource: 'message', operation: 'get', messageId: rl(id), output: 'raw' });
+export async function graphMessage(
+	env: TestEnvironment,
+	id: string,
+): Promise<IDataObject | undefined> {
+	const result = await run(env, {
+		resource: 'message',
+		operation: 'get',
+		messageId: rl(id),
+		output: 'raw',
+	});
 	return result.error ? undefined : result.items[0]?.json;
 }
 

@@ -37,7 +37,8 @@ describe('Trigger: After Emitting', () => {
 		const folder = newFolder(env, 'MarkRead');
 		const trigger = poller(env, triggerParams([folder], { afterEmit: 'markRead' }));
 		await trigger.pollOk();
-		for (let i = 0; i < 25; i++) deliver(env, folder, { subject: `Mark ${String(i).padStart(2, '0')}` });
+		for (let i = 0; i < 25; i++)
+			deliver(env, folder, { subject: `Mark ${String(i).padStart(2, '0')}` });
 		const emitted = await trigger.pollOk();
 		expect(emitted).toHaveLength(25);
 		// Handed to n8n, not yet acted on: all still unread, and pending in the committed state.
@@ -56,7 +57,10 @@ describe('Trigger: After Emitting', () => {
 	it('Move to Folder: moved at the next poll, never emitted twice', async () => {
 		const folder = newFolder(env, 'Watched');
 		const filed = newFolder(env, 'Filed');
-		const trigger = poller(env, triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl(filed) }));
+		const trigger = poller(
+			env,
+			triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl(filed) }),
+		);
 		await trigger.pollOk();
 		for (let i = 0; i < 4; i++) deliver(env, folder, { subject: `Move ${i}` });
 		expect(await trigger.pollOk()).toHaveLength(4);
@@ -73,7 +77,9 @@ describe('Trigger: After Emitting', () => {
 		await trigger.pollOk();
 		deliver(env, folder, { subject: 'Keep trying' });
 		expect(await trigger.pollOk()).toHaveLength(1);
-		env.emulator.control.injectFault([{ route: 'updateMessage', kind: '503', times: 50, inBatch: true }]);
+		env.emulator.control.injectFault([
+			{ route: 'updateMessage', kind: '503', times: 50, inBatch: true },
+		]);
 		// New mail in the failing poll is emitted all the same.
 		deliver(env, folder, { subject: 'Meanwhile' });
 		expect((await trigger.pollOk()).map((item) => item.json.subject)).toEqual(['Meanwhile']);
@@ -85,10 +91,20 @@ describe('Trigger: After Emitting', () => {
 
 	it('a Move To that is a watched folder, or empty, is refused before anything is read', async () => {
 		const folder = newFolder(env, 'Loop');
-		const loop = await poller(env, triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl(folder) })).poll();
-		expect(loop.error?.message).toBe(`Move To is the watched folder "${folder}": moved mail would be emitted again`);
-		const empty = await poller(env, triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl('') })).poll();
-		expect(empty.error?.message).toBe('After Emitting is Move to Folder, but no folder is set under Move To');
+		const loop = await poller(
+			env,
+			triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl(folder) }),
+		).poll();
+		expect(loop.error?.message).toBe(
+			`Move To is the watched folder "${folder}": moved mail would be emitted again`,
+		);
+		const empty = await poller(
+			env,
+			triggerParams([folder], { afterEmit: 'move', afterEmitFolder: rl('') }),
+		).poll();
+		expect(empty.error?.message).toBe(
+			'After Emitting is Move to Folder, but no folder is set under Move To',
+		);
 		expect(requestsTo(env, 'delta')).toBe(0);
 	});
 });

@@ -56,7 +56,11 @@ export function updateRequest(
 }
 
 /** PATCH messages/{id} {isRead} (the trigger's Mark as Read, Update's Read Status). */
-export function markReadRequest(base: string, messageSegment: string, isRead = true): BatchSubRequest {
+export function markReadRequest(
+	base: string,
+	messageSegment: string,
+	isRead = true,
+): BatchSubRequest {
 	return updateRequest(base, messageSegment, { isRead });
 }
 

@@ -31,7 +31,13 @@ export type ChangeOutcome =
 	/** The first answer was lost and the repeat found the message gone: the first attempt did it. */
 	| { kind: 'alreadyDone' }
 	| { kind: 'notFound'; details: GraphErrorDetails }
-	| { kind: 'failed'; details: GraphErrorDetails; attempts: number; waitedMs: number; gaveUp: boolean }
+	| {
+			kind: 'failed';
+			details: GraphErrorDetails;
+			attempts: number;
+			waitedMs: number;
+			gaveUp: boolean;
+	  }
 	| { kind: 'uncertain'; reason: string }
 	/** Not sent: an earlier failure stopped the run (without Continue On Fail). */
 	| { kind: 'notSent' };
@@ -62,7 +68,8 @@ function outcomeOf(result: BatchSubResult, repeated: boolean): ChangeOutcome {
 				headers: result.headers,
 				body: result.body,
 			});
-			if (result.status === 404) return repeated ? { kind: 'alreadyDone' } : { kind: 'notFound', details };
+			if (result.status === 404)
+				return repeated ? { kind: 'alreadyDone' } : { kind: 'notFound', details };
 			return {
 				kind: 'failed',
 				details,

@@ -1,5 +1,10 @@
-import { NodeOperationError, type ILoadOptionsFunctions, type INodePropertyOptions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ILoadOptionsFunctions,
+	type INodePropertyOptions,
+} from 'n8n-workflow';
 
+import { asNodeError } from '../helpers/nodeError';
 import { mailboxInEditor } from '../read/mailbox';
 import { GraphClient } from '../transport/graphClient';
 import { graphDetailsOf } from '../transport/graphError';
@@ -26,18 +31,23 @@ export async function getMasterCategories(
 	} catch (error) {
 		// Reading the list needs MailboxSettings.Read, which the credential does not ask for by default.
 		if (graphDetailsOf(error)?.status === 403)
-			throw new NodeOperationError(this.getNode(), "Graph refused to list the mailbox's categories", {
-				description:
-					'Listing categories needs the MailboxSettings.Read permission: add it to the credential\'s Additional Scopes and reconnect. Category names can also be typed in an expression.',
-			});
-		throw error;
+			throw new NodeOperationError(
+				this.getNode(),
+				"Graph refused to list the mailbox's categories",
+				{
+					description:
+						"Listing categories needs the MailboxSettings.Read permission: add it to the credential's Additional Scopes and reconnect. Category names can also be typed in an expression.",
+				},
+			);
+		throw asNodeError(this.getNode(), error);
 	}
 	return categories
 		.filter((category) => typeof category.displayName === 'string' && category.displayName !== '')
 		.map((category) => ({
 			name: category.displayName!,
 			value: category.displayName!,
-			description: category.color && category.color !== 'none' ? `Color: ${category.color}` : undefined,
+			description:
+				category.color && category.color !== 'none' ? `Color: ${category.color}` : undefined,
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -39,7 +39,9 @@ async function findCopies(
 	const lookups = plans.map((plan, i) => {
 		const original = originals[i]!;
 		const internetMessageId =
-			original.kind === 'done' ? (original.body.internetMessageId as string | undefined) : undefined;
+			original.kind === 'done'
+				? (original.body.internetMessageId as string | undefined)
+				: undefined;
 		if (!internetMessageId) return undefined;
 		const filter = `internetMessageId eq ${odataString(internetMessageId)}`;
 		return {
@@ -114,7 +116,12 @@ export async function execute(
 				const outcome = outcomes[i]!;
 				const copy = foundAfterLoss.get(i) ?? (outcome.kind === 'done' ? outcome.body : undefined);
 				if (copy) {
-					ledger.record('copy', plan.ref.mailbox, copyKey(plan), typeof copy.id === 'string' ? copy.id : '');
+					ledger.record(
+						'copy',
+						plan.ref.mailbox,
+						copyKey(plan),
+						typeof copy.id === 'string' ? copy.id : '',
+					);
 					return {
 						id: copy.id,
 						originalId: plan.messageId,

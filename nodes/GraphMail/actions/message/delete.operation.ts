@@ -28,7 +28,7 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Permanently',
 				value: 'permanent',
-				description: 'Delete the message for good (Graph\'s permanentDelete); it cannot be restored',
+				description: "Delete the message for good (Graph's permanentDelete); it cannot be restored",
 			},
 		],
 		default: 'deletedItems',
@@ -55,11 +55,11 @@ export async function execute(
 	return await runItems(
 		this,
 		items,
-		// eslint-disable-next-line @typescript-eslint/require-await
-		async (itemIndex): Promise<DeletePlan> => {
+		(itemIndex): DeletePlan => {
 			const ref = mailboxOf(this, itemIndex);
 			const message = messageOf(this, itemIndex);
-			const permanently = this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent';
+			const permanently =
+				this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent';
 			return { itemIndex, messageId: message.id, ref, segment: message.segment, permanently };
 		},
 		async (plans, options) => {
@@ -78,7 +78,10 @@ export async function execute(
 			return plans.map((plan, i) => {
 				let outcome = outcomes[i]!;
 				// Not found, but deleted by an earlier attempt at this work (Retry On Fail, a retried execution).
-				if (outcome.kind === 'notFound' && ledger.find('delete', plan.ref.mailbox, plan.messageId) !== undefined)
+				if (
+					outcome.kind === 'notFound' &&
+					ledger.find('delete', plan.ref.mailbox, plan.messageId) !== undefined
+				)
 					outcome = { kind: 'alreadyDone' };
 				if (outcome.kind === 'done' || outcome.kind === 'alreadyDone')
 					ledger.record('delete', plan.ref.mailbox, plan.messageId);

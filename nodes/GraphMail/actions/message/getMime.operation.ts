@@ -11,7 +11,7 @@ import { messageLocator, messageOf } from '../../read/messageLocator';
 import { textOf } from '../../helpers/valueText';
 import { downloadStream } from '../../transport/download';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { graphDetailsOf } from '../../transport/graphError';
+import { graphApiError, graphErrorDetails } from '../../transport/graphError';
 import { notFoundError } from './bulk/errors';
 import { errorItemOrThrow } from '../itemErrors';
 
@@ -57,22 +57,24 @@ export async function execute(
 		try {
 			const ref = mailboxOf(this, itemIndex);
 			const message = messageOf(this, itemIndex);
-			const field = textOf(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
+			const field =
+				textOf(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 			const path = `${ref.base}/messages/${message.segment}`;
-			let json: IDataObject;
-			try {
-				({ body: json } = await client.request<IDataObject>({
-					method: 'GET',
-					path,
-					qs: { $select: 'id,subject,internetMessageId' },
-					headers: IMMUTABLE_ID_HEADERS,
-					mailbox: ref.mailbox,
-					itemIndex,
-				}));
-			} catch (error) {
-				if (graphDetailsOf(error)?.status === 404) throw notFoundError(this.getNode(), message.id, itemIndex);
-				throw error;
+			const found = await client.requestOutcome<IDataObject>({
+				method: 'GET',
+				path,
+				qs: { $select: 'id,subject,internetMessageId' },
+				headers: IMMUTABLE_ID_HEADERS,
+				mailbox: ref.mailbox,
+				itemIndex,
+			});
+			if ('failure' in found) {
+				const details = graphErrorDetails(found.failure);
+				throw details.status === 404
+					? notFoundError(this.getNode(), message.id, itemIndex)
+					: graphApiError(this.getNode(), details, { itemIndex });
 			}
+			const json = found.response.body;
 			const { stream } = await downloadStream(client, {
 				path: `${path}/$value`,
 				mailbox: ref.mailbox,

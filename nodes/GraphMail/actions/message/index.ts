@@ -31,6 +31,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'] } },
 		options: [
 			{
+				name: 'Copy',
+				value: 'copy',
+				description: 'Copy a message to a folder',
+				action: 'Copy a message',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a message, to Deleted Items or permanently',
+				action: 'Delete a message',
+			},
+			{
 				name: 'Get',
 				value: 'get',
 				description: 'Get a message by ID',
@@ -43,10 +55,10 @@ export const description: INodeProperties[] = [
 				action: 'Get many messages',
 			},
 			{
-				name: 'Send',
-				value: 'send',
-				description: 'Send a message, with attachments of any size',
-				action: 'Send a message',
+				name: 'Get MIME',
+				value: 'getMime',
+				description: 'Get a message as an .eml file',
+				action: 'Get a message as an eml file',
 			},
 			{
 				name: 'Move',
@@ -55,28 +67,16 @@ export const description: INodeProperties[] = [
 				action: 'Move a message',
 			},
 			{
-				name: 'Copy',
-				value: 'copy',
-				description: 'Copy a message to a folder',
-				action: 'Copy a message',
+				name: 'Send',
+				value: 'send',
+				description: 'Send a message, with attachments of any size',
+				action: 'Send a message',
 			},
 			{
 				name: 'Update',
 				value: 'update',
 				description: 'Mark a message read or unread, flag it, set its categories or importance',
 				action: 'Update a message',
-			},
-			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Delete a message, to Deleted Items or permanently',
-				action: 'Delete a message',
-			},
-			{
-				name: 'Get MIME',
-				value: 'getMime',
-				description: 'Get a message as an .eml file',
-				action: 'Get a message as an eml file',
 			},
 		],
 		default: 'send',

@@ -40,7 +40,10 @@ export async function execute(
 			return plans.map((plan, i) => {
 				let outcome = outcomes[i]!;
 				// Not found, but moved by an earlier attempt at this work (Retry On Fail, a retried execution).
-				if (outcome.kind === 'notFound' && ledger.find('move', plan.ref.mailbox, plan.messageId) !== undefined)
+				if (
+					outcome.kind === 'notFound' &&
+					ledger.find('move', plan.ref.mailbox, plan.messageId) !== undefined
+				)
 					outcome = { kind: 'alreadyDone' };
 				if (outcome.kind === 'done' || outcome.kind === 'alreadyDone')
 					ledger.record('move', plan.ref.mailbox, plan.messageId);

@@ -12,7 +12,11 @@ const NOT_FOUND_DESCRIPTION =
 	'It does not exist in this mailbox, or it was moved or deleted before this run with an ID that Graph changed. ' +
 	"IDs this node outputs are immutable (they stay valid when a message moves): use those, or the trigger's, to act on a message again.";
 
-export function notFoundError(node: INode, messageId: string, itemIndex: number): NodeOperationError {
+export function notFoundError(
+	node: INode,
+	messageId: string,
+	itemIndex: number,
+): NodeOperationError {
 	return new NodeOperationError(node, `Message ${messageId} was not found`, {
 		itemIndex,
 		description: NOT_FOUND_DESCRIPTION,
@@ -38,14 +42,15 @@ export function outcomeError(
 			return graphApiError(node, details, {
 				itemIndex,
 				message: `Could not ${verb} message ${messageId}: ${details.code}: ${details.message}`,
-				description: [
-					outcome.gaveUp
-						? `Graph still answered ${details.status ?? details.code} ${describeAttempts(outcome.attempts, outcome.waitedMs)}.`
-						: undefined,
-					details.requestId ? `Graph request-id ${details.requestId}` : undefined,
-				]
-					.filter(Boolean)
-					.join(' ') || undefined,
+				description:
+					[
+						outcome.gaveUp
+							? `Graph still answered ${details.status ?? details.code} ${describeAttempts(outcome.attempts, outcome.waitedMs)}.`
+							: undefined,
+						details.requestId ? `Graph request-id ${details.requestId}` : undefined,
+					]
+						.filter(Boolean)
+						.join(' ') || undefined,
 			});
 		}
 		case 'uncertain':
@@ -70,5 +75,7 @@ export function outcomeError(
 }
 
 function pastTense(verb: ActionVerb): string {
-	return { move: 'moved', copy: 'copied', update: 'updated', delete: 'deleted', read: 'read' }[verb];
+	return { move: 'moved', copy: 'copied', update: 'updated', delete: 'deleted', read: 'read' }[
+		verb
+	];
 }

@@ -57,7 +57,8 @@ export class ActionLedger {
 			entry = { at: Date.now(), done: {} };
 			this.runs[this.run] = entry;
 			const names = Object.keys(this.runs).sort((a, b) => this.runs[a]!.at - this.runs[b]!.at);
-			for (const name of names.slice(0, Math.max(0, names.length - MAX_RUNS))) delete this.runs[name];
+			for (const name of names.slice(0, Math.max(0, names.length - MAX_RUNS)))
+				delete this.runs[name];
 		}
 		this.size ??= Object.keys(entry.done).length;
 		const key = ActionLedger.key(kind, mailbox, id);

@@ -20,7 +20,7 @@ export type ItemResult = IDataObject | Error;
 export async function runItems<P extends ItemPlan>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	plan: (itemIndex: number) => Promise<P>,
+	plan: (itemIndex: number) => P | Promise<P>,
 	act: (plans: P[], options: { stopOnFailure: boolean }) => Promise<ItemResult[]>,
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = ctx.continueOnFail();

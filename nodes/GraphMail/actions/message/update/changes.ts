@@ -36,7 +36,7 @@ function dateTimeTimeZone(instant: Date): IDataObject {
 
 /** Reads and checks one item's Update Fields; a bad value is an error naming the item and field. */
 export function readUpdateChanges(ctx: IExecuteFunctions, itemIndex: number): UpdateChanges {
-	const fields = ctx.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const fields: IDataObject = ctx.getNodeParameter('updateFields', itemIndex, {});
 	const fail = (field: string, problem: string, description?: string) =>
 		new NodeOperationError(ctx.getNode(), itemMessage(`${field}: ${problem}`, itemIndex), {
 			itemIndex,
@@ -51,13 +51,21 @@ export function readUpdateChanges(ctx: IExecuteFunctions, itemIndex: number): Up
 		if (fields[field] === undefined || fields[field] === '') return undefined;
 		const instant = parseDateInput(fields[field], zone);
 		if (!instant)
-			throw fail(label, `"${textOf(fields[field])}" is not a date`, 'Use an ISO date such as 2026-12-24T09:00:00');
+			throw fail(
+				label,
+				`"${textOf(fields[field])}" is not a date`,
+				'Use an ISO date such as 2026-12-24T09:00:00',
+			);
 		return instant;
 	};
 	const start = dateOf('flagStart', 'Flag Start');
 	const due = dateOf('flagDue', 'Flag Due');
 	if (due && !start)
-		throw fail('Flag Due', 'needs Flag Start too', 'Graph sets a due date only together with a start date');
+		throw fail(
+			'Flag Due',
+			'needs Flag Start too',
+			'Graph sets a due date only together with a start date',
+		);
 	if (due && start && due < start) throw fail('Flag Due', 'is before Flag Start');
 	if (fields.flagStatus !== undefined || start || due) {
 		const status = fields.flagStatus === undefined ? 'flagged' : textOf(fields.flagStatus);

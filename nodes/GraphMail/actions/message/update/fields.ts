@@ -18,15 +18,6 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Categories',
-				name: 'categories',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getMasterCategories' },
-				default: [],
-				description:
-					'Categories from the mailbox\'s list (Outlook\'s master categories). With an expression, a list or a comma-separated text. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
 				displayName: 'Categories Mode',
 				name: 'categoriesMode',
 				type: 'options',
@@ -48,7 +39,16 @@ export const properties: INodeProperties[] = [
 					},
 				],
 				default: 'add',
-				description: 'How Categories change the message\'s categories (used only with Categories)',
+				description: "How Categories change the message's categories (used only with Categories)",
+			},
+			{
+				displayName: 'Category Names or IDs',
+				name: 'categories',
+				type: 'multiOptions',
+				typeOptions: { loadOptionsMethod: 'getMasterCategories' },
+				default: [],
+				description:
+					'Categories from the mailbox\'s list (Outlook\'s master categories). With an expression, a list or a comma-separated text. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			{
 				displayName: 'Flag',
@@ -68,7 +68,7 @@ export const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'When the follow-up is due (needs Flag Start, as Graph does). A date without a time zone is in the workflow\'s time zone.',
+					"When the follow-up is due (needs Flag Start, as Graph does). A date without a time zone is in the workflow's time zone.",
 			},
 			{
 				displayName: 'Flag Start',
@@ -76,7 +76,7 @@ export const properties: INodeProperties[] = [
 				type: 'dateTime',
 				default: '',
 				description:
-					'When the follow-up starts. A date without a time zone is in the workflow\'s time zone.',
+					"When the follow-up starts. A date without a time zone is in the workflow's time zone.",
 			},
 			{
 				displayName: 'Importance',

@@ -30,8 +30,7 @@ export async function execute(
 	return await runItems(
 		this,
 		items,
-		// eslint-disable-next-line @typescript-eslint/require-await
-		async (itemIndex): Promise<UpdatePlan> => {
+		(itemIndex): UpdatePlan => {
 			const ref = mailboxOf(this, itemIndex);
 			const message = messageOf(this, itemIndex);
 			const changes = readUpdateChanges(this, itemIndex);
@@ -59,7 +58,9 @@ export async function execute(
 						notFoundError(this.getNode(), plan.messageId, plan.itemIndex);
 					return;
 				}
-				const current = Array.isArray(read.body.categories) ? (read.body.categories as string[]) : [];
+				const current = Array.isArray(read.body.categories)
+					? (read.body.categories as string[])
+					: [];
 				patches[i]!.categories = mergedCategories(current, plan.changes.categories!);
 			});
 			const toPatch = plans.flatMap((_plan, i) => (results[i] ? [] : [i]));
