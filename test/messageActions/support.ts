@@ -1,10 +1,11 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { SeedMessage } from '../../emulator/contract';
-import type { RunNodeOptions, RunNodeResult } from '../harness/engine';
 import type { TestEnvironment } from '../harness/environment';
 
-export const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
+import { rl, run, runOk } from '../getMany/support';
+
+export { rl };
 
 let counter = 0;
 export function newFolder(env: TestEnvironment, name: string): string {
@@ -35,24 +36,7 @@ export function params(operation: string, extra: INodeParameters = {}): INodePar
 	return { resource: 'message', operation, messageId: rl('={{ $json.id }}'), ...extra };
 }
 
-export async function run(
-	env: TestEnvironment,
-	parameters: INodeParameters,
-	options: Partial<RunNodeOptions> = {},
-): Promise<RunNodeResult> {
-	return await env.engine.runNode({ parameters, ...options });
-}
-
-export async function runOk(
-	env: TestEnvironment,
-	parameters: INodeParameters,
-	options: Partial<RunNodeOptions> = {},
-): Promise<INodeExecutionData[]> {
-	const result = await run(env, parameters, options);
-	if (result.error)
-		throw new Error(`node failed: ${result.error.message} ${result.error.description ?? ''}`);
-	return result.items;
-}
+export { run, runOk };
 
 /** The messages of a folder in the emulator's mailbox (subjects), sorted. */
 export function subjectsIn(env: TestEnvironment, folderId: string): string[] {

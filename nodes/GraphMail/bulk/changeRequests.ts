@@ -11,33 +11,29 @@ import { IMMUTABLE_ID_HEADERS } from '../transport/graphClient';
  * `base` is the mailbox path (`/me`, `/users/{id}`); segments are checked, encoded path segments.
  */
 
-/** POST messages/{id}/move (message-move.md): 201 with the message in the destination. */
-export function moveRequest(
+/**
+ * POST messages/{id}/move or /copy {destinationId} (message-move.md, message-copy.md): 201 with
+ * the message in the destination (a move: the same message; a copy: a new one, its own id).
+ */
+function relocateRequest(
+	action: 'move' | 'copy',
 	base: string,
 	messageSegment: string,
 	destination: string,
 ): BatchSubRequest {
 	return {
 		method: 'POST',
-		url: `${base}/messages/${messageSegment}/move`,
+		url: `${base}/messages/${messageSegment}/${action}`,
 		body: { destinationId: destination },
 		headers: { ...IMMUTABLE_ID_HEADERS },
 	};
 }
 
-/** POST messages/{id}/copy (message-copy.md): 201 with the copy (a new message, its own id). */
-export function copyRequest(
-	base: string,
-	messageSegment: string,
-	destination: string,
-): BatchSubRequest {
-	return {
-		method: 'POST',
-		url: `${base}/messages/${messageSegment}/copy`,
-		body: { destinationId: destination },
-		headers: { ...IMMUTABLE_ID_HEADERS },
-	};
-}
+export const moveRequest = (base: string, messageSegment: string, destination: string) =>
+	relocateRequest('move', base, messageSegment, destination);
+
+export const copyRequest = (base: string, messageSegment: string, destination: string) =>
+	relocateRequest('copy', base, messageSegment, destination);
 
 /** PATCH messages/{id} (message-update.md) with writable properties: 200 with the message. */
 export function updateRequest(

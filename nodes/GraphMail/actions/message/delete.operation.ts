@@ -76,15 +76,8 @@ export async function execute(
 				options,
 			);
 			return plans.map((plan, i) => {
-				let outcome = outcomes[i]!;
-				// Not found, but deleted by an earlier attempt at this work (Retry On Fail, a retried execution).
-				if (
-					outcome.kind === 'notFound' &&
-					ledger.find('delete', plan.ref.mailbox, plan.messageId) !== undefined
-				)
-					outcome = { kind: 'alreadyDone' };
-				if (outcome.kind === 'done' || outcome.kind === 'alreadyDone')
-					ledger.record('delete', plan.ref.mailbox, plan.messageId);
+				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
+				const outcome = ledger.settle('delete', plan.ref.mailbox, plan.messageId, outcomes[i]!);
 				const permanently = plan.permanently;
 				if (outcome.kind === 'done')
 					return permanently

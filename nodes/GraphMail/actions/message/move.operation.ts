@@ -38,15 +38,8 @@ export async function execute(
 				options,
 			);
 			return plans.map((plan, i) => {
-				let outcome = outcomes[i]!;
-				// Not found, but moved by an earlier attempt at this work (Retry On Fail, a retried execution).
-				if (
-					outcome.kind === 'notFound' &&
-					ledger.find('move', plan.ref.mailbox, plan.messageId) !== undefined
-				)
-					outcome = { kind: 'alreadyDone' };
-				if (outcome.kind === 'done' || outcome.kind === 'alreadyDone')
-					ledger.record('move', plan.ref.mailbox, plan.messageId);
+				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
+				const outcome = ledger.settle('move', plan.ref.mailbox, plan.messageId, outcomes[i]!);
 				if (outcome.kind === 'done')
 					return {
 						id: outcome.body.id,

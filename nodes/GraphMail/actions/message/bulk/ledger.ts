@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { ChangeOutcome } from '../../../bulk/messageChanges';
+
 import { runIdentity } from '../send/runIdentity';
 
 /**
@@ -67,5 +69,23 @@ export class ActionLedger {
 			entry.done[key] = value;
 			this.size++;
 		}
+	}
+
+	/**
+	 * A move's or delete's outcome in the light of this work's earlier attempts: not found, but
+	 * handled by an earlier attempt, is already done. Records what is done for the next attempt.
+	 */
+	settle(
+		kind: 'move' | 'delete',
+		mailbox: string,
+		id: string,
+		outcome: ChangeOutcome,
+	): ChangeOutcome {
+		const settled: ChangeOutcome =
+			outcome.kind === 'notFound' && this.find(kind, mailbox, id) !== undefined
+				? { kind: 'alreadyDone' }
+				: outcome;
+		if (settled.kind === 'done' || settled.kind === 'alreadyDone') this.record(kind, mailbox, id);
+		return settled;
 	}
 }
