@@ -1,4 +1,5 @@
 import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { InstantTrigger, until } from '../harness/instant';
 import { deliver, newFolder, poller, requestsTo, rl, triggerParams } from '../trigger/support';
 import { subjectsIn } from './support';
 
@@ -106,5 +107,46 @@ describe('Trigger: After Emitting', () => {
 			'After Emitting is Move to Folder, but no folder is set under Move To',
 		);
 		expect(requestsTo(env, 'delta')).toBe(0);
+	});
+});
+
+describe('Instant Trigger: After Emitting', () => {
+	let env: TestEnvironment;
+	beforeAll(async () => {
+		env = await startTestEnvironment();
+	});
+	afterAll(async () => await env?.stop());
+
+	it('marks an emitted mail read right after emitting it (unread when emitted)', async () => {
+		const trigger = new InstantTrigger(env, triggerParams(['inbox'], { afterEmit: 'markRead' }));
+		await trigger.start();
+		await trigger.activate();
+		try {
+			await until('the subscription', () => env.emulator.control.subscriptions().length === 1);
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+			deliver(env, 'inbox', { subject: 'Instant mark', from: { address: 'sender@contoso.com' } });
+			await until(
+				'the mail emitted',
+				() => trigger.emitted.some((item) => item.json.subject === 'Instant mark'),
+				5_000,
+			);
+			const emitted = trigger.emitted.find((item) => item.json.subject === 'Instant mark')!;
+			// Emitted as it was: unread; then marked read by the round that follows the emit.
+			expect(emitted.json.isRead).toBe(false);
+			const inbox = () =>
+				env.emulator.control.mailbox(env.userId).folders.find((f) => f.wellKnownName === 'inbox')!;
+			await until(
+				'the mail marked read',
+				() => inbox().messages.find((m) => m.subject === 'Instant mark')?.isRead === true,
+				5_000,
+			);
+			expect(trigger.emitted.filter((item) => item.json.subject === 'Instant mark')).toHaveLength(
+				1,
+			);
+		} finally {
+			await trigger.deactivate();
+			await trigger.stop();
+		}
+		expect(trigger.errors).toEqual([]);
 	});
 });
