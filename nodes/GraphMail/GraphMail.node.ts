@@ -9,6 +9,7 @@ import {
 	authenticationProperty,
 } from './helpers/appOnlyMailbox';
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
+import { getMasterCategories } from './methods/masterCategories';
 import { searchFolders } from './methods/searchFolders';
 import { searchMessages } from './methods/searchMessages';
 
@@ -20,7 +21,7 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
@@ -60,6 +61,7 @@ export class GraphMail implements INodeType {
 
 	methods = {
 		listSearch: { searchFolders, searchMessages },
+		loadOptions: { getMasterCategories },
 		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
 	};
 
