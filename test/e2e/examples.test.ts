@@ -89,5 +89,21 @@ describe('the example workflows', () => {
 		const files = readdirSync(folder);
 		expect(files).toEqual([expect.stringMatching(/^\d{14}-contract\.txt$/)]);
 		expect(readFileSync(join(folder, files[0]!), 'utf8')).toBe('Signed by both parties.');
+		const inbox = (await env.emulator.mailbox(owner.id)).folders.find(
+			(entry) => entry.wellKnownName === 'inbox',
+		)!;
+		expect(inbox.messages.map((message) => [message.subject, message.isRead]).sort()).toEqual([
+			['Already read', true],
+			['Signed contract', true],
+		]);
+
+		// The mail is read now, so running the workflow again saves nothing again.
+		const again = await importAndExecute(env, {
+			...workflow,
+			id: undefined,
+			name: uniqueName(String(workflow.name)),
+		});
+		expect(describeFailure(again)).toBe('');
+		expect(readdirSync(folder)).toEqual(files);
 	});
 });

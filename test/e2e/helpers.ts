@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { parse } from 'flatted';
+
 import {
 	connectHeadless,
 	CREDENTIAL_TYPE,
@@ -125,4 +127,43 @@ export function describeFailure(outcome: ExecuteOutcome): string {
 	return outcome.ok
 		? ''
 		: `${outcome.errorMessage}\n--- n8n execute output (tail) ---\n${outcome.cli.stdout.slice(-3000)}\n${outcome.cli.stderr.slice(-2000)}`;
+}
+
+export interface TaskData {
+	data?: { main?: Array<Array<{ json: Record<string, unknown> }>> };
+	hints?: Array<{ message: string; type?: string }>;
+	error?: { message?: string };
+}
+export interface Execution {
+	id: string;
+	mode: string;
+	status: string;
+	retryOf?: string | null;
+	data: { resultData: { runData: Record<string, TaskData[]>; metadata?: Record<string, string> } };
+}
+
+export async function execution(env: E2e, id: string): Promise<Execution> {
+	const deadline = Date.now() + 90_000;
+	for (;;) {
+		const raw = await env.client.request<Omit<Execution, 'data'> & { data: string }>(
+			'GET',
+			`/rest/executions/${id}`,
+		);
+		if (!['new', 'running', 'waiting'].includes(raw.status))
+			return { ...raw, data: parse(raw.data) as Execution['data'] };
+		if (Date.now() > deadline) throw new Error(`execution ${id} still ${raw.status}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+/** Execute Workflow in the editor: a full manual run from the Manual Trigger. */
+export async function executeFromEditor(env: E2e, workflowId: string): Promise<Execution> {
+	const started = await env.client.request<{ executionId: string }>(
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{
+			triggerToStartFrom: { name: 'Start' },
+		},
+	);
+	return await execution(env, started.executionId);
 }

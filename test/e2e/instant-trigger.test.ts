@@ -29,7 +29,7 @@ describe('the Graph Mail Instant Trigger in a real n8n', () => {
 		const repliesTo = async (subject: string) =>
 			(await env.emulator.mailbox(writer.id)).folders
 				.find((folder) => folder.wellKnownName === 'inbox')!
-				.messages.filter((message) => message.subject === `Automatic reply: ${subject}`).length;
+				.messages.filter((message) => message.subject === `RE: ${subject}`).length;
 		const write = async (subject: string) =>
 			await env.emulator.deliver(watched.id, {
 				subject,

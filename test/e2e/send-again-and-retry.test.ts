@@ -1,8 +1,8 @@
-import { parse } from 'flatted';
-
 import {
 	connectedCredential,
 	e2e,
+	execution,
+	executeFromEditor,
 	graphMailNode,
 	linearWorkflow,
 	newUser,
@@ -16,45 +16,6 @@ import {
  * execution (a new execution in mode 'retry') sends what failed and nothing twice, and the items
  * it skipped say so, with a notice for the editor.
  */
-
-interface TaskData {
-	data?: { main?: Array<Array<{ json: Record<string, unknown> }>> };
-	hints?: Array<{ message: string; type?: string }>;
-	error?: { message?: string };
-}
-interface Execution {
-	id: string;
-	mode: string;
-	status: string;
-	retryOf?: string | null;
-	data: { resultData: { runData: Record<string, TaskData[]>; metadata?: Record<string, string> } };
-}
-
-async function execution(env: E2e, id: string): Promise<Execution> {
-	const deadline = Date.now() + 90_000;
-	for (;;) {
-		const raw = await env.client.request<Omit<Execution, 'data'> & { data: string }>(
-			'GET',
-			`/rest/executions/${id}`,
-		);
-		if (!['new', 'running', 'waiting'].includes(raw.status))
-			return { ...raw, data: parse(raw.data) as Execution['data'] };
-		if (Date.now() > deadline) throw new Error(`execution ${id} still ${raw.status}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-}
-
-/** Execute Workflow in the editor: a full manual run from the Manual Trigger. */
-async function executeFromEditor(env: E2e, workflowId: string): Promise<Execution> {
-	const started = await env.client.request<{ executionId: string }>(
-		'POST',
-		`/rest/workflows/${workflowId}/run`,
-		{
-			triggerToStartFrom: { name: 'Start' },
-		},
-	);
-	return await execution(env, started.executionId);
-}
 
 async function inboxSubjects(
 	env: E2e,

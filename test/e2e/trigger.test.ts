@@ -22,7 +22,7 @@ describe('the Graph Mail Trigger in a real n8n', () => {
 		const replies = async (subject: string) =>
 			(await env.emulator.mailbox(writer.id)).folders
 				.find((folder) => folder.wellKnownName === 'inbox')!
-				.messages.filter((message) => message.subject === `Automatic reply: ${subject}`);
+				.messages.filter((message) => message.subject === `RE: ${subject}`);
 		const write = async (subject: string) =>
 			await env.emulator.deliver(watched.id, {
 				subject,
@@ -75,6 +75,16 @@ describe('the Graph Mail Trigger in a real n8n', () => {
 			);
 			expect(await replies(before)).toHaveLength(1);
 			expect(await replies(after)).toHaveLength(1);
+			// Each answer is a reply in the mail's thread.
+			const watchedInbox = (await env.emulator.mailbox(watched.id)).folders.find(
+				(folder) => folder.wellKnownName === 'inbox',
+			)!;
+			const original = watchedInbox.messages.find((message) => message.subject === before)!;
+			expect((await replies(before))[0]!.internetMessageHeaders).toEqual(
+				expect.arrayContaining([{ name: 'In-Reply-To', value: original.internetMessageId }]),
+			);
+			// After Emitting: Mark as Read, done at the poll after the one that emitted the mail.
+			expect(original.isRead).toBe(true);
 			const executions = await env.client.listExecutions(workflow.id);
 			expect(executions.length).toBeGreaterThanOrEqual(2);
 			expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
