@@ -14,7 +14,13 @@ import {
 	type GraphErrorDetails,
 } from '../GraphMail/transport/graphError';
 import type { BackoffPolicy } from '../GraphMail/transport/retryAfter';
-import { readPlan, requestHeaders, type FolderPlan, type TriggerPlan } from './config';
+import {
+	readPlan,
+	requestHeaders,
+	resolveFolderPlans,
+	type FolderPlan,
+	type TriggerPlan,
+} from './config';
 import {
 	afterPage,
 	beginRequest,
@@ -222,12 +228,14 @@ export async function pollNewMail(ctx: IPollFunctions): Promise<INodeExecutionDa
  */
 export async function readNewMail(
 	ctx: IPollFunctions | ITriggerFunctions,
-	plan: TriggerPlan,
+	entered: TriggerPlan,
 	staticData: IDataObject,
 	deadline: number,
 ): Promise<INodeExecutionData[]> {
 	const state = loadState(staticData);
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
+	// Folders given By Path are looked up once per poll (a renamed or moved folder is found again).
+	const plan = await resolveFolderPlans(ctx.getNode(), client, entered);
 
 	const settled = await Promise.allSettled(
 		plan.folders.map(async (folder) => ({
