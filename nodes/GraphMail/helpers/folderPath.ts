@@ -39,7 +39,7 @@ export function parseFolderPath(text: string): PathParse {
 	const empty = names.findIndex((name) => name === '');
 	if (empty !== -1) {
 		return {
-			problem: `has an empty folder name at level ${empty + 1} (a leading, trailing or doubled /); write \\/ for a / inside a name`,
+			problem: `has an empty folder name at level ${empty + 1} (a leading, trailing or doubled /)`,
 		};
 	}
 	for (const name of names) {

@@ -5,6 +5,7 @@ import { idSegment } from '../helpers/pathSegment';
 import type { GraphClient } from '../transport/graphClient';
 import { ROOT_FOLDER } from './folderResolver';
 import type { MailboxRef } from './mailbox';
+import { textOf } from '../helpers/valueText';
 
 /**
  * A folder's path (`Inbox/Projects/2026`), read by walking up its parents to the top of the
@@ -64,7 +65,7 @@ export class FolderAncestry {
 		const key = ref.mailbox.toLowerCase();
 		let root = this.roots.get(key);
 		if (!root) {
-			root = this.read(ref, ROOT_FOLDER, itemIndex).then((folder) => String(folder.id));
+			root = this.read(ref, ROOT_FOLDER, itemIndex).then((folder) => textOf(folder.id));
 			this.roots.set(key, root);
 		}
 		return root;
@@ -75,7 +76,7 @@ export class FolderAncestry {
 		let ancestor = this.known.get(key);
 		if (!ancestor) {
 			ancestor = this.read(ref, id, itemIndex).then((folder) => ({
-				displayName: String(folder.displayName ?? folder.id),
+				displayName: textOf(folder.displayName ?? folder.id),
 				parentFolderId:
 					typeof folder.parentFolderId === 'string' ? folder.parentFolderId : undefined,
 			}));

@@ -13,31 +13,6 @@ import type { GraphClient } from '../transport/graphClient';
 import { resolveFolderPath } from './folderResolver';
 import type { MailboxRef } from './mailbox';
 
-/** The picker's modes: From List (nested folders shown by path), By Path, By ID or well-known name. */
-export const FOLDER_LOCATOR_MODES: INodePropertyMode[] = [
-	{
-		displayName: 'From List',
-		name: 'list',
-		type: 'list',
-		placeholder: 'Select a folder...',
-		typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-	},
-	{
-		displayName: 'By Path',
-		name: 'path',
-		type: 'string',
-		placeholder: 'e.g. Inbox/Projects/2026',
-		hint: 'Folder names separated by /, from a top-level folder or a well-known one (inbox, archive, ...); any case; write \\/ for a / inside a name',
-	},
-	{
-		displayName: 'By ID',
-		name: 'id',
-		type: 'string',
-		placeholder: 'e.g. AAMkAGI2TG93AAA=',
-		hint: 'A folder ID, or a well-known name such as inbox or archive',
-	},
-];
-
 /**
  * A folder picker (From List with nested folders, By Path, By ID or well-known name). Every operation that
  * targets a folder (Move, Copy, the trigger's after-emit move, the Folder resource) uses this one
@@ -55,9 +30,35 @@ export function folderLocator(
 		required: true,
 		default: { mode: 'list', value: '' },
 		description,
-		modes: FOLDER_LOCATOR_MODES,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a folder...',
+				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
+			},
+			{
+				displayName: 'By Path',
+				name: 'path',
+				type: 'string',
+				placeholder: 'e.g. Inbox/Projects/2026',
+				hint: 'Folder names separated by /, from a top-level folder or a well-known one (inbox, archive, ...); any case; write \\/ for a / inside a name',
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. AAMkAGI2TG93AAA=',
+				hint: 'A folder ID, or a well-known name such as inbox or archive',
+			},
+		],
 	};
 }
+
+/** The picker's modes, for pickers built elsewhere (Get Many's Other Folder, the trigger's folders). */
+export const FOLDER_LOCATOR_MODES: INodePropertyMode[] =
+	folderLocator('Folder', 'folderId', '').modes ?? [];
 
 /** The text of a folder locator value (or of a plain string). */
 export function folderValueOf(parameter: unknown): string {

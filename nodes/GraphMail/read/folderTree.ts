@@ -6,6 +6,7 @@ import { graphApiError, graphErrorDetails } from '../transport/graphError';
 import type { GraphClient } from '../transport/graphClient';
 import { collect, pages } from '../transport/paging';
 import type { MailboxRef } from './mailbox';
+import { textOf } from '../helpers/valueText';
 
 /**
  * A mailbox's folder tree, level by level: the first level is one paged list; every later level
@@ -156,7 +157,7 @@ export async function readFolderTree(
 		for (const folder of children.get(parentId) ?? []) {
 			const own = [
 				...names,
-				typeof folder.displayName === 'string' ? folder.displayName : String(folder.id),
+				typeof folder.displayName === 'string' ? folder.displayName : textOf(folder.id),
 			];
 			tree.push({ folder, names: own });
 			visit(folder.id as string, own);

@@ -86,7 +86,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): CreatePlan {
 			text.trim() === '' ? 'is empty' : `"${text}" ${parsed.problem}`,
 			'Enter a folder name, or names separated by / (e.g. Projects/2026/Invoices); write \\/ for a / inside a name.',
 		);
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options: IDataObject = ctx.getNodeParameter('options', itemIndex, {});
 	return {
 		itemIndex,
 		ref,
@@ -130,7 +130,7 @@ async function createPath(
 				false,
 				plan.itemIndex,
 			);
-			parentSegment = idSegment(node, String(folder.id), 'Folder ID', plan.itemIndex);
+			parentSegment = idSegment(node, textOf(folder.id), 'Folder ID', plan.itemIndex);
 		}
 	} finally {
 		forgetFolderLookups(client, plan.ref);

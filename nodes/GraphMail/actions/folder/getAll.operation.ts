@@ -16,6 +16,7 @@ import { fieldError } from './errors';
 import { mailboxFields, parentFields } from './fields';
 import { readFolderLocator, type LocatorInput } from './locatorInput';
 import { FOLDER_OUTPUT_FIELDS, folderOutput } from './output';
+import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -80,7 +81,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 				'Set Limit to 1 or more, or turn on Return All.',
 			);
 	}
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options: IDataObject = ctx.getNodeParameter('options', itemIndex, {});
 	return { itemIndex, ref, parent, limit, includeHidden: options.includeHidden === true };
 }
 
@@ -110,7 +111,7 @@ async function list(
 			itemIndex: plan.itemIndex,
 		});
 		const path = await ancestry.pathOf(plan.ref, body, plan.itemIndex);
-		if (path === undefined) prefix = [String(body.displayName ?? plan.parent.label)];
+		if (path === undefined) prefix = [textOf(body.displayName ?? plan.parent.label)];
 		else if (path !== '') prefix = [path];
 	}
 	const tree = await readFolderTree(node, client, plan.ref, {
