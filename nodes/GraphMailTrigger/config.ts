@@ -20,7 +20,7 @@ import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
 import { textOf } from '../GraphMail/helpers/valueText';
 import { parseFolderPath } from '../GraphMail/helpers/folderPath';
-import { folderModeOf, folderValueOf } from '../GraphMail/read/folderLocator';
+import { FOLDER_PATH_HINT, folderModeOf, folderValueOf } from '../GraphMail/read/folderLocator';
 import { resolveFolderPathId } from '../GraphMail/read/folderResolver';
 import type { GraphClient } from '../GraphMail/transport/graphClient';
 
@@ -99,11 +99,7 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 		if (folderModeOf(locator) === 'path') {
 			const parsed = parseFolderPath(value);
 			if ('problem' in parsed)
-				throw refuse(
-					node,
-					`Folders: the path "${value}" ${parsed.problem}`,
-					'Write folder names separated by /, e.g. Inbox/Projects/2026',
-				);
+				throw refuse(node, `Folders: the path "${value}" ${parsed.problem}`, FOLDER_PATH_HINT);
 			plans.push({ key: '', label: value, messagesPath: '', path: parsed.segments });
 			continue;
 		}

@@ -184,9 +184,8 @@ export const folderFields: INodeProperties[] = [
 	},
 ];
 
-export const getAllFields: INodeProperties[] = [
-	...mailboxFields,
-	...folderFields,
+/** Return All and Limit, as every list operation has them. */
+export const limitFields: INodeProperties[] = [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -203,6 +202,12 @@ export const getAllFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
+];
+
+export const getAllFields: INodeProperties[] = [
+	...mailboxFields,
+	...folderFields,
+	...limitFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',

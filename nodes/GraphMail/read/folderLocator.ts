@@ -78,6 +78,20 @@ export function folderModeOf(parameter: unknown): string | undefined {
 }
 
 /**
+ * Why a By Path value cannot be a path (`the path has an empty folder name ...`), without any
+ * request; undefined for a good path and for the other modes.
+ */
+export function folderPathProblem(parameter: unknown): string | undefined {
+	if (folderModeOf(parameter) !== 'path') return undefined;
+	const parsed = parseFolderPath(folderValueOf(parameter));
+	return 'problem' in parsed ? `the path ${parsed.problem}` : undefined;
+}
+
+/** What to write in a By Path field, for error descriptions. */
+export const FOLDER_PATH_HINT =
+	'Write folder names separated by /, e.g. Inbox/Projects/2026; write \\/ for a / inside a name.';
+
+/**
  * The folder as one checked URL segment: an id or a well-known name (which Graph accepts in place
  * of an id) as is; a By Path value resolved to its folder's id (cached for the execution, see
  * folderResolver.ts). Pass the locator value itself (not `extractValue`), so that the mode is known:
@@ -99,11 +113,7 @@ export async function folderSegmentOf(
 		throw new NodeOperationError(
 			node,
 			itemMessage(`${field}: the path ${parsed.problem}`, itemIndex),
-			{
-				itemIndex,
-				description:
-					'Write folder names separated by /, e.g. Inbox/Projects/2026; write \\/ for a / inside a name. Nothing was sent.',
-			},
+			{ itemIndex, description: `${FOLDER_PATH_HINT} Nothing was sent.` },
 		);
 	}
 	return await resolveFolderPath(node, client, ref, parsed.segments, itemIndex, field);

@@ -1,11 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { folderSegmentOf } from '../../read/folderLocator';
-import { mailboxOf } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs, type Prepared } from './itemJobs';
-import { readFolderLocator, type LocatorInput } from './locatorInput';
+import { executeFolderJobs } from './itemJobs';
+import { folderItem, segmentOf } from './locatorInput';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -22,24 +20,12 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs<Prepared & LocatorInput>(this, items, client, {
+	return await executeFolderJobs(this, items, client, {
 		action: 'deleted',
 		changes: true,
-		prepare: (itemIndex) => ({
-			itemIndex,
-			ref: mailboxOf(this, itemIndex),
-			...readFolderLocator(this, itemIndex, 'folderId', 'Folder'),
-		}),
+		prepare: (itemIndex) => folderItem(this, itemIndex),
 		job: async (item) => {
-			const segment = await folderSegmentOf(
-				this.getNode(),
-				client,
-				item.ref,
-				item.locator,
-				item.itemIndex,
-				'Folder',
-			);
-			const id = decodeURIComponent(segment);
+			const segment = await segmentOf(this, client, item, item, 'Folder');
 			return {
 				...item,
 				// Not repeated after a lost answer: a second DELETE would remove the folder from Deleted Items for good.
@@ -48,7 +34,7 @@ export async function execute(
 					url: `${item.ref.base}/mailFolders/${segment}`,
 					idempotent: false,
 				},
-				done: () => ({ id, folder: item.label, deleted: true }),
+				done: () => ({ id: decodeURIComponent(segment), folder: item.label, deleted: true }),
 			};
 		},
 	});

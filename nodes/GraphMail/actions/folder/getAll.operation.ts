@@ -7,6 +7,7 @@ import type {
 
 import { joinFolderPath } from '../../helpers/folderPath';
 import { FolderAncestry } from '../../read/folderAncestry';
+import { limitFields } from '../../read/fields';
 import { folderSegmentOf } from '../../read/folderLocator';
 import { readFolderTree } from '../../read/folderTree';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
@@ -21,22 +22,7 @@ import { textOf } from '../../helpers/valueText';
 export const properties: INodeProperties[] = [
 	...mailboxFields,
 	...parentFields('Whose folders to list: the whole tree, or everything inside one folder'),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...limitFields,
 	{
 		displayName: 'Options',
 		name: 'options',

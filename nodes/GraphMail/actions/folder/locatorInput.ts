@@ -1,8 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { parseFolderPath } from '../../helpers/folderPath';
 import { checkPathSegment } from '../../helpers/pathSegment';
-import { folderModeOf, folderValueOf } from '../../read/folderLocator';
+import {
+	FOLDER_PATH_HINT,
+	folderModeOf,
+	folderPathProblem,
+	folderSegmentOf,
+	folderValueOf,
+} from '../../read/folderLocator';
+import { mailboxOf } from '../../read/mailbox';
+import type { GraphClient } from '../../transport/graphClient';
+import type { Prepared } from './itemJobs';
 import { fieldError } from './errors';
 
 export interface LocatorInput {
@@ -32,17 +40,10 @@ export function readFolderLocator(
 			'is not set',
 			'Pick a folder from the list, or enter its path or ID.',
 		);
-	if (folderModeOf(locator) === 'path') {
-		const parsed = parseFolderPath(label);
-		if ('problem' in parsed)
-			throw fieldError(
-				ctx.getNode(),
-				itemIndex,
-				field,
-				`path "${label}" ${parsed.problem}`,
-				'Write folder names separated by /, e.g. Inbox/Projects/2026; write \\/ for a / inside a name.',
-			);
-	} else {
+	const pathProblem = folderPathProblem(locator);
+	if (pathProblem)
+		throw fieldError(ctx.getNode(), itemIndex, `${field}:`, pathProblem, FOLDER_PATH_HINT);
+	if (folderModeOf(locator) !== 'path') {
 		const checked = checkPathSegment(label);
 		if ('problem' in checked)
 			throw fieldError(
@@ -54,4 +55,31 @@ export function readFolderLocator(
 			);
 	}
 	return { locator, label };
+}
+
+/** An item of an operation on one folder (Get, Rename, Move, Delete): its mailbox and its Folder. */
+export function folderItem(ctx: IExecuteFunctions, itemIndex: number): Prepared & LocatorInput {
+	return {
+		itemIndex,
+		ref: mailboxOf(ctx, itemIndex),
+		...readFolderLocator(ctx, itemIndex, 'folderId', 'Folder'),
+	};
+}
+
+/** The item's folder (or `input`, another of its pickers) as one URL segment, its path looked up. */
+export async function segmentOf(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	item: Prepared,
+	input: LocatorInput,
+	field: string,
+): Promise<string> {
+	return await folderSegmentOf(
+		ctx.getNode(),
+		client,
+		item.ref,
+		input.locator,
+		item.itemIndex,
+		field,
+	);
 }

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { folderLocator, folderSegmentOf } from '../../read/folderLocator';
-import { mailboxOf } from '../../read/mailbox';
+import { folderLocator } from '../../read/folderLocator';
 import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs, type Prepared } from './itemJobs';
-import { readFolderLocator, type LocatorInput } from './locatorInput';
+import { executeFolderJobs } from './itemJobs';
+import { folderItem, readFolderLocator, segmentOf } from './locatorInput';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -24,48 +23,26 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs<Prepared & LocatorInput & { destination: LocatorInput }>(
-		this,
-		items,
-		client,
-		{
-			action: 'moved',
-			changes: true,
-			prepare: (itemIndex) => ({
-				itemIndex,
-				ref: mailboxOf(this, itemIndex),
-				...readFolderLocator(this, itemIndex, 'folderId', 'Folder'),
-				destination: readFolderLocator(this, itemIndex, 'destinationId', 'Destination'),
-			}),
-			job: async (item) => {
-				const node = this.getNode();
-				const segment = await folderSegmentOf(
-					node,
-					client,
-					item.ref,
-					item.locator,
-					item.itemIndex,
-					'Folder',
-				);
-				const destination = await folderSegmentOf(
-					node,
-					client,
-					item.ref,
-					item.destination.locator,
-					item.itemIndex,
-					'Destination',
-				);
-				return {
-					...item,
-					// Not repeated after a lost answer: the item says so instead (see errors.ts).
-					request: {
-						method: 'POST',
-						url: `${item.ref.base}/mailFolders/${segment}/move`,
-						body: { destinationId: decodeURIComponent(destination) },
-					},
-					done: (folder) => folderOutput(folder),
-				};
-			},
+	return await executeFolderJobs(this, items, client, {
+		action: 'moved',
+		changes: true,
+		prepare: (itemIndex) => ({
+			...folderItem(this, itemIndex),
+			destination: readFolderLocator(this, itemIndex, 'destinationId', 'Destination'),
+		}),
+		job: async (item) => {
+			const segment = await segmentOf(this, client, item, item, 'Folder');
+			const destination = await segmentOf(this, client, item, item.destination, 'Destination');
+			return {
+				...item,
+				// Not repeated after a lost answer: the item says so instead (see errors.ts).
+				request: {
+					method: 'POST',
+					url: `${item.ref.base}/mailFolders/${segment}/move`,
+					body: { destinationId: decodeURIComponent(destination) },
+				},
+				done: (folder) => folderOutput(folder),
+			};
 		},
-	);
+	});
 }

@@ -2,13 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { folderNameProblem } from '../../helpers/folderPath';
 import { textOf } from '../../helpers/valueText';
-import { folderSegmentOf } from '../../read/folderLocator';
-import { mailboxOf } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { fieldError } from './errors';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs, type Prepared } from './itemJobs';
-import { readFolderLocator, type LocatorInput } from './locatorInput';
+import { executeFolderJobs } from './itemJobs';
+import { folderItem, segmentOf } from './locatorInput';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -46,35 +44,23 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs<Prepared & LocatorInput & { name: string }>(this, items, client, {
+	return await executeFolderJobs(this, items, client, {
 		action: 'renamed',
 		changes: true,
 		prepare: (itemIndex) => ({
-			itemIndex,
-			ref: mailboxOf(this, itemIndex),
-			...readFolderLocator(this, itemIndex, 'folderId', 'Folder'),
+			...folderItem(this, itemIndex),
 			name: readNewName(this, itemIndex),
 		}),
-		job: async (item) => {
-			const segment = await folderSegmentOf(
-				this.getNode(),
-				client,
-				item.ref,
-				item.locator,
-				item.itemIndex,
-				'Folder',
-			);
-			return {
-				...item,
-				// Setting the same name again changes nothing: safe to repeat after a lost answer.
-				request: {
-					method: 'PATCH',
-					url: `${item.ref.base}/mailFolders/${segment}`,
-					body: { displayName: item.name },
-					idempotent: true,
-				},
-				done: (folder) => folderOutput(folder),
-			};
-		},
+		job: async (item) => ({
+			...item,
+			// Setting the same name again changes nothing: safe to repeat after a lost answer.
+			request: {
+				method: 'PATCH',
+				url: `${item.ref.base}/mailFolders/${await segmentOf(this, client, item, item, 'Folder')}`,
+				body: { displayName: item.name },
+				idempotent: true,
+			},
+			done: (folder) => folderOutput(folder),
+		}),
 	});
 }

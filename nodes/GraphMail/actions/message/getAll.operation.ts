@@ -38,8 +38,13 @@ import {
 	type OutputPlan,
 } from '../../read/output';
 import { folderChoice, getAllFields } from '../../read/fields';
-import { folderModeOf, folderSegmentOf, folderValueOf } from '../../read/folderLocator';
-import { parseFolderPath } from '../../helpers/folderPath';
+import {
+	FOLDER_PATH_HINT,
+	folderModeOf,
+	folderPathProblem,
+	folderSegmentOf,
+	folderValueOf,
+} from '../../read/folderLocator';
 import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = getAllFields;
@@ -96,14 +101,8 @@ function folderTarget(
 			);
 		}
 		if (folderModeOf(locator) === 'path') {
-			const parsed = parseFolderPath(id);
-			if ('problem' in parsed)
-				throw refuse(
-					ctx,
-					itemIndex,
-					`Other Folder: the path ${parsed.problem}`,
-					'Write folder names separated by /, e.g. Inbox/Projects/2026',
-				);
+			const problem = folderPathProblem(locator);
+			if (problem) throw refuse(ctx, itemIndex, `Other Folder: ${problem}`, FOLDER_PATH_HINT);
 			return { locator };
 		}
 		return {
