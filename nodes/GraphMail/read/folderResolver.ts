@@ -5,6 +5,8 @@ import { itemMessage } from '../helpers/itemText';
 import { odataString } from '../helpers/odata';
 import { idSegment } from '../helpers/pathSegment';
 import type { GraphClient } from '../transport/graphClient';
+import { collect } from '../transport/paging';
+import { FOLDER_TREE_PAGE_SIZE } from './folderTree';
 import { WELL_KNOWN_FOLDERS, type MailboxRef } from './mailbox';
 
 /**
@@ -21,7 +23,11 @@ export const ROOT_FOLDER = 'msgfolderroot';
 /** Per client (one execution): mailbox|lower-case path -> folder id, or null when it does not exist. */
 const lookups = new WeakMap<GraphClient, Map<string, Promise<string | null>>>();
 
-/** The child of `parentSegment` named `name` (any case), hidden folders included; undefined when none. */
+/**
+ * The child of `parentSegment` named `name` (any case), hidden folders included; undefined when
+ * none. Asked with `$filter` (one short answer); when that finds nothing, the children are listed
+ * and compared here, so a service whose `eq` minded case would still find the folder.
+ */
 export async function findChildFolder(
 	client: GraphClient,
 	ref: MailboxRef,
@@ -29,17 +35,29 @@ export async function findChildFolder(
 	name: string,
 	itemIndex?: number,
 ): Promise<IDataObject | undefined> {
-	const { body } = await client.request<{ value?: IDataObject[] }>({
-		method: 'GET',
+	const request = {
 		path: `${ref.base}/mailFolders/${parentSegment}/childFolders`,
-		qs: { $filter: `displayName eq ${odataString(name)}`, includeHiddenFolders: 'true' },
 		mailbox: ref.mailbox,
 		itemIndex,
-	});
+	};
 	const wanted = name.toLowerCase();
-	return (body.value ?? []).find(
-		(folder) => typeof folder.id === 'string' && textLower(folder.displayName) === wanted,
+	const named = (folders: IDataObject[]) =>
+		folders.find(
+			(folder) => typeof folder.id === 'string' && textLower(folder.displayName) === wanted,
+		);
+	const { body } = await client.request<{ value?: IDataObject[] }>({
+		...request,
+		method: 'GET',
+		qs: { $filter: `displayName eq ${odataString(name)}`, includeHiddenFolders: 'true' },
+	});
+	const filtered = named(body.value ?? []);
+	if (filtered) return filtered;
+	const all = await collect<IDataObject>(
+		client,
+		{ ...request, qs: { includeHiddenFolders: 'true' } },
+		{ pageSize: FOLDER_TREE_PAGE_SIZE },
 	);
+	return named(all);
 }
 
 function textLower(value: unknown): string {
