@@ -137,7 +137,14 @@ export async function resolveFolderPlans(
 	for (const folder of plan.folders) {
 		let resolved = folder;
 		if (folder.path) {
-			const id = await resolveFolderPathId(node, client, plan.ref, folder.path, 0, 'Folders');
+			const id = await resolveFolderPathId(
+				node,
+				client,
+				plan.ref,
+				folder.path,
+				undefined,
+				'Folders',
+			);
 			resolved = idPlan(node, plan.ref, folder.label, id);
 		}
 		if (keys.has(resolved.key)) continue;

@@ -45,16 +45,21 @@ export class FolderAncestry {
 	): Promise<string | undefined> {
 		if (typeof folder.id !== 'string') return undefined;
 		this.remember(ref, folder);
-		const root = await this.rootId(ref, itemIndex);
-		const names: string[] = [];
-		let id: string | undefined = folder.id;
-		for (let depth = 0; id !== undefined && id !== root; depth++) {
-			if (depth > MAX_PATH_DEPTH) return undefined;
-			const ancestor = await this.ancestor(ref, id, itemIndex);
-			names.unshift(ancestor.displayName);
-			id = ancestor.parentFolderId;
+		try {
+			const root = await this.rootId(ref, itemIndex);
+			const names: string[] = [];
+			let id: string | undefined = folder.id;
+			for (let depth = 0; id !== undefined && id !== root; depth++) {
+				if (depth > MAX_PATH_DEPTH) return undefined;
+				const ancestor = await this.ancestor(ref, id, itemIndex);
+				names.unshift(ancestor.displayName);
+				id = ancestor.parentFolderId;
+			}
+			return id === root ? joinFolderPath(names) : undefined;
+		} catch {
+			// A parent that cannot be read (outside the folder tree, or no access): no path, not a failure.
+			return undefined;
 		}
-		return id === root ? joinFolderPath(names) : undefined;
 	}
 
 	private key(ref: MailboxRef, id: string): string {

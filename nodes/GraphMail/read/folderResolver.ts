@@ -85,7 +85,7 @@ function lookUp(
 	client: GraphClient,
 	ref: MailboxRef,
 	segments: string[],
-	itemIndex: number,
+	itemIndex: number | undefined,
 ): Promise<string | null> {
 	const cache = cacheOf(client);
 	const key = `${ref.mailbox.toLowerCase()}|${joinFolderPath(segments).toLowerCase()}`;
@@ -114,7 +114,7 @@ export async function resolveFolderPath(
 	client: GraphClient,
 	ref: MailboxRef,
 	segments: string[],
-	itemIndex: number,
+	itemIndex: number | undefined,
 	field: string,
 ): Promise<string> {
 	const id = await resolveFolderPathId(node, client, ref, segments, itemIndex, field);
@@ -131,7 +131,7 @@ export async function resolveFolderPathId(
 	client: GraphClient,
 	ref: MailboxRef,
 	segments: string[],
-	itemIndex: number,
+	itemIndex: number | undefined,
 	field: string,
 ): Promise<string> {
 	const id = await lookUp(node, client, ref, segments, itemIndex);
@@ -146,12 +146,10 @@ export async function resolveFolderPathId(
 	const missing = segments[found]!;
 	const where =
 		found === 0 ? 'at the top of the mailbox' : `in "${joinFolderPath(segments.slice(0, found))}"`;
+	const message = `${field}: the folder "${path}" was not found (no "${missing}" ${where})`;
 	throw new NodeOperationError(
 		node,
-		itemMessage(
-			`${field}: the folder "${path}" was not found (no "${missing}" ${where})`,
-			itemIndex,
-		),
+		itemIndex === undefined ? message : itemMessage(message, itemIndex),
 		{
 			itemIndex,
 			description:
