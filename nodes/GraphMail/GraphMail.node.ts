@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import * as folder from './actions/folder';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import {
@@ -21,7 +22,7 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : $parameter["resource"] === "folder" ? ({ create: "Create Folder", get: "Get Folder", getAll: "Get Many Folders", rename: "Rename Folder", move: "Move Folder", delete: "Delete Folder" })[$parameter["operation"]] : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages", reply: "Reply to Message", replyAll: "Reply All to Message", forward: "Forward Message", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
@@ -49,12 +50,14 @@ export class GraphMail implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account' },
+					{ name: 'Folder', value: 'folder' },
 					{ name: 'Message', value: 'message' },
 				],
 				default: 'message',
 			},
 			appOnlyMailboxProperty,
 			...account.description,
+			...folder.description,
 			...message.description,
 		],
 	};

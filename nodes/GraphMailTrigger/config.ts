@@ -19,6 +19,10 @@ import { WELL_KNOWN_FOLDERS } from '../GraphMail/read/mailbox';
 import { usesAppOnly } from '../GraphMail/transport/appOnlyAuth';
 import { CURSOR_FIELDS, readFilters, type TriggerFilters } from './filters';
 import { textOf } from '../GraphMail/helpers/valueText';
+import { parseFolderPath } from '../GraphMail/helpers/folderPath';
+import { FOLDER_PATH_HINT, folderModeOf, folderValueOf } from '../GraphMail/read/folderLocator';
+import { resolveFolderPathId } from '../GraphMail/read/folderResolver';
+import type { GraphClient } from '../GraphMail/transport/graphClient';
 
 /** Everything a poll needs from the node's parameters, checked before any request. */
 export interface FolderPlan {
@@ -28,6 +32,11 @@ export interface FolderPlan {
 	label: string;
 	/** `/me/mailFolders/{id}/messages` (the delta path adds `/delta`). */
 	messagesPath: string;
+	/**
+	 * A folder given By Path, not yet resolved: `key` and `messagesPath` are empty until
+	 * `resolveFolderPlans` (once per poll or activation) fills them in with the folder's id.
+	 */
+	path?: string[];
 }
 
 export interface TriggerPlan {
@@ -56,10 +65,21 @@ function refuse(node: INode, message: string, description: string): NodeOperatio
 	return new NodeOperationError(node, message, { description });
 }
 
-function folderValue(entry: unknown): string {
-	const raw = (entry as { folderId?: unknown } | undefined)?.folderId;
-	const value = raw && typeof raw === 'object' ? (raw as { value?: unknown }).value : raw;
-	return typeof value === 'string' ? value.trim() : '';
+function folderLocatorOf(entry: unknown): unknown {
+	return (entry as { folderId?: unknown } | undefined)?.folderId;
+}
+
+/** The cursor key of a folder: the mailbox and the folder's id (a well-known name in lower case). */
+function folderKey(ref: MailboxRef, id: string): string {
+	return `${ref.mailbox.toLowerCase()}|${id}`;
+}
+
+function idPlan(node: INode, ref: MailboxRef, value: string, id: string): FolderPlan {
+	return {
+		key: folderKey(ref, id),
+		label: value,
+		messagesPath: `${ref.base}/mailFolders/${idSegment(node, id, 'Folder ID')}/messages`,
+	};
 }
 
 export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): FolderPlan[] {
@@ -67,24 +87,28 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 	const plans: FolderPlan[] = [];
 	const keys = new Set<string>();
 	for (const entry of entries) {
-		const value = folderValue(entry);
+		const locator = folderLocatorOf(entry);
+		const value = folderValueOf(locator);
 		if (value === '') {
 			throw refuse(
 				node,
 				'A folder to watch is empty',
-				'Pick each folder from the list or enter its ID, or remove the empty entry',
+				'Pick each folder from the list or enter its path or ID, or remove the empty entry',
 			);
+		}
+		if (folderModeOf(locator) === 'path') {
+			const parsed = parseFolderPath(value);
+			if ('problem' in parsed)
+				throw refuse(node, `Folders: the path "${value}" ${parsed.problem}`, FOLDER_PATH_HINT);
+			plans.push({ key: '', label: value, messagesPath: '', path: parsed.segments });
+			continue;
 		}
 		const wellKnown = WELL_KNOWN_FOLDERS.has(value.toLowerCase());
 		const id = wellKnown ? value.toLowerCase() : value;
-		const key = `${ref.mailbox.toLowerCase()}|${id}`;
-		if (keys.has(key)) continue;
-		keys.add(key);
-		plans.push({
-			key,
-			label: value,
-			messagesPath: `${ref.base}/mailFolders/${idSegment(node, id, 'Folder ID')}/messages`,
-		});
+		const plan = idPlan(node, ref, value, id);
+		if (keys.has(plan.key)) continue;
+		keys.add(plan.key);
+		plans.push(plan);
 	}
 	if (plans.length === 0) {
 		throw refuse(
@@ -94,6 +118,40 @@ export function folderPlans(node: INode, ref: MailboxRef, raw: IDataObject): Fol
 		);
 	}
 	return plans;
+}
+
+/**
+ * The plan with every By Path folder resolved to its folder's id (no request when there is none).
+ * The cursor key is the folder's id, the same as when the folder is picked from the list or by ID,
+ * so switching how a folder is given keeps its cursor; a path that comes to name another folder
+ * gets a cursor of its own. The same folder given twice is watched once.
+ */
+export async function resolveFolderPlans(
+	node: INode,
+	client: GraphClient,
+	plan: TriggerPlan,
+): Promise<TriggerPlan> {
+	if (!plan.folders.some((folder) => folder.path)) return plan;
+	const folders: FolderPlan[] = [];
+	const keys = new Set<string>();
+	for (const folder of plan.folders) {
+		let resolved = folder;
+		if (folder.path) {
+			const id = await resolveFolderPathId(
+				node,
+				client,
+				plan.ref,
+				folder.path,
+				undefined,
+				'Folders',
+			);
+			resolved = idPlan(node, plan.ref, folder.label, id);
+		}
+		if (keys.has(resolved.key)) continue;
+		keys.add(resolved.key);
+		folders.push(resolved);
+	}
+	return { ...plan, folders };
 }
 
 /** Reads the parameters (poll, instant trigger and its subscription hooks share them). */

@@ -16,7 +16,13 @@ import {
 } from '../GraphMail/transport/graphError';
 import type { BackoffPolicy } from '../GraphMail/transport/retryAfter';
 import { afterEmitProblem, capPending, pendingFor, runPending } from './afterEmit';
-import { readPlan, requestHeaders, type FolderPlan, type TriggerPlan } from './config';
+import {
+	readPlan,
+	requestHeaders,
+	resolveFolderPlans,
+	type FolderPlan,
+	type TriggerPlan,
+} from './config';
 import {
 	afterPage,
 	beginRequest,
@@ -224,12 +230,12 @@ export async function pollNewMail(ctx: IPollFunctions): Promise<INodeExecutionDa
  */
 export async function readNewMail(
 	ctx: IPollFunctions | ITriggerFunctions,
-	plan: TriggerPlan,
+	entered: TriggerPlan,
 	staticData: IDataObject,
 	deadline: number,
 ): Promise<INodeExecutionData[]> {
 	const state = loadState(staticData);
-	const problem = afterEmitProblem(ctx, plan);
+	const problem = afterEmitProblem(ctx, entered);
 	if (problem)
 		throw new NodeOperationError(ctx.getNode(), problem, {
 			description: 'Pick another folder under Move To, or choose another After Emitting',
@@ -237,6 +243,8 @@ export async function readNewMail(
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
 	// What earlier polls emitted (and n8n has) is marked or moved first; failures stay pending.
 	const stillPending = state.pending?.length ? await runPending(ctx, client, state.pending) : [];
+	// Folders given By Path are looked up once per poll (a renamed or moved folder is found again).
+	const plan = await resolveFolderPlans(ctx.getNode(), client, entered);
 
 	const settled = await Promise.allSettled(
 		plan.folders.map(async (folder) => ({

@@ -8,7 +8,7 @@ import type {
 import { mapLimited } from '../GraphMail/helpers/concurrency';
 import { buildListQuery } from '../GraphMail/helpers/odata';
 import { GraphClient } from '../GraphMail/transport/graphClient';
-import { requestHeaders, type TriggerPlan } from './config';
+import { requestHeaders, resolveFolderPlans, type TriggerPlan } from './config';
 import { asListFilters, matchesFilters } from './filters';
 import { toItems } from './output';
 
@@ -28,9 +28,10 @@ const receivedAt = (message: IDataObject): number => {
  */
 export async function newestMatching(
 	ctx: IPollFunctions | ITriggerFunctions,
-	plan: TriggerPlan,
+	entered: TriggerPlan,
 ): Promise<INodeExecutionData[][] | null> {
 	const client = await GraphClient.create(ctx);
+	const plan = await resolveFolderPlans(ctx.getNode(), client, entered);
 	const qs: IDataObject = {
 		...buildListQuery(asListFilters(plan.filters), 'newest'),
 		$top: 1,

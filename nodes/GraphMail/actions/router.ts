@@ -2,11 +2,13 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { GraphClient } from '../transport/graphClient';
 import * as account from './account';
+import * as folder from './folder';
 import * as message from './message';
 import type { Operation } from './operation';
 
 const resources: Record<string, Record<string, Operation>> = {
 	account: account.operations,
+	folder: folder.operations,
 	message: message.operations,
 };
 

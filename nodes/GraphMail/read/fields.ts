@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../helpers/optionLists';
+import { FOLDER_LOCATOR_MODES } from './folderLocator';
 
 /** Fields shared by Get and Get Many: whose mailbox, what to output, attachments. */
 
@@ -156,7 +157,7 @@ export const folderChoice: INodeProperties = {
 		{
 			name: 'Other Folder',
 			value: 'other',
-			description: 'Pick any folder, nested ones included, or enter its ID',
+			description: 'Pick any folder, nested ones included, or enter its path or ID',
 		},
 		{ name: 'Sent Items', value: 'sentitems' },
 		{
@@ -179,28 +180,12 @@ export const folderFields: INodeProperties[] = [
 		default: { mode: 'list', value: '' },
 		description: 'The folder to list',
 		displayOptions: { show: { folder: ['other'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a folder...',
-				typeOptions: { searchListMethod: 'searchFolders', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. AAMkAGI2TG93AAA=',
-				hint: 'A folder ID, or a well-known name such as inbox or archive',
-			},
-		],
+		modes: FOLDER_LOCATOR_MODES,
 	},
 ];
 
-export const getAllFields: INodeProperties[] = [
-	...mailboxFields,
-	...folderFields,
+/** Return All and Limit, as every list operation has them. */
+export const limitFields: INodeProperties[] = [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -217,6 +202,12 @@ export const getAllFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
+];
+
+export const getAllFields: INodeProperties[] = [
+	...mailboxFields,
+	...folderFields,
+	...limitFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',

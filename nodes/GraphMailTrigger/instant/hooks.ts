@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { GraphClient } from '../../GraphMail/transport/graphClient';
-import { readPlan } from '../config';
+import { readPlan, resolveFolderPlans } from '../config';
 import { newestMatching } from '../sample';
 import {
 	acceptedClientStates,
@@ -39,12 +39,12 @@ function secretKey(ctx: IHookFunctions | IWebhookFunctions): string | undefined 
  */
 export const subscriptionHooks = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
-		const plan = readPlan(this);
+		const client = await GraphClient.create(this);
+		const plan = await resolveFolderPlans(this.getNode(), client, readPlan(this));
 		const staticData = this.getWorkflowStaticData('node');
 		const push = readPush(staticData);
 		const url = this.getNodeWebhookUrl('default') ?? '';
 		if (!coversPlan(push, plan.folders, url)) return false;
-		const client = await GraphClient.create(this);
 		const now = Date.now();
 		for (const folder of plan.folders) {
 			const current = push.byFolder[folder.key];
@@ -60,7 +60,7 @@ export const subscriptionHooks = {
 	},
 
 	async create(this: IHookFunctions): Promise<boolean> {
-		const plan = readPlan(this);
+		const planAsEntered = readPlan(this);
 		const node = this.getNode();
 		const staticData = this.getWorkflowStaticData('node');
 		const manual = this.getMode() === 'manual';
@@ -69,6 +69,7 @@ export const subscriptionHooks = {
 		const url = this.getNodeWebhookUrl('default') ?? '';
 		const client = await GraphClient.create(this);
 		checkReachable(node, url, client.baseUrl);
+		const plan = await resolveFolderPlans(node, client, planAsEntered);
 		// Whatever still points at this URL (a subscription made but never saved) goes first.
 		await deleteSubscriptions(
 			node,

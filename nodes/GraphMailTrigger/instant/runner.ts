@@ -1,8 +1,8 @@
 import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { GraphClient } from '../../GraphMail/transport/graphClient';
-import { readPlan, type TriggerPlan } from '../config';
 import { afterEmitAction } from '../afterEmit';
+import { readPlan, resolveFolderPlans, type TriggerPlan } from '../config';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
@@ -41,11 +41,13 @@ const nothingPending = (): Pending => ({ changed: [], lifecycle: [], catchUp: fa
  * reads; `missed` and `subscriptionRemoved` start a round like any notification.
  */
 export function runInstantTrigger(ctx: ITriggerFunctions): ITriggerResponse {
-	const plan = readPlan(ctx);
+	const planAsEntered = readPlan(ctx);
+	/** The plan with By Path folders resolved, once per round (see resolveFolderPlans). */
+	let plan = planAsEntered;
 	if (ctx.getMode() === 'manual') {
 		return {
 			manualTriggerFunction: async () => {
-				const sample = await newestMatching(ctx, plan);
+				const sample = await newestMatching(ctx, planAsEntered);
 				if (sample) ctx.emit(sample);
 			},
 		};
@@ -118,6 +120,7 @@ export function runInstantTrigger(ctx: ITriggerFunctions): ITriggerResponse {
 		pending = nothingPending();
 		try {
 			const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
+			plan = await resolveFolderPlans(node, client, planAsEntered);
 			push ??= await discoverSubscriptions(client, plan, node.webhookId, clientState());
 			await keepSubscriptions(client, signal, now);
 			if (!signal.catchUp && lastCatchUp !== undefined && now - lastCatchUp < SAFETY_INTERVAL_MS) {

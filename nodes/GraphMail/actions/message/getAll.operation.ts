@@ -38,6 +38,13 @@ import {
 	type OutputPlan,
 } from '../../read/output';
 import { folderChoice, getAllFields } from '../../read/fields';
+import {
+	FOLDER_PATH_HINT,
+	folderModeOf,
+	folderPathProblem,
+	folderSegmentOf,
+	folderValueOf,
+} from '../../read/folderLocator';
 import { textOf } from '../../helpers/valueText';
 
 export const properties: INodeProperties[] = getAllFields;
@@ -53,7 +60,8 @@ const LISTED_FOLDERS = new Set(
 interface ListPlan {
 	itemIndex: number;
 	ref: MailboxRef;
-	path: string;
+	/** The messages' path, or the Other Folder picked By Path (resolved when the item runs). */
+	folder: { path: string } | { locator: unknown };
 	qs: IDataObject;
 	headers: Record<string, string>;
 	/** undefined = Return All */
@@ -74,32 +82,42 @@ function refuse(
 	});
 }
 
-function folderPath(ctx: IExecuteFunctions, itemIndex: number, ref: MailboxRef): string {
+function folderTarget(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	ref: MailboxRef,
+): ListPlan['folder'] {
 	const folder = textOf(ctx.getNodeParameter('folder', itemIndex, 'inbox')).trim();
-	if (folder === 'all') return `${ref.base}/messages`;
+	if (folder === 'all') return { path: `${ref.base}/messages` };
 	if (folder === 'other') {
-		const id = textOf(
-			ctx.getNodeParameter('folderId', itemIndex, '', { extractValue: true }),
-		).trim();
+		const locator: unknown = ctx.getNodeParameter('folderId', itemIndex, '');
+		const id = folderValueOf(locator);
 		if (id === '') {
 			throw refuse(
 				ctx,
 				itemIndex,
 				'No folder is selected',
-				'Pick a folder from the list or enter its ID',
+				'Pick a folder from the list or enter its path or ID',
 			);
 		}
-		return `${ref.base}/mailFolders/${idSegment(ctx.getNode(), id, 'Folder ID', itemIndex)}/messages`;
+		if (folderModeOf(locator) === 'path') {
+			const problem = folderPathProblem(locator);
+			if (problem) throw refuse(ctx, itemIndex, `Other Folder: ${problem}`, FOLDER_PATH_HINT);
+			return { locator };
+		}
+		return {
+			path: `${ref.base}/mailFolders/${idSegment(ctx.getNode(), id, 'Folder ID', itemIndex)}/messages`,
+		};
 	}
 	if (!LISTED_FOLDERS.has(folder.toLowerCase())) {
 		throw refuse(
 			ctx,
 			itemIndex,
 			`The folder "${folder}" is not one of the listed choices`,
-			'Choose a folder from the list, or Other Folder to pick any folder or enter its ID',
+			'Choose a folder from the list, or Other Folder to pick any folder or enter its path or ID',
 		);
 	}
-	return `${ref.base}/mailFolders/${folder.toLowerCase()}/messages`;
+	return { path: `${ref.base}/mailFolders/${folder.toLowerCase()}/messages` };
 }
 
 function dateFilter(
@@ -123,7 +141,7 @@ function dateFilter(
 
 function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	const ref = mailboxOf(ctx, itemIndex);
-	const path = folderPath(ctx, itemIndex, ref);
+	const folder = folderTarget(ctx, itemIndex, ref);
 
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false);
 	let limit: number | undefined;
@@ -236,7 +254,7 @@ function planFor(ctx: IExecuteFunctions, itemIndex: number): ListPlan {
 	return {
 		itemIndex,
 		ref,
-		path,
+		folder,
 		qs,
 		headers: preferBodyFormat(textOf(options.bodyFormat ?? 'html')),
 		limit,
@@ -252,8 +270,12 @@ async function run(
 	largeGate: KeyedLimiter,
 ): Promise<INodeExecutionData[]> {
 	const results: INodeExecutionData[] = [];
+	const path =
+		'path' in plan.folder
+			? plan.folder.path
+			: `${plan.ref.base}/mailFolders/${await folderSegmentOf(ctx.getNode(), client, plan.ref, plan.folder.locator, plan.itemIndex, 'Other Folder')}/messages`;
 	const request = {
-		path: plan.path,
+		path,
 		qs: plan.qs,
 		headers: plan.headers,
 		mailbox: plan.ref.mailbox,

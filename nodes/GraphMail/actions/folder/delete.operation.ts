@@ -1,0 +1,41 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { GraphClient } from '../../transport/graphClient';
+import { folderField, mailboxFields } from './fields';
+import { executeFolderJobs } from './itemJobs';
+import { folderItem, segmentOf } from './locatorInput';
+
+export const properties: INodeProperties[] = [
+	...mailboxFields,
+	{
+		...folderField,
+		description:
+			'The folder to delete. Graph moves it, with its messages and subfolders, to Deleted Items; a folder already in Deleted Items is removed for good.',
+	},
+];
+
+/** Delete: DELETE .../mailFolders/{id} (204). */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	return await executeFolderJobs(this, items, client, {
+		action: 'deleted',
+		changes: true,
+		prepare: (itemIndex) => folderItem(this, itemIndex),
+		job: async (item) => {
+			const segment = await segmentOf(this, client, item, item, 'Folder');
+			return {
+				...item,
+				// Not repeated after a lost answer: a second DELETE would remove the folder from Deleted Items for good.
+				request: {
+					method: 'DELETE',
+					url: `${item.ref.base}/mailFolders/${segment}`,
+					idempotent: false,
+				},
+				done: () => ({ id: decodeURIComponent(segment), folder: item.label, deleted: true }),
+			};
+		},
+	});
+}

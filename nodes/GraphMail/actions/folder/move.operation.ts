@@ -1,0 +1,48 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { folderLocator } from '../../read/folderLocator';
+import type { GraphClient } from '../../transport/graphClient';
+import { folderField, mailboxFields } from './fields';
+import { executeFolderJobs } from './itemJobs';
+import { folderItem, readFolderLocator, segmentOf } from './locatorInput';
+import { folderOutput } from './output';
+
+export const properties: INodeProperties[] = [
+	...mailboxFields,
+	folderField,
+	folderLocator(
+		'Destination',
+		'destinationId',
+		'The folder to move it into (msgfolderroot By ID: the top of the mailbox)',
+	),
+];
+
+/** Move: POST .../mailFolders/{id}/move {destinationId}; the folder keeps its id and content. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	return await executeFolderJobs(this, items, client, {
+		action: 'moved',
+		changes: true,
+		prepare: (itemIndex) => ({
+			...folderItem(this, itemIndex),
+			destination: readFolderLocator(this, itemIndex, 'destinationId', 'Destination'),
+		}),
+		job: async (item) => {
+			const segment = await segmentOf(this, client, item, item, 'Folder');
+			const destination = await segmentOf(this, client, item, item.destination, 'Destination');
+			return {
+				...item,
+				// Not repeated after a lost answer: the item says so instead (see errors.ts).
+				request: {
+					method: 'POST',
+					url: `${item.ref.base}/mailFolders/${segment}/move`,
+					body: { destinationId: decodeURIComponent(destination) },
+				},
+				done: (folder) => folderOutput(folder),
+			};
+		},
+	});
+}

@@ -1,0 +1,23 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** What every Folder operation returns about a folder, in this order. */
+export const FOLDER_OUTPUT_FIELDS = [
+	'id',
+	'displayName',
+	'parentFolderId',
+	'childFolderCount',
+	'unreadItemCount',
+	'totalItemCount',
+	'isHidden',
+] as const;
+
+/** `$select` of the folder reads. */
+export const FOLDER_SELECT = FOLDER_OUTPUT_FIELDS.join(',');
+
+/** Graph's folder without OData annotations, with its path when known (`Inbox/Projects/2026`). */
+export function folderOutput(folder: IDataObject, extra: IDataObject = {}): IDataObject {
+	const json: IDataObject = {};
+	for (const field of FOLDER_OUTPUT_FIELDS)
+		if (folder[field] !== undefined) json[field] = folder[field];
+	return { ...json, ...extra };
+}
