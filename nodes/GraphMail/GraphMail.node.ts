@@ -4,6 +4,10 @@ import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import {
+	sendAndWaitWebhook,
+	sendAndWaitWebhooks,
+} from './actions/message/sendAndWait/webhook';
+import {
 	APP_ONLY_TEST,
 	appOnlyMailboxProperty,
 	authenticationProperty,
@@ -20,12 +24,15 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", sendAndWait: "Send Message and Wait for Response", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip:
+			'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue after the recipient answers" : "" }}',
 		credentials: [
 			{
 				name: 'graphMailOAuth2Api',
@@ -64,4 +71,6 @@ export class GraphMail implements INodeType {
 	};
 
 	execute = route;
+
+	webhook = sendAndWaitWebhook;
 }

@@ -5,8 +5,9 @@ import { forOperation } from '../operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as send from './send/operation';
+import * as sendAndWait from './sendAndWait/operation';
 
-export const operations: Record<string, Operation> = { get, getAll, send };
+export const operations: Record<string, Operation> = { get, getAll, send, sendAndWait };
 
 export const description: INodeProperties[] = [
 	{
@@ -34,10 +35,17 @@ export const description: INodeProperties[] = [
 				description: 'Send a message, with attachments of any size',
 				action: 'Send a message',
 			},
+			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description: 'Send a message and wait for the recipient to approve, answer or fill in a form',
+				action: 'Send message and wait for response',
+			},
 		],
 		default: 'send',
 	},
 	...forOperation('message', 'send', send.properties),
+	...forOperation('message', 'sendAndWait', sendAndWait.properties),
 	...forOperation('message', 'get', get.properties),
 	...forOperation('message', 'getAll', getAll.properties),
 ];
