@@ -3,10 +3,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import * as account from './actions/account';
 import * as message from './actions/message';
 import { route } from './actions/router';
-import {
-	sendAndWaitWebhook,
-	sendAndWaitWebhooks,
-} from './actions/message/sendAndWait/webhook';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/sendAndWait/webhook';
 import {
 	APP_ONLY_TEST,
 	appOnlyMailboxProperty,

@@ -61,7 +61,7 @@ function signatureOf(url: URL): string {
 
 function stackInput(result: RunNodeResult): IDataObject[] {
 	const entry = result.run.data.executionData!.nodeExecutionStack[0]!;
-	return entry.data.main[0]!.map((item) => item.json);
+	return (entry.data.main?.[0] ?? []).map((item) => item.json);
 }
 
 describe('the mail and the wait', () => {

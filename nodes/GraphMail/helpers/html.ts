@@ -1,6 +1,6 @@
 /** Escapes text for HTML element content and double-quoted attribute values (pure). */
-export function escapeHtml(text: unknown): string {
-	return String(text ?? '')
+export function escapeHtml(text: string): string {
+	return text
 		.replace(/&/g, '&amp;')
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')

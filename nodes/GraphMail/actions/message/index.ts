@@ -38,7 +38,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Send and Wait for Response',
 				value: 'sendAndWait',
-				description: 'Send a message and wait for the recipient to approve, answer or fill in a form',
+				description:
+					'Send a message and wait for the recipient to approve, answer or fill in a form',
 				action: 'Send message and wait for response',
 			},
 		],

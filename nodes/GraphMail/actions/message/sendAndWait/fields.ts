@@ -250,12 +250,20 @@ export const sendAndWaitFields: INodeProperties[] = [
 				name: 'field',
 				values: [
 					{
+						displayName: 'Choices',
+						name: 'fieldOptions',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Yes, No, Later',
+						description: 'The choices, separated by commas',
+					},
+					{
 						displayName: 'Field Label',
 						name: 'fieldLabel',
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. Amount',
-						description: 'Shown above the field; also the key of its value in the output',
+						description: 'Shown above the field;	also the key of its value in the output',
 					},
 					{
 						displayName: 'Field Type',
@@ -263,30 +271,41 @@ export const sendAndWaitFields: INodeProperties[] = [
 						type: 'options',
 						default: 'text',
 						options: [
-							{ name: 'Checkboxes', value: 'checkboxes' },
-							{ name: 'Date', value: 'date' },
-							{ name: 'Dropdown List', value: 'dropdown' },
-							{ name: 'Email', value: 'email' },
-							{ name: 'Number', value: 'number' },
-							{ name: 'Text', value: 'text' },
-							{ name: 'Textarea', value: 'textarea' },
+							{
+								name: 'Checkboxes',
+								value: 'checkboxes',
+							},
+							{
+								name: 'Date',
+								value: 'date',
+							},
+							{
+								name: 'Dropdown List',
+								value: 'dropdown',
+							},
+							{
+								name: 'Email',
+								value: 'email',
+							},
+							{
+								name: 'Number',
+								value: 'number',
+							},
+							{
+								name: 'Text',
+								value: 'text',
+							},
+							{
+								name: 'Textarea',
+								value: 'textarea',
+							},
 						],
-					},
-					{
-						displayName: 'Choices',
-						name: 'fieldOptions',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. Yes, No, Later',
-						description: 'The choices, separated by commas',
-						displayOptions: { show: { fieldType: ['dropdown', 'checkboxes'] } },
 					},
 					{
 						displayName: 'Placeholder',
 						name: 'placeholder',
 						type: 'string',
 						default: '',
-						displayOptions: { hide: { fieldType: ['dropdown', 'checkboxes'] } },
 					},
 					{
 						displayName: 'Required Field',

@@ -109,10 +109,11 @@ export async function execute(
 	let settings: ResponseSettings;
 	try {
 		settings = responseSettings((name, fallback) => this.getNodeParameter(name, 0, fallback));
-		const message = String(this.getNodeParameter('message', 0, '') ?? '');
+		const rawMessage = this.getNodeParameter('message', 0, '');
+		const message = typeof rawMessage === 'string' ? rawMessage : '';
 		const problem = settingsProblem(this, settings, message);
 		if (problem) throw problem;
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const options: IDataObject = this.getNodeParameter('options', 0, {});
 		const limit = waitLimitOf(options.limitWaitTime, new Date());
 		if ('problem' in limit)
 			throw fieldError(

@@ -20,15 +20,15 @@ export function waitLimitOf(value: unknown, now: Date): WaitLimit {
 	if (!limit || !Object.keys(limit).length) return { until: WAIT_INDEFINITELY, limited: false };
 	if (limit.limitType === 'atSpecifiedTime') {
 		const raw = limit.maxDateAndTime;
-		const until = new Date(typeof raw === 'string' || typeof raw === 'number' ? raw : NaN);
-		if (Number.isNaN(until.getTime()))
-			return { problem: `"${String(raw ?? '')}" is not a date and time` };
+		const given = typeof raw === 'string' || typeof raw === 'number' ? raw : '';
+		const until = new Date(given === '' ? NaN : given);
+		if (Number.isNaN(until.getTime())) return { problem: `"${given}" is not a date and time` };
 		if (until.getTime() <= now.getTime())
 			return { problem: `${until.toISOString()} has passed already` };
 		return { until, limited: true };
 	}
 	const amount = Number(limit.resumeAmount ?? 1);
-	const unit = UNIT_MS[String(limit.resumeUnit ?? 'hours')];
+	const unit = UNIT_MS[typeof limit.resumeUnit === 'string' ? limit.resumeUnit : 'hours'];
 	if (!Number.isFinite(amount) || amount <= 0 || unit === undefined)
 		return { problem: 'the amount must be a number above 0' };
 	return { until: new Date(now.getTime() + amount * unit), limited: true };

@@ -50,7 +50,7 @@ function respond(res: PageResponse, status: number, html: string): void {
 function textParameter(ctx: IWebhookFunctions, name: string): string {
 	try {
 		const value = ctx.getNodeParameter(name, '');
-		return typeof value === 'string' ? value : String(value ?? '');
+		return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 	} catch {
 		return '';
 	}
@@ -61,14 +61,10 @@ function postedBody(ctx: IWebhookFunctions): IDataObject {
 	const body = ctx.getBodyData();
 	if (body && Object.keys(body).length) return body;
 	const raw = (ctx.getRequestObject() as { rawBody?: { toString(): string } }).rawBody;
-	const parsed: IDataObject = {};
-	if (!raw) return parsed;
-	for (const [key, value] of new URLSearchParams(raw.toString())) {
-		const earlier = parsed[key];
-		parsed[key] =
-			earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
-	}
-	return parsed;
+	const values: Record<string, string[]> = {};
+	if (!raw) return values;
+	for (const [key, value] of new URLSearchParams(raw.toString())) (values[key] ??= []).push(value);
+	return values;
 }
 
 function formOf(ctx: IWebhookFunctions, settings: ResponseSettings) {
@@ -79,10 +75,15 @@ function formOf(ctx: IWebhookFunctions, settings: ResponseSettings) {
 	};
 }
 
-export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const req = this.getRequestObject();
-	const res = this.getResponseObject() as unknown as PageResponse;
-	const settings = responseSettings((name, fallback) => this.getNodeParameter(name, fallback));
+/** The node's `webhook` method (n8n awaits it; everything it does is synchronous). */
+export function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	return new Promise((resolve) => resolve(answerRequest(this)));
+}
+
+function answerRequest(ctx: IWebhookFunctions): IWebhookResponseData {
+	const req = ctx.getRequestObject();
+	const res = ctx.getResponseObject() as unknown as PageResponse;
+	const settings = responseSettings((name, fallback) => ctx.getNodeParameter(name, fallback));
 	const isPost = req.method === 'POST';
 	const now = new Date();
 
@@ -95,8 +96,8 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		}
 		if (!isPost) {
 			const page = confirmPage(
-				textParameter(this, 'subject'),
-				textParameter(this, 'message'),
+				textParameter(ctx, 'subject'),
+				textParameter(ctx, 'message'),
 				button,
 			);
 			respond(res, 200, page);
@@ -106,12 +107,12 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		return { noWebhookResponse: true, workflowData: [[approvalItem(button, now)]] };
 	}
 
-	const form = formOf(this, settings);
+	const form = formOf(ctx, settings);
 	if (!isPost) {
 		respond(res, 200, formPage(form.title, form.description, form.fields, settings.submitLabel));
 		return { noWebhookResponse: true };
 	}
-	const answer = readFormAnswer(form.fields, postedBody(this));
+	const answer = readFormAnswer(form.fields, postedBody(ctx));
 	if (!answer.ok) {
 		const page = formPage(
 			form.title,
