@@ -19,7 +19,7 @@ import type { GraphClient } from '../../../transport/graphClient';
 import { itemMessage } from '../../../helpers/itemText';
 import { errorItemOrThrow } from '../../itemErrors';
 import { sendAll } from '../send/batchPath';
-import { clientOptions as sendClientOptions } from '../send/operation';
+import { RECOVERY, clientOptions as sendClientOptions } from '../send/operation';
 import { prepareSend } from '../send/prepare';
 import { runIdentity } from '../send/runIdentity';
 import { sendAndWaitFields } from './fields';
@@ -27,9 +27,6 @@ import { mailHtml, mailText, type MailButton } from './mail';
 import { timeoutItem } from './output';
 import { responseSettings, type ResponseSettings } from './settings';
 import { waitLimitOf } from './waitLimit';
-
-/** Don't Resend on Retry: as Send (wait after a lost answer, then look a few times). */
-const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 export const properties: INodeProperties[] = sendAndWaitFields;
 export const clientOptions = sendClientOptions;
