@@ -79,16 +79,24 @@ export function findMessage(
 	return undefined;
 }
 
+/** A first <base target="_blank"> in the head (the first <base> is the one browsers use). */
+function withLinksInNewTab(html: string): string {
+	const base = '<base target="_blank">';
+	const head = /<head(\s[^>]*)?>/i.exec(html);
+	return head ? html.replace(head[0], `${head[0]}${base}`) : `${base}${html}`;
+}
+
 export function messagePage(
 	snapshot: MailboxSnapshot,
 	folder: SnapshotFolder,
 	message: SnapshotMessage,
 ): string {
 	const user = snapshot.user;
-	// HTML bodies are shown in a sandboxed frame (no scripts), everything else as text.
+	// HTML bodies are shown in a sandboxed frame: no scripts, no same origin; links open in a new
+	// tab as in Outlook on the web.
 	const body =
 		message.body.contentType.toLowerCase() === 'html'
-			? `<iframe sandbox="" id="body" srcdoc="${escapeHtml(message.body.content)}"></iframe>`
+			? `<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" id="body" srcdoc="${escapeHtml(withLinksInNewTab(message.body.content))}"></iframe>`
 			: `<pre id="body">${escapeHtml(message.body.content)}</pre>`;
 	const attachments = message.attachments
 		.map(

@@ -4,6 +4,7 @@ import * as account from './actions/account';
 import * as folder from './actions/folder';
 import * as message from './actions/message';
 import { route } from './actions/router';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/sendAndWait/webhook';
 import {
 	APP_ONLY_TEST,
 	appOnlyMailboxProperty,
@@ -22,12 +23,15 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : $parameter["resource"] === "folder" ? ({ create: "Create Folder", get: "Get Folder", getAll: "Get Many Folders", rename: "Rename Folder", move: "Move Folder", delete: "Delete Folder" })[$parameter["operation"]] : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages", reply: "Reply to Message", replyAll: "Reply All to Message", forward: "Forward Message", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : $parameter["resource"] === "folder" ? ({ create: "Create Folder", get: "Get Folder", getAll: "Get Many Folders", rename: "Rename Folder", move: "Move Folder", delete: "Delete Folder" })[$parameter["operation"]] : ({ send: "Send Message", sendAndWait: "Send Message and Wait for Response", get: "Get Message", getAll: "Get Many Messages", reply: "Reply to Message", replyAll: "Reply All to Message", forward: "Forward Message", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		webhooks: sendAndWaitWebhooks,
+		waitingNodeTooltip:
+			'={{ $parameter["operation"] === "sendAndWait" ? "Execution will continue after the recipient answers" : "" }}',
 		credentials: [
 			{
 				name: 'graphMailOAuth2Api',
@@ -69,4 +73,6 @@ export class GraphMail implements INodeType {
 	};
 
 	execute = route;
+
+	webhook = sendAndWaitWebhook;
 }

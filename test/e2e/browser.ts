@@ -34,6 +34,11 @@ export async function launchChromium(runtime: Runtime, scratchDir: string): Prom
 		throw new Error(
 			'chromium is not installed: scripts/provision.sh installs it (apt-get install chromium)',
 		);
+	// Jest runs a test file in a vm context without Node's Symbol.dispose / Symbol.asyncDispose;
+	// Playwright's handles inside frames use them ("Object not disposable" otherwise).
+	const symbols = Symbol as unknown as { dispose?: symbol; asyncDispose?: symbol };
+	symbols.dispose ??= Symbol.for('nodejs.dispose');
+	symbols.asyncDispose ??= Symbol.for('nodejs.asyncDispose');
 	const { chromium } = require(runtime.playwrightCore) as { chromium: any };
 	mkdirSync(scratchDir, { recursive: true });
 	const profile = mkdtempSync(join(scratchDir, 'chromium-profile-'));

@@ -232,7 +232,10 @@ describe('web view', () => {
 			expect(mailbox).not.toContain('<script>alert(1)');
 			const message = await fetch(`${emulator.url}/web/users/${adeleId}/messages/${id}`);
 			const html = await message.text();
-			expect(html).toContain('srcdoc="&lt;p&gt;Hi &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;"');
+			// The body in a frame without scripts or same origin; its links open in a new tab.
+			expect(html).toContain(
+				'<iframe sandbox="allow-popups allow-popups-to-escape-sandbox" id="body" srcdoc="&lt;base target=&quot;_blank&quot;&gt;&lt;p&gt;Hi &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;">',
+			);
 			expect(html).toContain(ALEX);
 			const link = /href="(\/web\/attachments\/[^"]+)"/.exec(html)![1];
 			const attachment = await fetch(`${emulator.url}${link}`);

@@ -46,6 +46,14 @@ export interface RunNodeResult {
 	/** The notices the node added for the editor (`addExecutionHints`). */
 	hints: NodeExecutionHint[];
 	run: IRun;
+	/** What resume() needs to continue a waiting execution. */
+	execution: {
+		workflow: Workflow;
+		workflowData: IWorkflowBase;
+		executionId: string;
+		mode: WorkflowExecuteMode;
+		nodeName: string;
+	};
 }
 
 let executionCounter = 0;
@@ -124,11 +132,6 @@ export class Engine {
 		});
 		const executionId = options.executionId ?? `execution-${++executionCounter}`;
 		const mode = options.mode ?? 'manual';
-		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
-		const finished = new Promise<IRun>((resolve) =>
-			hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
-		);
-		const additionalData = this.additionalData({ executionId, hooks });
 		const runData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [
@@ -144,14 +147,48 @@ export class Engine {
 				...(options.customData ? { metadata: { ...options.customData } } : {}),
 			},
 		});
+		return await this.process(
+			{ workflow, workflowData, executionId, mode, nodeName: node.name },
+			runData,
+		);
+	}
+
+	/**
+	 * Continues a waiting execution as n8n does: with the answer of the node's webhook (the waiting
+	 * node is disabled and passes the answer on), or, without one, as the wait's time limit passing
+	 * (n8n-core disables the waiting node itself and it passes its execution stack input on).
+	 */
+	async resume(waiting: RunNodeResult, answer?: INodeExecutionData[][]): Promise<RunNodeResult> {
+		const runData = waiting.run.data;
+		const entry = runData.executionData!.nodeExecutionStack[0]!;
+		if (answer) {
+			entry.node.disabled = true;
+			entry.data.main = answer;
+			runData.waitTill = undefined;
+			runData.resultData.runData[waiting.execution.nodeName]?.pop();
+		}
+		return await this.process(waiting.execution, runData);
+	}
+
+	private async process(
+		execution: RunNodeResult['execution'],
+		runData: IRun['data'],
+	): Promise<RunNodeResult> {
+		const { workflow, workflowData, executionId, mode, nodeName } = execution;
+		const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
+		const finished = new Promise<IRun>((resolve) =>
+			hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+		);
+		const additionalData = this.additionalData({ executionId, hooks });
 		await new WorkflowExecute(additionalData, mode, runData).processRunExecutionData(workflow);
 		const run = await finished;
-		const taskData = run.data.resultData.runData[node.name]?.at(-1);
+		const taskData = run.data.resultData.runData[nodeName]?.at(-1);
 		return {
 			items: taskData?.data?.main?.[0] ?? [],
 			error: (run.data.resultData.error ?? taskData?.error) as RunNodeResult['error'],
 			hints: taskData?.hints ?? [],
 			run,
+			execution,
 		};
 	}
 }

@@ -11,11 +11,13 @@ import * as copy from './copy.operation';
 import * as update from './update/operation';
 import * as deleteMessage from './delete.operation';
 import * as getMime from './getMime.operation';
+import * as sendAndWait from './sendAndWait/operation';
 
 export const operations: Record<string, Operation> = {
 	get,
 	getAll,
 	send,
+	sendAndWait,
 	move,
 	copy,
 	update,
@@ -93,6 +95,13 @@ export const description: INodeProperties[] = [
 				action: 'Send a message',
 			},
 			{
+				name: 'Send and Wait for Response',
+				value: 'sendAndWait',
+				description:
+					'Send a message and wait for the recipient to approve, answer or fill in a form',
+				action: 'Send message and wait for response',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Mark a message read or unread, flag it, set its categories or importance',
@@ -102,6 +111,7 @@ export const description: INodeProperties[] = [
 		default: 'send',
 	},
 	...forOperation('message', 'send', send.properties),
+	...forOperation('message', 'sendAndWait', sendAndWait.properties),
 	...forOperation('message', 'get', get.properties),
 	...forOperation('message', 'getAll', getAll.properties),
 	...forOperation('message', 'reply', respond.reply.properties),

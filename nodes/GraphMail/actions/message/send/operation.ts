@@ -32,7 +32,7 @@ import { prepareSend, type PreparedSend } from './prepare';
 import { runIdentity } from './runIdentity';
 
 /** Don't Resend on Retry: wait this long after a lost answer before looking for the mail, and look at most this often. */
-const RECOVERY = { settleMs: 2000, rounds: 3 };
+export const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 export const properties: INodeProperties[] = sendFields;
 

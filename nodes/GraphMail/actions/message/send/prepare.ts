@@ -146,12 +146,16 @@ function booleanOption(options: IDataObject, name: string): boolean | undefined 
 	return value === undefined || value === null ? undefined : value === true || value === 'true';
 }
 
-/** One item's plan, or a NodeOperationError naming the item and the field. */
+/**
+ * One item's plan, or a NodeOperationError naming the item and the field. `body`, when given,
+ * replaces the Body Type and Body fields (Send and Wait builds its own body).
+ */
 export async function prepareSend(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
 	itemIndex: number,
 	run: RunIdentity,
+	body?: { type: BodyType; content: string },
 ): Promise<PreparedSend | NodeOperationError> {
 	let options: IDataObject;
 	let delivery: IDataObject;
@@ -165,8 +169,9 @@ export async function prepareSend(
 			bcc: ctx.getNodeParameter('bccRecipients', itemIndex, ''),
 			replyTo: ctx.getNodeParameter('replyTo', itemIndex, ''),
 			subject: ctx.getNodeParameter('subject', itemIndex, ''),
-			bodyType: ctx.getNodeParameter('bodyContentType', itemIndex, 'text') as BodyType,
-			body: ctx.getNodeParameter('bodyContent', itemIndex, ''),
+			bodyType:
+				body?.type ?? (ctx.getNodeParameter('bodyContentType', itemIndex, 'text') as BodyType),
+			body: body?.content ?? ctx.getNodeParameter('bodyContent', itemIndex, ''),
 			importance: options.importance as Importance | undefined,
 			readReceipt: booleanOption(options, 'readReceipt'),
 			deliveryReceipt: booleanOption(options, 'deliveryReceipt'),
