@@ -1,6 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import * as attachment from './actions/attachment';
+import * as draft from './actions/draft';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import {
@@ -9,6 +11,8 @@ import {
 	authenticationProperty,
 } from './helpers/appOnlyMailbox';
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
+import { searchAttachments } from './methods/searchAttachments';
+import { searchDrafts } from './methods/searchDrafts';
 import { searchFolders } from './methods/searchFolders';
 import { searchMessages } from './methods/searchMessages';
 
@@ -49,17 +53,21 @@ export class GraphMail implements INodeType {
 				options: [
 					{ name: 'Account', value: 'account' },
 					{ name: 'Message', value: 'message' },
+					{ name: 'Draft', value: 'draft' },
+					{ name: 'Attachment', value: 'attachment' },
 				],
 				default: 'message',
 			},
 			appOnlyMailboxProperty,
 			...account.description,
 			...message.description,
+			...draft.description,
+			...attachment.description,
 		],
 	};
 
 	methods = {
-		listSearch: { searchFolders, searchMessages },
+		listSearch: { searchFolders, searchMessages, searchDrafts, searchAttachments },
 		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
 	};
 

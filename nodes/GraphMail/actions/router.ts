@@ -2,12 +2,16 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import { GraphClient } from '../transport/graphClient';
 import * as account from './account';
+import * as attachment from './attachment';
+import * as draft from './draft';
 import * as message from './message';
 import type { Operation } from './operation';
 
 const resources: Record<string, Record<string, Operation>> = {
 	account: account.operations,
 	message: message.operations,
+	draft: draft.operations,
+	attachment: attachment.operations,
 };
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

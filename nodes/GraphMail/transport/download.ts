@@ -1,3 +1,5 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import type { GraphClient } from './graphClient';
 
 export interface DownloadedBytes {
@@ -28,4 +30,37 @@ export async function downloadBytes(
 			: Buffer.from(typeof body === 'string' ? body : '', 'binary');
 	const contentType = response.headers['content-type'];
 	return { bytes, contentType: contentType ? contentType.split(';')[0]?.trim() : undefined };
+}
+
+/** A readable stream as n8n's binary helpers take it (no node:stream import in the product). */
+export type ByteStream = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
+
+export interface DownloadedStream {
+	stream: ByteStream;
+	contentType?: string;
+}
+
+/**
+ * A Graph resource's raw bytes as a stream (an attachment's `$value` of any size), so that n8n's
+ * binary data store receives them piece by piece and memory stays bounded.
+ */
+export async function downloadStream(
+	client: Pick<GraphClient, 'request'>,
+	request: { path: string; mailbox: string; itemIndex?: number },
+): Promise<DownloadedStream> {
+	const response = await client.request<ByteStream>({
+		method: 'GET',
+		path: request.path,
+		mailbox: request.mailbox,
+		itemIndex: request.itemIndex,
+		encoding: 'stream',
+	});
+	const contentType = response.headers['content-type'];
+	return {
+		stream: response.body,
+		contentType: contentType ? contentType.split(';')[0]?.trim() : undefined,
+	};
 }

@@ -67,8 +67,11 @@ export interface GraphRequest {
 	/** Safe to repeat after a lost response (reads, deletes, PUT). Sends are not. */
 	idempotent?: boolean;
 	itemIndex?: number;
-	/** `arraybuffer`: the body comes back as raw bytes (a Buffer), e.g. an attachment's `$value`. Default JSON. */
-	encoding?: 'arraybuffer';
+	/**
+	 * `arraybuffer`: the body comes back as raw bytes (a Buffer), e.g. an attachment's `$value`;
+	 * `stream`: as a readable stream (large downloads). Default JSON.
+	 */
+	encoding?: 'arraybuffer' | 'stream';
 	/**
 	 * What the request costs against the mailbox's budgets: requests (a `$batch` counts its
 	 * sub-requests) and upload bytes. Default: 1 request, the JSON body's size for POST/PATCH/PUT.

@@ -1,0 +1,92 @@
+/**
+ * Attachment > Add: files from the item's binary data to a message or draft, any size (upload
+ * sessions from 3 MB, read range by range), inline images with their Content ID. Every item is
+ * checked before anything is uploaded; a few items upload at once, within the mailbox's limit.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { resolveAttachments, type AttachmentRow, type ResolvedAttachment } from '../../binary/binaryAttachments';
+import { mapLimited } from '../../helpers/concurrency';
+import { itemMessage } from '../../helpers/itemText';
+import { withSentence } from '../../helpers/nodeError';
+import type { GraphClient } from '../../transport/graphClient';
+import { DRAFTS_AT_ONCE } from '../draft/create.operation';
+import { updateFields } from '../draft/fields';
+import { errorItemOrThrow } from '../itemErrors';
+import { problemsError } from '../message/send/prepare';
+import { addFiles, addProblems } from './addFiles';
+import { messageFields, messageTargetOf, type MessageTarget } from './fields';
+
+const filesField = updateFields.find((field) => field.name === 'attachments')!;
+
+export const properties: INodeProperties[] = [
+	...messageFields,
+	{ ...filesField, displayName: 'Files', required: true },
+];
+
+interface Ready {
+	itemIndex: number;
+	message: MessageTarget;
+	files: ResolvedAttachment[];
+}
+
+function rowsOf(value: unknown): AttachmentRow[] {
+	const rows = value && typeof value === 'object' ? (value as IDataObject).attachment : undefined;
+	return Array.isArray(rows) ? (rows as AttachmentRow[]) : [];
+}
+
+async function prepare(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+): Promise<Ready | Error> {
+	try {
+		const message = messageTargetOf(ctx, itemIndex);
+		const rows = rowsOf(ctx.getNodeParameter('attachments', itemIndex, {}));
+		const { attachments, problems } = await resolveAttachments(ctx, item, rows);
+		problems.push(...addProblems(attachments));
+		if (!problems.length && !attachments.length)
+			problems.push({
+				field: 'Files',
+				message: 'no file to add',
+				hint: 'Add a row under Files naming a binary field of the input item (e.g. data)',
+			});
+		if (problems.length) return problemsError(ctx, itemIndex, problems);
+		return { itemIndex, message, files: attachments };
+	} catch (error) {
+		return error instanceof Error
+			? error
+			: new NodeOperationError(ctx.getNode(), itemMessage(String(error), itemIndex), { itemIndex });
+	}
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	const prepared: Array<Ready | Error> = [];
+	for (const [itemIndex, item] of items.entries()) prepared.push(await prepare(this, item, itemIndex));
+	const first = prepared.find((entry): entry is Error => entry instanceof Error);
+	if (first && !this.continueOnFail())
+		throw withSentence(first as Error & { description?: string }, 'Nothing was added.');
+	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
+		if (entry instanceof Error) return entry;
+		const { message, itemIndex } = entry;
+		try {
+			const added = await addFiles(this, client, { mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex }, entry.files);
+			return { status: 'added', messageId: message.messageId, attachments: added as unknown as IDataObject[] };
+		} catch (error) {
+			return error as Error;
+		}
+	});
+	return results.map((result, itemIndex) =>
+		result instanceof Error ? errorItemOrThrow(this, result, itemIndex) : { json: result, pairedItem: { item: itemIndex } },
+	);
+}
