@@ -43,9 +43,19 @@ async function mailWithEverything(): Promise<{ id: string; names: Record<string,
 		toRecipients: [{ address: ADELE.userPrincipalName }],
 		attachments: [
 			{ name: 'report.txt', contentType: 'text/plain', bytes: Buffer.from('the report') },
-			{ name: '../..\\evil\u0000\u202etxt.exe', contentType: 'application/octet-stream', bytes: Buffer.from('x') },
+			{
+				name: '../..\\evil\u0000\u202etxt.exe',
+				contentType: 'application/octet-stream',
+				bytes: Buffer.from('x'),
+			},
 			{ name: 'big.bin', contentType: 'application/octet-stream', bytes: patternBytes(BIG, 7) },
-			{ name: 'logo.png', contentType: 'image/png', bytes: Buffer.from('png'), isInline: true, contentId: 'logo' },
+			{
+				name: 'logo.png',
+				contentType: 'image/png',
+				bytes: Buffer.from('png'),
+				isInline: true,
+				contentId: 'logo',
+			},
 			{ name: 'Budget.xlsx', bytes: Buffer.alloc(10), kind: 'reference' },
 		],
 	});
@@ -60,9 +70,14 @@ async function mailWithEverything(): Promise<{ id: string; names: Record<string,
 		},
 	});
 	expect(item.status).toBe(201);
-	const list = await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}/attachments?$select=id,name`);
+	const list = await graphCall(
+		env,
+		'GET',
+		`/me/messages/${encodeURIComponent(id)}/attachments?$select=id,name`,
+	);
 	const names: Record<string, string> = {};
-	for (const attachment of list.value as IDataObject[]) names[attachment.name as string] = attachment.id as string;
+	for (const attachment of list.value as IDataObject[])
+		names[attachment.name as string] = attachment.id as string;
 	return { id, names };
 }
 
@@ -82,7 +97,15 @@ describe('Attachment > Get Many', () => {
 		const { id } = await mailWithEverything();
 		const all = await env.engine.runNode({ parameters: params('getAll', id, { returnAll: true }) });
 		expect(all.error).toBeUndefined();
-		expect(all.items.map((item) => [item.json.name, item.json.kind, item.json.size, item.json.isInline, item.json.contentId])).toEqual([
+		expect(
+			all.items.map((item) => [
+				item.json.name,
+				item.json.kind,
+				item.json.size,
+				item.json.isInline,
+				item.json.contentId,
+			]),
+		).toEqual([
 			['report.txt', 'file', 10, false, null],
 			['../..\\evil\u0000\u202etxt.exe', 'file', 1, false, null],
 			['big.bin', 'file', BIG, false, null],
@@ -90,12 +113,25 @@ describe('Attachment > Get Many', () => {
 			['Budget.xlsx', 'reference', 10, false, null],
 			['Forwarded: order', 'item', expect.any(Number), false, null],
 		]);
-		expect(all.items[0]!.json).toMatchObject({ messageId: id, contentType: 'text/plain', id: expect.any(String) });
-		expect(env.graphRequests('GET', /\/attachments\?/).map((r) => decodeURIComponent(r.path))).toEqual([
-			expect.stringContaining('$select=id,name,contentType,size,isInline,contentId,lastModifiedDateTime'),
+		expect(all.items[0]!.json).toMatchObject({
+			messageId: id,
+			contentType: 'text/plain',
+			id: expect.any(String),
+		});
+		expect(
+			env.graphRequests('GET', /\/attachments\?/).map((r) => decodeURIComponent(r.path)),
+		).toEqual([
+			expect.stringContaining(
+				'$select=id,name,contentType,size,isInline,contentId,lastModifiedDateTime',
+			),
 		]);
-		const limited = await env.engine.runNode({ parameters: params('getAll', id, { returnAll: false, limit: 2 }) });
-		expect(limited.items.map((item) => item.json.name)).toEqual(['report.txt', '../..\\evil\u0000\u202etxt.exe']);
+		const limited = await env.engine.runNode({
+			parameters: params('getAll', id, { returnAll: false, limit: 2 }),
+		});
+		expect(limited.items.map((item) => item.json.name)).toEqual([
+			'report.txt',
+			'../..\\evil\u0000\u202etxt.exe',
+		]);
 	});
 });
 
@@ -103,8 +139,14 @@ describe('Attachment > Download and Get', () => {
 	it('downloads a file byte for byte, streamed, under a safe name', async () => {
 		const { id, names } = await mailWithEverything();
 		const result = await env.engine.runNode({
-			parameters: params('download', id, { attachmentId: rl('={{ $json.attachmentId }}'), binaryPropertyName: 'file' }),
-			items: [{ json: { attachmentId: names['big.bin'] } }, { json: { attachmentId: names['../..\\evil\u0000\u202etxt.exe'] } }],
+			parameters: params('download', id, {
+				attachmentId: rl('={{ $json.attachmentId }}'),
+				binaryPropertyName: 'file',
+			}),
+			items: [
+				{ json: { attachmentId: names['big.bin'] } },
+				{ json: { attachmentId: names['../..\\evil\u0000\u202etxt.exe'] } },
+			],
 		});
 		expect(result.error).toBeUndefined();
 		const [big, evil] = result.items;
@@ -118,7 +160,12 @@ describe('Attachment > Download and Get', () => {
 
 	it('an attached mail downloads as its .eml', async () => {
 		const { id, names } = await mailWithEverything();
-		const result = await env.engine.runNode({ parameters: params('download', id, { attachmentId: rl(names['Forwarded: order']!), binaryPropertyName: 'data' }) });
+		const result = await env.engine.runNode({
+			parameters: params('download', id, {
+				attachmentId: rl(names['Forwarded: order']!),
+				binaryPropertyName: 'data',
+			}),
+		});
 		expect(result.error).toBeUndefined();
 		const binary = result.items[0]!.binary!.data!;
 		expect(binary.fileName).toBe('Forwarded_ order.eml');
@@ -129,7 +176,10 @@ describe('Attachment > Download and Get', () => {
 	it('a reference attachment has no bytes: an item error that says so; Continue On Fail goes on', async () => {
 		const { id, names } = await mailWithEverything();
 		const result = await env.engine.runNode({
-			parameters: params('download', id, { attachmentId: rl('={{ $json.a }}'), binaryPropertyName: 'data' }),
+			parameters: params('download', id, {
+				attachmentId: rl('={{ $json.a }}'),
+				binaryPropertyName: 'data',
+			}),
 			items: [{ json: { a: names['Budget.xlsx'] } }, { json: { a: names['report.txt'] } }],
 			continueOnFail: true,
 		});
@@ -142,19 +192,38 @@ describe('Attachment > Download and Get', () => {
 
 	it('Get returns the metadata, and the content when asked', async () => {
 		const { id, names } = await mailWithEverything();
-		const meta = await env.engine.runNode({ parameters: params('get', id, { attachmentId: rl(names['logo.png']!) }) });
-		expect(meta.items[0]!.json).toMatchObject({ name: 'logo.png', kind: 'file', isInline: true, contentId: 'logo', size: 3 });
+		const meta = await env.engine.runNode({
+			parameters: params('get', id, { attachmentId: rl(names['logo.png']!) }),
+		});
+		expect(meta.items[0]!.json).toMatchObject({
+			name: 'logo.png',
+			kind: 'file',
+			isInline: true,
+			contentId: 'logo',
+			size: 3,
+		});
 		expect(meta.items[0]!.binary).toBeUndefined();
 		const withContent = await env.engine.runNode({
-			parameters: params('get', id, { attachmentId: rl(names['report.txt']!), download: true, binaryPropertyName: 'doc' }),
+			parameters: params('get', id, {
+				attachmentId: rl(names['report.txt']!),
+				download: true,
+				binaryPropertyName: 'doc',
+			}),
 		});
 		expect(bytesOf(withContent.items[0]!.binary?.doc).toString()).toBe('the report');
 	});
 
 	it('a missing attachment names its id and the message', async () => {
 		const { id } = await mailWithEverything();
-		const result = await env.engine.runNode({ parameters: params('download', id, { attachmentId: rl('AAMkNoSuchAttachment='), binaryPropertyName: 'data' }) });
-		expect(result.error?.message).toBe(`Attachment 'AAMkNoSuchAttachment=' of message '${id}' was not found [item 0]`);
+		const result = await env.engine.runNode({
+			parameters: params('download', id, {
+				attachmentId: rl('AAMkNoSuchAttachment='),
+				binaryPropertyName: 'data',
+			}),
+		});
+		expect(result.error?.message).toBe(
+			`Attachment 'AAMkNoSuchAttachment=' of message '${id}' was not found [item 0]`,
+		);
 	});
 });
 
@@ -168,25 +237,45 @@ describe('Attachment > Add', () => {
 		env.clear();
 		const result = await env.engine.runNode({
 			parameters: params('add', draftId, {
-				attachments: attachmentRows({ binaryPropertyName: 'big,small' }, { binaryPropertyName: 'logo', isInline: true, contentId: 'logo' }),
+				attachments: attachmentRows(
+					{ binaryPropertyName: 'big,small' },
+					{ binaryPropertyName: 'logo', isInline: true, contentId: 'logo' },
+				),
 			}),
 			items: [itemWith({ big: big.binary, small: small.binary, logo: logo.binary })],
 		});
 		expect(result.error).toBeUndefined();
-		expect((result.items[0]!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia, typeof a.id])).toEqual([
+		expect(
+			(result.items[0]!.json.attachments as IDataObject[]).map((a) => [
+				a.name,
+				a.uploadedVia,
+				typeof a.id,
+			]),
+		).toEqual([
 			['scan.pdf', 'uploadSession', 'string'],
 			['note.txt', 'attachment', 'string'],
 			['logo.png', 'attachment', 'string'],
 		]);
 		expect(env.graphRequests('POST', /\/attachments\/createUploadSession$/)).toHaveLength(1);
-		const listed = await env.engine.runNode({ parameters: params('getAll', draftId, { returnAll: true }) });
-		expect(listed.items.map((item) => [item.json.name, item.json.size, item.json.isInline, item.json.contentId])).toEqual([
+		const listed = await env.engine.runNode({
+			parameters: params('getAll', draftId, { returnAll: true }),
+		});
+		expect(
+			listed.items.map((item) => [
+				item.json.name,
+				item.json.size,
+				item.json.isInline,
+				item.json.contentId,
+			]),
+		).toEqual([
 			['scan.pdf', 3_200_000, false, null],
 			['note.txt', 100, false, null],
 			['logo.png', 50, true, 'logo'],
 		]);
 		const scanId = listed.items[0]!.json.id as string;
-		const messageId = env.folder(ADELE.id, 'drafts').find((m) => m.attachments.some((a) => a.id === scanId))!.id;
+		const messageId = env
+			.folder(ADELE.id, 'drafts')
+			.find((m) => m.attachments.some((a) => a.id === scanId))!.id;
 		expect(sha256(env.emulator.mail.attachmentBytes(ADELE.id, messageId, scanId)!)).toBe(big.sha);
 	});
 
@@ -194,10 +283,14 @@ describe('Attachment > Add', () => {
 		const draft = await env.engine.runNode({ parameters: createParams() });
 		env.clear();
 		const result = await env.engine.runNode({
-			parameters: params('add', draft.items[0]!.json.id as string, { attachments: attachmentRows({ binaryPropertyName: 'nope' }) }),
+			parameters: params('add', draft.items[0]!.json.id as string, {
+				attachments: attachmentRows({ binaryPropertyName: 'nope' }),
+			}),
 			items: [{ json: {} }],
 		});
-		expect(result.error?.message).toBe("Attachments: the item has no binary field 'nope' (it has no binary data) [item 0]");
+		expect(result.error?.message).toBe(
+			"Attachments: the item has no binary field 'nope' (it has no binary data) [item 0]",
+		);
 		expect(env.recorded).toHaveLength(0);
 	});
 });
@@ -210,12 +303,22 @@ describe('Attachment > Delete', () => {
 			items: [{ json: { a: names['report.txt'] } }, { json: { a: 'AAMkGone=' } }],
 			continueOnFail: true,
 		});
-		expect(result.items[0]!.json).toEqual({ status: 'deleted', messageId: id, attachmentId: names['report.txt'] });
-		expect(result.items[1]!.json.error).toBe(`Attachment 'AAMkGone=' of message '${id}' was not found [item 1]`);
+		expect(result.items[0]!.json).toEqual({
+			status: 'deleted',
+			messageId: id,
+			attachmentId: names['report.txt'],
+		});
+		expect(result.items[1]!.json.error).toBe(
+			`Attachment 'AAMkGone=' of message '${id}' was not found [item 1]`,
+		);
 		expect(env.recorded.map((r) => [r.method, r.path])).toEqual(
 			env.recorded.map(() => ['POST', '/$batch']),
 		);
-		const left = await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}/attachments?$select=name`);
+		const left = await graphCall(
+			env,
+			'GET',
+			`/me/messages/${encodeURIComponent(id)}/attachments?$select=name`,
+		);
 		expect((left.value as IDataObject[]).map((a) => a.name)).not.toContain('report.txt');
 	});
 });
@@ -223,9 +326,21 @@ describe('Attachment > Delete', () => {
 describe('the attachment picker', () => {
 	it("lists the chosen message's attachments, filtered by the search text", async () => {
 		const { id, names } = await mailWithEverything();
-		const listed = await listSearch(env, { resource: 'attachment', operation: 'download', messageId: rl(id) }, undefined, undefined, 'searchAttachments');
+		const listed = await listSearch(
+			env,
+			{ resource: 'attachment', operation: 'download', messageId: rl(id) },
+			undefined,
+			undefined,
+			'searchAttachments',
+		);
 		expect(listed.results).toHaveLength(6);
-		const found = await listSearch(env, { resource: 'attachment', operation: 'download', messageId: rl(id) }, 'report', undefined, 'searchAttachments');
+		const found = await listSearch(
+			env,
+			{ resource: 'attachment', operation: 'download', messageId: rl(id) },
+			'report',
+			undefined,
+			'searchAttachments',
+		);
 		expect(found.results).toEqual([{ name: 'report.txt (10 bytes)', value: names['report.txt'] }]);
 	});
 });
@@ -237,7 +352,10 @@ describe('Download in filesystem binary mode', () => {
 	it('streams a large attachment into the binary data store, byte for byte', async () => {
 		const { id, names } = await mailWithEverything();
 		const result = await env.engine.runNode({
-			parameters: params('download', id, { attachmentId: rl(names['big.bin']!), binaryPropertyName: 'data' }),
+			parameters: params('download', id, {
+				attachmentId: rl(names['big.bin']!),
+				binaryPropertyName: 'data',
+			}),
 		});
 		expect(result.error).toBeUndefined();
 		const binary = result.items[0]!.binary!.data!;
@@ -253,7 +371,11 @@ describe('emulator: reference attachments (attachment-get.md)', () => {
 		const { id, names } = await mailWithEverything();
 		const path = `/me/messages/${encodeURIComponent(id)}/attachments/${encodeURIComponent(names['Budget.xlsx']!)}`;
 		const meta = await graphCall(env, 'GET', path);
-		expect(meta).toMatchObject({ status: 200, '@odata.type': '#microsoft.graph.referenceAttachment', name: 'Budget.xlsx' });
+		expect(meta).toMatchObject({
+			status: 200,
+			'@odata.type': '#microsoft.graph.referenceAttachment',
+			name: 'Budget.xlsx',
+		});
 		expect(meta).not.toHaveProperty('contentBytes');
 		const value = await graphCall(env, 'GET', `${path}/$value`);
 		expect(value.status).toBe(405);

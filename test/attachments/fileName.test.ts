@@ -13,7 +13,38 @@ const RUNS = { numRuns: 3000 };
 const tricky = fc.oneof(
 	{
 		weight: 3,
-		arbitrary: fc.constantFrom('.', '..', '/', '\\', ':', '*', '?', '"', '<', '>', '|', ' ', '\u0000', '\n', '\r', '\t', '\u001b', '\u007f', '\u0085', '\u202e', '\u200b', '\ufeff', 'con', 'NUL', 'a', 'é', '😀', '\ud800', '\udc00', 'x.pdf'),
+		arbitrary: fc.constantFrom(
+			'.',
+			'..',
+			'/',
+			'\\',
+			':',
+			'*',
+			'?',
+			'"',
+			'<',
+			'>',
+			'|',
+			' ',
+			'\u0000',
+			'\n',
+			'\r',
+			'\t',
+			'\u001b',
+			'\u007f',
+			'\u0085',
+			'\u202e',
+			'\u200b',
+			'\ufeff',
+			'con',
+			'NUL',
+			'a',
+			'é',
+			'😀',
+			'\ud800',
+			'\udc00',
+			'x.pdf',
+		),
 	},
 	{ weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) },
 );
@@ -27,24 +58,38 @@ describe('safeFileName', () => {
 				expect(safe.length).toBeGreaterThan(0);
 				expect(safe.length).toBeLessThanOrEqual(MAX_FILE_NAME_LENGTH);
 				expect(safe).not.toMatch(/[/\\:*?"<>|]/);
-				expect(safe).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/);
+				expect(safe).not.toMatch(
+					/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/,
+				);
 				expect(safe).not.toContain('..');
 				expect(safe).not.toMatch(/^[.\s]|[.\s]$/);
 				expect(safe).not.toMatch(/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i);
 				// No lone surrogate at the cut.
-				expect(safe).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/);
+				expect(safe).not.toMatch(
+					/[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/,
+				);
 			}),
 			RUNS,
 		);
 	});
 
 	it('keeps names that are already safe', () => {
-		const plain = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,40}\.[a-z]{1,5}$/).filter((name) => !/ \./.test(name));
-		fc.assert(fc.property(plain, (name) => expect(safeFileName(name)).toBe(name)), RUNS);
+		const plain = fc
+			.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,40}\.[a-z]{1,5}$/)
+			.filter((name) => !/ \./.test(name));
+		fc.assert(
+			fc.property(plain, (name) => expect(safeFileName(name)).toBe(name)),
+			RUNS,
+		);
 	});
 
 	it('is idempotent', () => {
-		fc.assert(fc.property(anyName, (name) => expect(safeFileName(safeFileName(name))).toBe(safeFileName(name))), RUNS);
+		fc.assert(
+			fc.property(anyName, (name) =>
+				expect(safeFileName(safeFileName(name))).toBe(safeFileName(name)),
+			),
+			RUNS,
+		);
 	});
 
 	it.each([

@@ -33,11 +33,19 @@ afterAll(async () => await env.stop());
 beforeEach(() => env.clear());
 
 async function draftJson(id: string): Promise<IDataObject> {
-	return await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}?$select=subject,toRecipients,ccRecipients,bccRecipients,replyTo,importance,categories,isReadReceiptRequested,isDeliveryReceiptRequested,body,isDraft,parentFolderId,internetMessageHeaders`);
+	return await graphCall(
+		env,
+		'GET',
+		`/me/messages/${encodeURIComponent(id)}?$select=subject,toRecipients,ccRecipients,bccRecipients,replyTo,importance,categories,isReadReceiptRequested,isDeliveryReceiptRequested,body,isDraft,parentFolderId,internetMessageHeaders`,
+	);
 }
 
 async function attachmentsOf(id: string): Promise<IDataObject[]> {
-	const list = await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}/attachments?$select=id,name,size,isInline,contentId`);
+	const list = await graphCall(
+		env,
+		'GET',
+		`/me/messages/${encodeURIComponent(id)}/attachments?$select=id,name,size,isInline,contentId`,
+	);
 	return list.value as IDataObject[];
 }
 
@@ -109,7 +117,9 @@ describe('Draft > Create', () => {
 		});
 		expect(result.error).toBeUndefined();
 		const id = result.items[0]!.json.id as string;
-		expect((result.items[0]!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
+		expect(
+			(result.items[0]!.json.attachments as IDataObject[]).map((a) => [a.name, a.uploadedVia]),
+		).toEqual([
 			['small.txt', 'inline'],
 			['logo.png', 'inline'],
 			['big.bin', 'uploadSession'],
@@ -124,12 +134,17 @@ describe('Draft > Create', () => {
 			].sort(),
 		);
 		const bigId = stored.find((a) => a.name === 'big.bin')!.id as string;
-		const messageId = env.folder(ADELE.id, 'drafts').find((m) => m.attachments.some((a) => a.name === 'big.bin' && a.id === bigId))?.id;
+		const messageId = env
+			.folder(ADELE.id, 'drafts')
+			.find((m) => m.attachments.some((a) => a.name === 'big.bin' && a.id === bigId))?.id;
 		expect(sha256(env.emulator.mail.attachmentBytes(ADELE.id, messageId!, bigId)!)).toBe(big.sha);
 	});
 
 	it('saves into the chosen folder', async () => {
-		const folderId = env.emulator.control.createFolder(ADELE.id, uniqueSubject('Drafts elsewhere')).id;
+		const folderId = env.emulator.control.createFolder(
+			ADELE.id,
+			uniqueSubject('Drafts elsewhere'),
+		).id;
 		const result = await env.engine.runNode({
 			parameters: createParams({}, { folder: rl(folderId) }),
 		});
@@ -156,7 +171,9 @@ describe('Draft > Create', () => {
 });
 
 async function createDraft(fields: IDataObject = {}, options: IDataObject = {}): Promise<string> {
-	const result = await env.engine.runNode({ parameters: createParams(fields as never, options as never) });
+	const result = await env.engine.runNode({
+		parameters: createParams(fields as never, options as never),
+	});
 	expect(result.error).toBeUndefined();
 	return result.items[0]!.json.id as string;
 }
@@ -165,9 +182,13 @@ describe('Draft > Get', () => {
 	it('returns the draft, simplified or whole; a missing draft names its id', async () => {
 		const subject = uniqueSubject('Get');
 		const id = await createDraft({ subject });
-		const simple = await env.engine.runNode({ parameters: { resource: 'draft', operation: 'get', draftId: rl(id) } });
+		const simple = await env.engine.runNode({
+			parameters: { resource: 'draft', operation: 'get', draftId: rl(id) },
+		});
 		expect(simple.items[0]!.json).toMatchObject({ id, subject, isDraft: true });
-		const raw = await env.engine.runNode({ parameters: { resource: 'draft', operation: 'get', draftId: rl(id), simple: false } });
+		const raw = await env.engine.runNode({
+			parameters: { resource: 'draft', operation: 'get', draftId: rl(id), simple: false },
+		});
 		expect(raw.items[0]!.json).toMatchObject({ id, subject, body: expect.any(Object) });
 		const missing = await env.engine.runNode({
 			parameters: { resource: 'draft', operation: 'get', draftId: rl('AAMkAGnoSuchDraft=') },
@@ -179,7 +200,10 @@ describe('Draft > Get', () => {
 
 describe('Draft > Update', () => {
 	it('changes only the fields given', async () => {
-		const id = await createDraft({ subject: 'Before', ccRecipients: ALEX.userPrincipalName }, { importance: 'low' });
+		const id = await createDraft(
+			{ subject: 'Before', ccRecipients: ALEX.userPrincipalName },
+			{ importance: 'low' },
+		);
 		const result = await env.engine.runNode({
 			parameters: {
 				resource: 'draft',
@@ -189,9 +213,15 @@ describe('Draft > Update', () => {
 			},
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0]!.json).toMatchObject({ status: 'updated', subject: 'After', updatedFields: ['bccRecipients', 'subject'] });
+		expect(result.items[0]!.json).toMatchObject({
+			status: 'updated',
+			subject: 'After',
+			updatedFields: ['bccRecipients', 'subject'],
+		});
 		const patches = env.graphRequests('PATCH', /\/messages\//);
-		expect(patches.map((r) => Object.keys(r.json ?? {}).sort())).toEqual([['bccRecipients', 'subject']]);
+		expect(patches.map((r) => Object.keys(r.json ?? {}).sort())).toEqual([
+			['bccRecipients', 'subject'],
+		]);
 		const draft = await draftJson(id);
 		expect(draft).toMatchObject({
 			subject: 'After',
@@ -211,12 +241,17 @@ describe('Draft > Update', () => {
 				resource: 'draft',
 				operation: 'update',
 				draftId: rl(id),
-				attachments: attachmentRows({ binaryPropertyName: 'big' }, { binaryPropertyName: 'logo', isInline: true, contentId: 'logo' }),
+				attachments: attachmentRows(
+					{ binaryPropertyName: 'big' },
+					{ binaryPropertyName: 'logo', isInline: true, contentId: 'logo' },
+				),
 			},
 			items: [itemWith({ big: big.binary, logo: logo.binary })],
 		});
 		expect(result.error).toBeUndefined();
-		expect((result.items[0]!.json.addedAttachments as IDataObject[]).map((a) => [a.name, a.uploadedVia])).toEqual([
+		expect(
+			(result.items[0]!.json.addedAttachments as IDataObject[]).map((a) => [a.name, a.uploadedVia]),
+		).toEqual([
 			['report.pdf', 'uploadSession'],
 			['logo.png', 'attachment'],
 		]);
@@ -230,12 +265,21 @@ describe('Draft > Update', () => {
 
 	it('a sent message is not a draft: nothing changes', async () => {
 		const id = await createDraft({ subject: uniqueSubject('Sent then updated') });
-		await env.engine.runNode({ parameters: { resource: 'draft', operation: 'send', draftId: rl(id) } });
+		await env.engine.runNode({
+			parameters: { resource: 'draft', operation: 'send', draftId: rl(id) },
+		});
 		env.clear();
 		const result = await env.engine.runNode({
-			parameters: { resource: 'draft', operation: 'update', draftId: rl(id), updateFields: { subject: 'Changed' } },
+			parameters: {
+				resource: 'draft',
+				operation: 'update',
+				draftId: rl(id),
+				updateFields: { subject: 'Changed' },
+			},
 		});
-		expect(result.error?.message).toMatch(new RegExp(`^Draft '${id}' is not a draft: it was sent .* \\[item 0\\]$`));
+		expect(result.error?.message).toMatch(
+			new RegExp(`^Draft '${id}' is not a draft: it was sent .* \\[item 0\\]$`),
+		);
 		expect(env.graphRequests('PATCH', /\/messages\//)).toHaveLength(0);
 	});
 });
@@ -257,8 +301,12 @@ describe('Draft > Delete', () => {
 		expect(result.items[1]!.json.error).toMatch(/is not a draft/);
 		expect(result.items[2]!.json.error).toBe("Draft 'AAMkAGgone=' was not found [item 2]");
 		expect(env.graphRequests('DELETE', /\/messages\//)).toHaveLength(1);
-		expect((await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}`)).status).toBe(404);
-		expect((await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(received)}`)).status).toBe(200);
+		expect((await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(id)}`)).status).toBe(
+			404,
+		);
+		expect(
+			(await graphCall(env, 'GET', `/me/messages/${encodeURIComponent(received)}`)).status,
+		).toBe(200);
 	});
 });
 
@@ -266,9 +314,21 @@ describe('the draft picker', () => {
 	it('lists the newest drafts and finds them by search', async () => {
 		const subject = uniqueSubject('Picker draft');
 		const id = await createDraft({ subject });
-		const listed = await listSearch(env, { resource: 'draft', operation: 'send' }, undefined, undefined, 'searchDrafts');
+		const listed = await listSearch(
+			env,
+			{ resource: 'draft', operation: 'send' },
+			undefined,
+			undefined,
+			'searchDrafts',
+		);
 		expect(listed.results[0]).toEqual({ name: expect.stringContaining(subject), value: id });
-		const found = await listSearch(env, { resource: 'draft', operation: 'send' }, 'Picker', undefined, 'searchDrafts');
+		const found = await listSearch(
+			env,
+			{ resource: 'draft', operation: 'send' },
+			'Picker',
+			undefined,
+			'searchDrafts',
+		);
 		expect(found.results.map((r) => r.value)).toContain(id);
 	});
 });

@@ -27,7 +27,9 @@ afterAll(async () => await env.stop());
 beforeEach(() => env.clear());
 
 async function newDraft(subject: string, to = MEGAN.userPrincipalName): Promise<string> {
-	const result = await env.engine.runNode({ parameters: createParams({ subject, toRecipients: to }) });
+	const result = await env.engine.runNode({
+		parameters: createParams({ subject, toRecipients: to }),
+	});
 	expect(result.error).toBeUndefined();
 	return result.items[0]!.json.id as string;
 }
@@ -101,9 +103,13 @@ describe('Draft > Send', () => {
 		const subject = uniqueSubject('Retried execution');
 		const draftId = await newDraft(subject);
 		env.clear();
-		const first = await env.engine.runNode({ parameters: sendParams(draftId), executionId: 'exec-first' });
+		const first = await env.engine.runNode({
+			parameters: sendParams(draftId),
+			executionId: 'exec-first',
+		});
 		expect(first.items[0]!.json.status).toBe('sent');
-		const customData = first.run.data.resultData.runData ? { graphMailSendRun: 'exec-first' } : {};
+		// n8n's Retry starts from the failed execution's data, its custom data included.
+		const customData = { graphMailSendRun: 'exec-first' };
 		const retried = await env.engine.runNode({
 			parameters: sendParams(draftId),
 			executionId: 'exec-retry',
@@ -114,10 +120,13 @@ describe('Draft > Send', () => {
 		expect(retried.items[0]!.json).toMatchObject({
 			status: 'skipped',
 			alreadySent: true,
-			skippedBecause: 'This execution already sent this draft, before a retry; it was not sent again',
+			skippedBecause:
+				'This execution already sent this draft, before a retry; it was not sent again',
 		});
 		expect(retried.hints).toEqual([
-			expect.objectContaining({ message: expect.stringMatching(/^1 draft was not sent again \(item 0\)/) }),
+			expect.objectContaining({
+				message: expect.stringMatching(/^1 draft was not sent again \(item 0\)/),
+			}),
 		]);
 		expect(deliveries(env)).toEqual({ delivered: 1, duplicates: 0 });
 	});
@@ -134,7 +143,9 @@ describe('Draft > Send', () => {
 			executionId: 'later',
 		});
 		expect(result.error?.message).toMatch(
-			new RegExp(`^Draft '${sentBefore}' is not a draft: it was already sent \\(.+\\) or received \\[item 1\\]$`),
+			new RegExp(
+				`^Draft '${sentBefore}' is not a draft: it was already sent \\(.+\\) or received \\[item 1\\]$`,
+			),
 		);
 		expect(result.error?.description).toMatch(/Nothing was sent\./);
 		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });

@@ -4,7 +4,14 @@ import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } fr
 import { storePattern, patternSha256 } from '../harness/binaryData';
 import { MEGAN, type SendEnvironment } from '../send/support';
 
-export { ADELE, MEGAN, ALEX, startSendEnvironment, uniqueSubject, type SendEnvironment } from '../send/support';
+export {
+	ADELE,
+	MEGAN,
+	ALEX,
+	startSendEnvironment,
+	uniqueSubject,
+	type SendEnvironment,
+} from '../send/support';
 
 export const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
@@ -34,7 +41,10 @@ export async function graphCall(
 }
 
 /** Draft > Create parameters with overrides. */
-export function createParams(fields: INodeParameters = {}, options: INodeParameters = {}): INodeParameters {
+export function createParams(
+	fields: INodeParameters = {},
+	options: INodeParameters = {},
+): INodeParameters {
 	return {
 		resource: 'draft',
 		operation: 'create',
@@ -47,18 +57,28 @@ export function createParams(fields: INodeParameters = {}, options: INodeParamet
 	};
 }
 
-export function attachmentRows(...rows: IDataObject[]): IDataObject {
-	return { attachment: rows };
+export function attachmentRows(...rows: IDataObject[]): INodeParameters {
+	return { attachment: rows } as INodeParameters;
 }
 
 let seed = 500;
 /** A file in n8n's binary data of `size` bytes, with the SHA-256 of its pattern. */
-export async function file(size: number, fileName: string, mimeType?: string): Promise<{ binary: IBinaryData; sha: string }> {
+export async function file(
+	size: number,
+	fileName: string,
+	mimeType?: string,
+): Promise<{ binary: IBinaryData; sha: string }> {
 	const next = ++seed;
-	return { binary: await storePattern(size, next, { fileName, mimeType }), sha: patternSha256(size, next) };
+	return {
+		binary: await storePattern(size, next, { fileName, mimeType }),
+		sha: patternSha256(size, next),
+	};
 }
 
-export function itemWith(binary: Record<string, IBinaryData>, json: IDataObject = {}): INodeExecutionData {
+export function itemWith(
+	binary: Record<string, IBinaryData>,
+	json: IDataObject = {},
+): INodeExecutionData {
 	return { json, binary };
 }
 

@@ -22,7 +22,9 @@ const DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
  * `fallback` when nothing usable is left.
  */
 export function safeFileName(name: unknown, fallback = 'attachment'): string {
-	let text = (typeof name === 'string' ? name : '').replace(CONTROL, '').replace(LONE_SURROGATE, '');
+	let text = (typeof name === 'string' ? name : '')
+		.replace(CONTROL, '')
+		.replace(LONE_SURROGATE, '');
 	// A path keeps its parts, never its directions: `../../etc/passwd` -> `etc_passwd`.
 	text = text
 		.split(/[/\\]/)
@@ -37,7 +39,9 @@ export function safeFileName(name: unknown, fallback = 'attachment'): string {
 		const dot = text.lastIndexOf('.');
 		const extension = dot > 0 && text.length - dot <= 16 ? text.slice(dot) : '';
 		// Never split a surrogate pair at the cut.
-		const stem = text.slice(0, MAX_FILE_NAME_LENGTH - extension.length).replace(/[\ud800-\udbff]$/, '');
+		const stem = text
+			.slice(0, MAX_FILE_NAME_LENGTH - extension.length)
+			.replace(/[\ud800-\udbff]$/, '');
 		text = trimmed(`${trimmed(stem)}${extension}`);
 	}
 	return text === '' || /^_*$/.test(text) ? fallback : text;

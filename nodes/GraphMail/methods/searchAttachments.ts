@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { idSegment } from '../helpers/pathSegment';
+import { textOf } from '../helpers/valueText';
 import { mailboxInEditor } from '../read/mailbox';
 import { messageIdOf } from '../read/messageLocator';
 import { GraphClient } from '../transport/graphClient';
@@ -28,7 +29,7 @@ export async function searchAttachments(
 	const results = attachments
 		.filter((attachment) => typeof attachment.id === 'string')
 		.map((attachment) => ({
-			name: `${String(attachment.name ?? '(no name)')}${typeof attachment.size === 'number' ? ` (${attachment.size} bytes)` : ''}`,
+			name: `${textOf(attachment.name) || '(no name)'}${typeof attachment.size === 'number' ? ` (${attachment.size} bytes)` : ''}`,
 			value: attachment.id as string,
 		}))
 		.filter((entry) => !text || entry.name.toLowerCase().includes(text));

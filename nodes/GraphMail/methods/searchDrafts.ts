@@ -7,7 +7,9 @@ import { MESSAGE_LIST_SIZE } from './searchMessages';
 
 function nameOf(draft: IDataObject): string {
 	const subject =
-		typeof draft.subject === 'string' && draft.subject.trim() ? draft.subject.trim() : '(no subject)';
+		typeof draft.subject === 'string' && draft.subject.trim()
+			? draft.subject.trim()
+			: '(no subject)';
 	const to = (draft.toRecipients as Array<{ emailAddress?: { address?: string } }> | undefined)
 		?.map((recipient) => recipient.emailAddress?.address)
 		.filter(Boolean);

@@ -11,7 +11,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { resolveAttachments, type AttachmentRow, type ResolvedAttachment } from '../../binary/binaryAttachments';
+import {
+	resolveAttachments,
+	type AttachmentRow,
+	type ResolvedAttachment,
+} from '../../binary/binaryAttachments';
 import { mapLimited } from '../../helpers/concurrency';
 import { itemMessage } from '../../helpers/itemText';
 import { withSentence } from '../../helpers/nodeError';
@@ -72,7 +76,8 @@ export async function execute(
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
 	const prepared: Array<Ready | Error> = [];
-	for (const [itemIndex, item] of items.entries()) prepared.push(await prepare(this, item, itemIndex));
+	for (const [itemIndex, item] of items.entries())
+		prepared.push(await prepare(this, item, itemIndex));
 	const first = prepared.find((entry): entry is Error => entry instanceof Error);
 	if (first && !this.continueOnFail())
 		throw withSentence(first as Error & { description?: string }, 'Nothing was added.');
@@ -80,13 +85,24 @@ export async function execute(
 		if (entry instanceof Error) return entry;
 		const { message, itemIndex } = entry;
 		try {
-			const added = await addFiles(this, client, { mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex }, entry.files);
-			return { status: 'added', messageId: message.messageId, attachments: added as unknown as IDataObject[] };
+			const added = await addFiles(
+				this,
+				client,
+				{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
+				entry.files,
+			);
+			return {
+				status: 'added',
+				messageId: message.messageId,
+				attachments: added as unknown as IDataObject[],
+			};
 		} catch (error) {
 			return error as Error;
 		}
 	});
 	return results.map((result, itemIndex) =>
-		result instanceof Error ? errorItemOrThrow(this, result, itemIndex) : { json: result, pairedItem: { item: itemIndex } },
+		result instanceof Error
+			? errorItemOrThrow(this, result, itemIndex)
+			: { json: result, pairedItem: { item: itemIndex } },
 	);
 }

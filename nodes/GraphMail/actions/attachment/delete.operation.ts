@@ -2,7 +2,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf, type ItemRequest } from "../batchPerMailbox";
+import {
+	batchPerMailbox,
+	itemFailure,
+	succeeded,
+	statusOf,
+	type ItemRequest,
+} from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { attachmentLocator, attachmentOf, messageFields, messageTargetOf } from './fields';
 
@@ -36,13 +42,22 @@ export async function execute(
 		const answer = answers.get(itemIndex);
 		if (request && succeeded(answer))
 			return {
-				json: { status: 'deleted', messageId: request.messageId, attachmentId: request.attachmentId },
+				json: {
+					status: 'deleted',
+					messageId: request.messageId,
+					attachmentId: request.attachmentId,
+				},
 				pairedItem: { item: itemIndex },
 			};
 		const error =
 			problems.get(itemIndex) ??
 			(statusOf(answer) === 404
-				? itemFailure(this, answer, itemIndex, `Attachment '${request?.attachmentId}' of message '${request?.messageId}' was not found`)
+				? itemFailure(
+						this,
+						answer,
+						itemIndex,
+						`Attachment '${request?.attachmentId}' of message '${request?.messageId}' was not found`,
+					)
 				: itemFailure(this, answer, itemIndex));
 		return errorItemOrThrow(this, error, itemIndex);
 	});

@@ -4,17 +4,26 @@
  * attachments are links with no bytes at Graph (`$value` answers 405): an item error that says so.
  * The file name is made safe (no path, no control characters, no `..`).
  */
-import { NodeOperationError, type IBinaryData, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
 
 import { safeFileName } from '../../helpers/fileName';
 import { itemMessage } from '../../helpers/itemText';
+import { textOf } from '../../helpers/valueText';
 import { downloadStream } from '../../transport/download';
 import type { GraphClient } from '../../transport/graphClient';
 import { kindOf } from './metadata';
 
 /** `name.eml` for an attached mail (its subject is the name, often without an extension). */
 function fileNameOf(attachment: IDataObject): string {
-	const safe = safeFileName(attachment.name, kindOf(attachment) === 'item' ? 'attached-mail' : 'attachment');
+	const safe = safeFileName(
+		attachment.name,
+		kindOf(attachment) === 'item' ? 'attached-mail' : 'attachment',
+	);
 	return kindOf(attachment) === 'item' && !/\.eml$/i.test(safe) ? `${safe}.eml` : safe;
 }
 
@@ -28,10 +37,14 @@ export async function downloadAttachment(
 	if (kind === 'reference') {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			itemMessage(`Attachment '${String(attachment.name ?? attachment.id)}' is a link to a file in the cloud, not a file in the mail: there is nothing to download`, target.itemIndex),
+			itemMessage(
+				`Attachment '${textOf(attachment.name) || textOf(attachment.id)}' is a link to a file in the cloud, not a file in the mail: there is nothing to download`,
+				target.itemIndex,
+			),
 			{
 				itemIndex: target.itemIndex,
-				description: 'Reference attachments point to OneDrive or SharePoint; Graph has no content for them ($value answers 405). Download the file from its location with the OneDrive or SharePoint node.',
+				description:
+					'Reference attachments point to OneDrive or SharePoint; Graph has no content for them ($value answers 405). Download the file from its location with the OneDrive or SharePoint node.',
 			},
 		);
 	}
@@ -41,6 +54,8 @@ export async function downloadAttachment(
 		itemIndex: target.itemIndex,
 	});
 	const mimeType =
-		kind === 'item' ? 'message/rfc822' : String(attachment.contentType || contentType || 'application/octet-stream');
+		kind === 'item'
+			? 'message/rfc822'
+			: textOf(attachment.contentType) || contentType || 'application/octet-stream';
 	return await ctx.helpers.prepareBinaryData(stream, fileNameOf(attachment), mimeType);
 }

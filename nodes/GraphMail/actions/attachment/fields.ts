@@ -21,7 +21,8 @@ export const attachmentLocator: INodeProperties = {
 	type: 'resourceLocator',
 	required: true,
 	default: { mode: 'list', value: '' },
-	description: 'One attachment of the message: pick it from the list or enter its ID (e.g. {{ $json.id }} after Get Many)',
+	description:
+		'One attachment of the message: pick it from the list, or enter the ID that Get Many returns',
 	modes: [
 		{
 			displayName: 'From List',
@@ -54,12 +55,20 @@ export function attachmentOf(
 	message: MessageTarget,
 ): { id: string; path: string } {
 	const parameter = ctx.getNodeParameter('attachmentId', itemIndex, '');
-	const id = textOf(parameter && typeof parameter === 'object' ? (parameter as { value?: unknown }).value : parameter).trim();
+	const id = textOf(
+		parameter && typeof parameter === 'object'
+			? (parameter as { value?: unknown }).value
+			: parameter,
+	).trim();
 	if (id === '') {
 		throw new NodeOperationError(ctx.getNode(), itemMessage('No attachment is set', itemIndex), {
 			itemIndex,
-			description: 'Pick an attachment from the list, or enter its ID (e.g. {{ $json.id }} after Attachment > Get Many).',
+			description:
+				'Pick an attachment from the list, or enter its ID (e.g. {{ $json.id }} after Attachment > Get Many).',
 		});
 	}
-	return { id, path: `${message.messagePath}/attachments/${idSegment(ctx.getNode(), id, 'Attachment ID', itemIndex)}` };
+	return {
+		id,
+		path: `${message.messagePath}/attachments/${idSegment(ctx.getNode(), id, 'Attachment ID', itemIndex)}`,
+	};
 }

@@ -13,7 +13,13 @@ import type {
 import { mapLimited } from '../../helpers/concurrency';
 import { textOf } from '../../helpers/valueText';
 import type { GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf, type ItemRequest } from "../batchPerMailbox";
+import {
+	batchPerMailbox,
+	itemFailure,
+	succeeded,
+	statusOf,
+	type ItemRequest,
+} from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { downloadAttachment } from './download';
 import { attachmentLocator, attachmentOf, messageFields, messageTargetOf } from './fields';
@@ -44,7 +50,11 @@ export const getProperties: INodeProperties[] = [
 	{ ...binaryPropertyField, displayOptions: { show: { download: [true] } } },
 ];
 
-export const downloadProperties: INodeProperties[] = [...messageFields, attachmentLocator, binaryPropertyField];
+export const downloadProperties: INodeProperties[] = [
+	...messageFields,
+	attachmentLocator,
+	binaryPropertyField,
+];
 
 interface Target {
 	itemIndex: number;
@@ -67,14 +77,21 @@ async function run(
 		try {
 			const message = messageTargetOf(ctx, itemIndex);
 			const attachment = attachmentOf(ctx, itemIndex, message);
-			const download = alwaysDownload || ctx.getNodeParameter('download', itemIndex, false) === true;
+			const download =
+				alwaysDownload || ctx.getNodeParameter('download', itemIndex, false) === true;
 			targets.push({
 				itemIndex,
 				mailbox: message.ref.mailbox,
 				messageId: message.messageId,
 				attachmentId: attachment.id,
 				path: attachment.path,
-				...(download ? { download: textOf(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data' } : {}),
+				...(download
+					? {
+							download:
+								textOf(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() ||
+								'data',
+						}
+					: {}),
 			});
 		} catch (error) {
 			problems.set(itemIndex, error as Error);
@@ -83,21 +100,38 @@ async function run(
 	const requests: ItemRequest[] = targets.map((target) => ({
 		itemIndex: target.itemIndex,
 		mailbox: target.mailbox,
-		request: { method: 'GET', url: `${target.path}?$select=${ATTACHMENT_SELECT}`, idempotent: true },
+		request: {
+			method: 'GET',
+			url: `${target.path}?$select=${ATTACHMENT_SELECT}`,
+			idempotent: true,
+		},
 	}));
 	const answers = await batchPerMailbox(client, requests);
 	const results = await mapLimited(targets, DOWNLOADS_AT_ONCE, async (target) => {
 		const answer = answers.get(target.itemIndex);
 		if (!succeeded(answer))
 			return statusOf(answer) === 404
-				? itemFailure(ctx, answer, target.itemIndex, `Attachment '${target.attachmentId}' of message '${target.messageId}' was not found`)
+				? itemFailure(
+						ctx,
+						answer,
+						target.itemIndex,
+						`Attachment '${target.attachmentId}' of message '${target.messageId}' was not found`,
+					)
 				: itemFailure(ctx, answer, target.itemIndex);
 		const metadata = answer.body as IDataObject;
 		const json = attachmentOutput(metadata, target.messageId);
 		if (!target.download) return { json };
 		try {
-			const binary: IBinaryData = await downloadAttachment(ctx, client, { mailbox: target.mailbox, path: target.path, itemIndex: target.itemIndex }, metadata);
-			return { json: { ...json, fileName: binary.fileName ?? null }, binary: { [target.download]: binary } };
+			const binary: IBinaryData = await downloadAttachment(
+				ctx,
+				client,
+				{ mailbox: target.mailbox, path: target.path, itemIndex: target.itemIndex },
+				metadata,
+			);
+			return {
+				json: { ...json, fileName: binary.fileName ?? null },
+				binary: { [target.download]: binary },
+			};
 		} catch (error) {
 			return error as Error;
 		}

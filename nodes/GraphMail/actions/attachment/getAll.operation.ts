@@ -1,5 +1,10 @@
 /** Attachment > Get Many: the attachments of each item's message, metadata only, one item each. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { GraphClient } from '../../transport/graphClient';
 import { collect } from '../../transport/paging';
@@ -37,7 +42,9 @@ export async function execute(
 		try {
 			const message = messageTargetOf(this, itemIndex);
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
-			const limit = returnAll ? undefined : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+			const limit = returnAll
+				? undefined
+				: Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
 			const attachments = await collect<IDataObject>(
 				client,
 				{
@@ -49,7 +56,10 @@ export async function execute(
 				{ limit, sendTop: false },
 			);
 			for (const attachment of attachments)
-				output.push({ json: attachmentOutput(attachment, message.messageId), pairedItem: { item: itemIndex } });
+				output.push({
+					json: attachmentOutput(attachment, message.messageId),
+					pairedItem: { item: itemIndex },
+				});
 		} catch (error) {
 			output.push(errorItemOrThrow(this, error, itemIndex));
 		}

@@ -1,13 +1,15 @@
 /** An attachment's metadata as the Attachment operations return it. Pure: no I/O. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { textOf } from '../../helpers/valueText';
+
 export type AttachmentKind = 'file' | 'item' | 'reference';
 
 /** What Get and Get Many ask for (never contentBytes: files can be large). */
 export const ATTACHMENT_SELECT = 'id,name,contentType,size,isInline,contentId,lastModifiedDateTime';
 
 export function kindOf(attachment: IDataObject): AttachmentKind {
-	const type = String(attachment['@odata.type'] ?? '').toLowerCase();
+	const type = textOf(attachment['@odata.type']).toLowerCase();
 	if (type.endsWith('itemattachment')) return 'item';
 	if (type.endsWith('referenceattachment')) return 'reference';
 	return 'file';
@@ -25,6 +27,8 @@ export function attachmentOutput(attachment: IDataObject, messageId: string): ID
 		isInline: attachment.isInline === true,
 		contentId: typeof attachment.contentId === 'string' ? attachment.contentId : null,
 		lastModifiedDateTime: attachment.lastModifiedDateTime ?? null,
-		...(kind === 'reference' && typeof attachment.sourceUrl === 'string' ? { sourceUrl: attachment.sourceUrl } : {}),
+		...(kind === 'reference' && typeof attachment.sourceUrl === 'string'
+			? { sourceUrl: attachment.sourceUrl }
+			: {}),
 	};
 }

@@ -56,7 +56,10 @@ async function createOne(
 		itemIndex,
 	});
 	const id = typeof created.id === 'string' ? created.id : '';
-	if (!id) throw new NodeOperationError(ctx.getNode(), 'Graph created the draft but returned no id', { itemIndex });
+	if (!id)
+		throw new NodeOperationError(ctx.getNode(), 'Graph created the draft but returned no id', {
+			itemIndex,
+		});
 	const messagePath = `${ref.base}/messages/${idSegment(ctx.getNode(), id, 'Draft ID', itemIndex)}`;
 	const added: AddedAttachment[] = plan.attachments
 		.filter((planned) => planned.via === 'inline')
@@ -65,7 +68,13 @@ async function createOne(
 		for (const [i, planned] of plan.attachments.entries()) {
 			if (planned.via === 'inline') continue;
 			added.push(
-				await addFile(ctx, client, { mailbox: ref.mailbox, messagePath, itemIndex }, prepared.attachments[i]!, planned.via),
+				await addFile(
+					ctx,
+					client,
+					{ mailbox: ref.mailbox, messagePath, itemIndex },
+					prepared.attachments[i]!,
+					planned.via,
+				),
 			);
 		}
 	} catch (error) {
@@ -77,7 +86,11 @@ async function createOne(
 			'The draft was deleted again: nothing was left behind.',
 		);
 	}
-	return { status: 'created', ...draftOutput(created, ref.mailbox), attachments: added as unknown as IDataObject[] };
+	return {
+		status: 'created',
+		...draftOutput(created, ref.mailbox),
+		attachments: added as unknown as IDataObject[],
+	};
 }
 
 export async function execute(
@@ -86,8 +99,11 @@ export async function execute(
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
 	const prepared: Array<PreparedCreate | NodeOperationError> = [];
-	for (const [itemIndex, item] of items.entries()) prepared.push(await prepareCreate(this, item, itemIndex));
-	const first = prepared.find((entry): entry is NodeOperationError => entry instanceof NodeOperationError);
+	for (const [itemIndex, item] of items.entries())
+		prepared.push(await prepareCreate(this, item, itemIndex));
+	const first = prepared.find(
+		(entry): entry is NodeOperationError => entry instanceof NodeOperationError,
+	);
 	if (first && !this.continueOnFail()) throw withSentence(first, 'No draft was created.');
 	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
 		if (entry instanceof NodeOperationError) return entry;

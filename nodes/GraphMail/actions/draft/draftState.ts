@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { odataString } from '../../helpers/odata';
+import { textOf } from '../../helpers/valueText';
 import type { MailboxRef } from '../../read/mailbox';
 import type { BatchSubRequest } from '../../transport/batch';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
@@ -14,7 +15,8 @@ import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphCli
 export const SEND_MARK_PROPERTY =
 	'String {6c0f1f6e-3b8e-4f5d-9a57-2f1d7b0c9e41} Name GraphMailDraftSend';
 
-const SELECT = 'id,isDraft,subject,internetMessageId,conversationId,sentDateTime,webLink,parentFolderId';
+const SELECT =
+	'id,isDraft,subject,internetMessageId,conversationId,sentDateTime,webLink,parentFolderId';
 const EXPAND = `singleValueExtendedProperties($filter=id eq ${odataString(SEND_MARK_PROPERTY)})`;
 
 export interface DraftRecord {
@@ -47,10 +49,16 @@ export function recordOf(body: unknown): DraftRecord | undefined {
 		? (message.singleValueExtendedProperties as IDataObject[])
 		: [];
 	const mark = properties.find(
-		(property) => String(property.id).toLowerCase() === SEND_MARK_PROPERTY.toLowerCase(),
+		(property) => textOf(property.id).toLowerCase() === SEND_MARK_PROPERTY.toLowerCase(),
 	)?.value;
 	const record: DraftRecord = { id: message.id, isDraft: message.isDraft === true };
-	for (const name of ['subject', 'internetMessageId', 'conversationId', 'sentDateTime', 'webLink'] as const) {
+	for (const name of [
+		'subject',
+		'internetMessageId',
+		'conversationId',
+		'sentDateTime',
+		'webLink',
+	] as const) {
 		const value = text(message[name]);
 		if (value) record[name] = value;
 	}

@@ -40,7 +40,11 @@ const DRAFT_OPTION_NAMES = [
 const RECIPIENT_NAMES = ['toRecipients', 'ccRecipients', 'bccRecipients'];
 
 export const createFields: INodeProperties[] = [
-	{ ...field('toRecipients'), required: false, description: 'Recipients, in the same form as in Send; a draft may have none yet' },
+	{
+		...field('toRecipients'),
+		required: false,
+		description: 'Recipients, in the same form as in Send; a draft may have none yet',
+	},
 	field('ccRecipients'),
 	field('bccRecipients'),
 	field('replyTo'),
@@ -73,14 +77,22 @@ export const updateFields: INodeProperties[] = [
 		default: {},
 		description: 'Only the fields added here change; an added field left empty clears it',
 		options: [
-			...['toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'subject', 'bodyContentType', 'bodyContent'].map(
-				(name) => {
-					const { required: _required, ...rest } = field(name);
-					return rest;
-				},
-			),
+			...[
+				'toRecipients',
+				'ccRecipients',
+				'bccRecipients',
+				'replyTo',
+				'subject',
+				'bodyContentType',
+				'bodyContent',
+			].map((name) => {
+				const { required: _required, ...rest } = field(name);
+				return rest;
+			}),
 			...sendOptions.filter(
-				(option) => DRAFT_OPTION_NAMES.includes(option.name) && !['attachments', 'saveToSentItems'].includes(option.name),
+				(option) =>
+					DRAFT_OPTION_NAMES.includes(option.name) &&
+					!['attachments', 'saveToSentItems'].includes(option.name),
 			),
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},

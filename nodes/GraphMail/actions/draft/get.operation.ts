@@ -1,24 +1,37 @@
 /** Draft > Get: one draft per item, by `$batch` per mailbox. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mailboxFields } from '../../read/fields';
 import { mailboxOf } from '../../read/mailbox';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf, type ItemRequest } from "../batchPerMailbox";
+import {
+	batchPerMailbox,
+	itemFailure,
+	succeeded,
+	statusOf,
+	type ItemRequest,
+} from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { draftLocator } from './fields';
 import { draftOutput } from './output';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
-	draftLocator('The draft to get: pick a recent one, enter its ID, or paste its Outlook on the web link'),
+	draftLocator(
+		'The draft to get: pick a recent one, enter its ID, or paste its Outlook on the web link',
+	),
 	{
 		displayName: 'Simplify',
 		name: 'simple',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to return the main fields only instead of the whole draft as Graph answers it',
+		description: 'Whether to return a simplified version of the response instead of the raw data',
 	},
 ];
 
@@ -65,7 +78,12 @@ export async function execute(
 		const error =
 			errors.get(itemIndex) ??
 			(statusOf(answer) === 404
-				? itemFailure(this, answer, itemIndex, `Draft '${requestedId(this, itemIndex)}' was not found`)
+				? itemFailure(
+						this,
+						answer,
+						itemIndex,
+						`Draft '${requestedId(this, itemIndex)}' was not found`,
+					)
 				: itemFailure(this, answer, itemIndex));
 		output.push(errorItemOrThrow(this, error, itemIndex));
 	}

@@ -8,7 +8,13 @@ import * as get from './get.operation';
 import * as send from './send.operation';
 import * as update from './update.operation';
 
-export const operations: Record<string, Operation> = { create, delete: deleteDraft, get, send, update };
+export const operations: Record<string, Operation> = {
+	create,
+	delete: deleteDraft,
+	get,
+	send,
+	update,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -18,11 +24,26 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['draft'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Save a new draft, with attachments of any size', action: 'Create a draft' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Save a new draft, with attachments of any size',
+				action: 'Create a draft',
+			},
 			{ name: 'Delete', value: 'delete', description: 'Delete a draft', action: 'Delete a draft' },
 			{ name: 'Get', value: 'get', description: 'Get a draft', action: 'Get a draft' },
-			{ name: 'Send', value: 'send', description: 'Send a draft, once even when retried', action: 'Send a draft' },
-			{ name: 'Update', value: 'update', description: 'Change fields of a draft and add attachments', action: 'Update a draft' },
+			{
+				name: 'Send',
+				value: 'send',
+				description: 'Send a draft, once even when retried',
+				action: 'Send a draft',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Change fields of a draft and add attachments',
+				action: 'Update a draft',
+			},
 		],
 		default: 'create',
 	},

@@ -18,7 +18,13 @@ import { itemMessage } from '../../helpers/itemText';
 import type { Importance } from '../../helpers/optionLists';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
 import { addProblems } from '../attachment/addFiles';
-import { buildMessage, type BodyType, type CustomHeader, type GraphMessage, type SendFields } from '../message/send/payload';
+import {
+	buildMessage,
+	type BodyType,
+	type CustomHeader,
+	type GraphMessage,
+	type SendFields,
+} from '../message/send/payload';
 import { planSend, type SendPlan } from '../message/send/plan';
 import { problemsError } from '../message/send/prepare';
 
@@ -92,13 +98,29 @@ export async function prepareCreate(
 		ref = mailboxOf(ctx, itemIndex);
 		options = ctx.getNodeParameter('options', itemIndex, {});
 		values = { ...options };
-		for (const name of ['toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'subject', 'bodyContentType', 'bodyContent'])
-			values[name] = ctx.getNodeParameter(name, itemIndex, name === 'bodyContentType' ? 'text' : '');
+		for (const name of [
+			'toRecipients',
+			'ccRecipients',
+			'bccRecipients',
+			'replyTo',
+			'subject',
+			'bodyContentType',
+			'bodyContent',
+		])
+			values[name] = ctx.getNodeParameter(
+				name,
+				itemIndex,
+				name === 'bodyContentType' ? 'text' : '',
+			);
 	} catch (error) {
 		return readError(ctx, error, itemIndex);
 	}
 	const built = buildMessage(sendFieldsOf(values), { requireRecipient: false });
-	const { attachments, problems } = await resolveAttachments(ctx, item, rowsOf(options.attachments) as AttachmentRow[]);
+	const { attachments, problems } = await resolveAttachments(
+		ctx,
+		item,
+		rowsOf(options.attachments) as AttachmentRow[],
+	);
 	if (!built.ok) problems.unshift(...built.problems);
 	if (problems.length || !built.ok) return problemsError(ctx, itemIndex, problems);
 	const planned = planSend({
@@ -129,7 +151,7 @@ function patchOf(given: IDataObject, message: GraphMessage): IDataObject {
 	if (has('categories')) patch.categories = message.categories ?? [];
 	if (has('from') && message.from) patch.from = message.from;
 	if (has('customHeaders')) patch.internetMessageHeaders = message.internetMessageHeaders ?? [];
-	return patch as IDataObject;
+	return patch;
 }
 
 export async function prepareUpdate(

@@ -7,7 +7,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { itemMessage } from '../../helpers/itemText';
 import type { MailboxRef } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf } from "../batchPerMailbox";
+import { batchPerMailbox, itemFailure, succeeded, statusOf } from '../batchPerMailbox';
 import { draftReadRequest, recordOf, type DraftRecord } from './draftState';
 
 export interface DraftTarget {
@@ -41,14 +41,26 @@ export async function requireDrafts(
 				target.itemIndex,
 				new NodeOperationError(
 					ctx.getNode(),
-					itemMessage(`Draft '${target.draftId}' is not a draft: it was sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`, target.itemIndex),
-					{ itemIndex: target.itemIndex, description: `It was not ${action}. Use the Message resource for sent and received mail.` },
+					itemMessage(
+						`Draft '${target.draftId}' is not a draft: it was sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`,
+						target.itemIndex,
+					),
+					{
+						itemIndex: target.itemIndex,
+						description: `It was not ${action}. Use the Message resource for sent and received mail.`,
+					},
 				),
 			);
 		else if (statusOf(answer) === 404)
 			out.set(
 				target.itemIndex,
-				itemFailure(ctx, answer, target.itemIndex, `Draft '${target.draftId}' was not found`, `Nothing was ${action}. It may have been sent or deleted.`),
+				itemFailure(
+					ctx,
+					answer,
+					target.itemIndex,
+					`Draft '${target.draftId}' was not found`,
+					`Nothing was ${action}. It may have been sent or deleted.`,
+				),
 			);
 		else out.set(target.itemIndex, itemFailure(ctx, answer, target.itemIndex));
 	}

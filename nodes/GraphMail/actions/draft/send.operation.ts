@@ -24,20 +24,14 @@ import { mailboxFields } from '../../read/fields';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf } from "../batchPerMailbox";
+import { batchPerMailbox, itemFailure, succeeded, statusOf } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { buildMessage } from '../message/send/payload';
 import { problemsError } from '../message/send/prepare';
 import { canonicalJson } from '../message/send/idempotencyKey';
 import { waitBeforeLooking } from '../message/send/lookup';
 import { runIdentity } from '../message/send/runIdentity';
-import {
-	draftReadRequest,
-	findByMark,
-	markBody,
-	recordOf,
-	type DraftRecord,
-} from './draftState';
+import { draftReadRequest, findByMark, markBody, recordOf, type DraftRecord } from './draftState';
 import { draftLocator, sendDraftFields } from './fields';
 
 /** After a lost answer: wait this long before reading the draft again, at most this often. */
@@ -69,10 +63,17 @@ type Outcome =
 function workflowScope(ctx: IExecuteFunctions): { workflow: string; node: string } {
 	const workflow = ctx.getWorkflow();
 	const node = ctx.getNode();
-	return { workflow: String(workflow.id ?? workflow.name ?? ''), node: String(node.id || node.name) };
+	return {
+		workflow: String(workflow.id ?? workflow.name ?? ''),
+		node: String(node.id || node.name),
+	};
 }
 
-function plan(ctx: IExecuteFunctions, itemIndex: number, run: string): Planned | NodeOperationError {
+function plan(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: string,
+): Planned | NodeOperationError {
 	try {
 		const ref = mailboxOf(ctx, itemIndex);
 		const target = messageOf(ctx, itemIndex, 'draftId', 'draft');
@@ -92,7 +93,15 @@ function plan(ctx: IExecuteFunctions, itemIndex: number, run: string): Planned |
 			};
 		}
 		const key = createHash('sha256')
-			.update(canonicalJson({ run, ...workflowScope(ctx), itemIndex, mailbox: ref.mailbox.toLowerCase(), draft: target.id }))
+			.update(
+				canonicalJson({
+					run,
+					...workflowScope(ctx),
+					itemIndex,
+					mailbox: ref.mailbox.toLowerCase(),
+					draft: target.id,
+				}),
+			)
 			.digest('hex')
 			.slice(0, 32);
 		return {
@@ -110,10 +119,17 @@ function plan(ctx: IExecuteFunctions, itemIndex: number, run: string): Planned |
 	}
 }
 
-function notADraft(ctx: IExecuteFunctions, planned: Planned, record: DraftRecord): NodeOperationError {
+function notADraft(
+	ctx: IExecuteFunctions,
+	planned: Planned,
+	record: DraftRecord,
+): NodeOperationError {
 	return new NodeOperationError(
 		ctx.getNode(),
-		itemMessage(`Draft '${planned.draftId}' is not a draft: it was already sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`, planned.itemIndex),
+		itemMessage(
+			`Draft '${planned.draftId}' is not a draft: it was already sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`,
+			planned.itemIndex,
+		),
 		{
 			itemIndex: planned.itemIndex,
 			description:
@@ -154,20 +170,29 @@ async function check(
 		const record = succeeded(answer) ? recordOf(answer.body) : undefined;
 		if (record) {
 			if (record.isDraft) toSend.push(planned);
-			else if (record.mark === planned.key) outcomes.set(planned.itemIndex, { kind: 'skipped', record });
-			else outcomes.set(planned.itemIndex, { kind: 'error', error: notADraft(ctx, planned, record) });
+			else if (record.mark === planned.key)
+				outcomes.set(planned.itemIndex, { kind: 'skipped', record });
+			else
+				outcomes.set(planned.itemIndex, { kind: 'error', error: notADraft(ctx, planned, record) });
 			continue;
 		}
 		if (statusOf(answer) === 404) {
 			// An id that is not immutable changes when the draft moves to Sent Items: look for the mark.
-			const found = await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(() => undefined);
+			const found = await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(
+				() => undefined,
+			);
 			outcomes.set(
 				planned.itemIndex,
-				found ? { kind: 'skipped', record: found } : { kind: 'error', error: notFound(ctx, planned, answer) },
+				found
+					? { kind: 'skipped', record: found }
+					: { kind: 'error', error: notFound(ctx, planned, answer) },
 			);
 			continue;
 		}
-		outcomes.set(planned.itemIndex, { kind: 'error', error: itemFailure(ctx, answer, planned.itemIndex) });
+		outcomes.set(planned.itemIndex, {
+			kind: 'error',
+			error: itemFailure(ctx, answer, planned.itemIndex),
+		});
 	}
 	return toSend;
 }
@@ -187,7 +212,9 @@ async function recover(client: GraphClient, planned: Planned): Promise<Outcome |
 		const record = 'response' in read ? recordOf(read.response.body) : undefined;
 		if (record && !record.isDraft) return { kind: 'sent', record };
 		if (!record) {
-			const found = await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(() => undefined);
+			const found = await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(
+				() => undefined,
+			);
 			if (found) return { kind: 'sent', record: found };
 			failedAt = Date.now();
 			continue;
@@ -270,7 +297,10 @@ async function stampAndSend(
 			);
 			continue;
 		}
-		outcomes.set(planned.itemIndex, { kind: 'error', error: itemFailure(ctx, answer, planned.itemIndex) });
+		outcomes.set(planned.itemIndex, {
+			kind: 'error',
+			error: itemFailure(ctx, answer, planned.itemIndex),
+		});
 	}
 }
 
@@ -289,7 +319,8 @@ function outputOf(planned: Planned, outcome: Outcome): IDataObject {
 			alreadySent: true,
 			...base,
 			...(outcome.record.sentDateTime ? { sentDateTime: outcome.record.sentDateTime } : {}),
-			skippedBecause: 'This execution already sent this draft, before a retry; it was not sent again',
+			skippedBecause:
+				'This execution already sent this draft, before a retry; it was not sent again',
 		};
 	return { status: 'sent', alreadySent: false, ...base };
 }
@@ -302,7 +333,9 @@ export async function execute(
 	const continueOnFail = this.continueOnFail();
 	const run = runIdentity(this).run;
 	const planned = items.map((_item, itemIndex) => plan(this, itemIndex, run));
-	const firstInvalid = planned.find((entry): entry is NodeOperationError => entry instanceof NodeOperationError);
+	const firstInvalid = planned.find(
+		(entry): entry is NodeOperationError => entry instanceof NodeOperationError,
+	);
 	if (firstInvalid && !continueOnFail) throw withSentence(firstInvalid, 'Nothing was sent.');
 	const valid = planned.filter((entry): entry is Planned => !(entry instanceof NodeOperationError));
 
@@ -329,7 +362,9 @@ export async function execute(
 		}
 		const outcome = outcomes.get(itemIndex);
 		if (!outcome || outcome.kind === 'error') {
-			output.push(errorItemOrThrow(this, outcome?.error ?? new Error('The draft was not sent'), itemIndex));
+			output.push(
+				errorItemOrThrow(this, outcome?.error ?? new Error('The draft was not sent'), itemIndex),
+			);
 			continue;
 		}
 		if (outcome.kind === 'skipped') skipped.push(itemIndex);

@@ -25,15 +25,26 @@ import { requireDrafts, type DraftTarget } from './requireDrafts';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
-	draftLocator('The draft to change: pick a recent one, enter its ID, or paste its Outlook on the web link'),
+	draftLocator(
+		'The draft to change: pick a recent one, enter its ID, or paste its Outlook on the web link',
+	),
 	...updateFields,
 ];
 
 type Ready = PreparedUpdate & DraftTarget;
 
-async function updateOne(ctx: IExecuteFunctions, client: GraphClient, entry: Ready): Promise<IDataObject> {
+async function updateOne(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	entry: Ready,
+): Promise<IDataObject> {
 	const { ref, itemIndex, messagePath } = entry;
-	const added: AddedAttachment[] = await addFiles(ctx, client, { mailbox: ref.mailbox, messagePath, itemIndex }, entry.attachments);
+	const added: AddedAttachment[] = await addFiles(
+		ctx,
+		client,
+		{ mailbox: ref.mailbox, messagePath, itemIndex },
+		entry.attachments,
+	);
 	// After the files, so that the answer shows hasAttachments as it now is.
 	const { body } = await client.request<IDataObject>({
 		method: Object.keys(entry.patch).length ? 'PATCH' : 'GET',
@@ -67,21 +78,30 @@ export async function execute(
 		}
 		try {
 			const target = messageOf(this, itemIndex, 'draftId', 'draft');
-			ready.push({ ...prepared, draftId: target.id, messagePath: `${prepared.ref.base}/messages/${target.segment}` });
+			ready.push({
+				...prepared,
+				draftId: target.id,
+				messagePath: `${prepared.ref.base}/messages/${target.segment}`,
+			});
 		} catch (error) {
 			results[itemIndex] = error as Error;
 		}
 	}
 	const firstProblem = results.find((result): result is Error => result instanceof Error);
-	if (firstProblem && !this.continueOnFail()) throw withSentence(firstProblem as NodeOperationError, 'No draft was changed.');
+	if (firstProblem && !this.continueOnFail())
+		throw withSentence(firstProblem as NodeOperationError, 'No draft was changed.');
 	const checked = await requireDrafts(this, client, ready, 'changed');
 	const toUpdate = ready.filter((entry) => {
 		const state = checked.get(entry.itemIndex);
 		if (state instanceof Error) results[entry.itemIndex] = state;
 		return !(state instanceof Error);
 	});
-	const refused = toUpdate.length < ready.length ? results.find((result): result is Error => result instanceof Error) : undefined;
-	if (refused && !this.continueOnFail()) throw withSentence(refused as NodeOperationError, 'No draft was changed.');
+	const refused =
+		toUpdate.length < ready.length
+			? results.find((result): result is Error => result instanceof Error)
+			: undefined;
+	if (refused && !this.continueOnFail())
+		throw withSentence(refused as NodeOperationError, 'No draft was changed.');
 	await mapLimited(toUpdate, DRAFTS_AT_ONCE, async (entry) => {
 		try {
 			results[entry.itemIndex] = await updateOne(this, client, entry);
