@@ -278,7 +278,7 @@ describe('Draft > Update', () => {
 			},
 		});
 		expect(result.error?.message).toMatch(
-			new RegExp(`^Draft '${id}' is not a draft: it was sent .* \\[item 0\\]$`),
+			new RegExp(`^Draft '${id}' is not a draft: it was already sent .* \\[item 0\\]$`),
 		);
 		expect(env.graphRequests('PATCH', /\/messages\//)).toHaveLength(0);
 	});

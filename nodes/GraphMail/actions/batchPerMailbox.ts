@@ -80,3 +80,16 @@ export function itemFailure(
 export function statusOf(result: BatchSubResult | undefined): number | undefined {
 	return result?.kind === 'response' ? result.status : undefined;
 }
+
+/** The item's error for a failed sub-request; a 404 in the operation's words (`notFound`). */
+export function failureOf(
+	ctx: IExecuteFunctions,
+	result: BatchSubResult | undefined,
+	itemIndex: number,
+	notFound: string,
+	notFoundDescription?: string,
+) {
+	return statusOf(result) === 404
+		? itemFailure(ctx, result, itemIndex, notFound, notFoundDescription)
+		: itemFailure(ctx, result, itemIndex);
+}

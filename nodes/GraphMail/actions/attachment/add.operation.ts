@@ -18,11 +18,10 @@ import {
 } from '../../binary/binaryAttachments';
 import { mapLimited } from '../../helpers/concurrency';
 import { itemMessage } from '../../helpers/itemText';
-import { withSentence } from '../../helpers/nodeError';
 import type { GraphClient } from '../../transport/graphClient';
 import { DRAFTS_AT_ONCE } from '../draft/create.operation';
 import { updateFields } from '../draft/fields';
-import { errorItemOrThrow } from '../itemErrors';
+import { outputsOf, stopAtFirstProblem } from '../itemResults';
 import { problemsError } from '../message/send/prepare';
 import { addFiles, addProblems } from './addFiles';
 import { messageFields, messageTargetOf, type MessageTarget } from './fields';
@@ -78,9 +77,7 @@ export async function execute(
 	const prepared: Array<Ready | Error> = [];
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepare(this, item, itemIndex));
-	const first = prepared.find((entry): entry is Error => entry instanceof Error);
-	if (first && !this.continueOnFail())
-		throw withSentence(first as Error & { description?: string }, 'Nothing was added.');
+	stopAtFirstProblem(this, prepared, 'Nothing was added.');
 	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
 		if (entry instanceof Error) return entry;
 		const { message, itemIndex } = entry;
@@ -100,9 +97,5 @@ export async function execute(
 			return error as Error;
 		}
 	});
-	return results.map((result, itemIndex) =>
-		result instanceof Error
-			? errorItemOrThrow(this, result, itemIndex)
-			: { json: result, pairedItem: { item: itemIndex } },
-	);
+	return outputsOf(this, results, items.length);
 }

@@ -2,13 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { GraphClient } from '../../transport/graphClient';
-import {
-	batchPerMailbox,
-	itemFailure,
-	succeeded,
-	statusOf,
-	type ItemRequest,
-} from '../batchPerMailbox';
+import { batchPerMailbox, failureOf, type ItemRequest, succeeded } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { attachmentLocator, attachmentOf, messageFields, messageTargetOf } from './fields';
 
@@ -51,14 +45,12 @@ export async function execute(
 			};
 		const error =
 			problems.get(itemIndex) ??
-			(statusOf(answer) === 404
-				? itemFailure(
-						this,
-						answer,
-						itemIndex,
-						`Attachment '${request?.attachmentId}' of message '${request?.messageId}' was not found`,
-					)
-				: itemFailure(this, answer, itemIndex));
+			failureOf(
+				this,
+				answer,
+				itemIndex,
+				`Attachment '${request?.attachmentId}' of message '${request?.messageId}' was not found`,
+			);
 		return errorItemOrThrow(this, error, itemIndex);
 	});
 }

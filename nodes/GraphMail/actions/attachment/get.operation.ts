@@ -13,13 +13,7 @@ import type {
 import { mapLimited } from '../../helpers/concurrency';
 import { textOf } from '../../helpers/valueText';
 import type { GraphClient } from '../../transport/graphClient';
-import {
-	batchPerMailbox,
-	itemFailure,
-	succeeded,
-	statusOf,
-	type ItemRequest,
-} from '../batchPerMailbox';
+import { batchPerMailbox, failureOf, type ItemRequest, succeeded } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { downloadAttachment } from './download';
 import { attachmentLocator, attachmentOf, messageFields, messageTargetOf } from './fields';
@@ -110,14 +104,12 @@ async function run(
 	const results = await mapLimited(targets, DOWNLOADS_AT_ONCE, async (target) => {
 		const answer = answers.get(target.itemIndex);
 		if (!succeeded(answer))
-			return statusOf(answer) === 404
-				? itemFailure(
-						ctx,
-						answer,
-						target.itemIndex,
-						`Attachment '${target.attachmentId}' of message '${target.messageId}' was not found`,
-					)
-				: itemFailure(ctx, answer, target.itemIndex);
+			return failureOf(
+				ctx,
+				answer,
+				target.itemIndex,
+				`Attachment '${target.attachmentId}' of message '${target.messageId}' was not found`,
+			);
 		const metadata = answer.body as IDataObject;
 		const json = attachmentOutput(metadata, target.messageId);
 		if (!target.download) return { json };

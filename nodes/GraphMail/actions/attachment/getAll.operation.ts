@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { getAllFields } from '../../read/fields';
 import type { GraphClient } from '../../transport/graphClient';
 import { collect } from '../../transport/paging';
 import { errorItemOrThrow } from '../itemErrors';
@@ -14,22 +15,8 @@ import { ATTACHMENT_SELECT, attachmentOutput } from './metadata';
 
 export const properties: INodeProperties[] = [
 	...messageFields,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	// Return All and Limit, as Message > Get Many has them.
+	...getAllFields.filter((field) => ['returnAll', 'limit'].includes(field.name)),
 ];
 
 export async function execute(

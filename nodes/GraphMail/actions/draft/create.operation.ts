@@ -20,7 +20,7 @@ import { mailboxFields } from '../../read/fields';
 import { folderSegmentOf, folderValueOf } from '../../read/folderLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { addFile, type AddedAttachment } from '../attachment/addFiles';
-import { errorItemOrThrow } from '../itemErrors';
+import { outputsOf, stopAtFirstProblem } from '../itemResults';
 import { inlineAttachment } from '../message/send/inlineAttachments';
 import { draftBody } from '../message/send/plan';
 import { createFields } from './fields';
@@ -101,21 +101,14 @@ export async function execute(
 	const prepared: Array<PreparedCreate | NodeOperationError> = [];
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepareCreate(this, item, itemIndex));
-	const first = prepared.find(
-		(entry): entry is NodeOperationError => entry instanceof NodeOperationError,
-	);
-	if (first && !this.continueOnFail()) throw withSentence(first, 'No draft was created.');
+	stopAtFirstProblem(this, prepared, 'No draft was created.');
 	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
-		if (entry instanceof NodeOperationError) return entry;
+		if (entry instanceof Error) return entry;
 		try {
 			return await createOne(this, client, entry);
 		} catch (error) {
 			return error as Error;
 		}
 	});
-	return results.map((result, itemIndex) =>
-		result instanceof Error
-			? errorItemOrThrow(this, result, itemIndex)
-			: { json: result, pairedItem: { item: itemIndex } },
-	);
+	return outputsOf(this, results, items.length);
 }

@@ -10,13 +10,7 @@ import { mailboxFields } from '../../read/fields';
 import { mailboxOf } from '../../read/mailbox';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import {
-	batchPerMailbox,
-	itemFailure,
-	succeeded,
-	statusOf,
-	type ItemRequest,
-} from '../batchPerMailbox';
+import { batchPerMailbox, failureOf, type ItemRequest, succeeded } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { draftLocator } from './fields';
 import { draftOutput } from './output';
@@ -77,14 +71,7 @@ export async function execute(
 		}
 		const error =
 			errors.get(itemIndex) ??
-			(statusOf(answer) === 404
-				? itemFailure(
-						this,
-						answer,
-						itemIndex,
-						`Draft '${requestedId(this, itemIndex)}' was not found`,
-					)
-				: itemFailure(this, answer, itemIndex));
+			failureOf(this, answer, itemIndex, `Draft '${requestedId(this, itemIndex)}' was not found`);
 		output.push(errorItemOrThrow(this, error, itemIndex));
 	}
 	return output;

@@ -1,13 +1,15 @@
 /**
- * Before Update and Delete change anything: each item's draft must exist and still be a draft (a
- * sent or received message is not changed through the Draft resource). One `$batch` read per mailbox.
+ * Before Update, Delete and Send change anything: each item's draft is read (one `$batch` per
+ * mailbox) to know whether it exists and is still a draft (a sent or received message is not
+ * changed through the Draft resource).
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { itemMessage } from '../../helpers/itemText';
 import type { MailboxRef } from '../../read/mailbox';
+import type { BatchSubResult } from '../../transport/batch';
 import type { GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf } from '../batchPerMailbox';
+import { batchPerMailbox, failureOf, succeeded } from '../batchPerMailbox';
 import { draftReadRequest, recordOf, type DraftRecord } from './draftState';
 
 export interface DraftTarget {
@@ -17,12 +19,16 @@ export interface DraftTarget {
 	messagePath: string;
 }
 
-export async function requireDrafts(
-	ctx: IExecuteFunctions,
+export interface DraftRead {
+	/** The message, when Graph answered with it. */
+	record?: DraftRecord;
+	answer: BatchSubResult | undefined;
+}
+
+export async function readDrafts(
 	client: GraphClient,
 	targets: DraftTarget[],
-	action: string,
-): Promise<Map<number, DraftRecord | Error>> {
+): Promise<Map<number, DraftRead>> {
 	const answers = await batchPerMailbox(
 		client,
 		targets.map((target) => ({
@@ -31,38 +37,62 @@ export async function requireDrafts(
 			request: draftReadRequest(target.messagePath),
 		})),
 	);
-	const out = new Map<number, DraftRecord | Error>();
+	const out = new Map<number, DraftRead>();
 	for (const target of targets) {
 		const answer = answers.get(target.itemIndex);
 		const record = succeeded(answer) ? recordOf(answer.body) : undefined;
-		if (record?.isDraft) out.set(target.itemIndex, record);
-		else if (record)
-			out.set(
-				target.itemIndex,
-				new NodeOperationError(
-					ctx.getNode(),
-					itemMessage(
-						`Draft '${target.draftId}' is not a draft: it was sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`,
-						target.itemIndex,
-					),
-					{
-						itemIndex: target.itemIndex,
-						description: `It was not ${action}. Use the Message resource for sent and received mail.`,
-					},
-				),
-			);
-		else if (statusOf(answer) === 404)
-			out.set(
-				target.itemIndex,
-				itemFailure(
-					ctx,
-					answer,
-					target.itemIndex,
-					`Draft '${target.draftId}' was not found`,
-					`Nothing was ${action}. It may have been sent or deleted.`,
-				),
-			);
-		else out.set(target.itemIndex, itemFailure(ctx, answer, target.itemIndex));
+		out.set(target.itemIndex, { answer, ...(record ? { record } : {}) });
+	}
+	return out;
+}
+
+/** "Draft 'x' is not a draft: it was sent (date) or received [item N]" */
+export function notADraft(
+	ctx: IExecuteFunctions,
+	target: DraftTarget,
+	record: DraftRecord,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		itemMessage(
+			`Draft '${target.draftId}' is not a draft: it was already sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`,
+			target.itemIndex,
+		),
+		{ itemIndex: target.itemIndex, description },
+	);
+}
+
+/** Each target's draft, or the item's error (missing, not a draft, refused). */
+export async function requireDrafts(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	targets: DraftTarget[],
+	action: string,
+): Promise<Map<number, DraftRecord | Error>> {
+	const reads = await readDrafts(client, targets);
+	const out = new Map<number, DraftRecord | Error>();
+	for (const target of targets) {
+		const { record, answer } = reads.get(target.itemIndex)!;
+		out.set(
+			target.itemIndex,
+			record?.isDraft
+				? record
+				: record
+					? notADraft(
+							ctx,
+							target,
+							record,
+							`It was not ${action}. Use the Message resource for sent and received mail.`,
+						)
+					: failureOf(
+							ctx,
+							answer,
+							target.itemIndex,
+							`Draft '${target.draftId}' was not found`,
+							`Nothing was ${action}. It may have been sent or deleted.`,
+						),
+		);
 	}
 	return out;
 }

@@ -21,10 +21,10 @@ import {
 import { capitalised, itemList, itemMessage } from '../../helpers/itemText';
 import { withSentence } from '../../helpers/nodeError';
 import { mailboxFields } from '../../read/fields';
-import { mailboxOf, type MailboxRef } from '../../read/mailbox';
+import { mailboxOf } from '../../read/mailbox';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { batchPerMailbox, itemFailure, succeeded, statusOf } from '../batchPerMailbox';
+import { batchPerMailbox, failureOf, itemFailure, statusOf, succeeded } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
 import { buildMessage } from '../message/send/payload';
 import { problemsError } from '../message/send/prepare';
@@ -32,6 +32,7 @@ import { canonicalJson } from '../message/send/idempotencyKey';
 import { waitBeforeLooking } from '../message/send/lookup';
 import { runIdentity } from '../message/send/runIdentity';
 import { draftReadRequest, findByMark, markBody, recordOf, type DraftRecord } from './draftState';
+import { notADraft, readDrafts, type DraftTarget } from './requireDrafts';
 import { draftLocator, sendDraftFields } from './fields';
 
 /** After a lost answer: wait this long before reading the draft again, at most this often. */
@@ -45,11 +46,7 @@ export const properties: INodeProperties[] = [
 	...sendDraftFields,
 ];
 
-interface Planned {
-	itemIndex: number;
-	ref: MailboxRef;
-	draftId: string;
-	messagePath: string;
+interface Planned extends DraftTarget {
 	key: string;
 	/** New To / CC / BCC, when Replace Recipients is on. */
 	recipients?: IDataObject;
@@ -119,35 +116,10 @@ function plan(
 	}
 }
 
-function notADraft(
-	ctx: IExecuteFunctions,
-	planned: Planned,
-	record: DraftRecord,
-): NodeOperationError {
-	return new NodeOperationError(
-		ctx.getNode(),
-		itemMessage(
-			`Draft '${planned.draftId}' is not a draft: it was already sent${record.sentDateTime ? ` (${record.sentDateTime})` : ''} or received`,
-			planned.itemIndex,
-		),
-		{
-			itemIndex: planned.itemIndex,
-			description:
-				'It was not sent again. A draft can be sent once; a Retry of the execution that sent it reports it as skipped instead.',
-		},
-	);
-}
-
-function notFound(ctx: IExecuteFunctions, planned: Planned, cause: unknown): Error {
-	const error = itemFailure(
-		ctx,
-		cause as never,
-		planned.itemIndex,
-		`Draft '${planned.draftId}' was not found`,
-		'It was deleted, or sent by another workflow or by hand (a sent draft moves to Sent Items; IDs from Draft > Create and the list stay valid there). Nothing was sent.',
-	);
-	return error;
-}
+const ALREADY_SENT =
+	'It was not sent again. A draft can be sent once; a Retry of the execution that sent it reports it as skipped instead.';
+const NOT_FOUND =
+	'It was deleted, or sent by another workflow or by hand (a sent draft moves to Sent Items; IDs from Draft > Create and the list stay valid there). Nothing was sent.';
 
 /** Step 1: is each draft still a draft, or already sent by this piece of work? */
 async function check(
@@ -156,43 +128,39 @@ async function check(
 	plans: Planned[],
 	outcomes: Map<number, Outcome>,
 ): Promise<Planned[]> {
-	const answers = await batchPerMailbox(
-		client,
-		plans.map((planned) => ({
-			itemIndex: planned.itemIndex,
-			mailbox: planned.ref.mailbox,
-			request: draftReadRequest(planned.messagePath),
-		})),
-	);
+	const reads = await readDrafts(client, plans);
 	const toSend: Planned[] = [];
 	for (const planned of plans) {
-		const answer = answers.get(planned.itemIndex);
-		const record = succeeded(answer) ? recordOf(answer.body) : undefined;
-		if (record) {
-			if (record.isDraft) toSend.push(planned);
-			else if (record.mark === planned.key)
-				outcomes.set(planned.itemIndex, { kind: 'skipped', record });
-			else
-				outcomes.set(planned.itemIndex, { kind: 'error', error: notADraft(ctx, planned, record) });
-			continue;
-		}
-		if (statusOf(answer) === 404) {
+		const { record, answer } = reads.get(planned.itemIndex)!;
+		let outcome: Outcome | undefined;
+		if (record?.isDraft) toSend.push(planned);
+		else if (record)
+			outcome =
+				record.mark === planned.key
+					? { kind: 'skipped', record }
+					: { kind: 'error', error: notADraft(ctx, planned, record, ALREADY_SENT) };
+		else {
 			// An id that is not immutable changes when the draft moves to Sent Items: look for the mark.
-			const found = await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(
-				() => undefined,
-			);
-			outcomes.set(
-				planned.itemIndex,
-				found
-					? { kind: 'skipped', record: found }
-					: { kind: 'error', error: notFound(ctx, planned, answer) },
-			);
-			continue;
+			const found =
+				statusOf(answer) === 404
+					? await findByMark(client, planned.ref, planned.key, planned.itemIndex).catch(
+							() => undefined,
+						)
+					: undefined;
+			outcome = found
+				? { kind: 'skipped', record: found }
+				: {
+						kind: 'error',
+						error: failureOf(
+							ctx,
+							answer,
+							planned.itemIndex,
+							`Draft '${planned.draftId}' was not found`,
+							NOT_FOUND,
+						),
+					};
 		}
-		outcomes.set(planned.itemIndex, {
-			kind: 'error',
-			error: itemFailure(ctx, answer, planned.itemIndex),
-		});
+		if (outcome) outcomes.set(planned.itemIndex, outcome);
 	}
 	return toSend;
 }

@@ -11,12 +11,11 @@ import {
 } from 'n8n-workflow';
 
 import { mapLimited } from '../../helpers/concurrency';
-import { withSentence } from '../../helpers/nodeError';
 import { mailboxFields } from '../../read/fields';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { addFiles, type AddedAttachment } from '../attachment/addFiles';
-import { errorItemOrThrow } from '../itemErrors';
+import { outputsOf, stopAtFirstProblem } from '../itemResults';
 import { DRAFTS_AT_ONCE } from './create.operation';
 import { draftLocator, updateFields } from './fields';
 import { draftOutput } from './output';
@@ -87,21 +86,14 @@ export async function execute(
 			results[itemIndex] = error as Error;
 		}
 	}
-	const firstProblem = results.find((result): result is Error => result instanceof Error);
-	if (firstProblem && !this.continueOnFail())
-		throw withSentence(firstProblem as NodeOperationError, 'No draft was changed.');
+	stopAtFirstProblem(this, results, 'No draft was changed.');
 	const checked = await requireDrafts(this, client, ready, 'changed');
 	const toUpdate = ready.filter((entry) => {
 		const state = checked.get(entry.itemIndex);
 		if (state instanceof Error) results[entry.itemIndex] = state;
 		return !(state instanceof Error);
 	});
-	const refused =
-		toUpdate.length < ready.length
-			? results.find((result): result is Error => result instanceof Error)
-			: undefined;
-	if (refused && !this.continueOnFail())
-		throw withSentence(refused as NodeOperationError, 'No draft was changed.');
+	stopAtFirstProblem(this, results, 'No draft was changed.');
 	await mapLimited(toUpdate, DRAFTS_AT_ONCE, async (entry) => {
 		try {
 			results[entry.itemIndex] = await updateOne(this, client, entry);
@@ -109,9 +101,5 @@ export async function execute(
 			results[entry.itemIndex] = error as Error;
 		}
 	});
-	return results.map((result, itemIndex) =>
-		result instanceof Error || result === undefined
-			? errorItemOrThrow(this, result ?? new Error('The draft was not changed'), itemIndex)
-			: { json: result, pairedItem: { item: itemIndex } },
-	);
+	return outputsOf(this, results, items.length);
 }
