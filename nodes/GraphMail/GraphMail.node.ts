@@ -24,7 +24,7 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "draft" ? ({ create: "Create Draft", get: "Get Draft", update: "Update Draft", send: "Send Draft", delete: "Delete Draft" })[$parameter["operation"]] : $parameter["resource"] === "attachment" ? ({ add: "Add Attachment", getAll: "Get Many Attachments", get: "Get Attachment", download: "Download Attachment", delete: "Delete Attachment" })[$parameter["operation"]] : $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
