@@ -11,6 +11,7 @@ import {
 	MEGAN,
 	createParams,
 	deliveries,
+	graphCall,
 	rl,
 	startSendEnvironment,
 	uniqueSubject,
@@ -40,6 +41,11 @@ const sendParams = (draftId: string, extra: Record<string, unknown> = {}) => ({
 	draftId: rl(draftId),
 	...extra,
 });
+
+/** A fault's path pattern for one message: its id without the `=` padding (percent-encoded in paths). */
+function idPattern(id: string): string {
+	return id.replace(/=+$/, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
 
 function inboxCopies(userId: string, subject: string): number {
 	return env.folder(userId, 'inbox').filter((message) => message.subject === subject).length;
@@ -81,8 +87,7 @@ describe('Draft > Send', () => {
 			kind: '429',
 			retryAfter: '0.01',
 			inBatch: true,
-			// The id without its `=` padding (which the path carries percent-encoded).
-			pathPattern: ids[1]!.replace(/=+$/, '').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+			pathPattern: idPattern(ids[1]!),
 			times: 6,
 		});
 		const items = ids.map((id) => ({ json: { id } }));
@@ -97,6 +102,31 @@ describe('Draft > Send', () => {
 		expect(result.items.map((item) => item.json.status)).toEqual(['skipped', 'sent']);
 		expect(deliveries(env)).toEqual({ delivered: 2, duplicates: 0 });
 		for (const subject of subjects) expect(inboxCopies(MEGAN.id, subject)).toBe(1);
+	});
+
+	it('stopping at a failed send says which drafts went out before it', async () => {
+		const ids = [
+			await newDraft(uniqueSubject('Went out')),
+			await newDraft(uniqueSubject('Throttled')),
+		];
+		env.clear();
+		env.emulator.control.injectFault({
+			route: 'sendDraft',
+			kind: '429',
+			retryAfter: '0.01',
+			inBatch: true,
+			pathPattern: idPattern(ids[1]!),
+			times: 6,
+		});
+		const result = await env.engine.runNode({
+			parameters: { resource: 'draft', operation: 'send', draftId: rl('={{ $json.id }}') },
+			items: ids.map((id) => ({ json: { id } })),
+		});
+		expect(result.error?.message).toMatch(/\[item 1\]$/);
+		expect(result.error?.description).toMatch(
+			/Item 0 was sent before this error; retrying this execution does not send it again\./,
+		);
+		expect(deliveries(env)).toEqual({ delivered: 1, duplicates: 0 });
 	});
 
 	it("n8n's Retry of the failed execution reports the sent draft as skipped", async () => {
@@ -129,6 +159,53 @@ describe('Draft > Send', () => {
 			}),
 		]);
 		expect(deliveries(env)).toEqual({ delivered: 1, duplicates: 0 });
+	});
+
+	it('a draft picked by its ordinary id (which changes in Sent Items) is found by its send key on a retry', async () => {
+		const subject = uniqueSubject('Ordinary id');
+		const immutable = await newDraft(subject);
+		const ordinary = (
+			await graphCall(
+				env,
+				'GET',
+				`/me/messages/${encodeURIComponent(immutable)}?$select=id`,
+				undefined,
+				env.userId,
+				false,
+			)
+		).id as string;
+		expect(ordinary).not.toBe(immutable);
+		const first = await env.engine.runNode({
+			parameters: sendParams(ordinary),
+			executionId: 'exec-ordinary',
+		});
+		expect(first.items[0]!.json.status).toBe('sent');
+		expect(
+			(
+				await graphCall(
+					env,
+					'GET',
+					`/me/messages/${encodeURIComponent(ordinary)}`,
+					undefined,
+					env.userId,
+					false,
+				)
+			).status,
+		).toBe(404);
+		env.clear();
+		const retried = await env.engine.runNode({
+			parameters: sendParams(ordinary),
+			executionId: 'exec-ordinary-retry',
+			mode: 'retry',
+			customData: { graphMailSendRun: 'exec-ordinary' },
+		});
+		expect(retried.error).toBeUndefined();
+		expect(retried.items[0]!.json).toMatchObject({
+			status: 'skipped',
+			alreadySent: true,
+			draftId: ordinary,
+		});
+		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 	});
 
 	it('a draft another execution sent is an item error before anything is sent', async () => {

@@ -22,6 +22,7 @@ export async function graphCall(
 	path: string,
 	body?: unknown,
 	userId = env.userId,
+	immutableIds = true,
 ): Promise<IDataObject & { status: number }> {
 	const tokens = env.emulator.control.issueTokens({
 		userId,
@@ -31,7 +32,7 @@ export async function graphCall(
 		method,
 		headers: {
 			Authorization: `Bearer ${tokens.access_token}`,
-			Prefer: 'IdType="ImmutableId"',
+			...(immutableIds ? { Prefer: 'IdType="ImmutableId"' } : {}),
 			...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
 		},
 		body: body === undefined ? undefined : JSON.stringify(body),

@@ -19,18 +19,17 @@ import {
 import { mapLimited } from '../../helpers/concurrency';
 import { itemMessage } from '../../helpers/itemText';
 import type { GraphClient } from '../../transport/graphClient';
-import { DRAFTS_AT_ONCE } from '../draft/create.operation';
-import { updateFields } from '../draft/fields';
 import { outputsOf, stopAtFirstProblem } from '../itemResults';
 import { problemsError } from '../message/send/prepare';
-import { addFiles, addProblems } from './addFiles';
-import { messageFields, messageTargetOf, type MessageTarget } from './fields';
-
-const filesField = updateFields.find((field) => field.name === 'attachments')!;
+import { addFiles, addProblems, ITEMS_UPLOADING_AT_ONCE } from './addFiles';
+import { filesField, messageFields, messageTargetOf, type MessageTarget } from './fields';
 
 export const properties: INodeProperties[] = [
 	...messageFields,
-	{ ...filesField, displayName: 'Files', required: true },
+	filesField(
+		'Files',
+		'Files from binary fields of the input item, of any size up to 150 MB in all. Files of 3 MB or more are uploaded in 4 MB pieces.',
+	),
 ];
 
 interface Ready {
@@ -78,7 +77,7 @@ export async function execute(
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepare(this, item, itemIndex));
 	stopAtFirstProblem(this, prepared, 'Nothing was added.');
-	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
+	const results = await mapLimited(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
 		if (entry instanceof Error) return entry;
 		const { message, itemIndex } = entry;
 		try {

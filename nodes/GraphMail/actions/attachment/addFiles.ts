@@ -18,6 +18,9 @@ import {
 } from '../message/send/plan';
 import type { FieldProblem } from '../message/send/payload';
 
+/** Items that add files at once (each one upload at a time); the client caps each mailbox at 4 requests. */
+export const ITEMS_UPLOADING_AT_ONCE = 4;
+
 export interface AttachTarget {
 	/** `me` or a user id / UPN. */
 	mailbox: string;

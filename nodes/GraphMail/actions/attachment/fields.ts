@@ -7,6 +7,16 @@ import { textOf } from '../../helpers/valueText';
 import { mailboxFields } from '../../read/fields';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
 import { messageLocator, messageOf } from '../../read/messageLocator';
+import { sendFields } from '../message/send/fields';
+
+/** Send's Attachments rows (binary field, file name, inline, Content ID) as a field of its own, named `attachments`. */
+export function filesField(displayName: string, description: string): INodeProperties {
+	const options = sendFields.find((field) => field.name === 'options')
+		?.options as INodeProperties[];
+	const rows = options.find((option) => option.name === 'attachments');
+	if (!rows) throw new Error('Send has no Attachments option');
+	return { ...rows, displayName, name: 'attachments', description };
+}
 
 export const messageFields: INodeProperties[] = [
 	...mailboxFields,

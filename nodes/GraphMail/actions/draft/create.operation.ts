@@ -19,16 +19,13 @@ import { idSegment } from '../../helpers/pathSegment';
 import { mailboxFields } from '../../read/fields';
 import { folderSegmentOf, folderValueOf } from '../../read/folderLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { addFile, type AddedAttachment } from '../attachment/addFiles';
+import { addFile, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
 import { outputsOf, stopAtFirstProblem } from '../itemResults';
 import { inlineAttachment } from '../message/send/inlineAttachments';
 import { draftBody } from '../message/send/plan';
 import { createFields } from './fields';
 import { draftOutput } from './output';
 import { prepareCreate, type PreparedCreate } from './prepare';
-
-/** Items whose drafts are built at once (uploads included); the client caps each mailbox at 4 requests. */
-export const DRAFTS_AT_ONCE = 4;
 
 export const properties: INodeProperties[] = [...mailboxFields, ...createFields];
 
@@ -102,7 +99,7 @@ export async function execute(
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepareCreate(this, item, itemIndex));
 	stopAtFirstProblem(this, prepared, 'No draft was created.');
-	const results = await mapLimited(prepared, DRAFTS_AT_ONCE, async (entry) => {
+	const results = await mapLimited(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
 		if (entry instanceof Error) return entry;
 		try {
 			return await createOne(this, client, entry);

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { folderLocator } from '../../read/folderLocator';
 import { messageLocator } from '../../read/messageLocator';
+import { filesField } from '../attachment/fields';
 import { sendFields } from '../message/send/fields';
 
 export const draftLocator = (description: string): INodeProperties =>
@@ -19,11 +20,6 @@ const field = (name: string): INodeProperties => {
 };
 
 const sendOptions = field('options').options as INodeProperties[];
-const sendOption = (name: string): INodeProperties => {
-	const found = sendOptions.find((option) => option.name === name);
-	if (!found) throw new Error(`Send has no option ${name}`);
-	return found;
-};
 
 /** Send's options that make sense on a draft (Dry Run, Return Details and Mailbox do not). */
 const DRAFT_OPTION_NAMES = [
@@ -96,13 +92,10 @@ export const updateFields: INodeProperties[] = [
 			),
 		].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
-	{
-		...sendOption('attachments'),
-		displayName: 'Add Attachments',
-		name: 'attachments',
-		description:
-			'Files from binary fields of the input item to add to the draft, of any size. Files of 3 MB or more are uploaded in 4 MB pieces.',
-	},
+	filesField(
+		'Add Attachments',
+		'Files from binary fields of the input item to add to the draft, of any size. Files of 3 MB or more are uploaded in 4 MB pieces.',
+	),
 ];
 
 /** Send: optionally new recipients first. */

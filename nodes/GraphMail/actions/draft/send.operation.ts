@@ -321,6 +321,24 @@ export async function execute(
 	}
 	await stampAndSend(this, client, toSend, outcomes);
 
+	if (!continueOnFail) {
+		// Stopping at a failure: say which drafts went out before it (a retry skips them).
+		const failed = [...outcomes.entries()].filter(([, outcome]) => outcome.kind === 'error');
+		const sent = [...outcomes.entries()]
+			.filter(([, outcome]) => outcome.kind === 'sent')
+			.map(([itemIndex]) => itemIndex)
+			.sort((x, y) => x - y);
+		if (failed.length) {
+			failed.sort(([x], [y]) => x - y);
+			const error = (failed[0]![1] as { error: Error & { description?: string | null } }).error;
+			throw sent.length
+				? withSentence(
+						error,
+						`${capitalised(itemList(sent))} ${sent.length > 1 ? 'were' : 'was'} sent before this error; retrying this execution does not send ${sent.length > 1 ? 'them' : 'it'} again.`,
+					)
+				: error;
+		}
+	}
 	const output: INodeExecutionData[] = [];
 	const skipped: number[] = [];
 	for (const [itemIndex, entry] of planned.entries()) {

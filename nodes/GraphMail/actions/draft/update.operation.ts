@@ -14,9 +14,8 @@ import { mapLimited } from '../../helpers/concurrency';
 import { mailboxFields } from '../../read/fields';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
-import { addFiles, type AddedAttachment } from '../attachment/addFiles';
+import { addFiles, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
 import { outputsOf, stopAtFirstProblem } from '../itemResults';
-import { DRAFTS_AT_ONCE } from './create.operation';
 import { draftLocator, updateFields } from './fields';
 import { draftOutput } from './output';
 import { prepareUpdate, type PreparedUpdate } from './prepare';
@@ -94,7 +93,7 @@ export async function execute(
 		return !(state instanceof Error);
 	});
 	stopAtFirstProblem(this, results, 'No draft was changed.');
-	await mapLimited(toUpdate, DRAFTS_AT_ONCE, async (entry) => {
+	await mapLimited(toUpdate, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
 		try {
 			results[entry.itemIndex] = await updateOne(this, client, entry);
 		} catch (error) {
