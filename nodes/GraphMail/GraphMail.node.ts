@@ -52,9 +52,9 @@ export class GraphMail implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account' },
-					{ name: 'Message', value: 'message' },
-					{ name: 'Draft', value: 'draft' },
 					{ name: 'Attachment', value: 'attachment' },
+					{ name: 'Draft', value: 'draft' },
+					{ name: 'Message', value: 'message' },
 				],
 				default: 'message',
 			},
