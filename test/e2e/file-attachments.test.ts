@@ -30,7 +30,7 @@ describe('filing attachments of incoming mail into a folder tree', () => {
 		env = await e2e();
 	});
 
-	it('creates the tree on first use, reuses it after, files every attachment once, byte for byte', async () => {
+	it('creates the tree on first use, reuses it after, files every attachment of each run at its size', async () => {
 		const user = await newUser(env, 'filer');
 		const credential = await connectedCredential(env, user.userPrincipalName);
 		const tag = uniqueName('Filing');
