@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { mapLimited } from '../helpers/concurrency';
 import { withSentence } from '../helpers/nodeError';
 import { errorItemOrThrow } from './itemErrors';
 
@@ -30,5 +31,24 @@ export function outputsOf(
 		return result instanceof Error || result === undefined
 			? errorItemOrThrow(ctx, result ?? new Error('The item was not processed'), itemIndex)
 			: { json: result, pairedItem: { item: itemIndex } };
+	});
+}
+
+/**
+ * `task` over the entries, `limit` at a time, in input order: an entry that is already an Error
+ * stays one, and a task that throws gives its error (the other items go on).
+ */
+export async function settleEach<T, R>(
+	entries: readonly T[],
+	limit: number,
+	task: (entry: Exclude<T, Error>) => Promise<R>,
+): Promise<Array<R | Error>> {
+	return await mapLimited([...entries], limit, async (entry) => {
+		if (entry instanceof Error) return entry;
+		try {
+			return await task(entry as Exclude<T, Error>);
+		} catch (error) {
+			return error instanceof Error ? error : new Error(String(error));
+		}
 	});
 }

@@ -16,10 +16,9 @@ import {
 	type AttachmentRow,
 	type ResolvedAttachment,
 } from '../../binary/binaryAttachments';
-import { mapLimited } from '../../helpers/concurrency';
 import { itemMessage } from '../../helpers/itemText';
 import type { GraphClient } from '../../transport/graphClient';
-import { outputsOf, stopAtFirstProblem } from '../itemResults';
+import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
 import { problemsError } from '../message/send/prepare';
 import { addFiles, addProblems, ITEMS_UPLOADING_AT_ONCE } from './addFiles';
 import { filesField, messageFields, messageTargetOf, type MessageTarget } from './fields';
@@ -77,24 +76,19 @@ export async function execute(
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepare(this, item, itemIndex));
 	stopAtFirstProblem(this, prepared, 'Nothing was added.');
-	const results = await mapLimited(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
-		if (entry instanceof Error) return entry;
+	const results = await settleEach(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
 		const { message, itemIndex } = entry;
-		try {
-			const added = await addFiles(
-				this,
-				client,
-				{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
-				entry.files,
-			);
-			return {
-				status: 'added',
-				messageId: message.messageId,
-				attachments: added as unknown as IDataObject[],
-			};
-		} catch (error) {
-			return error as Error;
-		}
+		const added = await addFiles(
+			this,
+			client,
+			{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
+			entry.files,
+		);
+		return {
+			status: 'added',
+			messageId: message.messageId,
+			attachments: added as unknown as IDataObject[],
+		};
 	});
 	return outputsOf(this, results, items.length);
 }

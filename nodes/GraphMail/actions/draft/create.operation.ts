@@ -13,14 +13,13 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { mapLimited } from '../../helpers/concurrency';
 import { withSentence } from '../../helpers/nodeError';
 import { idSegment } from '../../helpers/pathSegment';
 import { mailboxFields } from '../../read/fields';
 import { folderSegmentOf, folderValueOf } from '../../read/folderLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { addFile, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
-import { outputsOf, stopAtFirstProblem } from '../itemResults';
+import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
 import { inlineAttachment } from '../message/send/inlineAttachments';
 import { draftBody } from '../message/send/plan';
 import { createFields } from './fields';
@@ -99,13 +98,10 @@ export async function execute(
 	for (const [itemIndex, item] of items.entries())
 		prepared.push(await prepareCreate(this, item, itemIndex));
 	stopAtFirstProblem(this, prepared, 'No draft was created.');
-	const results = await mapLimited(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
-		if (entry instanceof Error) return entry;
-		try {
-			return await createOne(this, client, entry);
-		} catch (error) {
-			return error as Error;
-		}
-	});
+	const results = await settleEach(
+		prepared,
+		ITEMS_UPLOADING_AT_ONCE,
+		async (entry) => await createOne(this, client, entry),
+	);
 	return outputsOf(this, results, items.length);
 }

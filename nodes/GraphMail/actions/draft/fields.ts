@@ -35,6 +35,15 @@ const DRAFT_OPTION_NAMES = [
 
 const RECIPIENT_NAMES = ['toRecipients', 'ccRecipients', 'bccRecipients'];
 
+/** Send's message fields (before its Options), by name. */
+export const MESSAGE_FIELD_NAMES = [
+	...RECIPIENT_NAMES,
+	'replyTo',
+	'subject',
+	'bodyContentType',
+	'bodyContent',
+];
+
 export const createFields: INodeProperties[] = [
 	{
 		...field('toRecipients'),
@@ -73,15 +82,7 @@ export const updateFields: INodeProperties[] = [
 		default: {},
 		description: 'Only the fields added here change; an added field left empty clears it',
 		options: [
-			...[
-				'toRecipients',
-				'ccRecipients',
-				'bccRecipients',
-				'replyTo',
-				'subject',
-				'bodyContentType',
-				'bodyContent',
-			].map((name) => {
+			...MESSAGE_FIELD_NAMES.map((name) => {
 				const { required: _required, ...rest } = field(name);
 				return rest;
 			}),

@@ -27,6 +27,7 @@ import {
 } from '../message/send/payload';
 import { planSend, type SendPlan } from '../message/send/plan';
 import { problemsError } from '../message/send/prepare';
+import { MESSAGE_FIELD_NAMES } from './fields';
 
 export interface PreparedCreate {
 	itemIndex: number;
@@ -98,15 +99,7 @@ export async function prepareCreate(
 		ref = mailboxOf(ctx, itemIndex);
 		options = ctx.getNodeParameter('options', itemIndex, {});
 		values = { ...options };
-		for (const name of [
-			'toRecipients',
-			'ccRecipients',
-			'bccRecipients',
-			'replyTo',
-			'subject',
-			'bodyContentType',
-			'bodyContent',
-		])
+		for (const name of MESSAGE_FIELD_NAMES)
 			values[name] = ctx.getNodeParameter(
 				name,
 				itemIndex,

@@ -10,12 +10,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { mapLimited } from '../../helpers/concurrency';
 import { mailboxFields } from '../../read/fields';
 import { messageOf } from '../../read/messageLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { addFiles, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
-import { outputsOf, stopAtFirstProblem } from '../itemResults';
+import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
 import { draftLocator, updateFields } from './fields';
 import { draftOutput } from './output';
 import { prepareUpdate, type PreparedUpdate } from './prepare';
@@ -93,12 +92,11 @@ export async function execute(
 		return !(state instanceof Error);
 	});
 	stopAtFirstProblem(this, results, 'No draft was changed.');
-	await mapLimited(toUpdate, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
-		try {
-			results[entry.itemIndex] = await updateOne(this, client, entry);
-		} catch (error) {
-			results[entry.itemIndex] = error as Error;
-		}
-	});
+	const updated = await settleEach(
+		toUpdate,
+		ITEMS_UPLOADING_AT_ONCE,
+		async (entry) => await updateOne(this, client, entry),
+	);
+	toUpdate.forEach((entry, i) => (results[entry.itemIndex] = updated[i]));
 	return outputsOf(this, results, items.length);
 }
