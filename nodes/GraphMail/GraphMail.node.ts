@@ -13,6 +13,7 @@ import {
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
 import { searchAttachments } from './methods/searchAttachments';
 import { searchDrafts } from './methods/searchDrafts';
+import { getMasterCategories } from './methods/masterCategories';
 import { searchFolders } from './methods/searchFolders';
 import { searchMessages } from './methods/searchMessages';
 
@@ -24,7 +25,7 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "draft" ? ({ create: "Create Draft", get: "Get Draft", update: "Update Draft", send: "Send Draft", delete: "Delete Draft" })[$parameter["operation"]] : $parameter["resource"] === "attachment" ? ({ add: "Add Attachment", getAll: "Get Many Attachments", get: "Get Attachment", download: "Download Attachment", delete: "Delete Attachment" })[$parameter["operation"]] : $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages" })[$parameter["operation"]] }}',
+			'={{ $parameter["resource"] === "draft" ? ({ create: "Create Draft", get: "Get Draft", update: "Update Draft", send: "Send Draft", delete: "Delete Draft" })[$parameter["operation"]] : $parameter["resource"] === "attachment" ? ({ add: "Add Attachment", getAll: "Get Many Attachments", get: "Get Attachment", download: "Download Attachment", delete: "Delete Attachment" })[$parameter["operation"]] : $parameter["resource"] === "account" ? "Get Connected Account" : ({ send: "Send Message", get: "Get Message", getAll: "Get Many Messages", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
@@ -68,6 +69,7 @@ export class GraphMail implements INodeType {
 
 	methods = {
 		listSearch: { searchFolders, searchMessages, searchDrafts, searchAttachments },
+		loadOptions: { getMasterCategories },
 		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
 	};
 

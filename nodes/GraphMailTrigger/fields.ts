@@ -1,5 +1,6 @@
 import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
+import { afterEmitProperties } from './afterEmit';
 import {
 	appOnlyMailboxProperty,
 	authenticationProperty,
@@ -99,6 +100,7 @@ export const triggerProperties: INodeProperties[] = [
 		],
 	},
 	...outputFields,
+	...afterEmitProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,5 +1,6 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
 	type IPollFunctions,
@@ -14,6 +15,7 @@ import {
 	type GraphErrorDetails,
 } from '../GraphMail/transport/graphError';
 import type { BackoffPolicy } from '../GraphMail/transport/retryAfter';
+import { afterEmitProblem, capPending, pendingFor, runPending } from './afterEmit';
 import { readPlan, requestHeaders, type FolderPlan, type TriggerPlan } from './config';
 import {
 	afterPage,
@@ -227,7 +229,14 @@ export async function readNewMail(
 	deadline: number,
 ): Promise<INodeExecutionData[]> {
 	const state = loadState(staticData);
+	const problem = afterEmitProblem(ctx, plan);
+	if (problem)
+		throw new NodeOperationError(ctx.getNode(), problem, {
+			description: 'Pick another folder under Move To, or choose another After Emitting',
+		});
 	const client = await GraphClient.create(ctx, { backoff: POLL_BACKOFF });
+	// What earlier polls emitted (and n8n has) is marked or moved first; failures stay pending.
+	const stillPending = state.pending?.length ? await runPending(ctx, client, state.pending) : [];
 
 	const settled = await Promise.allSettled(
 		plan.folders.map(async (folder) => ({
@@ -243,13 +252,20 @@ export async function readNewMail(
 		result.status === 'fulfilled' ? [result.value] : [],
 	);
 
-	const items = await toItems(
+	const messages = outcomes.flatMap(({ outcome }) => outcome.messages);
+	const items = await toItems(ctx, client, plan, messages);
+	// This poll's mails are acted on after n8n has them: pending, committed with the cursor.
+	const emitted = await pendingFor(
 		ctx,
 		client,
 		plan,
-		outcomes.flatMap(({ outcome }) => outcome.messages),
+		messages.flatMap((message) => (typeof message.id === 'string' ? [message.id] : [])),
 	);
-	const next: TriggerState = { version: STATE_VERSION, folders: {} };
+	const next: TriggerState = {
+		version: STATE_VERSION,
+		folders: {},
+		pending: capPending(emitted ? [...stillPending, emitted] : stillPending),
+	};
 	for (const { folder, outcome } of outcomes) next.folders[folder.key] = outcome.cursor;
 	commitState(staticData, next);
 	return items;

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { readPending, type PendingGroup } from './afterEmit';
 import type { FolderCursor } from './deltaCursor';
 import { SeenIds } from './seenIds';
 
@@ -7,7 +8,10 @@ import { SeenIds } from './seenIds';
  * The trigger's whole state, kept in the workflow's static data for the node (n8n saves it with
  * the workflow, so it survives restarts and works in queue mode; nothing lives in module memory):
  *
- *   { version: 1, folders: { "<mailbox>|<folder>": FolderCursor } }
+ *   { version: 1, folders: { "<mailbox>|<folder>": FolderCursor }, pending?: PendingGroup[] }
+ *
+ * `pending`: emitted mails still to be marked read or moved (After Emitting, see afterEmit.ts),
+ * committed together with the cursors that emitted them.
  *
  * A poll reads a detached copy, works on it, and writes it back only when every folder's round
  * succeeded and the items are ready: a failed poll leaves the stored state as it was.
@@ -17,6 +21,7 @@ export const STATE_VERSION = 1;
 export interface TriggerState {
 	version: typeof STATE_VERSION;
 	folders: Record<string, FolderCursor>;
+	pending?: PendingGroup[];
 }
 
 const finite = (value: unknown): number | undefined =>
@@ -42,8 +47,9 @@ function readCursor(raw: unknown): FolderCursor | undefined {
 
 /** A detached, checked copy of the stored state (anything unreadable is dropped: that folder starts afresh). */
 export function loadState(staticData: IDataObject): TriggerState {
-	const state: TriggerState = { version: STATE_VERSION, folders: {} };
+	const state: TriggerState = { version: STATE_VERSION, folders: {}, pending: [] };
 	if (staticData.version !== STATE_VERSION) return state;
+	state.pending = readPending(staticData.pending);
 	const folders = staticData.folders;
 	if (!folders || typeof folders !== 'object') return state;
 	for (const [key, raw] of Object.entries(folders as IDataObject)) {
@@ -58,4 +64,6 @@ export function commitState(staticData: IDataObject, state: TriggerState): void 
 	for (const key of Object.keys(staticData)) delete staticData[key];
 	staticData.version = state.version;
 	staticData.folders = JSON.parse(JSON.stringify(state.folders)) as IDataObject;
+	if (state.pending?.length)
+		staticData.pending = JSON.parse(JSON.stringify(state.pending)) as IDataObject[];
 }

@@ -35,6 +35,8 @@ export interface RunNodeOptions {
 	mode?: WorkflowExecuteMode;
 	/** The execution's custom data at the start (a Retry starts from the failed execution's). */
 	customData?: Record<string, string>;
+	/** The workflow's static data (kept by the caller across runs, as n8n keeps it with the workflow). */
+	staticData?: IDataObject;
 }
 
 export interface RunNodeResult {
@@ -118,6 +120,7 @@ export class Engine {
 			nodeTypes: this.nodeTypes,
 			settings: workflowData.settings,
 			active: false,
+			staticData: options.staticData,
 		});
 		const executionId = options.executionId ?? `execution-${++executionCounter}`;
 		const mode = options.mode ?? 'manual';

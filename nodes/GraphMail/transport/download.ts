@@ -32,30 +32,26 @@ export async function downloadBytes(
 	return { bytes, contentType: contentType ? contentType.split(';')[0]?.trim() : undefined };
 }
 
-/** A readable stream as n8n's binary helpers take it (no node:stream import in the product). */
+/** A readable stream, as n8n's `prepareBinaryData` takes it (the type comes from n8n, not node:stream). */
 export type ByteStream = Exclude<
 	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
 	Buffer
 >;
 
-export interface DownloadedStream {
-	stream: ByteStream;
-	contentType?: string;
-}
-
 /**
- * A Graph resource's raw bytes as a stream (an attachment's `$value` of any size), so that n8n's
- * binary data store receives them piece by piece and memory stays bounded.
+ * A Graph resource's bytes as a stream (a message's MIME, which has no size limit): the caller
+ * hands it to n8n's binary data, which writes it out as it arrives in filesystem or S3 mode.
  */
 export async function downloadStream(
 	client: Pick<GraphClient, 'request'>,
-	request: { path: string; mailbox: string; itemIndex?: number },
-): Promise<DownloadedStream> {
+	request: { path: string; mailbox: string; itemIndex?: number; headers?: Record<string, string> },
+): Promise<{ stream: ByteStream; contentType?: string }> {
 	const response = await client.request<ByteStream>({
 		method: 'GET',
 		path: request.path,
 		mailbox: request.mailbox,
 		itemIndex: request.itemIndex,
+		headers: request.headers,
 		encoding: 'stream',
 	});
 	const contentType = response.headers['content-type'];

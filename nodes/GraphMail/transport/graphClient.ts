@@ -69,7 +69,7 @@ export interface GraphRequest {
 	itemIndex?: number;
 	/**
 	 * `arraybuffer`: the body comes back as raw bytes (a Buffer), e.g. an attachment's `$value`;
-	 * `stream`: as a readable stream (large downloads). Default JSON.
+	 * `stream`: as a readable stream, never held whole (a message's MIME). Default JSON.
 	 */
 	encoding?: 'arraybuffer' | 'stream';
 	/**

@@ -2,6 +2,7 @@ import { sleep, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workfl
 
 import { GraphClient } from '../../GraphMail/transport/graphClient';
 import { readPlan, type TriggerPlan } from '../config';
+import { afterEmitAction } from '../afterEmit';
 import { POLL_BACKOFF, readNewMail } from '../poll';
 import { newestMatching } from '../sample';
 import { createSubscription, discoverSubscriptions, renewSubscription } from './graphSubscriptions';
@@ -131,7 +132,11 @@ export function runInstantTrigger(ctx: ITriggerFunctions): ITriggerResponse {
 			const items = await readNewMail(ctx, firstPlan, staticData, now + CATCH_UP_PAGING_MS);
 			lastCatchUp = now;
 			writePush(staticData, push);
-			if (items.length > 0) ctx.emit([items]);
+			if (items.length > 0) {
+				ctx.emit([items]);
+				// After Emitting: the emitted mails are pending; the next round (now) marks or moves them.
+				if (afterEmitAction(ctx) !== 'leave') pending = { ...pending, catchUp: true };
+			}
 			return undefined;
 		} catch (error) {
 			// Nothing was committed: the same round runs again later.

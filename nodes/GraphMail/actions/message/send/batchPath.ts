@@ -27,11 +27,11 @@ import { mailboxPath } from '../../../helpers/pathSegment';
 import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../../../transport/batch';
 import type { GraphClient } from '../../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
-import { sendWithDraft, type Recovery, type SentDetails } from './draftPath';
+import { sendWithDraft, type Recovery, type SendReport, type SentDetails } from './draftPath';
 import { explainSendError, lookupError, lookupFailure, maybeSent, refusal } from './errors';
 import { earlierSend, type FoundMessage } from './idempotencyKey';
 import { sendMailRequestBody } from './inlineAttachments';
-import { findByInternetMessageId, waitBeforeLooking } from './lookup';
+import { findByInternetMessageId, waitBeforeLooking, type LookupBy } from './lookup';
 import type { PreparedSend } from './prepare';
 
 export type SendOutcome =
@@ -45,6 +45,45 @@ export type SendOutcome =
 export interface BulkOptions {
 	continueOnFail: boolean;
 	recovery: Recovery;
+	/** Another operation sending through this path (Reply, Reply All, Forward); Send when absent. */
+	route?: BulkRoute;
+}
+
+/** How another operation's plans go out and are found again (Send's sendMail, drafts and internetMessageIds by default). */
+export interface BulkRoute {
+	/** The one request (a `$batch` sub-request) for a plan of method `sendMail`. */
+	request(prepared: PreparedSend): Promise<{ url: string; body: IDataObject }>;
+	/** A plan of method `draft`. */
+	draft(prepared: PreparedSend, recover: Recovery | undefined): Promise<SendReport>;
+	/** How the items' keys are looked up. */
+	lookup: LookupBy;
+	/** The earlier message that counts as this item done (default: `earlierSend`, a sent one). */
+	earlier?(prepared: PreparedSend, found: FoundMessage[], nowMs: number): FoundMessage | undefined;
+}
+
+/** The earlier message that makes this item done, if any. */
+function earlierFor(
+	options: BulkOptions,
+	prepared: PreparedSend,
+	found: FoundMessage[],
+	nowMs: number,
+): FoundMessage | undefined {
+	return options.route?.earlier
+		? options.route.earlier(prepared, found, nowMs)
+		: earlierSend(prepared.sendKey!, found, nowMs);
+}
+
+/** The one request for a sendMail plan: `POST {mailbox}/sendMail`, or the route's. */
+async function requestFor(
+	ctx: IExecuteFunctions,
+	options: BulkOptions,
+	prepared: PreparedSend,
+): Promise<{ url: string; body: IDataObject }> {
+	if (options.route) return await options.route.request(prepared);
+	return {
+		url: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
+		body: await sendMailRequestBody(ctx, prepared),
+	};
 }
 
 /** sendMail bodies read into memory at once (per mailbox): bounds memory for mails with attachments. */
@@ -135,12 +174,10 @@ class MailboxRun {
 				return;
 			}
 			try {
-				const report = await sendWithDraft(
-					this.ctx,
-					this.client,
-					prepared,
-					prepared.sendKey ? { recover: this.options.recovery } : {},
-				);
+				const recover = prepared.sendKey ? this.options.recovery : undefined;
+				const report = this.options.route
+					? await this.options.route.draft(prepared, recover)
+					: await sendWithDraft(this.ctx, this.client, prepared, recover ? { recover } : {});
 				this.sent(prepared, report.details, report.uploadedBytes);
 			} catch (error) {
 				this.fail(prepared, error);
@@ -193,7 +230,12 @@ class MailboxRun {
 			await waitBeforeLooking(Date.now(), this.options.recovery.settleMs);
 			let found: Map<string, FoundMessage[]>;
 			try {
-				found = await findByInternetMessageId(this.client, this.mailbox, uncertain.flatMap(idsOf));
+				found = await findByInternetMessageId(
+					this.client,
+					this.mailbox,
+					uncertain.flatMap(idsOf),
+					this.options.route?.lookup,
+				);
 			} catch (error) {
 				const looked = lookupError(this.ctx, this.mailbox, error);
 				for (const prepared of uncertain)
@@ -203,7 +245,7 @@ class MailboxRun {
 			const now = Date.now();
 			toSend = [];
 			for (const prepared of uncertain) {
-				if (earlierSend(prepared.sendKey!, foundFor(prepared, found), now)) this.sent(prepared);
+				if (earlierFor(this.options, prepared, foundFor(prepared, found), now)) this.sent(prepared);
 				else if (this.stop()) this.outcomes.set(prepared.itemIndex, { kind: 'notSent' });
 				else toSend.push(prepared);
 			}
@@ -231,11 +273,7 @@ class MailboxRun {
 				try {
 					built.push({
 						prepared,
-						request: {
-							method: 'POST',
-							url: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
-							body: await sendMailRequestBody(this.ctx, prepared),
-						},
+						request: { method: 'POST', ...(await requestFor(this.ctx, this.options, prepared)) },
 					});
 				} catch (error) {
 					built.push({
@@ -280,16 +318,16 @@ class MailboxRun {
 
 	private async sendOne(prepared: PreparedSend): Promise<SubmitResult> {
 		if (this.stop()) return { kind: 'notSent' };
-		let body: IDataObject;
+		let request: { url: string; body: IDataObject };
 		try {
-			body = await sendMailRequestBody(this.ctx, prepared);
+			request = await requestFor(this.ctx, this.options, prepared);
 		} catch (error) {
 			return { kind: 'error', error: asNodeError(this.ctx.getNode(), error, prepared.itemIndex) };
 		}
 		const outcome = await this.client.requestOutcome({
 			method: 'POST',
-			path: `${mailboxPath(prepared.plan.mailbox)}/sendMail`,
-			body,
+			path: request.url,
+			body: request.body,
 			mailbox: prepared.plan.mailbox,
 			idempotent: false,
 			itemIndex: prepared.itemIndex,
@@ -349,10 +387,15 @@ export async function sendAll(
 			const keyed = group.entries.filter(findable);
 			if (!keyed.length) return { group };
 			try {
-				const found = await findByInternetMessageId(client, group.mailbox, keyed.flatMap(idsOf));
+				const found = await findByInternetMessageId(
+					client,
+					group.mailbox,
+					keyed.flatMap(idsOf),
+					options.route?.lookup,
+				);
 				const now = Date.now();
 				for (const prepared of keyed) {
-					const earlier = earlierSend(prepared.sendKey!, foundFor(prepared, found), now);
+					const earlier = earlierFor(options, prepared, foundFor(prepared, found), now);
 					if (earlier) outcomes.set(prepared.itemIndex, { kind: 'alreadySent', found: earlier });
 				}
 				return { group };

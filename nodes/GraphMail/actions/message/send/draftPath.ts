@@ -25,7 +25,7 @@ import { withSentence } from '../../../helpers/nodeError';
 import { uploadAttachment } from './attachmentUpload';
 import { explainSendError, isUncertain, MAYBE_SENT, type Stage } from './errors';
 import { inlineAttachment } from './inlineAttachments';
-import { findByInternetMessageId, waitBeforeLooking } from './lookup';
+import { findByInternetMessageId, waitBeforeLooking, type LookupBy } from './lookup';
 import type { GraphFileAttachment } from './payload';
 import { draftBody, type SendPlan } from './plan';
 import { attachmentsOf, type PreparedSend } from './prepare';
@@ -54,6 +54,14 @@ export interface Recovery {
 
 export interface ExecuteOptions {
 	recover?: Recovery;
+	/**
+	 * Reply, Reply All, Forward: the draft is made from the original message (`createReply`,
+	 * `createReplyAll`, `createForward`) instead of `POST {mailbox}/messages`, and carries its key
+	 * elsewhere than in internetMessageId (how `lookup` finds it).
+	 */
+	create?: { path: string; body(inline: GraphFileAttachment[]): IDataObject; lookup: LookupBy };
+	/** Save as Draft: the draft is kept (with its attachments), not sent. */
+	keepDraft?: boolean;
 }
 
 function detailsOf(body: IDataObject | undefined, plan: SendPlan): SentDetails {
@@ -101,15 +109,18 @@ async function createDraft(
 	prepared: PreparedSend,
 	body: IDataObject,
 	recover: Recovery | undefined,
+	create?: ExecuteOptions['create'],
 ): Promise<IDataObject> {
 	const { plan, itemIndex } = prepared;
-	const internetMessageId = plan.message.internetMessageId;
+	const internetMessageId = create
+		? prepared.sendKey?.internetMessageId
+		: plan.message.internetMessageId;
 	for (let round = 0; ; round++) {
 		let failedAt: number;
 		try {
 			const response = await client.request<IDataObject>({
 				method: 'POST',
-				path: `${mailboxPath(plan.mailbox)}/messages`,
+				path: create?.path ?? `${mailboxPath(plan.mailbox)}/messages`,
 				body,
 				headers: IMMUTABLE_ID_HEADERS,
 				mailbox: plan.mailbox,
@@ -124,9 +135,12 @@ async function createDraft(
 			failedAt = Date.now();
 		}
 		await waitBeforeLooking(failedAt, recover.settleMs);
-		const found = await findByInternetMessageId(client, plan.mailbox, [internetMessageId]).catch(
-			() => undefined,
-		);
+		const found = await findByInternetMessageId(
+			client,
+			plan.mailbox,
+			[internetMessageId],
+			create?.lookup,
+		).catch(() => undefined);
 		if (!found) continue;
 		for (const draft of (found.get(internetMessageId) ?? []).filter((message) => message.isDraft)) {
 			await deleteDraft(
@@ -221,8 +235,11 @@ export async function sendWithDraft(
 		ctx,
 		client,
 		prepared,
-		draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject,
+		options.create
+			? options.create.body(inline)
+			: (draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject),
 		options.recover,
+		options.create,
 	);
 	inline.length = 0;
 	const draftId = typeof created.id === 'string' ? created.id : '';
@@ -280,6 +297,7 @@ export async function sendWithDraft(
 		await deleteDraft(client, plan, messagePath, itemIndex);
 		throw explainSendError(ctx, error, prepared, stage);
 	}
+	if (options.keepDraft) return { details: detailsOf(created, plan), uploadedBytes };
 	try {
 		await client.request(sendRequest(plan, messagePath, itemIndex));
 	} catch (error) {

@@ -14,6 +14,28 @@ import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../../transport/graph
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
 
 const SELECT = 'id,internetMessageId,sentDateTime,isDraft,parentFolderId';
+
+/**
+ * What the look searches by: Send's keys are internetMessageIds; other operations (Reply, Forward)
+ * carry theirs elsewhere (an extended property) and pass how to filter for it and read it back.
+ */
+export interface LookupBy {
+	/** The `$filter` for one group of keys. */
+	filter(keys: string[]): string;
+	/** Extra query after `$select`/`$top` (e.g. an `$expand`), already encoded; may be empty. */
+	query: string;
+	/** The key a found message carries, or undefined (found messages are listed, and their `internetMessageId` given, by it). */
+	keyOf(message: Record<string, unknown>): string | undefined;
+	/** Keys per `$filter` (default IDS_PER_LOOKUP). */
+	perFilter?: number;
+}
+
+export const BY_INTERNET_MESSAGE_ID: LookupBy = {
+	filter: internetMessageIdFilter,
+	query: '',
+	keyOf: (message) =>
+		typeof message.internetMessageId === 'string' ? message.internetMessageId : undefined,
+};
 const PAGE_SIZE = 100;
 /** Immutable ids, so a found message's id stays valid when it moves between folders. */
 const HEADERS = IMMUTABLE_ID_HEADERS;
@@ -23,11 +45,14 @@ interface Page {
 	'@odata.nextLink'?: string;
 }
 
-/** Adds a page's messages to what was found, by internetMessageId. */
-function addFound(page: Page | undefined, into: Map<string, FoundMessage[]>): void {
+/** Adds a page's messages to what was found, by their key (internetMessageId unless `by` says otherwise). */
+function addFound(
+	page: Page | undefined,
+	into: Map<string, FoundMessage[]>,
+	by: LookupBy = BY_INTERNET_MESSAGE_ID,
+): void {
 	for (const message of page?.value ?? []) {
-		const internetMessageId =
-			typeof message.internetMessageId === 'string' ? message.internetMessageId : '';
+		const internetMessageId = by.keyOf(message) ?? '';
 		if (!internetMessageId || typeof message.id !== 'string') continue;
 		const found: FoundMessage = {
 			id: message.id,
@@ -45,21 +70,22 @@ function addFound(page: Page | undefined, into: Map<string, FoundMessage[]>): vo
 }
 
 /**
- * Messages of `mailbox` carrying any of `ids`, by internetMessageId. Throws (a NodeApiError) when
+ * Messages of `mailbox` carrying any of `ids`, by internetMessageId (or by `by`'s key). Throws (a NodeApiError) when
  * Graph refuses or does not answer a lookup after the client's retries.
  */
 export async function findByInternetMessageId(
 	client: GraphClient,
 	mailbox: string,
 	ids: string[],
+	by: LookupBy = BY_INTERNET_MESSAGE_ID,
 ): Promise<Map<string, FoundMessage[]>> {
 	const found = new Map<string, FoundMessage[]>();
-	const groups = lookupGroups(ids);
+	const groups = lookupGroups(ids, by.perFilter);
 	if (!groups.length) return found;
 	const base = `${mailboxPath(mailbox)}/messages`;
 	const urls = groups.map(
 		(group) =>
-			`${base}?$filter=${encodeURIComponent(internetMessageIdFilter(group))}&$select=${SELECT}&$top=${PAGE_SIZE}`,
+			`${base}?$filter=${encodeURIComponent(by.filter(group))}&$select=${SELECT}&$top=${PAGE_SIZE}${by.query}`,
 	);
 	const followNextLinks = async (page: Page | undefined) => {
 		let next = page?.['@odata.nextLink'];
@@ -70,7 +96,7 @@ export async function findByInternetMessageId(
 				headers: HEADERS,
 				mailbox,
 			});
-			addFound(body, found);
+			addFound(body, found, by);
 			next = body?.['@odata.nextLink'];
 		}
 	};
@@ -83,7 +109,7 @@ export async function findByInternetMessageId(
 			headers: HEADERS,
 			mailbox,
 		});
-		addFound(body, found);
+		addFound(body, found, by);
 		await followNextLinks(body);
 		return found;
 	}
@@ -98,7 +124,7 @@ export async function findByInternetMessageId(
 	const results = await executeBatch(client, mailbox, requests, { serial: true, patient: true });
 	for (const result of results) {
 		if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
-			addFound(result.body as Page, found);
+			addFound(result.body as Page, found, by);
 			await followNextLinks(result.body as Page);
 			continue;
 		}

@@ -63,6 +63,17 @@ function dryRunPayload(plan: SendPlan): IDataObject {
 	};
 }
 
+/** The output's list of a plan's attachments: name, size, type, inline, and how each went up. */
+export function attachmentsOutput(plan: SendPlan): IDataObject[] {
+	return plan.attachments.map((spec) => ({
+		name: spec.name,
+		size: spec.size,
+		contentType: spec.contentType,
+		isInline: spec.isInline,
+		uploadedVia: spec.via,
+	}));
+}
+
 function summary(
 	prepared: PreparedSend,
 	report?: SendReport,
@@ -74,13 +85,7 @@ function summary(
 		mailbox: plan.mailbox,
 		method: plan.method,
 		recipients: { ...plan.recipients },
-		attachments: plan.attachments.map((spec) => ({
-			name: spec.name,
-			size: spec.size,
-			contentType: spec.contentType,
-			isInline: spec.isInline,
-			uploadedVia: spec.via,
-		})),
+		attachments: attachmentsOutput(plan),
 		requestBytes: plan.requestBytes,
 		...(report ? { ...report.details } : { payload: dryRunPayload(plan) }),
 		...extra,

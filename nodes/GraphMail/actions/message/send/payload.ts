@@ -95,7 +95,12 @@ export type BuildResult =
 const ADDRESS_HINT =
 	'Separate addresses with commas or semicolons. To add a name, write the name, then the address in angle brackets; put the name in double quotes if it contains a comma.';
 
-function recipients(field: string, value: unknown, problems: FieldProblem[]): GraphRecipient[] {
+/** An address field as Graph recipients; each bad entry becomes a problem naming the field. */
+export function recipients(
+	field: string,
+	value: unknown,
+	problems: FieldProblem[],
+): GraphRecipient[] {
 	const parsed = parseAddresses(value);
 	for (const problem of parsed.problems) {
 		problems.push({

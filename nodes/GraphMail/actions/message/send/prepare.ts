@@ -74,7 +74,7 @@ export function attachmentsOf(
  * What stands for an attachment's content in the key: the sha256 of its bytes when they are in
  * memory or small (under 3 MB, read anyway to send them inline); name, type and size otherwise.
  */
-async function keyAttachment(
+export async function keyAttachment(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	attachment: ResolvedAttachment,
@@ -94,7 +94,7 @@ async function keyAttachment(
 }
 
 /** The workflow's and the node's ids (stable across executions and renames). */
-function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string } {
+export function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string } {
 	const workflow = ctx.getWorkflow();
 	const node = ctx.getNode();
 	return {

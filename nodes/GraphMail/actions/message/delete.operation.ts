@@ -1,0 +1,98 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { moveRequest, permanentDeleteRequest } from '../../bulk/changeRequests';
+import { runChanges } from '../../bulk/messageChanges';
+import { mailboxFields } from '../../read/fields';
+import { mailboxOf, type MailboxRef } from '../../read/mailbox';
+import { messageLocator, messageOf } from '../../read/messageLocator';
+import type { GraphClient } from '../../transport/graphClient';
+import { outcomeError } from './bulk/errors';
+import { ActionLedger } from './bulk/ledger';
+import { runItems, type ItemPlan } from './bulk/run';
+
+export const properties: INodeProperties[] = [
+	...mailboxFields,
+	messageLocator(
+		'The message to delete: pick a recent one, enter its ID (e.g. {{ $json.id }} after Get Many or the trigger), or paste its Outlook on the web link',
+	),
+	{
+		displayName: 'Delete',
+		name: 'deleteMode',
+		type: 'options',
+		options: [
+			{
+				name: 'To Deleted Items',
+				value: 'deletedItems',
+				description: 'Move the message to Deleted Items, from where it can be restored',
+			},
+			{
+				name: 'Permanently',
+				value: 'permanent',
+				description: "Delete the message for good (Graph's permanentDelete); it cannot be restored",
+			},
+		],
+		default: 'deletedItems',
+	},
+];
+
+interface DeletePlan extends ItemPlan {
+	ref: MailboxRef;
+	segment: string;
+	permanently: boolean;
+}
+
+/**
+ * Delete: to Deleted Items (a move to `deleteditems`, so the output id, immutable, still finds the
+ * message there) or permanently (POST permanentDelete), through `$batch`. Safe to repeat: a message
+ * already in Deleted Items is moved there again (201); a lost answer whose repeat no longer finds
+ * the message is `alreadyDeleted`.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	return await runItems(
+		this,
+		items,
+		(itemIndex): DeletePlan => {
+			const ref = mailboxOf(this, itemIndex);
+			const message = messageOf(this, itemIndex);
+			const permanently =
+				this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent';
+			return { itemIndex, messageId: message.id, ref, segment: message.segment, permanently };
+		},
+		async (plans, options) => {
+			const ledger = ActionLedger.open(this);
+			const outcomes = await runChanges(
+				client,
+				plans.map((plan) => ({
+					mailbox: plan.ref.mailbox,
+					request: plan.permanently
+						? permanentDeleteRequest(plan.ref.base, plan.segment)
+						: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
+					repeatable: true,
+				})),
+				options,
+			);
+			return plans.map((plan, i) => {
+				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
+				const outcome = ledger.settle('delete', plan.ref.mailbox, plan.messageId, outcomes[i]!);
+				const permanently = plan.permanently;
+				if (outcome.kind === 'done')
+					return permanently
+						? { id: plan.messageId, status: 'deleted', permanently }
+						: {
+								id: outcome.body.id,
+								previousId: plan.messageId,
+								parentFolderId: outcome.body.parentFolderId,
+								status: 'deleted',
+								permanently,
+							};
+				if (outcome.kind === 'alreadyDone')
+					return { id: plan.messageId, status: 'alreadyDeleted', permanently };
+				return outcomeError(this.getNode(), 'delete', plan.messageId, outcome, plan.itemIndex)!;
+			});
+		},
+	);
+}
