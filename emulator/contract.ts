@@ -192,6 +192,8 @@ export interface SeedMessage {
 		bytes: Buffer;
 		isInline?: boolean;
 		contentId?: string;
+		/** `reference`: a link attachment (no content; `bytes` only give its reported size). Default `file`. */
+		kind?: 'file' | 'reference';
 	}>;
 }
 

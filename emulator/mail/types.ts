@@ -18,7 +18,8 @@ export interface InternetHeader {
 
 export interface StoredAttachment {
 	id: string;
-	kind: 'file' | 'item';
+	/** `reference`: a link to a file in OneDrive / SharePoint, no content (only seeded: v1.0 cannot create one). */
+	kind: 'file' | 'item' | 'reference';
 	name: string;
 	contentType: string | null;
 	size: number;

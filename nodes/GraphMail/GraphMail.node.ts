@@ -2,6 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 
 import * as account from './actions/account';
 import * as folder from './actions/folder';
+import * as attachment from './actions/attachment';
+import * as draft from './actions/draft';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './actions/message/sendAndWait/webhook';
@@ -11,6 +13,8 @@ import {
 	authenticationProperty,
 } from './helpers/appOnlyMailbox';
 import { graphMailAppOnlyTest } from './methods/appOnlyCredentialTest';
+import { searchAttachments } from './methods/searchAttachments';
+import { searchDrafts } from './methods/searchDrafts';
 import { getMasterCategories } from './methods/masterCategories';
 import { searchFolders } from './methods/searchFolders';
 import { searchMessages } from './methods/searchMessages';
@@ -23,7 +27,7 @@ export class GraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["resource"] === "account" ? "Get Connected Account" : $parameter["resource"] === "folder" ? ({ create: "Create Folder", get: "Get Folder", getAll: "Get Many Folders", rename: "Rename Folder", move: "Move Folder", delete: "Delete Folder" })[$parameter["operation"]] : ({ send: "Send Message", sendAndWait: "Send Message and Wait for Response", get: "Get Message", getAll: "Get Many Messages", reply: "Reply to Message", replyAll: "Reply All to Message", forward: "Forward Message", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" })[$parameter["operation"]] }}',
+			'={{ (({ account: { get: "Get Connected Account" }, attachment: { add: "Add Attachment", getAll: "Get Many Attachments", get: "Get Attachment", download: "Download Attachment", delete: "Delete Attachment" }, draft: { create: "Create Draft", get: "Get Draft", update: "Update Draft", send: "Send Draft", delete: "Delete Draft" }, folder: { create: "Create Folder", get: "Get Folder", getAll: "Get Many Folders", rename: "Rename Folder", move: "Move Folder", delete: "Delete Folder" }, message: { send: "Send Message", sendAndWait: "Send Message and Wait for Response", get: "Get Message", getAll: "Get Many Messages", reply: "Reply to Message", replyAll: "Reply All to Message", forward: "Forward Message", move: "Move Message", copy: "Copy Message", update: "Update Message", delete: "Delete Message", getMime: "Get Message MIME" } })[$parameter["resource"]] || {})[$parameter["operation"]] }}',
 		description: 'Send and read Microsoft 365 mail through Microsoft Graph',
 		defaults: { name: 'Graph Mail' },
 		usableAsTool: true,
@@ -54,6 +58,8 @@ export class GraphMail implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account' },
+					{ name: 'Attachment', value: 'attachment' },
+					{ name: 'Draft', value: 'draft' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Message', value: 'message' },
 				],
@@ -63,11 +69,13 @@ export class GraphMail implements INodeType {
 			...account.description,
 			...folder.description,
 			...message.description,
+			...draft.description,
+			...attachment.description,
 		],
 	};
 
 	methods = {
-		listSearch: { searchFolders, searchMessages },
+		listSearch: { searchFolders, searchMessages, searchDrafts, searchAttachments },
 		loadOptions: { getMasterCategories },
 		credentialTest: { [APP_ONLY_TEST]: graphMailAppOnlyTest },
 	};

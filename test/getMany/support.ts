@@ -84,7 +84,11 @@ export async function searchFolders(
 	parameters: INodeParameters,
 	filter?: string,
 	paginationToken?: string,
-	method: 'searchFolders' | 'searchMessages' = 'searchFolders',
+	method:
+		| 'searchFolders'
+		| 'searchMessages'
+		| 'searchDrafts'
+		| 'searchAttachments' = 'searchFolders',
 ): Promise<INodeListSearchResult> {
 	const node: INode = {
 		id: 'list-search-node',

@@ -2,7 +2,7 @@
 import type { HandlerResult } from '../../contract';
 import { parseAttachmentInput } from '../input/attachment-input';
 import type { RequestContext } from '../routing/context';
-import { itemNotFound } from '../errors';
+import { GraphError, itemNotFound } from '../errors';
 import { itemAttachmentMime } from '../content/item-mime';
 import { readJsonObject } from '../input/json-body';
 import { findMessageOr404 } from './messages';
@@ -63,6 +63,13 @@ export function attachmentValue(
 ): HandlerResult {
 	const message = findMessageOr404(ctx, messageId, folder);
 	const attachment = findAttachmentOr404(message, attachmentId);
+	// attachment-get.md: "Attempting to get the $value of a reference attachment returns HTTP 405."
+	if (attachment.kind === 'reference')
+		throw new GraphError(
+			405,
+			'ErrorInvalidRequest',
+			'The $value of a reference attachment cannot be read: it has no content.',
+		);
 	if (attachment.kind === 'item')
 		return {
 			status: 200,

@@ -183,6 +183,7 @@ export const ATTACHMENT_PROPERTIES = [
 ] as const;
 
 export function attachmentODataType(attachment: StoredAttachment): string {
+	if (attachment.kind === 'reference') return '#microsoft.graph.referenceAttachment';
 	return attachment.kind === 'file'
 		? '#microsoft.graph.fileAttachment'
 		: '#microsoft.graph.itemAttachment';

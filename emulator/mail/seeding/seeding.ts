@@ -35,7 +35,7 @@ function dateOrUndefined(text: string | undefined): number | undefined {
 function seedAttachments(state: MailState, seed: SeedMessage, now: number): StoredAttachment[] {
 	return (seed.attachments ?? []).map((a) => ({
 		id: newId(state, 'attachment'),
-		kind: 'file' as const,
+		kind: a.kind ?? ('file' as const),
 		name: a.name,
 		contentType: a.contentType ?? guessContentType(a.name, a.bytes),
 		size: a.bytes.length,

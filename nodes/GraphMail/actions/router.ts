@@ -3,6 +3,8 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { GraphClient } from '../transport/graphClient';
 import * as account from './account';
 import * as folder from './folder';
+import * as attachment from './attachment';
+import * as draft from './draft';
 import * as message from './message';
 import type { Operation } from './operation';
 
@@ -10,6 +12,8 @@ const resources: Record<string, Record<string, Operation>> = {
 	account: account.operations,
 	folder: folder.operations,
 	message: message.operations,
+	draft: draft.operations,
+	attachment: attachment.operations,
 };
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -5,13 +5,31 @@ import { messageIdFromLink, MESSAGE_LINK_REGEX } from '../helpers/messageLink';
 import { idSegment } from '../helpers/pathSegment';
 import { textOf } from '../helpers/valueText';
 
+/** What a picker built on the message picker lists (the draft picker lists drafts). */
+export interface MessagePickerKind {
+	displayName: string;
+	/** The node's list search method for From List. */
+	searchListMethod: string;
+	placeholder: string;
+}
+
+const MESSAGE_PICKER: MessagePickerKind = {
+	displayName: 'Message',
+	searchListMethod: 'searchMessages',
+	placeholder: 'Select a message...',
+};
+
 /**
  * The message picker every message operation shares: From List (recent messages, searchable),
- * By ID, By URL (Outlook on the web link or Graph's webLink).
+ * By ID, By URL (Outlook on the web link or Graph's webLink). `kind` lists other messages (drafts).
  */
-export function messageLocator(description: string, name = 'messageId'): INodeProperties {
+export function messageLocator(
+	description: string,
+	name = 'messageId',
+	kind: MessagePickerKind = MESSAGE_PICKER,
+): INodeProperties {
 	return {
-		displayName: 'Message',
+		displayName: kind.displayName,
 		name,
 		type: 'resourceLocator',
 		required: true,
@@ -22,8 +40,8 @@ export function messageLocator(description: string, name = 'messageId'): INodePr
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				placeholder: 'Select a message...',
-				typeOptions: { searchListMethod: 'searchMessages', searchable: true },
+				placeholder: kind.placeholder,
+				typeOptions: { searchListMethod: kind.searchListMethod, searchable: true },
 			},
 			{
 				displayName: 'By ID',
@@ -69,14 +87,16 @@ export function messageOf(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	name = 'messageId',
+	what = 'message',
 ): { id: string; segment: string } {
 	const messageId = messageIdOf(ctx.getNodeParameter(name, itemIndex, ''));
 	if (messageId === '') {
-		throw new NodeOperationError(ctx.getNode(), itemMessage('No message is set', itemIndex), {
+		throw new NodeOperationError(ctx.getNode(), itemMessage(`No ${what} is set`, itemIndex), {
 			itemIndex,
 			description:
 				'Pick a message from the list, enter its ID (e.g. {{ $json.id }} after Get Many), or paste its Outlook on the web link.',
 		});
 	}
-	return { id: messageId, segment: idSegment(ctx.getNode(), messageId, 'Message ID', itemIndex) };
+	const field = `${what.charAt(0).toUpperCase()}${what.slice(1)} ID`;
+	return { id: messageId, segment: idSegment(ctx.getNode(), messageId, field, itemIndex) };
 }

@@ -167,8 +167,14 @@ function categoriesOf(value: unknown, problems: FieldProblem[]): string[] {
 	return [...new Set(out)];
 }
 
-/** Graph's message JSON for one item, or every problem found in its fields. */
-export function buildMessage(fields: SendFields): BuildResult {
+/**
+ * Graph's message JSON for one item, or every problem found in its fields. `requireRecipient:
+ * false` (a draft) accepts a message without recipients.
+ */
+export function buildMessage(
+	fields: SendFields,
+	options: { requireRecipient?: boolean } = {},
+): BuildResult {
 	const problems: FieldProblem[] = [];
 	const to = recipients('To', fields.to, problems);
 	const cc = recipients('CC', fields.cc, problems);
@@ -176,7 +182,8 @@ export function buildMessage(fields: SendFields): BuildResult {
 	const replyTo = recipients('Reply-To', fields.replyTo, problems);
 
 	const invalidRecipientEntries = problems.some((p) => ['To', 'CC', 'BCC'].includes(p.field));
-	if (!invalidRecipientEntries && to.length + cc.length + bcc.length === 0) {
+	const requireRecipient = options.requireRecipient !== false;
+	if (requireRecipient && !invalidRecipientEntries && to.length + cc.length + bcc.length === 0) {
 		problems.push({
 			field: 'To',
 			message: 'no recipient: To is empty (and so are CC and BCC)',

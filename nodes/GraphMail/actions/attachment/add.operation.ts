@@ -1,0 +1,94 @@
+/**
+ * Attachment > Add: files from the item's binary data to a message or draft, any size (upload
+ * sessions from 3 MB, read range by range), inline images with their Content ID. Every item is
+ * checked before anything is uploaded; a few items upload at once, within the mailbox's limit.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	resolveAttachments,
+	type AttachmentRow,
+	type ResolvedAttachment,
+} from '../../binary/binaryAttachments';
+import { itemMessage } from '../../helpers/itemText';
+import type { GraphClient } from '../../transport/graphClient';
+import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
+import { problemsError } from '../message/send/prepare';
+import { addFiles, addProblems, ITEMS_UPLOADING_AT_ONCE } from './addFiles';
+import { filesField, messageFields, messageTargetOf, type MessageTarget } from './fields';
+
+export const properties: INodeProperties[] = [
+	...messageFields,
+	filesField(
+		'Files',
+		'Files from binary fields of the input item, of any size up to 150 MB in all. Files of 3 MB or more are uploaded in 4 MB pieces.',
+	),
+];
+
+interface Ready {
+	itemIndex: number;
+	message: MessageTarget;
+	files: ResolvedAttachment[];
+}
+
+function rowsOf(value: unknown): AttachmentRow[] {
+	const rows = value && typeof value === 'object' ? (value as IDataObject).attachment : undefined;
+	return Array.isArray(rows) ? (rows as AttachmentRow[]) : [];
+}
+
+async function prepare(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+): Promise<Ready | Error> {
+	try {
+		const message = messageTargetOf(ctx, itemIndex);
+		const rows = rowsOf(ctx.getNodeParameter('attachments', itemIndex, {}));
+		const { attachments, problems } = await resolveAttachments(ctx, item, rows);
+		problems.push(...addProblems(attachments));
+		if (!problems.length && !attachments.length)
+			problems.push({
+				field: 'Files',
+				message: 'no file to add',
+				hint: 'Add a row under Files naming a binary field of the input item (e.g. data)',
+			});
+		if (problems.length) return problemsError(ctx, itemIndex, problems);
+		return { itemIndex, message, files: attachments };
+	} catch (error) {
+		return error instanceof Error
+			? error
+			: new NodeOperationError(ctx.getNode(), itemMessage(String(error), itemIndex), { itemIndex });
+	}
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	const prepared: Array<Ready | Error> = [];
+	for (const [itemIndex, item] of items.entries())
+		prepared.push(await prepare(this, item, itemIndex));
+	stopAtFirstProblem(this, prepared, 'Nothing was added.');
+	const results = await settleEach(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
+		const { message, itemIndex } = entry;
+		const added = await addFiles(
+			this,
+			client,
+			{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
+			entry.files,
+		);
+		return {
+			status: 'added',
+			messageId: message.messageId,
+			attachments: added as unknown as IDataObject[],
+		};
+	});
+	return outputsOf(this, results, items.length);
+}

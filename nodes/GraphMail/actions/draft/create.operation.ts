@@ -1,0 +1,107 @@
+/**
+ * Draft > Create: every field of Send, saved as a draft (in Drafts or a chosen folder) instead of
+ * sent. Small files go inside the create request, the other small ones with `POST .../attachments`,
+ * files of 3 MB or more through upload sessions; inline images keep their Content ID. Every item is
+ * prepared first; a draft whose attachments fail is deleted again (nothing half-built is left).
+ * Immutable ids, so the id stays valid when the draft is sent and moves to Sent Items.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { withSentence } from '../../helpers/nodeError';
+import { idSegment } from '../../helpers/pathSegment';
+import { mailboxFields } from '../../read/fields';
+import { folderSegmentOf, folderValueOf } from '../../read/folderLocator';
+import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
+import { addFile, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
+import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
+import { inlineAttachment } from '../message/send/inlineAttachments';
+import { draftBody } from '../message/send/plan';
+import { createFields } from './fields';
+import { draftOutput } from './output';
+import { prepareCreate, type PreparedCreate } from './prepare';
+
+export const properties: INodeProperties[] = [...mailboxFields, ...createFields];
+
+async function createOne(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	prepared: PreparedCreate,
+): Promise<IDataObject> {
+	const { plan, ref, itemIndex } = prepared;
+	const inline = [];
+	for (const [i, planned] of plan.attachments.entries()) {
+		if (planned.via === 'inline')
+			inline.push(await inlineAttachment(ctx, itemIndex, planned, prepared.attachments[i]!));
+	}
+	const folder = folderValueOf(prepared.folder)
+		? `/mailFolders/${await folderSegmentOf(ctx.getNode(), client, ref, prepared.folder, itemIndex, 'Folder')}`
+		: '';
+	const { body: created } = await client.request<IDataObject>({
+		method: 'POST',
+		path: `${ref.base}${folder}/messages`,
+		body: draftBody(plan.message, plan.saveToSentItems, inline) as unknown as IDataObject,
+		headers: IMMUTABLE_ID_HEADERS,
+		mailbox: ref.mailbox,
+		idempotent: false,
+		itemIndex,
+	});
+	const id = typeof created.id === 'string' ? created.id : '';
+	if (!id)
+		throw new NodeOperationError(ctx.getNode(), 'Graph created the draft but returned no id', {
+			itemIndex,
+		});
+	const messagePath = `${ref.base}/messages/${idSegment(ctx.getNode(), id, 'Draft ID', itemIndex)}`;
+	const added: AddedAttachment[] = plan.attachments
+		.filter((planned) => planned.via === 'inline')
+		.map(({ binaryProperty: _p, via, ...spec }) => ({ ...spec, uploadedVia: via }));
+	try {
+		for (const [i, planned] of plan.attachments.entries()) {
+			if (planned.via === 'inline') continue;
+			added.push(
+				await addFile(
+					ctx,
+					client,
+					{ mailbox: ref.mailbox, messagePath, itemIndex },
+					prepared.attachments[i]!,
+					planned.via,
+				),
+			);
+		}
+	} catch (error) {
+		await client
+			.request({ method: 'DELETE', path: messagePath, mailbox: ref.mailbox, itemIndex })
+			.catch(() => undefined);
+		throw withSentence(
+			error as Error & { description?: string | null },
+			'The draft was deleted again: nothing was left behind.',
+		);
+	}
+	return {
+		status: 'created',
+		...draftOutput(created, ref.mailbox),
+		attachments: added as unknown as IDataObject[],
+	};
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	client: GraphClient,
+): Promise<INodeExecutionData[]> {
+	const prepared: Array<PreparedCreate | NodeOperationError> = [];
+	for (const [itemIndex, item] of items.entries())
+		prepared.push(await prepareCreate(this, item, itemIndex));
+	stopAtFirstProblem(this, prepared, 'No draft was created.');
+	const results = await settleEach(
+		prepared,
+		ITEMS_UPLOADING_AT_ONCE,
+		async (entry) => await createOne(this, client, entry),
+	);
+	return outputsOf(this, results, items.length);
+}
