@@ -129,8 +129,11 @@ describe('mail service: sending', () => {
 				'/me/sendMail',
 				simpleMail('big', undefined, { attachments: [attachment(limit)] }),
 			);
-			expect(tooBig.status).toBe(400);
-			expect(tooBig.body.error.code).toBe('ErrorAttachmentSizeLimitExceeded');
+			// Status and error together, so that an unexpected answer shows its message.
+			expect({ status: tooBig.status, error: tooBig.body.error }).toEqual({
+				status: 400,
+				error: expect.objectContaining({ code: 'ErrorAttachmentSizeLimitExceeded' }),
+			});
 			expect(
 				(
 					await s.graph.post(
