@@ -4,7 +4,15 @@ import { identityEndpointExpression } from './cloudEndpoints';
 import { CLOUD_PROPERTIES } from './cloudProperties';
 
 /** Least privilege for what the nodes do: send, read and write mail, and see who is connected. */
-export const BASE_SCOPES = ['openid', 'offline_access', 'User.Read', 'Mail.Send', 'Mail.ReadWrite'];
+// MailboxSettings.Read (read-only) lets the editor offer the mailbox's categories.
+export const BASE_SCOPES = [
+	'openid',
+	'offline_access',
+	'User.Read',
+	'Mail.Send',
+	'Mail.ReadWrite',
+	'MailboxSettings.Read',
+];
 
 export class GraphMailOAuth2Api implements ICredentialType {
 	name = 'graphMailOAuth2Api';
@@ -46,7 +54,7 @@ export class GraphMailOAuth2Api implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. Mail.Send.Shared Mail.ReadWrite.Shared',
 			description:
-				'Space-separated scopes on top of openid offline_access User.Read Mail.Send Mail.ReadWrite. Add the .Shared scopes to use other mailboxes.',
+				'Space-separated scopes on top of openid offline_access User.Read Mail.Send Mail.ReadWrite MailboxSettings.Read. Add the .Shared scopes to use other mailboxes.',
 		},
 		{
 			displayName: 'Authorization URL',

@@ -42,12 +42,12 @@ describe('GraphMailOAuth2Api derived endpoints', () => {
 
 	it('asks for least-privilege scopes plus the additional ones', async () => {
 		expect((await resolve({})).scope).toBe(
-			'openid offline_access User.Read Mail.Send Mail.ReadWrite',
+			'openid offline_access User.Read Mail.Send Mail.ReadWrite MailboxSettings.Read',
 		);
 		expect(
 			(await resolve({ additionalScopes: ' Mail.Send.Shared Mail.ReadWrite.Shared ' })).scope,
 		).toBe(
-			'openid offline_access User.Read Mail.Send Mail.ReadWrite Mail.Send.Shared Mail.ReadWrite.Shared',
+			'openid offline_access User.Read Mail.Send Mail.ReadWrite MailboxSettings.Read Mail.Send.Shared Mail.ReadWrite.Shared',
 		);
 	});
 

@@ -94,7 +94,7 @@ describe('GraphMailOAuth2Api against the emulator', () => {
 				`${emulator.loginBaseUrl}/contoso.onmicrosoft.com/oauth2/v2.0/authorize`,
 			);
 			expect(authorizeUrl.searchParams.get('scope')).toBe(
-				'openid offline_access User.Read Mail.Send Mail.ReadWrite',
+				'openid offline_access User.Read Mail.Send Mail.ReadWrite MailboxSettings.Read',
 			);
 			expect(authorizeUrl.searchParams.get('response_mode')).toBe('query');
 			expect(authorizeUrl.searchParams.get('prompt')).toBe('select_account');

@@ -40,6 +40,7 @@ export const DEFAULT_SCOPES = [
 	'User.Read',
 	'Mail.Send',
 	'Mail.ReadWrite',
+	'MailboxSettings.Read',
 	'Mail.Send.Shared',
 	'Mail.ReadWrite.Shared',
 ];

@@ -29,14 +29,14 @@ export async function getMasterCategories(
 			{ sendTop: false },
 		);
 	} catch (error) {
-		// Reading the list needs MailboxSettings.Read, which the credential does not ask for by default.
+		// Reading the list needs MailboxSettings.Read; credentials connected before it was a default lack it.
 		if (graphDetailsOf(error)?.status === 403)
 			throw new NodeOperationError(
 				this.getNode(),
 				"Graph refused to list the mailbox's categories",
 				{
 					description:
-						"Listing categories needs the MailboxSettings.Read permission: add it to the credential's Additional Scopes and reconnect. Category names can also be typed in an expression.",
+						'Listing categories needs the MailboxSettings.Read permission: reconnect the credential (it asks for it now). Category names can also be typed in an expression.',
 				},
 			);
 		throw asNodeError(this.getNode(), error);
