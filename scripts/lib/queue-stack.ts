@@ -65,8 +65,9 @@ function sharedEnv(redis: Service, postgres: Service, extra: NodeJS.ProcessEnv):
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		N8N_RUNNERS_ENABLED: 'true',
-		// A killed worker's job is found stalled within seconds (defaults: 30 s).
-		QUEUE_WORKER_LOCK_DURATION: '10000',
+		// A killed worker's job is found stalled once its lock lapses: n8n's 30 s (a 10 s lock lapsed
+		// under a loaded machine while the worker was busy, and Bull failed a job that was running).
+		QUEUE_WORKER_LOCK_DURATION: '30000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
 		// Main marks executions whose job is gone (a killed worker's) as crashed every 15 s (default 3 h).
