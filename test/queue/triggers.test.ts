@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import { CREDENTIAL_TYPE } from '../../scripts/lib/connect';
 import { makeLogger } from '../../scripts/lib/log';
-import { provisionedRuntime } from '../../scripts/lib/paths';
 import { executionRecord, setUpMailboxes, workerOf } from '../../scripts/lib/queue-scenarios';
-import { startQueueStack, type QueueStack } from '../../scripts/lib/queue-stack';
+import type { QueueStack } from '../../scripts/lib/queue-stack';
+import { startTestStack, waitFor } from './support';
 
 /**
  * Both triggers in n8n 2.40.7's queue mode (Redis, PostgreSQL, one main, two workers): main runs
@@ -18,19 +18,7 @@ const log = makeLogger('queue-triggers');
 let stack: QueueStack;
 
 beforeAll(async () => {
-	const runtime = provisionedRuntime();
-	if (!runtime) throw new Error('n8n is not provisioned: run bash scripts/provision.sh --queue');
-	stack = await startQueueStack({
-		runtime,
-		workers: 2,
-		owner: {
-			email: 'owner@queue.test',
-			password: 'Queue-Password-1',
-			firstName: 'Queue',
-			lastName: 'Owner',
-		},
-		log,
-	});
+	stack = await startTestStack(log);
 }, 360_000);
 
 afterAll(async () => {
@@ -84,20 +72,6 @@ function triggerWorkflow(
 	};
 }
 
-async function waitFor<T>(
-	what: string,
-	check: () => Promise<T | undefined>,
-	timeoutMs: number,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check().catch(() => undefined);
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 1_000));
-	}
-}
-
 interface Watched {
 	label: string;
 	workflowId: string;
@@ -142,6 +116,7 @@ async function allEmitted(watched: Watched, timeoutMs: number) {
 			return watched.subjects.every((subject) => counts.has(subject)) ? true : undefined;
 		},
 		timeoutMs,
+		1_000,
 	);
 }
 
