@@ -42,6 +42,8 @@ interface Figures {
 	throttled: number;
 	peakInFlight: number;
 	workers: string[];
+	/** Per execution: when each node started (from the webhook call) and how long it ran. */
+	timings: string[];
 }
 
 async function executionIds(stack: QueueStack, workflowId: string): Promise<string[]> {
@@ -65,6 +67,7 @@ async function run(
 	await control.resetCounters();
 	const half = Math.floor(ITEMS / 2);
 	const started = performance.now();
+	const calledAt = Date.now();
 	const answers = await Promise.all(
 		[0, 1].map((part) =>
 			callBulk(workflow.url, {
@@ -80,9 +83,17 @@ async function run(
 			log(`webhook answered ${answer.status}: ${answer.text.slice(0, 300)}`);
 	const counters = await control.counters();
 	const ids = await executionIds(stack, workflow.id);
+	const timings: string[] = [];
 	for (const id of ids) {
-		const problem = executionError(await executionRecord(stack, id));
+		const record = await executionRecord(stack, id);
+		const problem = executionError(record);
 		if (problem) log(`execution ${id} failed: ${problem}`);
+		const nodes = Object.entries(record.data.resultData.runData).map(([node, runs]) => {
+			const run = runs[0];
+			const at = run?.startTime ? ((run.startTime - calledAt) / 1000).toFixed(1) : '?';
+			return `${node} at ${at} s for ${((run?.executionTime ?? 0) / 1000).toFixed(1)} s`;
+		});
+		timings.push(`${id}: ${nodes.join(', ')}`);
 	}
 	const perMailbox = Math.ceil(ITEMS / mailboxCount);
 	return {
@@ -96,6 +107,7 @@ async function run(
 		throttled: counters.throttled429,
 		peakInFlight: Math.max(0, ...Object.values(counters.peakInFlightByMailbox)),
 		workers: ids.map((id) => `${id}@${workerOf(stack, id) ?? '?'}`),
+		timings,
 	};
 }
 
@@ -108,6 +120,7 @@ function print(figures: Figures): void {
 			`  delivered ${figures.delivered}, lost ${figures.lost}, duplicates ${figures.duplicates}`,
 			`  sendMail requests ${figures.subRequests}, 429s ${figures.throttled} (${((100 * figures.throttled) / Math.max(1, figures.subRequests)).toFixed(1)}%), peak in flight per mailbox ${figures.peakInFlight}`,
 			`  executions ${figures.workers.join(', ')}`,
+			...figures.timings.map((line) => `    ${line}`),
 		].join('\n'),
 	);
 }

@@ -206,6 +206,8 @@ export interface ExecutionRecord {
 			runData: Record<
 				string,
 				Array<{
+					startTime?: number;
+					executionTime?: number;
 					error?: { message?: string };
 					data?: { main?: Array<Array<{ json: Record<string, unknown> }>> };
 				}>

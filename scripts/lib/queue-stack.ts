@@ -40,6 +40,11 @@ export interface QueueStack {
 	owner: Owner;
 	/** Starts one more worker (e.g. after one was killed). */
 	startWorker(name: string): Promise<QueueWorker>;
+	/**
+	 * Stops main with SIGTERM (the workers keep running) and, after `whileDown`, starts it again on
+	 * the same port (the same webhook URLs) and logs in again.
+	 */
+	restartMain(whileDown?: () => Promise<void>): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -60,8 +65,9 @@ function sharedEnv(redis: Service, postgres: Service, extra: NodeJS.ProcessEnv):
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		N8N_RUNNERS_ENABLED: 'true',
-		// A killed worker's job is found stalled within seconds (defaults: 30 s).
-		QUEUE_WORKER_LOCK_DURATION: '10000',
+		// A killed worker's job is found stalled once its lock lapses: n8n's 30 s (a 10 s lock lapsed
+		// under a loaded machine while the worker was busy, and Bull failed a job that was running).
+		QUEUE_WORKER_LOCK_DURATION: '30000',
 		QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
 		QUEUE_WORKER_STALLED_INTERVAL: '5000',
 		// Main marks executions whose job is gone (a killed worker's) as crashed every 15 s (default 3 h).
@@ -176,7 +182,8 @@ export async function startQueueStack(options: {
 
 		const client = new N8nClient(main.url);
 		await client.setupOwnerAndLogin(options.owner);
-		return {
+		let mainRestarts = 0;
+		const stack: QueueStack = {
 			dir,
 			runtime,
 			emulator,
@@ -187,8 +194,30 @@ export async function startQueueStack(options: {
 			client,
 			owner: options.owner,
 			startWorker,
+			restartMain: async (whileDown) => {
+				const old = stack.main;
+				// n8n shuts down gracefully within 30 s (N8N_GRACEFUL_SHUTDOWN_TIMEOUT); SIGKILL only after that.
+				await old.process.stop(45_000);
+				started.splice(started.indexOf(old), 1);
+				log(
+					`n8n main stopped (${old.process.exit?.signal ?? `code ${old.process.exit?.code}`}); last log lines:\n${old.process.logTail(600)}`,
+				);
+				await whileDown?.();
+				mainRestarts += 1;
+				stack.main = await startN8n({
+					runtime,
+					home: homes.get('main')!,
+					port: mainPort,
+					logFile: join(logDir, `main-${mainRestarts}.log`),
+					extraEnv: env,
+				});
+				started.push(stack.main);
+				await stack.client.login(options.owner.email, options.owner.password);
+				log(`n8n main started again on ${stack.main.url}`);
+			},
 			stop: stopAll,
 		};
+		return stack;
 	} catch (error) {
 		await stopAll();
 		throw error;

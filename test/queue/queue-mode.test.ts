@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 import { makeLogger } from '../../scripts/lib/log';
-import { provisionedRuntime } from '../../scripts/lib/paths';
 import {
 	activeWebhookWorkflow,
 	bulkWorkflow,
@@ -11,7 +10,8 @@ import {
 	setUpMailboxes,
 	workerOf,
 } from '../../scripts/lib/queue-scenarios';
-import { startQueueStack, type QueueStack } from '../../scripts/lib/queue-stack';
+import type { QueueStack } from '../../scripts/lib/queue-stack';
+import { startTestStack, waitFor } from './support';
 
 /**
  * Graph Mail in n8n 2.40.7's queue mode, the real thing: Redis, PostgreSQL, one main and two
@@ -24,21 +24,8 @@ const log = makeLogger('queue-e2e');
 let stack: QueueStack;
 
 beforeAll(async () => {
-	const runtime = provisionedRuntime();
-	if (!runtime) throw new Error('n8n is not provisioned: run bash scripts/provision.sh --queue');
-	stack = await startQueueStack({
-		runtime,
-		workers: 2,
-		// One execution per worker at a time: two calls land on two workers.
-		workerConcurrency: 1,
-		owner: {
-			email: 'owner@queue.test',
-			password: 'Queue-Password-1',
-			firstName: 'Queue',
-			lastName: 'Owner',
-		},
-		log,
-	});
+	// One execution per worker at a time: two calls land on two workers.
+	stack = await startTestStack(log, { workerConcurrency: 1 });
 }, 360_000);
 
 afterAll(async () => {
@@ -51,20 +38,6 @@ async function executionsOf(workflowId: string) {
 	return (await stack.client.listExecutions(workflowId)).sort(
 		(a, b) => Number(a.id) - Number(b.id),
 	);
-}
-
-async function waitFor<T>(
-	what: string,
-	check: () => Promise<T | undefined>,
-	timeoutMs = 120_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
 }
 
 it('mails with attachments from binary data that main received arrive intact from a worker', async () => {

@@ -20,6 +20,7 @@ import {
 	sendBatches,
 	sentCopies,
 	startScaleEnvironment,
+	subRequestCount,
 	uniqueSubject,
 	type SendEnvironment,
 } from './support';
@@ -251,7 +252,10 @@ describe('running again sends nothing twice', () => {
 		const first = await run(env, perItemParams(), { items, executionId: 'failed-execution' });
 		expect(deliveries(env).delivered).toBe(8);
 		const customData = first.run.data.resultData.metadata as Record<string, string>;
-		expect(customData).toEqual({ graphMailSendRun: 'failed-execution' });
+		expect(customData).toEqual({
+			graphMailSendRun: 'failed-execution',
+			graphMailSendRunAt: expect.stringMatching(/^\d{13}$/),
+		});
 		env.clear();
 		const again = await run(env, perItemParams(), {
 			items,
@@ -277,6 +281,72 @@ describe('running again sends nothing twice', () => {
 		// Only the look: 16 ids in two filters, two one-request chains.
 		expect(env.recorded).toHaveLength(2);
 		expect(sendBatches(env)).toHaveLength(0);
+	});
+
+	it('a large run looks once, at what the mailbox got since the run began: its Retry finds every mail sent, in one GET', async () => {
+		const subject = uniqueSubject('Retried large');
+		const items = mailItems(60, subject);
+		const first = await run(env, perItemParams(), { items, executionId: 'large-failed' });
+		expect(deliveries(env).delivered).toBe(60);
+		// Before sending: one listing instead of 120 ids in 9 filters.
+		const firstLooks = env.recorded.filter((r) => !sendBatches(env).includes(r));
+		expect(firstLooks.map((r) => r.method)).toEqual(['GET']);
+		const customData = first.run.data.resultData.metadata as Record<string, string>;
+		env.clear();
+		const again = await run(env, perItemParams(), {
+			items,
+			executionId: 'large-retry',
+			mode: 'retry',
+			customData,
+		});
+		expect(again.items.map((item) => [item.json.status, item.json.alreadySent])).toEqual(
+			Array(60).fill(['skipped', true]),
+		);
+		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
+		expect(env.recorded.map((r) => [r.method, decodeURIComponent(r.path).split('&')[0]])).toEqual([
+			['GET', expect.stringMatching(/\?\$filter=createdDateTime ge /)],
+		]);
+	});
+
+	it("a large run looks the ids up when the run's start is unknown, or when the listing fails", async () => {
+		const subject = uniqueSubject('Large fallback');
+		const items = mailItems(60, subject);
+		const first = await run(env, perItemParams(), { items, executionId: 'fallback-failed' });
+		expect(deliveries(env).delivered).toBe(60);
+		const { graphMailSendRun } = first.run.data.resultData.metadata as Record<string, string>;
+		// Custom data of a node version that kept no start time: 120 ids, 14 per filter, through $batch.
+		env.clear();
+		const unknownStart = await run(env, perItemParams(), {
+			items,
+			executionId: 'fallback-retry',
+			mode: 'retry',
+			customData: { graphMailSendRun: graphMailSendRun! },
+		});
+		expect(unknownStart.items.every((item) => item.json.alreadySent === true)).toBe(true);
+		expect(env.recorded.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'POST']);
+		expect(env.recorded.map(subRequestCount).reduce((a, b) => a + b, 0)).toBe(9);
+		// The listing refused (here: a 500 the client gives up on): the ids are looked up instead.
+		env.clear();
+		env.emulator.control.injectFault({
+			route: 'listMessages',
+			kind: 'answer',
+			status: 500,
+			body: { error: { code: 'InternalServerError', message: 'Listing failed.' } },
+			times: 10,
+		});
+		const failedListing = await run(env, perItemParams({}, { maxAttempts: 1 }), {
+			items,
+			executionId: 'fallback-retry-2',
+			mode: 'retry',
+			customData: first.run.data.resultData.metadata as Record<string, string>,
+		});
+		env.emulator.control.clearFaults();
+		expect(failedListing.items.every((item) => item.json.alreadySent === true)).toBe(true);
+		expect(env.recorded.map((r) => [r.method, r.status])).toEqual([
+			['GET', 500],
+			...Array(4).fill(['POST', 200]),
+		]);
+		expect(deliveries(env)).toEqual({ delivered: 0, duplicates: 0 });
 	});
 
 	it("a Retry without the first execution's identity (started by an older node) looks by content, and a new one sends", async () => {

@@ -360,4 +360,38 @@ describe('serial chains (sends and lookups)', () => {
 		]);
 		expect(client.inFlightLimit('me').reductions).toBe(1);
 	});
+
+	it('after a throttled sub-request no new chain starts before its Retry-After (each would only collect another 429 while another sender holds the mailbox)', async () => {
+		const clock = { now: () => 0 };
+		const startedAt: number[] = [];
+		const { client, calls, now } = fakeClient(
+			(requests, call) => {
+				startedAt.push(clock.now());
+				return call === 1
+					? requests.map(
+							(r, i): Answer => ({
+								id: r.id,
+								status: i === 0 ? 429 : 424,
+								headers: i === 0 ? { 'retry-after': '2' } : {},
+							}),
+						)
+					: accepted(requests);
+			},
+			{ maxInFlight: 1 },
+		);
+		clock.now = now;
+		// One slot: three chains of 15, one after the other.
+		const results = await executeBatch(
+			client,
+			'me',
+			Array.from({ length: 45 }, (_, i) => send(i)),
+			{ serial: true, now },
+		);
+		expect(results.every((result) => result.kind === 'response' && result.status === 202)).toBe(
+			true,
+		);
+		// The second chain waits out the first one's Retry-After; then the other chains and the retry.
+		expect(startedAt.map((t) => t - startedAt[0]!)).toEqual([0, 2000, 2000, 2000]);
+		expect(calls.map((call) => call.requests.length)).toEqual([15, 15, 15, 15]);
+	});
 });

@@ -10,7 +10,11 @@
 export interface AdaptiveLimitOptions {
 	/** The cap (Outlook's 4 in flight per mailbox, or Max Parallel Requests). */
 	max: number;
-	/** Growth per accepted request group, divided by the window (about +0.5 per full round). */
+	/**
+	 * Growth per accepted request group, divided by the window (about +1.5 per full round: from 1
+	 * back to 4 in about four accepted chains once the other sender is done; at +0.5 the mailbox
+	 * stayed half used for seconds after each throttle).
+	 */
 	increase?: number;
 	/** Factor applied on a throttle. */
 	decrease?: number;
@@ -32,7 +36,7 @@ export class AdaptiveLimit {
 	constructor(options: AdaptiveLimitOptions) {
 		this.max = Math.max(1, Math.floor(options.max));
 		this.window = this.max;
-		this.increase = options.increase ?? 0.5;
+		this.increase = options.increase ?? 1.5;
 		this.decrease = options.decrease ?? 0.7;
 		this.now = options.now ?? Date.now;
 	}

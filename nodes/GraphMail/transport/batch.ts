@@ -206,6 +206,12 @@ export async function executeBatch(
 
 	const serial = options.serial === true;
 	const limit = serial ? client.inFlightLimit(mailbox) : undefined;
+	/**
+	 * Serial chains: until when Graph asked the mailbox to wait (a throttled sub-request's
+	 * Retry-After). No new chain starts before then: each would only collect another 429 while the
+	 * mailbox is full (another worker's chains hold it).
+	 */
+	let pausedUntil = 0;
 
 	/** Sends one batch and records (or puts back into `later`) each of its entries. */
 	const sendBatch = async (batch: Pending[], later: Pending[]): Promise<void> => {
@@ -317,6 +323,7 @@ export async function executeBatch(
 				gaveUp: throttled || outcomeUncertain({ status }),
 			});
 		}
+		if (throttledInBatch) pausedUntil = Math.max(pausedUntil, heldUntil);
 		if (limit && !throttledInBatch) limit.accepted();
 	};
 
@@ -337,6 +344,8 @@ export async function executeBatch(
 		const running = new Set<Promise<void>>();
 		for (const [b, batch] of batches.entries()) {
 			while (running.size >= (limit?.current ?? 1)) await Promise.race(running);
+			const pause = pausedUntil - clock();
+			if (pause > 0) await client.wait(pause);
 			if (options.stop?.()) {
 				await Promise.all(running);
 				for (const entry of [...batches.slice(b).flat(), ...later])

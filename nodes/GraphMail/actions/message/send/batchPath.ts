@@ -1,8 +1,8 @@
 /**
  * Send, step 2 for many items: every mailbox on its own, mailboxes in parallel.
  *  1. Exactly Once: before anything is sent, the run's internetMessageIds are looked up in each
- *     mailbox (14 per filter, the filters through `$batch`); items already sent within the
- *     deduplication window are not sent again.
+ *     mailbox (what it got since the run began, or 14 ids per filter through `$batch`, see
+ *     lookup.ts); items already sent within the deduplication window are not sent again.
  *  2. sendMail plans go through `$batch` (up to 20 per batch, under ~4 MB; one batch at a time per
  *     mailbox, which Graph runs 4 sub-requests at a time), a single one as a plain request;
  *     draft plans run through draftPath.ts, at most `maxInFlightPerMailbox` items at once (the
@@ -31,7 +31,12 @@ import { sendWithDraft, type Recovery, type SendReport, type SentDetails } from 
 import { explainSendError, lookupError, lookupFailure, maybeSent, refusal } from './errors';
 import { earlierSend, type FoundMessage } from './idempotencyKey';
 import { sendMailRequestBody } from './inlineAttachments';
-import { findByInternetMessageId, waitBeforeLooking, type LookupBy } from './lookup';
+import {
+	findByInternetMessageId,
+	lookBeforeSending,
+	waitBeforeLooking,
+	type LookupBy,
+} from './lookup';
 import type { PreparedSend } from './prepare';
 
 export type SendOutcome =
@@ -47,6 +52,8 @@ export interface BulkOptions {
 	recovery: Recovery;
 	/** Another operation sending through this path (Reply, Reply All, Forward); Send when absent. */
 	route?: BulkRoute;
+	/** When the run began (runIdentity.ts): none of its mails is older, so the first look can list. */
+	runStartedAt?: number;
 }
 
 /** How another operation's plans go out and are found again (Send's sendMail, drafts and internetMessageIds by default). */
@@ -387,10 +394,11 @@ export async function sendAll(
 			const keyed = group.entries.filter(findable);
 			if (!keyed.length) return { group };
 			try {
-				const found = await findByInternetMessageId(
+				const found = await lookBeforeSending(
 					client,
 					group.mailbox,
 					keyed.flatMap(idsOf),
+					options.runStartedAt,
 					options.route?.lookup,
 				);
 				const now = Date.now();

@@ -193,7 +193,11 @@ export async function execute(
 		(entry): entry is PreparedSend => !(entry instanceof NodeOperationError) && !entry.dryRun,
 	);
 	const outcomes = toSend.length
-		? await sendAll(this, client, toSend, { continueOnFail, recovery: RECOVERY })
+		? await sendAll(this, client, toSend, {
+				continueOnFail,
+				recovery: RECOVERY,
+				...(run.startedAt !== undefined ? { runStartedAt: run.startedAt } : {}),
+			})
 		: new Map<number, SendOutcome>();
 
 	// 3. Results in input order.

@@ -15,6 +15,8 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** Custom data key (letters, digits, underscores; n8n keeps at most 10 keys per execution). */
 export const RUN_KEY = 'graphMailSendRun';
+/** When the run first came to this node (ms since the epoch): no mail of the run is older. */
+export const RUN_STARTED_KEY = 'graphMailSendRunAt';
 
 export interface RunIdentity {
 	/** Goes into every item's key. */
@@ -25,6 +27,12 @@ export interface RunIdentity {
 	 * be recognised, so they go out again rather than being dropped (see the README).
 	 */
 	unknownRetry: boolean;
+	/**
+	 * When this run's first Send began (before any of its mails went out), when known: a mail that
+	 * carries one of its keys was created in the mailbox after it. Unknown for Same Work Key (any
+	 * earlier execution may have done the work) and for runs started by older versions of the node.
+	 */
+	startedAt?: number;
 }
 
 function runIndexOf(ctx: IExecuteFunctions): number {
@@ -36,12 +44,22 @@ function runIndexOf(ctx: IExecuteFunctions): number {
 	}
 }
 
-function storedRun(ctx: IExecuteFunctions): string | undefined {
+function stored(ctx: IExecuteFunctions, key: string): string | undefined {
 	try {
-		const value = ctx.customData.get(RUN_KEY);
+		const value = ctx.customData.get(key);
 		return typeof value === 'string' && value !== '' ? value : undefined;
 	} catch {
 		return undefined;
+	}
+}
+
+function remember(ctx: IExecuteFunctions, key: string, value: string): boolean {
+	try {
+		ctx.customData.set(key, value);
+		return true;
+	} catch {
+		// Custom data refused (never for a plain id); a retry then cannot recognise these sends.
+		return false;
 	}
 }
 
@@ -59,18 +77,21 @@ function workKey(ctx: IExecuteFunctions): string | undefined {
 export function runIdentity(ctx: IExecuteFunctions): RunIdentity {
 	const work = workKey(ctx);
 	if (work !== undefined) return { run: `work:${work}#${runIndexOf(ctx)}`, unknownRetry: false };
-	let execution = storedRun(ctx);
+	let execution = stored(ctx, RUN_KEY);
 	const carried = execution !== undefined;
-	if (!execution) {
+	let startedAt: number | undefined;
+	if (carried) {
+		const at = Number(stored(ctx, RUN_STARTED_KEY));
+		startedAt = Number.isSafeInteger(at) && at > 0 ? at : undefined;
+	} else {
 		execution = ctx.getExecutionId() ?? '';
-		try {
-			ctx.customData.set(RUN_KEY, execution);
-		} catch {
-			// Custom data refused (never for a plain id); a retry then cannot recognise these sends.
-		}
+		const now = Date.now();
+		if (remember(ctx, RUN_KEY, execution) && remember(ctx, RUN_STARTED_KEY, String(now)))
+			startedAt = now;
 	}
 	return {
 		run: `${execution}#${runIndexOf(ctx)}`,
 		unknownRetry: !carried && ctx.getMode() === 'retry',
+		...(startedAt !== undefined ? { startedAt } : {}),
 	};
 }
