@@ -116,7 +116,10 @@ describe("Don't Resend on Retry in a real n8n", () => {
 		const failed = await executeFromEditor(env, workflow.id);
 		expect(failed.status).toBe('error');
 		expect(failed.data.resultData.runData.Send![0]!.error?.message).toMatch(/\[item \d\]$/);
-		expect(failed.data.resultData.metadata).toEqual({ graphMailSendRun: failed.id });
+		expect(failed.data.resultData.metadata).toEqual({
+			graphMailSendRun: failed.id,
+			graphMailSendRunAt: expect.stringMatching(/^\d{13}$/),
+		});
 		const sentBefore = await inboxSubjects(env, recipient.userPrincipalName, subject);
 		expect(sentBefore).toHaveLength(2);
 
