@@ -5,6 +5,7 @@
  */
 import { GraphError } from '../errors';
 import type { Address, InternetHeader } from '../types';
+import { isStrictBase64 } from '../../util/base64';
 
 export interface MimeAttachment {
 	name: string;
@@ -38,8 +39,7 @@ const INVALID_BASE64 = () =>
 /** The sendMail body: base64 of the MIME message, line breaks allowed, nothing else. */
 export function decodeMimeBase64(body: Buffer): Buffer {
 	const text = body.toString('latin1').replace(/[\r\n\t ]+/g, '');
-	if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text))
-		throw INVALID_BASE64();
+	if (text.length === 0 || !isStrictBase64(text)) throw INVALID_BASE64();
 	return Buffer.from(text, 'base64');
 }
 

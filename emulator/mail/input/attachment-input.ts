@@ -7,6 +7,7 @@ import { getProperty, isObject } from './json-body';
 import type { JsonObject } from './json-body';
 import { wholeSeconds } from '../time';
 import type { MailState, StoredAttachment } from '../types';
+import { isStrictBase64 } from '../../util/base64';
 
 const FILE_PROPERTIES = new Set([
 	'name',
@@ -59,11 +60,10 @@ function attachmentKind(json: JsonObject): 'file' | 'item' {
  * `filesystem-v2` (base64url, wrong length) are refused, as is the docs' truncated `R0lGODdhEAYEAA7`
  * (microsoft-graph-docs#18914).
  */
-const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function decodeContentBytes(value: unknown): Buffer {
 	const compact = typeof value === 'string' ? value.replace(/\s+/g, '') : undefined;
-	if (compact === undefined || !STRICT_BASE64.test(compact)) {
+	if (compact === undefined || !isStrictBase64(compact)) {
 		throw badRequest(
 			"Cannot convert the literal in 'contentBytes' to the expected type 'Edm.Binary'.",
 			'RequestBodyRead',
