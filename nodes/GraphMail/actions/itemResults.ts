@@ -20,18 +20,74 @@ export function stopAtFirstProblem(
 		throw withSentence(first as Error & { description?: string | null }, sentence);
 }
 
+/** The item's output: its JSON, or its error (thrown without Continue On Fail). */
+function outputOf(
+	ctx: IExecuteFunctions,
+	result: IDataObject | Error | undefined,
+	itemIndex: number,
+	missing: string,
+): INodeExecutionData {
+	return result instanceof Error || result === undefined
+		? errorItemOrThrow(ctx, result ?? new Error(missing), itemIndex)
+		: { json: result, pairedItem: { item: itemIndex } };
+}
+
 /** One output item per input item: its JSON, or its error (thrown without Continue On Fail). */
 export function outputsOf(
 	ctx: IExecuteFunctions,
 	results: ReadonlyArray<IDataObject | Error | undefined>,
 	count: number,
 ): INodeExecutionData[] {
-	return Array.from({ length: count }, (_unused, itemIndex) => {
-		const result = results[itemIndex];
-		return result instanceof Error || result === undefined
-			? errorItemOrThrow(ctx, result ?? new Error('The item was not processed'), itemIndex)
-			: { json: result, pairedItem: { item: itemIndex } };
+	return Array.from({ length: count }, (_unused, itemIndex) =>
+		outputOf(ctx, results[itemIndex], itemIndex, 'The item was not processed'),
+	);
+}
+
+/** One item's planned action: which item, which message (as the user gave it). */
+export interface ItemPlan {
+	itemIndex: number;
+	messageId: string;
+}
+
+/** What acting on the planned items gave, one entry per plan: the output JSON, or the item's error. */
+export type ItemResult = IDataObject | Error;
+
+/**
+ * The frame of Move, Copy, Update and Delete (and the folder operations): every item is planned
+ * first (its fields read and checked), so a bad item is an error before any request; then all
+ * planned items are acted on at once (in bulk); results come back in input order. Without
+ * Continue On Fail the first error (in item order) stops the node; with it, each failed item is an
+ * error item and the rest go on.
+ */
+export async function runItems<P extends { itemIndex: number }>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	plan: (itemIndex: number) => P | Promise<P>,
+	act: (plans: P[], options: { stopOnFailure: boolean }) => Promise<ItemResult[]>,
+): Promise<INodeExecutionData[]> {
+	const output = new Array<INodeExecutionData>(items.length);
+	const plans: P[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			plans.push(await plan(itemIndex));
+		} catch (error) {
+			output[itemIndex] = errorItemOrThrow(ctx, error, itemIndex);
+		}
+	}
+	const results = plans.length ? await act(plans, { stopOnFailure: !ctx.continueOnFail() }) : [];
+	plans.forEach(({ itemIndex }, i) => {
+		output[itemIndex] = outputOf(ctx, results[i], itemIndex, 'No result');
 	});
+	return output;
+}
+
+/**
+ * An item's error inside a frame's work: without Continue On Fail it stops the node at once
+ * (naming the item); with it, it is the item's result.
+ */
+export function itemErrorOrThrow(ctx: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (!ctx.continueOnFail()) errorItemOrThrow(ctx, error, itemIndex);
+	return error instanceof Error ? error : new Error(String(error));
 }
 
 /**

@@ -2,10 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { forgetFolderLookups } from '../../read/folderResolver';
 import type { MailboxRef } from '../../read/mailbox';
-import { executeBatch, type BatchSubRequest } from '../../transport/batch';
+import type { BatchSubRequest, BatchSubResult } from '../../transport/batch';
+import { executeBatchPerMailbox } from '../../transport/batchPerMailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { graphErrorDetails } from '../../transport/graphError';
-import { errorItemOrThrow } from '../itemErrors';
+import { itemErrorOrThrow, runItems, type ItemResult } from '../itemResults';
 import { folderError, uncertainError } from './errors';
 
 /**
@@ -47,68 +48,65 @@ export async function executeFolderJobs<P extends Prepared>(
 	client: GraphClient,
 	steps: FolderSteps<P>,
 ): Promise<INodeExecutionData[]> {
-	const output = new Array<INodeExecutionData[]>(items.length);
-	const prepared: P[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			prepared.push(steps.prepare(itemIndex));
-		} catch (error) {
-			output[itemIndex] = [errorItemOrThrow(ctx, error, itemIndex)];
-		}
-	}
-	const jobs: FolderJob[] = [];
-	for (const item of prepared) {
-		try {
-			jobs.push(await steps.job(item));
-		} catch (error) {
-			output[item.itemIndex] = [errorItemOrThrow(ctx, error, item.itemIndex)];
-		}
-	}
-	const byMailbox = new Map<string, FolderJob[]>();
-	for (const job of jobs) {
-		const key = job.ref.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), job]);
-	}
-	const node = ctx.getNode();
-	await Promise.all(
-		[...byMailbox.values()].map(async (group) => {
-			const results = await executeBatch(
-				client,
-				group[0]!.ref.mailbox,
-				group.map((job) => job.request),
-				{ serial: true },
-			);
-			if (steps.changes) forgetFolderLookups(client, group[0]!.ref);
-			for (const [i, result] of results.entries()) {
-				const job = group[i]!;
-				let error: Error | undefined;
-				if (result.kind === 'response' && result.status < 300) {
-					try {
-						const body = (result.body ?? {}) as IDataObject;
-						output[job.itemIndex] = [
-							{ json: await job.done(body), pairedItem: { item: job.itemIndex } },
-						];
-						continue;
-					} catch (failure) {
-						error = failure as Error;
-					}
-				} else if (result.kind === 'response') {
-					const details = graphErrorDetails({
-						status: result.status,
-						headers: result.headers,
-						body: result.body,
-					});
-					error = folderError(node, details, job.itemIndex, job.label, steps.action);
-				} else if (result.kind === 'uncertain') {
-					error = uncertainError(node, job.itemIndex, job.label, steps.action, result.reason);
-				} else if (result.kind === 'failed') {
-					error = folderError(node, result.details, job.itemIndex, job.label, steps.action);
-				} else {
-					error = uncertainError(node, job.itemIndex, job.label, steps.action, 'it was not sent');
+	return await runItems(
+		ctx,
+		items,
+		(itemIndex) => steps.prepare(itemIndex),
+		async (prepared) => {
+			const results = new Array<ItemResult>(prepared.length);
+			const jobs: Array<{ at: number; job: FolderJob }> = [];
+			for (const [at, item] of prepared.entries()) {
+				try {
+					jobs.push({ at, job: await steps.job(item) });
+				} catch (error) {
+					results[at] = itemErrorOrThrow(ctx, error, item.itemIndex);
 				}
-				output[job.itemIndex] = [errorItemOrThrow(ctx, error, job.itemIndex)];
 			}
-		}),
+			const answers = await executeBatchPerMailbox(
+				client,
+				jobs.map(({ job }) => ({ mailbox: job.ref.mailbox, request: job.request })),
+			);
+			if (steps.changes)
+				for (const ref of uniqueMailboxes(jobs.map(({ job }) => job.ref)))
+					forgetFolderLookups(client, ref);
+			for (const [i, { at, job }] of jobs.entries())
+				results[at] = await outcomeOf(ctx, steps.action, job, answers[i]!);
+			return results;
+		},
 	);
-	return output.flat();
+}
+
+function uniqueMailboxes(refs: MailboxRef[]): MailboxRef[] {
+	const byKey = new Map(refs.map((ref) => [ref.mailbox.toLowerCase(), ref]));
+	return [...byKey.values()];
+}
+
+/** The item's output from Graph's answer, or its error in the folder operations' words. */
+async function outcomeOf(
+	ctx: IExecuteFunctions,
+	action: string,
+	job: FolderJob,
+	result: BatchSubResult,
+): Promise<ItemResult> {
+	const node = ctx.getNode();
+	if (result.kind === 'response' && result.status < 300) {
+		try {
+			return await job.done((result.body ?? {}) as IDataObject);
+		} catch (failure) {
+			return failure as Error;
+		}
+	}
+	if (result.kind === 'response') {
+		const details = graphErrorDetails({
+			status: result.status,
+			headers: result.headers,
+			body: result.body,
+		});
+		return folderError(node, details, job.itemIndex, job.label, action);
+	}
+	if (result.kind === 'uncertain')
+		return uncertainError(node, job.itemIndex, job.label, action, result.reason);
+	if (result.kind === 'failed')
+		return folderError(node, result.details, job.itemIndex, job.label, action);
+	return uncertainError(node, job.itemIndex, job.label, action, 'it was not sent');
 }

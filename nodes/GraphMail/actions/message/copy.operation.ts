@@ -8,7 +8,7 @@ import { IMMUTABLE_ID_HEADERS } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
 import { ActionLedger } from './bulk/ledger';
 import { planRelocation, relocateProperties, type RelocatePlan } from './bulk/relocate';
-import { runItems } from './bulk/run';
+import { runItems } from '../itemResults';
 
 export const properties = relocateProperties('copy');
 

@@ -8,7 +8,7 @@ import { messageLocator, messageOf } from '../../read/messageLocator';
 import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
 import { ActionLedger } from './bulk/ledger';
-import { runItems, type ItemPlan } from './bulk/run';
+import { runItems, type ItemPlan } from '../itemResults';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,

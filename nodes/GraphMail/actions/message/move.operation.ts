@@ -6,7 +6,7 @@ import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
 import { ActionLedger } from './bulk/ledger';
 import { planRelocation, relocateProperties } from './bulk/relocate';
-import { runItems } from './bulk/run';
+import { runItems } from '../itemResults';
 
 export const properties = relocateProperties('move');
 

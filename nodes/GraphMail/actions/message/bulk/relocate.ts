@@ -5,7 +5,7 @@ import { mailboxOf, type MailboxRef } from '../../../read/mailbox';
 import { messageLocator, messageOf } from '../../../read/messageLocator';
 import { mailboxFields } from '../../../read/fields';
 import type { GraphClient } from '../../../transport/graphClient';
-import type { ItemPlan } from './run';
+import type { ItemPlan } from '../../itemResults';
 
 /** Move and Copy's shared part: their fields and one item's plan (mailbox, message, destination). */
 

@@ -6,7 +6,7 @@ import { mailboxOf, type MailboxRef } from '../../../read/mailbox';
 import { messageOf } from '../../../read/messageLocator';
 import type { GraphClient } from '../../../transport/graphClient';
 import { notFoundError, outcomeError } from '../bulk/errors';
-import { runItems, type ItemPlan, type ItemResult } from '../bulk/run';
+import { runItems, type ItemPlan, type ItemResult } from '../../itemResults';
 import { mergedCategories, readUpdateChanges, type UpdateChanges } from './changes';
 
 export { properties } from './fields';
