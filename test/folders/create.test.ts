@@ -1,4 +1,4 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import type { TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -10,18 +10,17 @@ import {
 	runOk,
 	unique,
 	wellKnownId,
+	useFolderEnvironment,
 } from './support';
 
 /** Folder → Create in n8n's engine against the emulator: names, nested paths, Return Existing, races and lost answers. */
 describe('Folder: Create', () => {
 	let env: TestEnvironment;
 	let root: string;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
+	useFolderEnvironment((started) => {
+		env = started;
 		root = wellKnownId(env, 'msgfolderroot');
 	});
-	afterAll(async () => await env?.stop());
 
 	const named = (parentId: string, name: string) =>
 		childrenOf(env, parentId).filter((f) => f.displayName.toLowerCase() === name.toLowerCase());

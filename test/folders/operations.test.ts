@@ -1,4 +1,4 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import type { TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -11,16 +11,13 @@ import {
 	runOk,
 	unique,
 	wellKnownId,
+	useFolderEnvironment,
 } from './support';
 
 /** Folder → Get, Rename, Move, Delete: by path or ID, refused input, missing folders, Continue On Fail, $batch. */
 describe('Folder: Get, Rename, Move, Delete', () => {
 	let env: TestEnvironment;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
+	useFolderEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;
