@@ -43,12 +43,6 @@ export function outputsOf(
 	);
 }
 
-/** One item's planned action: which item, which message (as the user gave it). */
-export interface ItemPlan {
-	itemIndex: number;
-	messageId: string;
-}
-
 /** What acting on the planned items gave, one entry per plan: the output JSON, or the item's error. */
 export type ItemResult = IDataObject | Error;
 

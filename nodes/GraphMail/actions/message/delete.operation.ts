@@ -1,14 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { moveRequest, permanentDeleteRequest } from '../../bulk/changeRequests';
-import { runChanges } from '../../bulk/messageChanges';
 import { mailboxFields } from '../../read/fields';
-import { mailboxOf, type MailboxRef } from '../../read/mailbox';
-import { messageLocator, messageOf } from '../../read/messageLocator';
+import { messageLocator } from '../../read/messageLocator';
 import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
-import { ActionLedger } from './bulk/ledger';
-import { runItems, type ItemPlan } from '../itemResults';
+import { planMessage, type MessagePlan } from './bulk/plan';
+import { runSettled } from './bulk/settle';
+import { runItems } from '../itemResults';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -35,9 +34,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-interface DeletePlan extends ItemPlan {
-	ref: MailboxRef;
-	segment: string;
+interface DeletePlan extends MessagePlan {
 	permanently: boolean;
 }
 
@@ -55,29 +52,24 @@ export async function execute(
 	return await runItems(
 		this,
 		items,
-		(itemIndex): DeletePlan => {
-			const ref = mailboxOf(this, itemIndex);
-			const message = messageOf(this, itemIndex);
-			const permanently =
-				this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent';
-			return { itemIndex, messageId: message.id, ref, segment: message.segment, permanently };
-		},
+		(itemIndex): DeletePlan => ({
+			...planMessage(this, itemIndex),
+			permanently: this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent',
+		}),
 		async (plans, options) => {
-			const ledger = ActionLedger.open(this);
-			const outcomes = await runChanges(
+			const outcomes = await runSettled(
+				this,
 				client,
-				plans.map((plan) => ({
-					mailbox: plan.ref.mailbox,
-					request: plan.permanently
+				'delete',
+				plans,
+				(plan) =>
+					plan.permanently
 						? permanentDeleteRequest(plan.ref.base, plan.segment)
 						: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
-					repeatable: true,
-				})),
 				options,
 			);
 			return plans.map((plan, i) => {
-				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
-				const outcome = ledger.settle('delete', plan.ref.mailbox, plan.messageId, outcomes[i]!);
+				const outcome = outcomes[i]!;
 				const permanently = plan.permanently;
 				if (outcome.kind === 'done')
 					return permanently

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { moveRequest } from '../../bulk/changeRequests';
-import { runChanges } from '../../bulk/messageChanges';
 import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
-import { ActionLedger } from './bulk/ledger';
 import { planRelocation, relocateProperties } from './bulk/relocate';
+import { runSettled } from './bulk/settle';
 import { runItems } from '../itemResults';
 
 export const properties = relocateProperties('move');
@@ -27,19 +26,16 @@ export async function execute(
 		items,
 		async (itemIndex) => await planRelocation(this, client, itemIndex),
 		async (plans, options) => {
-			const ledger = ActionLedger.open(this);
-			const outcomes = await runChanges(
+			const outcomes = await runSettled(
+				this,
 				client,
-				plans.map((plan) => ({
-					mailbox: plan.ref.mailbox,
-					request: moveRequest(plan.ref.base, plan.segment, plan.destination),
-					repeatable: true,
-				})),
+				'move',
+				plans,
+				(plan) => moveRequest(plan.ref.base, plan.segment, plan.destination),
 				options,
 			);
 			return plans.map((plan, i) => {
-				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
-				const outcome = ledger.settle('move', plan.ref.mailbox, plan.messageId, outcomes[i]!);
+				const outcome = outcomes[i]!;
 				if (outcome.kind === 'done')
 					return {
 						id: outcome.body.id,

@@ -2,18 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readRequest, updateRequest } from '../../../bulk/changeRequests';
 import { runChanges } from '../../../bulk/messageChanges';
-import { mailboxOf, type MailboxRef } from '../../../read/mailbox';
-import { messageOf } from '../../../read/messageLocator';
 import type { GraphClient } from '../../../transport/graphClient';
 import { notFoundError, outcomeError } from '../bulk/errors';
-import { runItems, type ItemPlan, type ItemResult } from '../../itemResults';
+import { runItems, type ItemResult } from '../../itemResults';
+import { planMessage, type MessagePlan } from '../bulk/plan';
 import { mergedCategories, readUpdateChanges, type UpdateChanges } from './changes';
 
 export { properties } from './fields';
 
-interface UpdatePlan extends ItemPlan {
-	ref: MailboxRef;
-	segment: string;
+interface UpdatePlan extends MessagePlan {
 	changes: UpdateChanges;
 }
 
@@ -31,10 +28,8 @@ export async function execute(
 		this,
 		items,
 		(itemIndex): UpdatePlan => {
-			const ref = mailboxOf(this, itemIndex);
-			const message = messageOf(this, itemIndex);
-			const changes = readUpdateChanges(this, itemIndex);
-			return { itemIndex, messageId: message.id, ref, segment: message.segment, changes };
+			const plan = planMessage(this, itemIndex);
+			return { ...plan, changes: readUpdateChanges(this, itemIndex) };
 		},
 		async (plans, options) => {
 			const results = new Array<ItemResult | undefined>(plans.length);
