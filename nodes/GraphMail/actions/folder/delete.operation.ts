@@ -3,7 +3,6 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
 import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -23,11 +22,8 @@ export async function execute(
 	return await executeFolderJobs(this, items, client, {
 		action: 'deleted',
 		changes: true,
-		prepare: (itemIndex) => folderItem(this, itemIndex),
-		job: async (item) => {
-			const segment = await segmentOf(this, client, item, item, 'Folder');
+		job: (item, segment) => {
 			return {
-				...item,
 				// Not repeated after a lost answer: a second DELETE would remove the folder from Deleted Items for good.
 				request: {
 					method: 'DELETE',

@@ -4,7 +4,6 @@ import { FolderAncestry } from '../../read/folderAncestry';
 import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
 import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
 import { FOLDER_SELECT, folderOutput } from './output';
 
 export const properties: INodeProperties[] = [...mailboxFields, folderField];
@@ -19,12 +18,10 @@ export async function execute(
 	return await executeFolderJobs(this, items, client, {
 		action: 'read',
 		changes: false,
-		prepare: (itemIndex) => folderItem(this, itemIndex),
-		job: async (item) => ({
-			...item,
+		job: (item, segment) => ({
 			request: {
 				method: 'GET',
-				url: `${item.ref.base}/mailFolders/${await segmentOf(this, client, item, item, 'Folder')}?$select=${FOLDER_SELECT}`,
+				url: `${item.ref.base}/mailFolders/${segment}?$select=${FOLDER_SELECT}`,
 				idempotent: true,
 			},
 			done: async (folder) =>

@@ -8,6 +8,7 @@ import type { GraphClient } from '../../transport/graphClient';
 import { graphErrorDetails } from '../../transport/graphError';
 import { itemErrorOrThrow, runItems, type ItemResult } from '../itemResults';
 import { folderError, uncertainError } from './errors';
+import { folderItem, segmentOf, type LocatorInput } from './locatorInput';
 
 /**
  * The shape of Get, Rename, Move and Delete: every item's fields are checked first (a bad item
@@ -21,59 +22,63 @@ export interface Prepared {
 	ref: MailboxRef;
 }
 
-export interface FolderJob {
-	itemIndex: number;
-	ref: MailboxRef;
-	/** The folder as the user gave it, for messages. */
-	label: string;
+/** An item's request and what its output is from Graph's 2xx answer. */
+export interface FolderRequest {
 	request: BatchSubRequest;
-	/** The item's output from Graph's 2xx answer. */
 	done(body: IDataObject): IDataObject | Promise<IDataObject>;
 }
 
-export interface FolderSteps<P extends Prepared> {
+/** An item of an operation on one folder: its mailbox and its Folder as given (`label` for messages). */
+export type FolderItem = Prepared & LocatorInput;
+
+type FolderJob = FolderItem & FolderRequest;
+
+export interface FolderSteps<X extends object> {
 	/** What happened to the folder, for messages: `renamed`, `moved`, `deleted`, `read`. */
 	action: string;
 	/** Whether the operation changes folders (then this execution's path lookups are forgotten). */
 	changes: boolean;
-	/** Reads and checks one item's fields; throws a NodeOperationError naming item and field. */
-	prepare(itemIndex: number): P;
-	/** The item's request, its folders resolved. */
-	job(prepared: P): Promise<FolderJob>;
+	/**
+	 * The operation's own fields of one item, read and checked after its mailbox and Folder; throws
+	 * a NodeOperationError naming item and field.
+	 */
+	fields?(itemIndex: number): X;
+	/** The item's request, its Folder resolved to `segment` (its other folders resolved here). */
+	job(item: FolderItem & X, segment: string): FolderRequest | Promise<FolderRequest>;
 }
 
-export async function executeFolderJobs<P extends Prepared>(
+export async function executeFolderJobs<X extends object = object>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	client: GraphClient,
-	steps: FolderSteps<P>,
+	steps: FolderSteps<X>,
 ): Promise<INodeExecutionData[]> {
-	return await runItems(
-		ctx,
-		items,
-		(itemIndex) => steps.prepare(itemIndex),
-		async (prepared) => {
-			const results = new Array<ItemResult>(prepared.length);
-			const jobs: Array<{ at: number; job: FolderJob }> = [];
-			for (const [at, item] of prepared.entries()) {
-				try {
-					jobs.push({ at, job: await steps.job(item) });
-				} catch (error) {
-					results[at] = itemErrorOrThrow(ctx, error, item.itemIndex);
-				}
+	const prepare = (itemIndex: number): FolderItem & X => ({
+		...folderItem(ctx, itemIndex),
+		...(steps.fields?.(itemIndex) as X),
+	});
+	return await runItems(ctx, items, prepare, async (prepared) => {
+		const results = new Array<ItemResult>(prepared.length);
+		const jobs: Array<{ at: number; job: FolderJob }> = [];
+		for (const [at, item] of prepared.entries()) {
+			try {
+				const segment = await segmentOf(ctx, client, item, item, 'Folder');
+				jobs.push({ at, job: { ...item, ...(await steps.job(item, segment)) } });
+			} catch (error) {
+				results[at] = itemErrorOrThrow(ctx, error, item.itemIndex);
 			}
-			const answers = await executeBatchPerMailbox(
-				client,
-				jobs.map(({ job }) => ({ mailbox: job.ref.mailbox, request: job.request })),
-			);
-			if (steps.changes)
-				for (const ref of uniqueMailboxes(jobs.map(({ job }) => job.ref)))
-					forgetFolderLookups(client, ref);
-			for (const [i, { at, job }] of jobs.entries())
-				results[at] = await outcomeOf(ctx, steps.action, job, answers[i]!);
-			return results;
-		},
-	);
+		}
+		const answers = await executeBatchPerMailbox(
+			client,
+			jobs.map(({ job }) => ({ mailbox: job.ref.mailbox, request: job.request })),
+		);
+		if (steps.changes)
+			for (const ref of uniqueMailboxes(jobs.map(({ job }) => job.ref)))
+				forgetFolderLookups(client, ref);
+		for (const [i, { at, job }] of jobs.entries())
+			results[at] = await outcomeOf(ctx, steps.action, job, answers[i]!);
+		return results;
+	});
 }
 
 function uniqueMailboxes(refs: MailboxRef[]): MailboxRef[] {

@@ -4,7 +4,7 @@ import { folderLocator } from '../../read/folderLocator';
 import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
 import { executeFolderJobs } from './itemJobs';
-import { folderItem, readFolderLocator, segmentOf } from './locatorInput';
+import { readFolderLocator, segmentOf } from './locatorInput';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -26,15 +26,12 @@ export async function execute(
 	return await executeFolderJobs(this, items, client, {
 		action: 'moved',
 		changes: true,
-		prepare: (itemIndex) => ({
-			...folderItem(this, itemIndex),
+		fields: (itemIndex) => ({
 			destination: readFolderLocator(this, itemIndex, 'destinationId', 'Destination'),
 		}),
-		job: async (item) => {
-			const segment = await segmentOf(this, client, item, item, 'Folder');
+		job: async (item, segment) => {
 			const destination = await segmentOf(this, client, item, item.destination, 'Destination');
 			return {
-				...item,
 				// Not repeated after a lost answer: the item says so instead (see errors.ts).
 				request: {
 					method: 'POST',

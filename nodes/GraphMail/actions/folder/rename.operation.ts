@@ -6,7 +6,6 @@ import type { GraphClient } from '../../transport/graphClient';
 import { fieldError } from './errors';
 import { folderField, mailboxFields } from './fields';
 import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -47,16 +46,12 @@ export async function execute(
 	return await executeFolderJobs(this, items, client, {
 		action: 'renamed',
 		changes: true,
-		prepare: (itemIndex) => ({
-			...folderItem(this, itemIndex),
-			name: readNewName(this, itemIndex),
-		}),
-		job: async (item) => ({
-			...item,
+		fields: (itemIndex) => ({ name: readNewName(this, itemIndex) }),
+		job: (item, segment) => ({
 			// Setting the same name again changes nothing: safe to repeat after a lost answer.
 			request: {
 				method: 'PATCH',
-				url: `${item.ref.base}/mailFolders/${await segmentOf(this, client, item, item, 'Folder')}`,
+				url: `${item.ref.base}/mailFolders/${segment}`,
 				body: { displayName: item.name },
 				idempotent: true,
 			},
