@@ -102,3 +102,23 @@ export async function settleEach<T, R>(
 		}
 	});
 }
+
+/**
+ * The frame of Draft > Create and Attachment > Add: every item is checked first (`check` gives its
+ * entry or its problem) and the first problem stops the node with `sentence` (unless Continue On
+ * Fail); then `task` runs for each good entry, `limit` at a time. Results in input order.
+ */
+export async function checkThenSettle<T>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	sentence: string,
+	check: (item: INodeExecutionData, itemIndex: number) => Promise<T | Error>,
+	limit: number,
+	task: (entry: Exclude<T, Error>) => Promise<IDataObject>,
+): Promise<INodeExecutionData[]> {
+	const checked: Array<T | Error> = [];
+	for (const [itemIndex, item] of items.entries()) checked.push(await check(item, itemIndex));
+	stopAtFirstProblem(ctx, checked, sentence);
+	const results = await settleEach<T | Error, IDataObject>(checked, limit, task);
+	return outputsOf(ctx, results, items.length);
+}
