@@ -21,13 +21,7 @@ import type { Importance } from '../../../helpers/optionLists';
 import { textOf } from '../../../helpers/valueText';
 import { mailboxOf } from '../../../read/mailbox';
 import { messageOf } from '../../../read/messageLocator';
-import {
-	idempotencyKey,
-	sendKeyFor,
-	windowMsOf,
-	type KeyAttachment,
-	type SendKey,
-} from '../send/idempotencyKey';
+import { idempotencyKey, sendKeyFor, windowMsOf, type SendKey } from '../send/idempotencyKey';
 import {
 	recipients,
 	type FieldProblem,
@@ -35,7 +29,7 @@ import {
 	type GraphRecipient,
 } from '../send/payload';
 import { planSend } from '../send/plan';
-import { keyAttachment, keyScope, problemsError, type PreparedSend } from '../send/prepare';
+import { keyAttachmentsOf, keyScope, problemsError, type PreparedSend } from '../send/prepare';
 import type { RunIdentity } from '../send/runIdentity';
 import type { RespondKind } from './fields';
 import { replyKeyProperty } from './replyKey';
@@ -140,19 +134,8 @@ export async function prepareRespond(
 
 	let sendKey: SendKey | undefined;
 	if (delivery.exactlyOnce !== false && delivery.exactlyOnce !== 'false') {
-		let keyAttachments: KeyAttachment[];
-		try {
-			keyAttachments = await Promise.all(
-				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
-			);
-		} catch (error) {
-			return problemsError(ctx, itemIndex, [
-				{
-					field: 'Attachments',
-					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
-				},
-			]);
-		}
+		const keyAttachments = await keyAttachmentsOf(ctx, itemIndex, attachments);
+		if (keyAttachments instanceof NodeOperationError) return keyAttachments;
 		const key = idempotencyKey({
 			...(run.unknownRetry ? {} : { run: run.run }),
 			...keyScope(ctx),

@@ -93,6 +93,26 @@ export async function keyAttachment(
 	return { name, contentType, size, isInline, contentId, ...(digest ? { digest } : {}) };
 }
 
+/** Every attachment's part of the key, or the item's error when a file cannot be read. */
+export async function keyAttachmentsOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	attachments: ResolvedAttachment[],
+): Promise<KeyAttachment[] | NodeOperationError> {
+	try {
+		return await Promise.all(
+			attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
+		);
+	} catch (error) {
+		return problemsError(ctx, itemIndex, [
+			{
+				field: 'Attachments',
+				message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+			},
+		]);
+	}
+}
+
 /** The workflow's and the node's ids (stable across executions and renames). */
 export function keyScope(ctx: IExecuteFunctions): { workflowId: string; nodeId: string } {
 	const workflow = ctx.getWorkflow();
@@ -209,19 +229,8 @@ export async function prepareSend(
 
 	let sendKey: SendKey | undefined;
 	if (booleanOption(delivery, 'exactlyOnce') !== false) {
-		let keyAttachments: KeyAttachment[];
-		try {
-			keyAttachments = await Promise.all(
-				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
-			);
-		} catch (error) {
-			return problemsError(ctx, itemIndex, [
-				{
-					field: 'Attachments',
-					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
-				},
-			]);
-		}
+		const keyAttachments = await keyAttachmentsOf(ctx, itemIndex, attachments);
+		if (keyAttachments instanceof NodeOperationError) return keyAttachments;
 		const key = idempotencyKey({
 			...(run.unknownRetry ? {} : { run: run.run }),
 			...keyScope(ctx),
