@@ -122,3 +122,37 @@ export async function checkThenSettle<T>(
 	const results = await settleEach<T | Error, IDataObject>(checked, limit, task);
 	return outputsOf(ctx, results, items.length);
 }
+
+/**
+ * The frame of the listing operations (Get Many of messages, of folders): every item planned first
+ * (a refused combination costs no request), then listed one item after the other, each giving any
+ * number of output items; a failed item is an error item (or stops the node).
+ */
+export async function planThenList<P extends { itemIndex: number }>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	plan: (itemIndex: number) => P,
+	list: (plan: P) => Promise<INodeExecutionData[]>,
+): Promise<INodeExecutionData[]> {
+	const plans: Array<P | INodeExecutionData> = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			plans.push(plan(itemIndex));
+		} catch (error) {
+			plans.push(errorItemOrThrow(ctx, error, itemIndex));
+		}
+	}
+	const output: INodeExecutionData[] = [];
+	for (const entry of plans) {
+		if ('json' in entry) {
+			output.push(entry);
+			continue;
+		}
+		try {
+			output.push(...(await list(entry)));
+		} catch (error) {
+			output.push(errorItemOrThrow(ctx, error, entry.itemIndex));
+		}
+	}
+	return output;
+}
