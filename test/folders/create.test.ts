@@ -1,4 +1,4 @@
-import type { TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -10,14 +10,13 @@ import {
 	runOk,
 	unique,
 	wellKnownId,
-	useFolderEnvironment,
 } from './support';
 
 /** Folder → Create in n8n's engine against the emulator: names, nested paths, Return Existing, races and lost answers. */
 describe('Folder: Create', () => {
 	let env: TestEnvironment;
 	let root: string;
-	useFolderEnvironment((started) => {
+	useTestEnvironment((started) => {
 		env = started;
 		root = wellKnownId(env, 'msgfolderroot');
 	});

@@ -1,5 +1,5 @@
 import { FOLDER_TREE_PAGE_SIZE } from '../../nodes/GraphMail/read/folderTree';
-import type { TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	byId,
 	byPath,
@@ -11,13 +11,12 @@ import {
 	runOk,
 	unique,
 	wellKnownId,
-	useFolderEnvironment,
 } from './support';
 
 /** Folder → Get Many: the whole tree with paths and counts, paged at any size, children through $batch. */
 describe('Folder: Get Many', () => {
 	let env: TestEnvironment;
-	useFolderEnvironment((started) => (env = started));
+	useTestEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;

@@ -1,4 +1,4 @@
-import type { TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -11,13 +11,12 @@ import {
 	runOk,
 	unique,
 	wellKnownId,
-	useFolderEnvironment,
 } from './support';
 
 /** Folder → Get, Rename, Move, Delete: by path or ID, refused input, missing folders, Continue On Fail, $batch. */
 describe('Folder: Get, Rename, Move, Delete', () => {
 	let env: TestEnvironment;
-	useFolderEnvironment((started) => (env = started));
+	useTestEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;

@@ -1,18 +1,8 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import type { TestEnvironment } from '../harness/environment';
 
 export { rl, run, runOk, deliver, requestsTo } from '../getMany/support';
-
-/** The test environment for a describe block: started before its tests (`started` receives it), stopped after them. */
-export function useFolderEnvironment(started: (env: TestEnvironment) => void): void {
-	let env: TestEnvironment | undefined;
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-		started(env);
-	});
-	afterAll(async () => await env?.stop());
-}
 
 /** Parameters of one Folder operation. */
 export function folderParams(operation: string, extra: INodeParameters = {}): INodeParameters {
