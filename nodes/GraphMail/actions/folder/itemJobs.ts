@@ -7,6 +7,7 @@ import { executeBatchPerMailbox } from '../../transport/batchPerMailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { graphErrorDetails } from '../../transport/graphError';
 import { itemErrorOrThrow, runItems, type ItemResult } from '../itemResults';
+import type { Operation } from '../operation';
 import { folderError, uncertainError } from './errors';
 import { folderItem, segmentOf, type LocatorInput } from './locatorInput';
 
@@ -45,6 +46,19 @@ export interface FolderSteps<X extends object> {
 	fields?(itemIndex: number): X;
 	/** The item's request, its Folder resolved to `segment` (its other folders resolved here). */
 	job(item: FolderItem & X, segment: string): FolderRequest | Promise<FolderRequest>;
+}
+
+/** An operation's `execute` from its steps (made per execution, with its context and client). */
+export function folderOperation<X extends object = object>(
+	stepsFor: (ctx: IExecuteFunctions, client: GraphClient) => FolderSteps<X>,
+): Operation['execute'] {
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: GraphClient,
+	) {
+		return await executeFolderJobs(this, items, client, stepsFor(this, client));
+	};
 }
 
 export async function executeFolderJobs<X extends object = object>(
