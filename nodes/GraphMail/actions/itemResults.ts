@@ -7,7 +7,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { mapLimited } from '../helpers/concurrency';
 import { withSentence } from '../helpers/nodeError';
+import type { GraphClient } from '../transport/graphClient';
 import { errorItemOrThrow } from './itemErrors';
+import type { Operation } from './operation';
 
 /** Throws the first problem (with `sentence`, e.g. "Nothing was sent.") unless Continue On Fail. */
 export function stopAtFirstProblem(
@@ -73,6 +75,31 @@ export async function runItems<P extends { itemIndex: number }>(
 		output[itemIndex] = outputOf(ctx, results[i], itemIndex, 'No result');
 	});
 	return output;
+}
+
+/** What runItems needs: how to plan one item, and how to act on the planned items. */
+export interface ItemSteps<P extends { itemIndex: number }> {
+	plan(itemIndex: number): P | Promise<P>;
+	act(plans: P[], options: { stopOnFailure: boolean }): Promise<ItemResult[]>;
+}
+
+/** An operation's `execute` through runItems, its steps made per execution (context and client). */
+export function itemsOperation<P extends { itemIndex: number }>(
+	stepsFor: (ctx: IExecuteFunctions, client: GraphClient) => ItemSteps<P>,
+): Operation['execute'] {
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: GraphClient,
+	) {
+		const steps = stepsFor(this, client);
+		return await runItems(
+			this,
+			items,
+			async (itemIndex) => await steps.plan(itemIndex),
+			async (plans, options) => await steps.act(plans, options),
+		);
+	};
 }
 
 /**

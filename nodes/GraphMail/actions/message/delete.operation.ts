@@ -1,13 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { moveRequest, permanentDeleteRequest } from '../../bulk/changeRequests';
 import { mailboxFields } from '../../read/fields';
 import { messageLocator } from '../../read/messageLocator';
-import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
 import { planMessage, type MessagePlan } from './bulk/plan';
 import { runSettled } from './bulk/settle';
-import { runItems } from '../itemResults';
+import { itemsOperation } from '../itemResults';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -44,47 +43,39 @@ interface DeletePlan extends MessagePlan {
  * already in Deleted Items is moved there again (201); a lost answer whose repeat no longer finds
  * the message is `alreadyDeleted`.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await runItems(
-		this,
-		items,
-		(itemIndex): DeletePlan => ({
-			...planMessage(this, itemIndex),
-			permanently: this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent',
-		}),
-		async (plans, options) => {
-			const outcomes = await runSettled(
-				this,
-				client,
-				'delete',
-				plans,
-				(plan) =>
-					plan.permanently
-						? permanentDeleteRequest(plan.ref.base, plan.segment)
-						: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
-				options,
-			);
-			return plans.map((plan, i) => {
-				const outcome = outcomes[i]!;
-				const permanently = plan.permanently;
-				if (outcome.kind === 'done')
-					return permanently
-						? { id: plan.messageId, status: 'deleted', permanently }
-						: {
-								id: outcome.body.id,
-								previousId: plan.messageId,
-								parentFolderId: outcome.body.parentFolderId,
-								status: 'deleted',
-								permanently,
-							};
-				if (outcome.kind === 'alreadyDone')
-					return { id: plan.messageId, status: 'alreadyDeleted', permanently };
-				return outcomeError(this.getNode(), 'delete', plan.messageId, outcome, plan.itemIndex)!;
-			});
-		},
-	);
-}
+export const execute = itemsOperation((ctx, client) => ({
+	plan: (itemIndex): DeletePlan => ({
+		...planMessage(ctx, itemIndex),
+		permanently: ctx.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent',
+	}),
+	act: async (plans, options) => {
+		const outcomes = await runSettled(
+			ctx,
+			client,
+			'delete',
+			plans,
+			(plan) =>
+				plan.permanently
+					? permanentDeleteRequest(plan.ref.base, plan.segment)
+					: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
+			options,
+		);
+		return plans.map((plan, i) => {
+			const outcome = outcomes[i]!;
+			const permanently = plan.permanently;
+			if (outcome.kind === 'done')
+				return permanently
+					? { id: plan.messageId, status: 'deleted', permanently }
+					: {
+							id: outcome.body.id,
+							previousId: plan.messageId,
+							parentFolderId: outcome.body.parentFolderId,
+							status: 'deleted',
+							permanently,
+						};
+			if (outcome.kind === 'alreadyDone')
+				return { id: plan.messageId, status: 'alreadyDeleted', permanently };
+			return outcomeError(ctx.getNode(), 'delete', plan.messageId, outcome, plan.itemIndex)!;
+		});
+	},
+}));
