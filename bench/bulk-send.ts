@@ -28,17 +28,17 @@ import { performance } from 'node:perf_hooks';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { FaultSpec } from '../emulator/contract';
-import {
-	BUILTIN_OUTLOOK_CREDENTIAL_ID,
-	BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-	BUILTIN_OUTLOOK_NODE_TYPE,
-	BUILTIN_OUTLOOK_SCOPES,
-	builtinOutlookAvailable,
-	connectBuiltinOutlookCredential,
-	registerBuiltinOutlook,
-} from '../test/harness/builtinOutlook';
 import type { RunNodeOptions } from '../test/harness/engine';
-import { startTestEnvironment, type TestEnvironment } from '../test/harness/environment';
+import type { TestEnvironment } from '../test/harness/environment';
+
+import {
+	BUILTIN_OUTLOOK_RUN,
+	itemCounts,
+	markdownTable,
+	runBenchmark,
+	seconds as secondsOf,
+	startComparison,
+} from './support';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const BUILTIN_ITEMS = Math.min(ITEMS, Number(process.env.BENCH_BUILTIN_ITEMS ?? ITEMS));
@@ -109,10 +109,7 @@ function runOptions(
 		? { parameters: params, ...extra }
 		: {
 				parameters: params,
-				nodeType: BUILTIN_OUTLOOK_NODE_TYPE,
-				typeVersion: 2,
-				credentialType: BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-				credentialId: BUILTIN_OUTLOOK_CREDENTIAL_ID,
+				...BUILTIN_OUTLOOK_RUN,
 				...extra,
 			};
 }
@@ -174,8 +171,7 @@ async function measure(
 		delivered: counters.delivered,
 		duplicates: counters.duplicatesDelivered,
 		lost: n - distinct,
-		okItems: result.items.filter((item) => !item.json.error).length,
-		errorItems: result.items.filter((item) => item.json.error).length,
+		...itemCounts(result.items),
 		alreadySent: result.items.filter((item) => item.json.alreadySent === true).length,
 		faults: counters.faultsServed,
 		throttled: counters.throttled429,
@@ -184,7 +180,7 @@ async function measure(
 	};
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => secondsOf(ms, 1);
 
 function table(rows: Figures[], extrapolate: boolean): string {
 	const header = [
@@ -220,38 +216,15 @@ function table(rows: Figures[], extrapolate: boolean): string {
 			`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"` : 'ok'}; ${f.okItems} ok, ${f.errorItems} error items${f.alreadySent ? `, ${f.alreadySent} alreadySent` : ''}${f.tries && f.tries > 1 ? `; ${f.tries} tries` : ''}`,
 		];
 	});
-	const widths = header.map((h, i) =>
-		Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)),
-	);
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
+	return markdownTable(header, lines);
 }
 
 /** The built-in node's wall time for ITEMS mails (extrapolated when it ran fewer). */
 const builtinWall = (f: Figures) => (f.wallMs * ITEMS) / f.items;
 
 async function main(): Promise<void> {
-	const withBuiltin = builtinOutlookAvailable();
-	if (!withBuiltin)
-		process.stdout.write(
-			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
-		);
-	const env = await startTestEnvironment({
-		// Scenarios run back to back from one mailbox: keep them from sharing one 10-minute budget.
-		budgets: { requestsPerTenMinutes: 1_000_000 },
-	});
+	const { env, withBuiltin } = await startComparison();
 	try {
-		if (withBuiltin) {
-			registerBuiltinOutlook(env.engine);
-			await connectBuiltinOutlookCredential(env.engine, env.emulator, {
-				userId: env.userId,
-				// The emulator knows the mail scopes only (the built-in credential also asks for contacts and calendars).
-				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
-					/^(openid|offline_access|Mail)/.test(scope),
-				),
-			});
-		}
 		// Warm-up: module loading, token use, both code paths.
 		for (const node of withBuiltin
 			? (['graphMail', 'builtin'] as const)
@@ -377,9 +350,4 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(
-		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-	);
-	process.exitCode = 1;
-});
+runBenchmark(main);

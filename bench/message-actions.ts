@@ -18,16 +18,16 @@ import { performance } from 'node:perf_hooks';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import type { TestEnvironment } from '../test/harness/environment';
+
 import {
-	BUILTIN_OUTLOOK_CREDENTIAL_ID,
-	BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-	BUILTIN_OUTLOOK_NODE_TYPE,
-	BUILTIN_OUTLOOK_SCOPES,
-	builtinOutlookAvailable,
-	connectBuiltinOutlookCredential,
-	registerBuiltinOutlook,
-} from '../test/harness/builtinOutlook';
-import { startTestEnvironment, type TestEnvironment } from '../test/harness/environment';
+	BUILTIN_OUTLOOK_RUN,
+	itemCounts,
+	markdownTable,
+	runBenchmark,
+	seconds,
+	startComparison,
+} from './support';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1000);
 const BUILTIN_ITEMS = Math.min(ITEMS, Number(process.env.BENCH_BUILTIN_ITEMS ?? ITEMS));
@@ -119,10 +119,7 @@ async function measure(
 		items,
 		...(node === 'builtin'
 			? {
-					nodeType: BUILTIN_OUTLOOK_NODE_TYPE,
-					typeVersion: 2,
-					credentialType: BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-					credentialId: BUILTIN_OUTLOOK_CREDENTIAL_ID,
+					...BUILTIN_OUTLOOK_RUN,
 				}
 			: {}),
 	});
@@ -134,14 +131,12 @@ async function measure(
 		items: n,
 		wallMs,
 		httpRequests: counters.requests,
-		okItems: result.items.filter((item) => !item.json.error).length,
-		errorItems: result.items.filter((item) => item.json.error).length,
+		...itemCounts(result.items),
 		verified: verified(env, action, tag, source, destination),
 		nodeError: result.error?.message,
 	};
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const builtinWall = (f: Figures) => (f.wallMs * ITEMS) / f.items;
 
 function table(rows: Figures[]): string {
@@ -166,31 +161,12 @@ function table(rows: Figures[]): string {
 			`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"` : 'ok'}; ${f.okItems} ok, ${f.errorItems} error items`,
 		];
 	});
-	const widths = header.map((h, i) =>
-		Math.max(h.length, ...lines.map((row) => row[i]?.length ?? 0)),
-	);
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
+	return markdownTable(header, lines);
 }
 
 async function main(): Promise<void> {
-	const withBuiltin = builtinOutlookAvailable();
-	if (!withBuiltin)
-		process.stdout.write(
-			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
-		);
-	const env = await startTestEnvironment({ budgets: { requestsPerTenMinutes: 1_000_000 } });
+	const { env, withBuiltin } = await startComparison();
 	try {
-		if (withBuiltin) {
-			registerBuiltinOutlook(env.engine);
-			await connectBuiltinOutlookCredential(env.engine, env.emulator, {
-				userId: env.userId,
-				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
-					/^(openid|offline_access|Mail)/.test(scope),
-				),
-			});
-		}
 		// Warm-up: module loading, token use, every code path.
 		for (const node of withBuiltin ? (['graphMail', 'builtin'] as const) : (['graphMail'] as const))
 			for (const action of ['markRead', 'move', 'delete'] as const) {
@@ -223,9 +199,4 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(
-		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-	);
-	process.exitCode = 1;
-});
+runBenchmark(main);

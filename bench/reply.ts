@@ -21,17 +21,17 @@ import { performance } from 'node:perf_hooks';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { FaultSpec } from '../emulator/contract';
-import {
-	BUILTIN_OUTLOOK_CREDENTIAL_ID,
-	BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-	BUILTIN_OUTLOOK_NODE_TYPE,
-	BUILTIN_OUTLOOK_SCOPES,
-	builtinOutlookAvailable,
-	connectBuiltinOutlookCredential,
-	registerBuiltinOutlook,
-} from '../test/harness/builtinOutlook';
 import type { RunNodeOptions } from '../test/harness/engine';
-import { startTestEnvironment, type TestEnvironment } from '../test/harness/environment';
+import type { TestEnvironment } from '../test/harness/environment';
+
+import {
+	BUILTIN_OUTLOOK_RUN,
+	itemCounts,
+	markdownTable,
+	runBenchmark,
+	seconds,
+	startComparison,
+} from './support';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'a,b').split(',');
@@ -100,10 +100,7 @@ function runOptions(node: NodeKind, extra: Partial<RunNodeOptions>): RunNodeOpti
 		? { parameters: parameters(node), ...extra }
 		: {
 				parameters: parameters(node),
-				nodeType: BUILTIN_OUTLOOK_NODE_TYPE,
-				typeVersion: 2,
-				credentialType: BUILTIN_OUTLOOK_CREDENTIAL_TYPE,
-				credentialId: BUILTIN_OUTLOOK_CREDENTIAL_ID,
+				...BUILTIN_OUTLOOK_RUN,
 				...extra,
 			};
 }
@@ -147,13 +144,10 @@ async function measure(
 		delivered: counters.delivered,
 		duplicates: per.reduce((sum, count) => sum + Math.max(0, count - 1), 0),
 		lost: per.filter((count) => count === 0).length,
-		okItems: result.items.filter((item) => !item.json.error).length,
-		errorItems: result.items.filter((item) => item.json.error).length,
+		...itemCounts(result.items),
 		nodeError: result.error?.message,
 	};
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function table(rows: Figures[]): string {
 	const header = [
@@ -174,30 +168,13 @@ function table(rows: Figures[]): string {
 		String(f.duplicates),
 		`${f.nodeError ? `error "${f.nodeError.slice(0, 60)}"; ` : ''}${f.okItems} ok, ${f.errorItems} error items`,
 	]);
-	const widths = header.map((h, i) => Math.max(h.length, ...lines.map((row) => row[i]!.length)));
-	const line = (cells: string[]) =>
-		`| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-	return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
+	return markdownTable(header, lines);
 }
 
 async function main(): Promise<void> {
-	const withBuiltin = builtinOutlookAvailable();
-	if (!withBuiltin)
-		process.stdout.write(
-			'The provisioned n8n is missing: measuring the Graph Mail node only (npm run provision)\n',
-		);
-	const env = await startTestEnvironment({ budgets: { requestsPerTenMinutes: 1_000_000 } });
+	const { env, withBuiltin } = await startComparison();
 	try {
 		const nodes: NodeKind[] = withBuiltin ? ['graphMail', 'builtin'] : ['graphMail'];
-		if (withBuiltin) {
-			registerBuiltinOutlook(env.engine);
-			await connectBuiltinOutlookCredential(env.engine, env.emulator, {
-				userId: env.userId,
-				scopes: BUILTIN_OUTLOOK_SCOPES.filter((scope) =>
-					/^(openid|offline_access|Mail)/.test(scope),
-				),
-			});
-		}
 		// Warm-up: module loading, token use, both code paths.
 		for (const node of nodes) {
 			const targets = originals(env, 2, `warm-${node}`);
@@ -265,9 +242,4 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(
-		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-	);
-	process.exitCode = 1;
-});
+runBenchmark(main);

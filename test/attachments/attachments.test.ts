@@ -19,19 +19,13 @@ import {
 	graphCall,
 	itemWith,
 	rl,
-	startSendEnvironment,
+	useSendEnvironment,
 	uniqueSubject,
 	type SendEnvironment,
 } from '../drafts/support';
 
 let env: SendEnvironment;
-
-beforeAll(async () => {
-	await setBinaryMode('default');
-	env = await startSendEnvironment();
-});
-afterAll(async () => await env.stop());
-beforeEach(() => env.clear());
+useSendEnvironment((started) => (env = started));
 
 const BIG = 5_000_000;
 

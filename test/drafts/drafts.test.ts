@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { setBinaryMode, sha256 } from '../harness/binaryData';
+import { sha256 } from '../harness/binaryData';
 import { searchFolders as listSearch } from '../getMany/support';
 import {
 	ADELE,
@@ -18,19 +18,13 @@ import {
 	graphCall,
 	itemWith,
 	rl,
-	startSendEnvironment,
+	useSendEnvironment,
 	uniqueSubject,
 	type SendEnvironment,
 } from './support';
 
 let env: SendEnvironment;
-
-beforeAll(async () => {
-	await setBinaryMode('default');
-	env = await startSendEnvironment();
-});
-afterAll(async () => await env.stop());
-beforeEach(() => env.clear());
+useSendEnvironment((started) => (env = started));
 
 async function draftJson(id: string): Promise<IDataObject> {
 	return await graphCall(

@@ -4,7 +4,6 @@
  * draft that was sent before (another execution, by hand) or is missing is an item error before
  * anything is sent; Replace Recipients sets To/CC/BCC first.
  */
-import { setBinaryMode } from '../harness/binaryData';
 import {
 	ADELE,
 	ALEX,
@@ -13,19 +12,13 @@ import {
 	deliveries,
 	graphCall,
 	rl,
-	startSendEnvironment,
+	useSendEnvironment,
 	uniqueSubject,
 	type SendEnvironment,
 } from './support';
 
 let env: SendEnvironment;
-
-beforeAll(async () => {
-	await setBinaryMode('default');
-	env = await startSendEnvironment();
-});
-afterAll(async () => await env.stop());
-beforeEach(() => env.clear());
+useSendEnvironment((started) => (env = started));
 
 async function newDraft(subject: string, to = MEGAN.userPrincipalName): Promise<string> {
 	const result = await env.engine.runNode({

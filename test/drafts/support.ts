@@ -9,6 +9,7 @@ export {
 	MEGAN,
 	ALEX,
 	startSendEnvironment,
+	useSendEnvironment,
 	uniqueSubject,
 	type SendEnvironment,
 } from '../send/support';

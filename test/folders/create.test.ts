@@ -1,4 +1,4 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -16,12 +16,10 @@ import {
 describe('Folder: Create', () => {
 	let env: TestEnvironment;
 	let root: string;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
+	useTestEnvironment((started) => {
+		env = started;
 		root = wellKnownId(env, 'msgfolderroot');
 	});
-	afterAll(async () => await env?.stop());
 
 	const named = (parentId: string, name: string) =>
 		childrenOf(env, parentId).filter((f) => f.displayName.toLowerCase() === name.toLowerCase());

@@ -1,5 +1,5 @@
 import { FOLDER_TREE_PAGE_SIZE } from '../../nodes/GraphMail/read/folderTree';
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	byId,
 	byPath,
@@ -16,11 +16,7 @@ import {
 /** Folder → Get Many: the whole tree with paths and counts, paged at any size, children through $batch. */
 describe('Folder: Get Many', () => {
 	let env: TestEnvironment;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
+	useTestEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;

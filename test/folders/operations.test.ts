@@ -1,4 +1,4 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	allRequests,
 	byId,
@@ -16,11 +16,7 @@ import {
 /** Folder → Get, Rename, Move, Delete: by path or ID, refused input, missing folders, Continue On Fail, $batch. */
 describe('Folder: Get, Rename, Move, Delete', () => {
 	let env: TestEnvironment;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
+	useTestEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;

@@ -1,18 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { getManyParams } from '../getMany/support';
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import { poller, subjects, triggerParams } from '../trigger/support';
 import { byPath, deliver, requestsTo, run, runOk, unique } from './support';
 
 /** Folder paths in the pickers: Get Many's Other Folder and the trigger's folders, By Path. */
 describe('Folder paths in the pickers', () => {
 	let env: TestEnvironment;
-
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
+	useTestEnvironment((started) => (env = started));
 
 	const create = (name: string, parent?: string) =>
 		env.emulator.control.createFolder(env.userId, name, parent).id;

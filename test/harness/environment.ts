@@ -12,6 +12,23 @@ export interface TestEnvironment {
 }
 
 /**
+ * The test environment for a describe block (or a file): started before its tests (`started`
+ * receives it), `each` before every test, stopped after them.
+ */
+export function useTestEnvironment(
+	started: (env: TestEnvironment) => void,
+	each?: (env: TestEnvironment) => void,
+): void {
+	let env: TestEnvironment | undefined;
+	beforeAll(async () => {
+		env = await startTestEnvironment();
+		started(env);
+	});
+	afterAll(async () => await env?.stop());
+	if (each) beforeEach(() => each(env!));
+}
+
+/**
  * An emulator on a free loopback port and an engine whose Graph Mail credential is connected
  * to it (Custom cloud) with tokens the emulator issued, as after the Connect flow.
  */

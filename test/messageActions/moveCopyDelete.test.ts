@@ -1,4 +1,4 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import { useTestEnvironment, type TestEnvironment } from '../harness/environment';
 import {
 	graphMessage,
 	idItems,
@@ -10,19 +10,13 @@ import {
 	runOk,
 	seedMessages,
 	subjectsIn,
+	freshCounters,
 } from './support';
 
 /** Move, Copy and Delete in the real engine against the emulator: bulk, faults, repeats, missing messages. */
 describe('Message Move, Copy, Delete', () => {
 	let env: TestEnvironment;
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
-	beforeEach(() => {
-		env.emulator.control.clearFaults();
-		env.emulator.control.resetCounters();
-	});
+	useTestEnvironment((started) => (env = started), freshCounters);
 
 	it('Move moves every item through $batch and outputs immutable ids that keep finding the message', async () => {
 		const { folder, ids } = seedMessages(env, 45);

@@ -8,6 +8,12 @@ import { rl, run, runOk } from '../getMany/support';
 export { rl };
 
 let counter = 0;
+/** Before every test: no faults left from the one before, the counters at zero. */
+export function freshCounters(env: TestEnvironment): void {
+	env.emulator.control.clearFaults();
+	env.emulator.control.resetCounters();
+}
+
 export function newFolder(env: TestEnvironment, name: string): string {
 	return env.emulator.control.createFolder(env.userId, `${name} ${++counter}`).id;
 }

@@ -1,7 +1,11 @@
-import { startTestEnvironment, type TestEnvironment } from '../harness/environment';
+import {
+	startTestEnvironment,
+	useTestEnvironment,
+	type TestEnvironment,
+} from '../harness/environment';
 import { InstantTrigger, until } from '../harness/instant';
 import { deliver, newFolder, poller, requestsTo, rl, triggerParams } from '../trigger/support';
-import { subjectsIn } from './support';
+import { subjectsIn, freshCounters } from './support';
 
 const unread = (env: TestEnvironment, folder: string) =>
 	env.emulator.control
@@ -14,14 +18,7 @@ const unread = (env: TestEnvironment, folder: string) =>
 /** Graph Mail Trigger's After Emitting: leave, mark read, move; never before emission, nothing lost. */
 describe('Trigger: After Emitting', () => {
 	let env: TestEnvironment;
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
-	beforeEach(() => {
-		env.emulator.control.clearFaults();
-		env.emulator.control.resetCounters();
-	});
+	useTestEnvironment((started) => (env = started), freshCounters);
 
 	it('Leave the Mail (default) changes nothing', async () => {
 		const folder = newFolder(env, 'Leave');

@@ -6,21 +6,24 @@ import {
 	CREDENTIAL_ID,
 	DEFAULT_SCOPES,
 	startTestEnvironment,
+	useTestEnvironment,
 	type TestEnvironment,
 } from '../harness/environment';
-import { graphMessage, idItems, params, requestsTo, run, runOk, seedMessages } from './support';
+import {
+	graphMessage,
+	idItems,
+	params,
+	requestsTo,
+	run,
+	runOk,
+	seedMessages,
+	freshCounters,
+} from './support';
 
 /** Update (read status, flag, categories, importance) and Get MIME, in the real engine against the emulator. */
 describe('Message Update and Get MIME', () => {
 	let env: TestEnvironment;
-	beforeAll(async () => {
-		env = await startTestEnvironment();
-	});
-	afterAll(async () => await env?.stop());
-	beforeEach(() => {
-		env.emulator.control.clearFaults();
-		env.emulator.control.resetCounters();
-	});
+	useTestEnvironment((started) => (env = started), freshCounters);
 
 	it('marks 50 messages read in 3 $batch requests, and unread again', async () => {
 		const { ids } = seedMessages(env, 50, { isRead: false });

@@ -5,30 +5,21 @@
  * answer is resolved by looking for the reply's key (an extended property) in the mailbox.
  */
 import type { FaultSpec } from '../../emulator/contract';
-import { setBinaryMode, storePattern } from '../harness/binaryData';
+import { storePattern } from '../harness/binaryData';
 import { REPLY_KEY_PROPERTY_ID } from '../../nodes/GraphMail/actions/message/respond/replyKey';
 import {
 	ADELE,
 	deliverOriginals,
 	itemsFor,
 	onceEach,
-	quiet,
 	respondParams,
 	sentFor,
-	startRespondEnvironment,
+	useRespondEnvironment,
 	type SendEnvironment,
 } from './support';
 
 let env: SendEnvironment;
-
-beforeAll(async () => {
-	await setBinaryMode('default');
-	env = await startRespondEnvironment();
-});
-afterAll(async () => {
-	await env.stop();
-});
-beforeEach(() => quiet(env));
+useRespondEnvironment((started) => (env = started));
 
 const replyRuns = () => env.graphRequests('POST', /\/reply$/).filter((r) => r.status === 202);
 

@@ -4,29 +4,20 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { setBinaryMode, storePattern } from '../harness/binaryData';
+import { storePattern } from '../harness/binaryData';
 import {
 	ADELE,
 	deliverOriginals,
 	itemsFor,
 	onceEach,
-	quiet,
 	respondParams,
 	sentFor,
-	startRespondEnvironment,
+	useRespondEnvironment,
 	type SendEnvironment,
 } from './support';
 
 let env: SendEnvironment;
-
-beforeAll(async () => {
-	await setBinaryMode('default');
-	env = await startRespondEnvironment();
-});
-afterAll(async () => {
-	await env.stop();
-});
-beforeEach(() => quiet(env));
+useRespondEnvironment((started) => (env = started));
 
 async function runOk(
 	parameters: ReturnType<typeof respondParams>,

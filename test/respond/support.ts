@@ -5,13 +5,14 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { ADELE, MEGAN, startSendEnvironment, type SendEnvironment } from '../send/support';
+import { ADELE, MEGAN, useSendEnvironment, type SendEnvironment } from '../send/support';
 
 export { ADELE, MEGAN };
 export type { SendEnvironment };
 
-export async function startRespondEnvironment(): Promise<SendEnvironment> {
-	return await startSendEnvironment();
+/** The respond tests' environment: started once per file, `quiet` before every test. */
+export function useRespondEnvironment(started: (env: SendEnvironment) => void): void {
+	useSendEnvironment(started, quiet);
 }
 
 export function quiet(env: SendEnvironment): void {

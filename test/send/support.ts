@@ -5,6 +5,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData, INodeParameters } fr
 
 import type { MailboxSnapshot } from '../../emulator/contract';
 import { DEMO_USERS } from '../../emulator/mail/index';
+import { setBinaryMode } from '../harness/binaryData';
 import type { RunNodeOptions, RunNodeResult } from '../harness/engine';
 import {
 	connectCredential,
@@ -59,6 +60,25 @@ function listen(server: Server): Promise<string> {
  * base URL is the proxy, which forwards every request and keeps what the node sent. Upload URLs
  * point straight at the emulator's upload listener.
  */
+/**
+ * The send environment for a test file: binary data in memory, started before the file's tests
+ * (`started` receives it), `each` before every test (by default: the recorded requests cleared),
+ * stopped after them.
+ */
+export function useSendEnvironment(
+	started: (env: SendEnvironment) => void,
+	each: (env: SendEnvironment) => void = (env) => env.clear(),
+): void {
+	let env: SendEnvironment | undefined;
+	beforeAll(async () => {
+		await setBinaryMode('default');
+		env = await startSendEnvironment();
+		started(env);
+	});
+	afterAll(async () => await env?.stop());
+	beforeEach(() => each(env!));
+}
+
 export async function startSendEnvironment(): Promise<SendEnvironment> {
 	const base = await startTestEnvironment({
 		// The suite uploads a few hundred MB; the per-mailbox upload budget is not what it tests.

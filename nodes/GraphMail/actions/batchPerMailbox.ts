@@ -6,7 +6,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { itemMessage } from '../helpers/itemText';
-import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../transport/batch';
+import type { BatchSubRequest, BatchSubResult } from '../transport/batch';
+import { executeBatchPerMailbox } from '../transport/batchPerMailbox';
 import type { GraphClient } from '../transport/graphClient';
 import { graphApiError, graphErrorDetails, type GraphErrorDetails } from '../transport/graphError';
 
@@ -21,24 +22,8 @@ export async function batchPerMailbox(
 	client: GraphClient,
 	requests: ItemRequest[],
 ): Promise<Map<number, BatchSubResult>> {
-	const byMailbox = new Map<string, ItemRequest[]>();
-	for (const entry of requests) {
-		const key = entry.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), entry]);
-	}
-	const results = new Map<number, BatchSubResult>();
-	await Promise.all(
-		[...byMailbox.values()].map(async (group) => {
-			const answers = await executeBatch(
-				client,
-				group[0]!.mailbox,
-				group.map((entry) => entry.request),
-				{ serial: true },
-			);
-			group.forEach((entry, i) => results.set(entry.itemIndex, answers[i]!));
-		}),
-	);
-	return results;
+	const answers = await executeBatchPerMailbox(client, requests);
+	return new Map(requests.map((entry, i) => [entry.itemIndex, answers[i]!]));
 }
 
 /** Whether a sub-request was answered with success. */

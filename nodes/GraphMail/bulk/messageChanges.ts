@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { executeBatch, type BatchSubRequest, type BatchSubResult } from '../transport/batch';
+import type { BatchSubRequest, BatchSubResult } from '../transport/batch';
+import { executeBatchPerMailbox } from '../transport/batchPerMailbox';
 import type { GraphClient } from '../transport/graphClient';
 import { graphErrorDetails, type GraphErrorDetails } from '../transport/graphError';
 
@@ -87,42 +88,19 @@ async function runOnce(
 	changes: MessageChange[],
 	options: ChangeRunOptions,
 ): Promise<BatchSubResult[]> {
-	const byMailbox = new Map<string, number[]>();
-	changes.forEach((change, index) => {
-		const key = change.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), index]);
-	});
-	const results = new Array<BatchSubResult>(changes.length);
 	let stopped = false;
-	await Promise.all(
-		[...byMailbox.values()].map(async (indexes) => {
-			const answers = await executeBatch(
-				client,
-				changes[indexes[0]!]!.mailbox,
-				indexes.map((index) => changes[index]!.request),
-				{
-					serial: true,
-					stop: () => stopped,
-					onResult: (_i, result) => {
-						if (
-							options.stopOnFailure &&
-							// A 404 does not stop the rest: it may be a message this work already handled.
-							((result.kind === 'response' && !isSuccess(result.status) && result.status !== 404) ||
-								result.kind === 'failed')
-						)
-							stopped = true;
-					},
-				},
-			);
-			indexes.forEach((index, i) => {
-				results[index] = answers[i] ?? {
-					kind: 'uncertain',
-					reason: 'the $batch run gave no result for this request',
-				};
-			});
-		}),
-	);
-	return results;
+	return await executeBatchPerMailbox(client, changes, {
+		stop: () => stopped,
+		onResult: (_index, result) => {
+			if (
+				options.stopOnFailure &&
+				// A 404 does not stop the rest: it may be a message this work already handled.
+				((result.kind === 'response' && !isSuccess(result.status) && result.status !== 404) ||
+					result.kind === 'failed')
+			)
+				stopped = true;
+		},
+	});
 }
 
 /** Every change, once (a repeatable one whose answer was lost: twice); outcomes in input order. */

@@ -7,11 +7,51 @@ import { GraphClient } from '../transport/graphClient';
 /** Messages the list shows: the newest, or the best matches of the search. */
 export const MESSAGE_LIST_SIZE = 50;
 
+/** A message's subject for a list entry. */
+export function subjectOf(message: IDataObject): string {
+	return typeof message.subject === 'string' && message.subject.trim()
+		? message.subject.trim()
+		: '(no subject)';
+}
+
+/** Which messages a picker lists and how it names them. */
+export interface MessageList {
+	/** Below the mailbox's base: `/messages`, `/mailFolders/drafts/messages`. */
+	path: string;
+	select: string;
+	/** The date the list is newest first by when there is no search text. */
+	newestBy: string;
+	headers?: Record<string, string>;
+	nameOf(message: IDataObject): string;
+}
+
+/** A picker's list: the newest messages, or those the search text finds (`$search`, no `$orderby`). */
+export async function searchMessageList(
+	ctx: ILoadOptionsFunctions,
+	filter: string | undefined,
+	list: MessageList,
+): Promise<INodeListSearchResult> {
+	const ref = mailboxInEditor(ctx);
+	const client = await GraphClient.create(ctx);
+	const text = (filter ?? '').trim();
+	const qs: IDataObject = { $select: list.select, $top: MESSAGE_LIST_SIZE };
+	if (text) qs.$search = kqlProblem(text) ? kqlPhrase(kqlPhrase(text)) : searchParameter(text);
+	else qs.$orderby = `${list.newestBy} desc`;
+	const { body } = await client.request<{ value?: IDataObject[] }>({
+		method: 'GET',
+		path: `${ref.base}${list.path}`,
+		qs,
+		...(list.headers ? { headers: list.headers } : {}),
+		mailbox: ref.mailbox,
+	});
+	const results = (body.value ?? [])
+		.filter((message) => typeof message.id === 'string')
+		.map((message) => ({ name: list.nameOf(message), value: message.id as string }));
+	return { results };
+}
+
 function nameOf(message: IDataObject): string {
-	const subject =
-		typeof message.subject === 'string' && message.subject.trim()
-			? message.subject.trim()
-			: '(no subject)';
+	const subject = subjectOf(message);
 	const from = (message.from as { emailAddress?: { name?: string; address?: string } } | undefined)
 		?.emailAddress;
 	const sender = from?.name || from?.address;
@@ -31,20 +71,10 @@ export async function searchMessages(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const ref = mailboxInEditor(this);
-	const client = await GraphClient.create(this);
-	const text = (filter ?? '').trim();
-	const qs: IDataObject = { $select: 'id,subject,from,receivedDateTime', $top: MESSAGE_LIST_SIZE };
-	if (text) qs.$search = kqlProblem(text) ? kqlPhrase(kqlPhrase(text)) : searchParameter(text);
-	else qs.$orderby = 'receivedDateTime desc';
-	const { body } = await client.request<{ value?: IDataObject[] }>({
-		method: 'GET',
-		path: `${ref.base}/messages`,
-		qs,
-		mailbox: ref.mailbox,
+	return await searchMessageList(this, filter, {
+		path: '/messages',
+		select: 'id,subject,from,receivedDateTime',
+		newestBy: 'receivedDateTime',
+		nameOf,
 	});
-	const results = (body.value ?? [])
-		.filter((message) => typeof message.id === 'string')
-		.map((message) => ({ name: nameOf(message), value: message.id as string }));
-	return { results };
 }

@@ -18,7 +18,7 @@ import {
 } from '../../binary/binaryAttachments';
 import { itemMessage } from '../../helpers/itemText';
 import type { GraphClient } from '../../transport/graphClient';
-import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
+import { checkThenSettle } from '../itemResults';
 import { problemsError } from '../message/send/prepare';
 import { addFiles, addProblems, ITEMS_UPLOADING_AT_ONCE } from './addFiles';
 import { filesField, messageFields, messageTargetOf, type MessageTarget } from './fields';
@@ -72,23 +72,25 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	const prepared: Array<Ready | Error> = [];
-	for (const [itemIndex, item] of items.entries())
-		prepared.push(await prepare(this, item, itemIndex));
-	stopAtFirstProblem(this, prepared, 'Nothing was added.');
-	const results = await settleEach(prepared, ITEMS_UPLOADING_AT_ONCE, async (entry) => {
-		const { message, itemIndex } = entry;
-		const added = await addFiles(
-			this,
-			client,
-			{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
-			entry.files,
-		);
-		return {
-			status: 'added',
-			messageId: message.messageId,
-			attachments: added as unknown as IDataObject[],
-		};
-	});
-	return outputsOf(this, results, items.length);
+	return await checkThenSettle(
+		this,
+		items,
+		'Nothing was added.',
+		async (item, itemIndex): Promise<Ready | Error> => await prepare(this, item, itemIndex),
+		ITEMS_UPLOADING_AT_ONCE,
+		async (entry) => {
+			const { message, itemIndex } = entry;
+			const added = await addFiles(
+				this,
+				client,
+				{ mailbox: message.ref.mailbox, messagePath: message.messagePath, itemIndex },
+				entry.files,
+			);
+			return {
+				status: 'added',
+				messageId: message.messageId,
+				attachments: added as unknown as IDataObject[],
+			};
+		},
+	);
 }

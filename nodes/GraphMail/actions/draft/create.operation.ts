@@ -19,7 +19,7 @@ import { mailboxFields } from '../../read/fields';
 import { folderSegmentOf, folderValueOf } from '../../read/folderLocator';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { addFile, ITEMS_UPLOADING_AT_ONCE, type AddedAttachment } from '../attachment/addFiles';
-import { outputsOf, settleEach, stopAtFirstProblem } from '../itemResults';
+import { checkThenSettle } from '../itemResults';
 import { inlineAttachment } from '../message/send/inlineAttachments';
 import { draftBody } from '../message/send/plan';
 import { createFields } from './fields';
@@ -94,14 +94,13 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	const prepared: Array<PreparedCreate | NodeOperationError> = [];
-	for (const [itemIndex, item] of items.entries())
-		prepared.push(await prepareCreate(this, item, itemIndex));
-	stopAtFirstProblem(this, prepared, 'No draft was created.');
-	const results = await settleEach(
-		prepared,
+	return await checkThenSettle(
+		this,
+		items,
+		'No draft was created.',
+		async (item, itemIndex): Promise<PreparedCreate | NodeOperationError> =>
+			await prepareCreate(this, item, itemIndex),
 		ITEMS_UPLOADING_AT_ONCE,
 		async (entry) => await createOne(this, client, entry),
 	);
-	return outputsOf(this, results, items.length);
 }

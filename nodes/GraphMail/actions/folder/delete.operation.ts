@@ -1,9 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
+import { folderOperation } from './itemJobs';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -15,27 +13,18 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Delete: DELETE .../mailFolders/{id} (204). */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs(this, items, client, {
-		action: 'deleted',
-		changes: true,
-		prepare: (itemIndex) => folderItem(this, itemIndex),
-		job: async (item) => {
-			const segment = await segmentOf(this, client, item, item, 'Folder');
-			return {
-				...item,
-				// Not repeated after a lost answer: a second DELETE would remove the folder from Deleted Items for good.
-				request: {
-					method: 'DELETE',
-					url: `${item.ref.base}/mailFolders/${segment}`,
-					idempotent: false,
-				},
-				done: () => ({ id: decodeURIComponent(segment), folder: item.label, deleted: true }),
-			};
-		},
-	});
-}
+export const execute = folderOperation(() => ({
+	action: 'deleted',
+	changes: true,
+	job: (item, segment) => {
+		return {
+			// Not repeated after a lost answer: a second DELETE would remove the folder from Deleted Items for good.
+			request: {
+				method: 'DELETE',
+				url: `${item.ref.base}/mailFolders/${segment}`,
+				idempotent: false,
+			},
+			done: () => ({ id: decodeURIComponent(segment), folder: item.label, deleted: true }),
+		};
+	},
+}));

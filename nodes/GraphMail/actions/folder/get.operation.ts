@@ -1,34 +1,26 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { FolderAncestry } from '../../read/folderAncestry';
-import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
+import { folderOperation } from './itemJobs';
 import { FOLDER_SELECT, folderOutput } from './output';
 
 export const properties: INodeProperties[] = [...mailboxFields, folderField];
 
 /** Get: one folder with its counts and its path from the top of the mailbox. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	const ancestry = new FolderAncestry(this.getNode(), client);
-	return await executeFolderJobs(this, items, client, {
+export const execute = folderOperation((ctx, client) => {
+	const ancestry = new FolderAncestry(ctx.getNode(), client);
+	return {
 		action: 'read',
 		changes: false,
-		prepare: (itemIndex) => folderItem(this, itemIndex),
-		job: async (item) => ({
-			...item,
+		job: (item, segment) => ({
 			request: {
 				method: 'GET',
-				url: `${item.ref.base}/mailFolders/${await segmentOf(this, client, item, item, 'Folder')}?$select=${FOLDER_SELECT}`,
+				url: `${item.ref.base}/mailFolders/${segment}?$select=${FOLDER_SELECT}`,
 				idempotent: true,
 			},
 			done: async (folder) =>
 				folderOutput(folder, { path: await ancestry.pathOf(item.ref, folder, item.itemIndex) }),
 		}),
-	});
-}
+	};
+});

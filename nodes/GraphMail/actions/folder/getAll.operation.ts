@@ -12,7 +12,7 @@ import { folderSegmentOf } from '../../read/folderLocator';
 import { readFolderTree } from '../../read/folderTree';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
-import { errorItemOrThrow } from '../itemErrors';
+import { planThenList } from '../itemResults';
 import { fieldError } from './errors';
 import { mailboxFields, parentFields } from './fields';
 import { readFolderLocator, type LocatorInput } from './locatorInput';
@@ -125,26 +125,11 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	const plans: Array<ListPlan | INodeExecutionData> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			plans.push(planFor(this, itemIndex));
-		} catch (error) {
-			plans.push(errorItemOrThrow(this, error, itemIndex));
-		}
-	}
 	const ancestry = new FolderAncestry(this.getNode(), client);
-	const output: INodeExecutionData[] = [];
-	for (const plan of plans) {
-		if ('json' in plan) {
-			output.push(plan);
-			continue;
-		}
-		try {
-			output.push(...(await list(this, client, plan, ancestry)));
-		} catch (error) {
-			output.push(errorItemOrThrow(this, error, plan.itemIndex));
-		}
-	}
-	return output;
+	return await planThenList(
+		this,
+		items,
+		(itemIndex) => planFor(this, itemIndex),
+		async (plan) => await list(this, client, plan, ancestry),
+	);
 }

@@ -2,11 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { forgetFolderLookups } from '../../read/folderResolver';
 import type { MailboxRef } from '../../read/mailbox';
-import { executeBatch, type BatchSubRequest } from '../../transport/batch';
+import type { BatchSubRequest, BatchSubResult } from '../../transport/batch';
+import { executeBatchPerMailbox } from '../../transport/batchPerMailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { graphErrorDetails } from '../../transport/graphError';
-import { errorItemOrThrow } from '../itemErrors';
+import { itemErrorOrThrow, runItems, type ItemResult } from '../itemResults';
+import type { Operation } from '../operation';
 import { folderError, uncertainError } from './errors';
+import { folderItem, segmentOf, type LocatorInput } from './locatorInput';
 
 /**
  * The shape of Get, Rename, Move and Delete: every item's fields are checked first (a bad item
@@ -20,95 +23,109 @@ export interface Prepared {
 	ref: MailboxRef;
 }
 
-export interface FolderJob {
-	itemIndex: number;
-	ref: MailboxRef;
-	/** The folder as the user gave it, for messages. */
-	label: string;
+/** An item's request and what its output is from Graph's 2xx answer. */
+export interface FolderRequest {
 	request: BatchSubRequest;
-	/** The item's output from Graph's 2xx answer. */
 	done(body: IDataObject): IDataObject | Promise<IDataObject>;
 }
 
-export interface FolderSteps<P extends Prepared> {
+/** An item of an operation on one folder: its mailbox and its Folder as given (`label` for messages). */
+export type FolderItem = Prepared & LocatorInput;
+
+type FolderJob = FolderItem & FolderRequest;
+
+export interface FolderSteps<X extends object> {
 	/** What happened to the folder, for messages: `renamed`, `moved`, `deleted`, `read`. */
 	action: string;
 	/** Whether the operation changes folders (then this execution's path lookups are forgotten). */
 	changes: boolean;
-	/** Reads and checks one item's fields; throws a NodeOperationError naming item and field. */
-	prepare(itemIndex: number): P;
-	/** The item's request, its folders resolved. */
-	job(prepared: P): Promise<FolderJob>;
+	/**
+	 * The operation's own fields of one item, read and checked after its mailbox and Folder; throws
+	 * a NodeOperationError naming item and field.
+	 */
+	fields?(itemIndex: number): X;
+	/** The item's request, its Folder resolved to `segment` (its other folders resolved here). */
+	job(item: FolderItem & X, segment: string): FolderRequest | Promise<FolderRequest>;
 }
 
-export async function executeFolderJobs<P extends Prepared>(
+/** An operation's `execute` from its steps (made per execution, with its context and client). */
+export function folderOperation<X extends object = object>(
+	stepsFor: (ctx: IExecuteFunctions, client: GraphClient) => FolderSteps<X>,
+): Operation['execute'] {
+	return async function (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		client: GraphClient,
+	) {
+		return await executeFolderJobs(this, items, client, stepsFor(this, client));
+	};
+}
+
+export async function executeFolderJobs<X extends object = object>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	client: GraphClient,
-	steps: FolderSteps<P>,
+	steps: FolderSteps<X>,
 ): Promise<INodeExecutionData[]> {
-	const output = new Array<INodeExecutionData[]>(items.length);
-	const prepared: P[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			prepared.push(steps.prepare(itemIndex));
-		} catch (error) {
-			output[itemIndex] = [errorItemOrThrow(ctx, error, itemIndex)];
-		}
-	}
-	const jobs: FolderJob[] = [];
-	for (const item of prepared) {
-		try {
-			jobs.push(await steps.job(item));
-		} catch (error) {
-			output[item.itemIndex] = [errorItemOrThrow(ctx, error, item.itemIndex)];
-		}
-	}
-	const byMailbox = new Map<string, FolderJob[]>();
-	for (const job of jobs) {
-		const key = job.ref.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), job]);
-	}
-	const node = ctx.getNode();
-	await Promise.all(
-		[...byMailbox.values()].map(async (group) => {
-			const results = await executeBatch(
-				client,
-				group[0]!.ref.mailbox,
-				group.map((job) => job.request),
-				{ serial: true },
-			);
-			if (steps.changes) forgetFolderLookups(client, group[0]!.ref);
-			for (const [i, result] of results.entries()) {
-				const job = group[i]!;
-				let error: Error | undefined;
-				if (result.kind === 'response' && result.status < 300) {
-					try {
-						const body = (result.body ?? {}) as IDataObject;
-						output[job.itemIndex] = [
-							{ json: await job.done(body), pairedItem: { item: job.itemIndex } },
-						];
-						continue;
-					} catch (failure) {
-						error = failure as Error;
-					}
-				} else if (result.kind === 'response') {
-					const details = graphErrorDetails({
-						status: result.status,
-						headers: result.headers,
-						body: result.body,
-					});
-					error = folderError(node, details, job.itemIndex, job.label, steps.action);
-				} else if (result.kind === 'uncertain') {
-					error = uncertainError(node, job.itemIndex, job.label, steps.action, result.reason);
-				} else if (result.kind === 'failed') {
-					error = folderError(node, result.details, job.itemIndex, job.label, steps.action);
-				} else {
-					error = uncertainError(node, job.itemIndex, job.label, steps.action, 'it was not sent');
-				}
-				output[job.itemIndex] = [errorItemOrThrow(ctx, error, job.itemIndex)];
+	const prepare = (itemIndex: number): FolderItem & X => ({
+		...folderItem(ctx, itemIndex),
+		...(steps.fields?.(itemIndex) as X),
+	});
+	return await runItems(ctx, items, prepare, async (prepared) => {
+		const results = new Array<ItemResult>(prepared.length);
+		const jobs: Array<{ at: number; job: FolderJob }> = [];
+		for (const [at, item] of prepared.entries()) {
+			try {
+				const segment = await segmentOf(ctx, client, item, item, 'Folder');
+				jobs.push({ at, job: { ...item, ...(await steps.job(item, segment)) } });
+			} catch (error) {
+				results[at] = itemErrorOrThrow(ctx, error, item.itemIndex);
 			}
-		}),
-	);
-	return output.flat();
+		}
+		const answers = await executeBatchPerMailbox(
+			client,
+			jobs.map(({ job }) => ({ mailbox: job.ref.mailbox, request: job.request })),
+		);
+		if (steps.changes)
+			for (const ref of uniqueMailboxes(jobs.map(({ job }) => job.ref)))
+				forgetFolderLookups(client, ref);
+		for (const [i, { at, job }] of jobs.entries())
+			results[at] = await outcomeOf(ctx, steps.action, job, answers[i]!);
+		return results;
+	});
+}
+
+function uniqueMailboxes(refs: MailboxRef[]): MailboxRef[] {
+	const byKey = new Map(refs.map((ref) => [ref.mailbox.toLowerCase(), ref]));
+	return [...byKey.values()];
+}
+
+/** The item's output from Graph's answer, or its error in the folder operations' words. */
+async function outcomeOf(
+	ctx: IExecuteFunctions,
+	action: string,
+	job: FolderJob,
+	result: BatchSubResult,
+): Promise<ItemResult> {
+	const node = ctx.getNode();
+	if (result.kind === 'response' && result.status < 300) {
+		try {
+			return await job.done((result.body ?? {}) as IDataObject);
+		} catch (failure) {
+			return failure as Error;
+		}
+	}
+	if (result.kind === 'response') {
+		const details = graphErrorDetails({
+			status: result.status,
+			headers: result.headers,
+			body: result.body,
+		});
+		return folderError(node, details, job.itemIndex, job.label, action);
+	}
+	if (result.kind === 'uncertain')
+		return uncertainError(node, job.itemIndex, job.label, action, result.reason);
+	if (result.kind === 'failed')
+		return folderError(node, result.details, job.itemIndex, job.label, action);
+	return uncertainError(node, job.itemIndex, job.label, action, 'it was not sent');
 }

@@ -1,10 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { folderLocator } from '../../read/folderLocator';
-import type { GraphClient } from '../../transport/graphClient';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs } from './itemJobs';
-import { folderItem, readFolderLocator, segmentOf } from './locatorInput';
+import { folderOperation } from './itemJobs';
+import { readFolderLocator, segmentOf } from './locatorInput';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -18,31 +17,22 @@ export const properties: INodeProperties[] = [
 ];
 
 /** Move: POST .../mailFolders/{id}/move {destinationId}; the folder keeps its id and content. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs(this, items, client, {
-		action: 'moved',
-		changes: true,
-		prepare: (itemIndex) => ({
-			...folderItem(this, itemIndex),
-			destination: readFolderLocator(this, itemIndex, 'destinationId', 'Destination'),
-		}),
-		job: async (item) => {
-			const segment = await segmentOf(this, client, item, item, 'Folder');
-			const destination = await segmentOf(this, client, item, item.destination, 'Destination');
-			return {
-				...item,
-				// Not repeated after a lost answer: the item says so instead (see errors.ts).
-				request: {
-					method: 'POST',
-					url: `${item.ref.base}/mailFolders/${segment}/move`,
-					body: { destinationId: decodeURIComponent(destination) },
-				},
-				done: (folder) => folderOutput(folder),
-			};
-		},
-	});
-}
+export const execute = folderOperation((ctx, client) => ({
+	action: 'moved',
+	changes: true,
+	fields: (itemIndex) => ({
+		destination: readFolderLocator(ctx, itemIndex, 'destinationId', 'Destination'),
+	}),
+	job: async (item, segment) => {
+		const destination = await segmentOf(ctx, client, item, item.destination, 'Destination');
+		return {
+			// Not repeated after a lost answer: the item says so instead (see errors.ts).
+			request: {
+				method: 'POST',
+				url: `${item.ref.base}/mailFolders/${segment}/move`,
+				body: { destinationId: decodeURIComponent(destination) },
+			},
+			done: (folder) => folderOutput(folder),
+		};
+	},
+}));

@@ -1,12 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { folderNameProblem } from '../../helpers/folderPath';
 import { textOf } from '../../helpers/valueText';
-import type { GraphClient } from '../../transport/graphClient';
 import { fieldError } from './errors';
 import { folderField, mailboxFields } from './fields';
-import { executeFolderJobs } from './itemJobs';
-import { folderItem, segmentOf } from './locatorInput';
+import { folderOperation } from './itemJobs';
 import { folderOutput } from './output';
 
 export const properties: INodeProperties[] = [
@@ -39,28 +37,18 @@ export function readNewName(ctx: IExecuteFunctions, itemIndex: number): string {
 }
 
 /** Rename: PATCH displayName, the one property of a folder Graph lets change. */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await executeFolderJobs(this, items, client, {
-		action: 'renamed',
-		changes: true,
-		prepare: (itemIndex) => ({
-			...folderItem(this, itemIndex),
-			name: readNewName(this, itemIndex),
-		}),
-		job: async (item) => ({
-			...item,
-			// Setting the same name again changes nothing: safe to repeat after a lost answer.
-			request: {
-				method: 'PATCH',
-				url: `${item.ref.base}/mailFolders/${await segmentOf(this, client, item, item, 'Folder')}`,
-				body: { displayName: item.name },
-				idempotent: true,
-			},
-			done: (folder) => folderOutput(folder),
-		}),
-	});
-}
+export const execute = folderOperation((ctx) => ({
+	action: 'renamed',
+	changes: true,
+	fields: (itemIndex) => ({ name: readNewName(ctx, itemIndex) }),
+	job: (item, segment) => ({
+		// Setting the same name again changes nothing: safe to repeat after a lost answer.
+		request: {
+			method: 'PATCH',
+			url: `${item.ref.base}/mailFolders/${segment}`,
+			body: { displayName: item.name },
+			idempotent: true,
+		},
+		done: (folder) => folderOutput(folder),
+	}),
+}));

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { copyRequest, readRequest } from '../../bulk/changeRequests';
 import { runChanges, type ChangeOutcome } from '../../bulk/messageChanges';
@@ -8,7 +8,7 @@ import { IMMUTABLE_ID_HEADERS } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
 import { ActionLedger } from './bulk/ledger';
 import { planRelocation, relocateProperties, type RelocatePlan } from './bulk/relocate';
-import { runItems } from './bulk/run';
+import { itemsOperation } from '../itemResults';
 
 export const properties = relocateProperties('copy');
 
@@ -74,70 +74,62 @@ async function findCopies(
  * (immutable) id. A lost answer is never answered by copying blindly again: the destination is
  * searched for the copy first (findCopies), and only where none is found is the copy made again.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await runItems(
-		this,
-		items,
-		async (itemIndex) => await planRelocation(this, client, itemIndex),
-		async (allPlans, options) => {
-			// Copied by an earlier attempt at this work (Retry On Fail, a retried execution): not again.
-			const ledger = ActionLedger.open(this);
-			const copyKey = (plan: RelocatePlan) => `${plan.messageId}>${plan.destination}`;
-			const earlier = allPlans.map((plan) => ledger.find('copy', plan.ref.mailbox, copyKey(plan)));
-			const plans = allPlans.filter((_plan, i) => earlier[i] === undefined);
-			const outcomes: ChangeOutcome[] = await runChanges(client, plans.map(copyOf), options);
-			const lost = outcomes.flatMap((outcome, i) => (outcome.kind === 'uncertain' ? [i] : []));
-			const foundAfterLoss = new Map<number, IDataObject>();
-			if (lost.length) {
-				const found = await findCopies(
-					client,
-					lost.map((i) => plans[i]!),
-				);
-				const again: number[] = [];
-				lost.forEach((i, l) => {
-					const copy = found[l];
-					if (copy) foundAfterLoss.set(i, copy);
-					else again.push(i);
-				});
-				const repeats = await runChanges(
-					client,
-					again.map((i) => copyOf(plans[i]!)),
-					options,
-				);
-				again.forEach((i, r) => {
-					outcomes[i] = repeats[r]!;
-				});
-			}
-			const results = plans.map((plan, i) => {
-				const outcome = outcomes[i]!;
-				const copy = foundAfterLoss.get(i) ?? (outcome.kind === 'done' ? outcome.body : undefined);
-				if (copy) {
-					ledger.record(
-						'copy',
-						plan.ref.mailbox,
-						copyKey(plan),
-						typeof copy.id === 'string' ? copy.id : '',
-					);
-					return {
-						id: copy.id,
-						originalId: plan.messageId,
-						parentFolderId: copy.parentFolderId,
-						subject: copy.subject,
-						status: 'copied',
-					};
-				}
-				return outcomeError(this.getNode(), 'copy', plan.messageId, outcome, plan.itemIndex)!;
-			});
-			let next = 0;
-			return allPlans.map((plan, i) =>
-				earlier[i] === undefined
-					? results[next++]!
-					: { id: earlier[i], originalId: plan.messageId, status: 'alreadyCopied' },
+export const execute = itemsOperation((ctx, client) => ({
+	plan: async (itemIndex) => await planRelocation(ctx, client, itemIndex),
+	act: async (allPlans, options) => {
+		// Copied by an earlier attempt at ctx work (Retry On Fail, a retried execution): not again.
+		const ledger = ActionLedger.open(ctx);
+		const copyKey = (plan: RelocatePlan) => `${plan.messageId}>${plan.destination}`;
+		const earlier = allPlans.map((plan) => ledger.find('copy', plan.ref.mailbox, copyKey(plan)));
+		const plans = allPlans.filter((_plan, i) => earlier[i] === undefined);
+		const outcomes: ChangeOutcome[] = await runChanges(client, plans.map(copyOf), options);
+		const lost = outcomes.flatMap((outcome, i) => (outcome.kind === 'uncertain' ? [i] : []));
+		const foundAfterLoss = new Map<number, IDataObject>();
+		if (lost.length) {
+			const found = await findCopies(
+				client,
+				lost.map((i) => plans[i]!),
 			);
-		},
-	);
-}
+			const again: number[] = [];
+			lost.forEach((i, l) => {
+				const copy = found[l];
+				if (copy) foundAfterLoss.set(i, copy);
+				else again.push(i);
+			});
+			const repeats = await runChanges(
+				client,
+				again.map((i) => copyOf(plans[i]!)),
+				options,
+			);
+			again.forEach((i, r) => {
+				outcomes[i] = repeats[r]!;
+			});
+		}
+		const results = plans.map((plan, i) => {
+			const outcome = outcomes[i]!;
+			const copy = foundAfterLoss.get(i) ?? (outcome.kind === 'done' ? outcome.body : undefined);
+			if (copy) {
+				ledger.record(
+					'copy',
+					plan.ref.mailbox,
+					copyKey(plan),
+					typeof copy.id === 'string' ? copy.id : '',
+				);
+				return {
+					id: copy.id,
+					originalId: plan.messageId,
+					parentFolderId: copy.parentFolderId,
+					subject: copy.subject,
+					status: 'copied',
+				};
+			}
+			return outcomeError(ctx.getNode(), 'copy', plan.messageId, outcome, plan.itemIndex)!;
+		});
+		let next = 0;
+		return allPlans.map((plan, i) =>
+			earlier[i] === undefined
+				? results[next++]!
+				: { id: earlier[i], originalId: plan.messageId, status: 'alreadyCopied' },
+		);
+	},
+}));

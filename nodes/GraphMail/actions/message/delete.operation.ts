@@ -1,14 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { moveRequest, permanentDeleteRequest } from '../../bulk/changeRequests';
-import { runChanges } from '../../bulk/messageChanges';
 import { mailboxFields } from '../../read/fields';
-import { mailboxOf, type MailboxRef } from '../../read/mailbox';
-import { messageLocator, messageOf } from '../../read/messageLocator';
-import type { GraphClient } from '../../transport/graphClient';
+import { messageLocator } from '../../read/messageLocator';
 import { outcomeError } from './bulk/errors';
-import { ActionLedger } from './bulk/ledger';
-import { runItems, type ItemPlan } from './bulk/run';
+import { planMessage, type MessagePlan } from './bulk/plan';
+import { runSettled } from './bulk/settle';
+import { itemsOperation } from '../itemResults';
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -35,9 +33,7 @@ export const properties: INodeProperties[] = [
 	},
 ];
 
-interface DeletePlan extends ItemPlan {
-	ref: MailboxRef;
-	segment: string;
+interface DeletePlan extends MessagePlan {
 	permanently: boolean;
 }
 
@@ -47,52 +43,39 @@ interface DeletePlan extends ItemPlan {
  * already in Deleted Items is moved there again (201); a lost answer whose repeat no longer finds
  * the message is `alreadyDeleted`.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await runItems(
-		this,
-		items,
-		(itemIndex): DeletePlan => {
-			const ref = mailboxOf(this, itemIndex);
-			const message = messageOf(this, itemIndex);
-			const permanently =
-				this.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent';
-			return { itemIndex, messageId: message.id, ref, segment: message.segment, permanently };
-		},
-		async (plans, options) => {
-			const ledger = ActionLedger.open(this);
-			const outcomes = await runChanges(
-				client,
-				plans.map((plan) => ({
-					mailbox: plan.ref.mailbox,
-					request: plan.permanently
-						? permanentDeleteRequest(plan.ref.base, plan.segment)
-						: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
-					repeatable: true,
-				})),
-				options,
-			);
-			return plans.map((plan, i) => {
-				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
-				const outcome = ledger.settle('delete', plan.ref.mailbox, plan.messageId, outcomes[i]!);
-				const permanently = plan.permanently;
-				if (outcome.kind === 'done')
-					return permanently
-						? { id: plan.messageId, status: 'deleted', permanently }
-						: {
-								id: outcome.body.id,
-								previousId: plan.messageId,
-								parentFolderId: outcome.body.parentFolderId,
-								status: 'deleted',
-								permanently,
-							};
-				if (outcome.kind === 'alreadyDone')
-					return { id: plan.messageId, status: 'alreadyDeleted', permanently };
-				return outcomeError(this.getNode(), 'delete', plan.messageId, outcome, plan.itemIndex)!;
-			});
-		},
-	);
-}
+export const execute = itemsOperation((ctx, client) => ({
+	plan: (itemIndex): DeletePlan => ({
+		...planMessage(ctx, itemIndex),
+		permanently: ctx.getNodeParameter('deleteMode', itemIndex, 'deletedItems') === 'permanent',
+	}),
+	act: async (plans, options) => {
+		const outcomes = await runSettled(
+			ctx,
+			client,
+			'delete',
+			plans,
+			(plan) =>
+				plan.permanently
+					? permanentDeleteRequest(plan.ref.base, plan.segment)
+					: moveRequest(plan.ref.base, plan.segment, 'deleteditems'),
+			options,
+		);
+		return plans.map((plan, i) => {
+			const outcome = outcomes[i]!;
+			const permanently = plan.permanently;
+			if (outcome.kind === 'done')
+				return permanently
+					? { id: plan.messageId, status: 'deleted', permanently }
+					: {
+							id: outcome.body.id,
+							previousId: plan.messageId,
+							parentFolderId: outcome.body.parentFolderId,
+							status: 'deleted',
+							permanently,
+						};
+			if (outcome.kind === 'alreadyDone')
+				return { id: plan.messageId, status: 'alreadyDeleted', permanently };
+			return outcomeError(ctx.getNode(), 'delete', plan.messageId, outcome, plan.itemIndex)!;
+		});
+	},
+}));

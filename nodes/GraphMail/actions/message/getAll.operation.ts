@@ -21,7 +21,7 @@ import {
 import type { GraphClient } from '../../transport/graphClient';
 import { pages } from '../../transport/paging';
 import { itemMessage } from '../../helpers/itemText';
-import { errorItemOrThrow } from '../itemErrors';
+import { planThenList } from '../itemResults';
 import {
 	downloadAttachments,
 	largeDownloadGate,
@@ -324,26 +324,11 @@ export async function execute(
 	items: INodeExecutionData[],
 	client: GraphClient,
 ): Promise<INodeExecutionData[]> {
-	const plans: Array<ListPlan | INodeExecutionData> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			plans.push(planFor(this, itemIndex));
-		} catch (error) {
-			plans.push(errorItemOrThrow(this, error, itemIndex));
-		}
-	}
 	const largeGate = largeDownloadGate();
-	const output: INodeExecutionData[] = [];
-	for (const plan of plans) {
-		if ('json' in plan) {
-			output.push(plan);
-			continue;
-		}
-		try {
-			output.push(...(await run(this, client, plan, largeGate)));
-		} catch (error) {
-			output.push(errorItemOrThrow(this, error, plan.itemIndex));
-		}
-	}
-	return output;
+	return await planThenList(
+		this,
+		items,
+		(itemIndex) => planFor(this, itemIndex),
+		async (plan) => await run(this, client, plan, largeGate),
+	);
 }

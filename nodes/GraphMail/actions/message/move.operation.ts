@@ -1,12 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-
 import { moveRequest } from '../../bulk/changeRequests';
-import { runChanges } from '../../bulk/messageChanges';
-import type { GraphClient } from '../../transport/graphClient';
 import { outcomeError } from './bulk/errors';
-import { ActionLedger } from './bulk/ledger';
 import { planRelocation, relocateProperties } from './bulk/relocate';
-import { runItems } from './bulk/run';
+import { runSettled } from './bulk/settle';
+import { itemsOperation } from '../itemResults';
 
 export const properties = relocateProperties('move');
 
@@ -17,45 +13,34 @@ export const properties = relocateProperties('move');
  * repeat: moving a message that is already in the destination answers 201 again; an answer lost
  * and a repeat that no longer finds the message (a REST id, changed by the move) is `alreadyMoved`.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	items: INodeExecutionData[],
-	client: GraphClient,
-): Promise<INodeExecutionData[]> {
-	return await runItems(
-		this,
-		items,
-		async (itemIndex) => await planRelocation(this, client, itemIndex),
-		async (plans, options) => {
-			const ledger = ActionLedger.open(this);
-			const outcomes = await runChanges(
-				client,
-				plans.map((plan) => ({
-					mailbox: plan.ref.mailbox,
-					request: moveRequest(plan.ref.base, plan.segment, plan.destination),
-					repeatable: true,
-				})),
-				options,
-			);
-			return plans.map((plan, i) => {
-				// Not found, but handled by an earlier attempt at this work (Retry On Fail, a retried execution): done.
-				const outcome = ledger.settle('move', plan.ref.mailbox, plan.messageId, outcomes[i]!);
-				if (outcome.kind === 'done')
-					return {
-						id: outcome.body.id,
-						previousId: plan.messageId,
-						parentFolderId: outcome.body.parentFolderId,
-						subject: outcome.body.subject,
-						status: 'moved',
-					};
-				if (outcome.kind === 'alreadyDone')
-					return {
-						previousId: plan.messageId,
-						status: 'alreadyMoved',
-						note: 'An earlier attempt at this work moved this message; Graph gave it a new ID, which that attempt received.',
-					};
-				return outcomeError(this.getNode(), 'move', plan.messageId, outcome, plan.itemIndex)!;
-			});
-		},
-	);
-}
+export const execute = itemsOperation((ctx, client) => ({
+	plan: async (itemIndex) => await planRelocation(ctx, client, itemIndex),
+	act: async (plans, options) => {
+		const outcomes = await runSettled(
+			ctx,
+			client,
+			'move',
+			plans,
+			(plan) => moveRequest(plan.ref.base, plan.segment, plan.destination),
+			options,
+		);
+		return plans.map((plan, i) => {
+			const outcome = outcomes[i]!;
+			if (outcome.kind === 'done')
+				return {
+					id: outcome.body.id,
+					previousId: plan.messageId,
+					parentFolderId: outcome.body.parentFolderId,
+					subject: outcome.body.subject,
+					status: 'moved',
+				};
+			if (outcome.kind === 'alreadyDone')
+				return {
+					previousId: plan.messageId,
+					status: 'alreadyMoved',
+					note: 'An earlier attempt at ctx work moved ctx message; Graph gave it a new ID, which that attempt received.',
+				};
+			return outcomeError(ctx.getNode(), 'move', plan.messageId, outcome, plan.itemIndex)!;
+		});
+	},
+}));

@@ -1,11 +1,10 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { folderLocator, folderSegmentOf } from '../../../read/folderLocator';
-import { mailboxOf, type MailboxRef } from '../../../read/mailbox';
-import { messageLocator, messageOf } from '../../../read/messageLocator';
+import { messageLocator } from '../../../read/messageLocator';
 import { mailboxFields } from '../../../read/fields';
 import type { GraphClient } from '../../../transport/graphClient';
-import type { ItemPlan } from './run';
+import { planMessage, type MessagePlan } from './plan';
 
 /** Move and Copy's shared part: their fields and one item's plan (mailbox, message, destination). */
 
@@ -23,9 +22,7 @@ export function relocateProperties(verb: 'move' | 'copy'): INodeProperties[] {
 	];
 }
 
-export interface RelocatePlan extends ItemPlan {
-	ref: MailboxRef;
-	segment: string;
+export interface RelocatePlan extends MessagePlan {
 	/** The destination folder's id (or well-known name), as the request body carries it. */
 	destination: string;
 	/** The same as a checked URL segment. */
@@ -37,21 +34,17 @@ export async function planRelocation(
 	client: GraphClient,
 	itemIndex: number,
 ): Promise<RelocatePlan> {
-	const ref = mailboxOf(ctx, itemIndex);
-	const message = messageOf(ctx, itemIndex);
+	const plan = planMessage(ctx, itemIndex);
 	const destinationSegment = await folderSegmentOf(
 		ctx.getNode(),
 		client,
-		ref,
+		plan.ref,
 		ctx.getNodeParameter('destinationFolder', itemIndex, ''),
 		itemIndex,
 		'Destination Folder',
 	);
 	return {
-		itemIndex,
-		messageId: message.id,
-		ref,
-		segment: message.segment,
+		...plan,
 		// The picker gives the folder as a URL segment (resolving a path); the body wants the id itself.
 		destination: decodeURIComponent(destinationSegment),
 		destinationSegment,

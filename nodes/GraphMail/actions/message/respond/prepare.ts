@@ -21,13 +21,7 @@ import type { Importance } from '../../../helpers/optionLists';
 import { textOf } from '../../../helpers/valueText';
 import { mailboxOf } from '../../../read/mailbox';
 import { messageOf } from '../../../read/messageLocator';
-import {
-	idempotencyKey,
-	sendKeyFor,
-	windowMsOf,
-	type KeyAttachment,
-	type SendKey,
-} from '../send/idempotencyKey';
+import type { SendKey } from '../send/idempotencyKey';
 import {
 	recipients,
 	type FieldProblem,
@@ -35,7 +29,7 @@ import {
 	type GraphRecipient,
 } from '../send/payload';
 import { planSend } from '../send/plan';
-import { keyAttachment, keyScope, problemsError, type PreparedSend } from '../send/prepare';
+import { problemsError, sendKeyOf, type PreparedSend } from '../send/prepare';
 import type { RunIdentity } from '../send/runIdentity';
 import type { RespondKind } from './fields';
 import { replyKeyProperty } from './replyKey';
@@ -140,30 +134,21 @@ export async function prepareRespond(
 
 	let sendKey: SendKey | undefined;
 	if (delivery.exactlyOnce !== false && delivery.exactlyOnce !== 'false') {
-		let keyAttachments: KeyAttachment[];
-		try {
-			keyAttachments = await Promise.all(
-				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
-			);
-		} catch (error) {
-			return problemsError(ctx, itemIndex, [
-				{
-					field: 'Attachments',
-					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
-				},
-			]);
-		}
-		const key = idempotencyKey({
-			...(run.unknownRetry ? {} : { run: run.run }),
-			...keyScope(ctx),
+		const key = await sendKeyOf(
+			ctx,
+			run,
+			item,
 			itemIndex,
-			mailbox: ref.mailbox,
-			message: { kind, original: original.id, ...action } as unknown as GraphMessage,
-			saveToSentItems: !saveAsDraft,
-			attachments: keyAttachments,
-			itemJson: item.json,
-		});
-		sendKey = sendKeyFor(key, windowMsOf(delivery.deduplicationWindow), Date.now());
+			{
+				mailbox: ref.mailbox,
+				message: { kind, original: original.id, ...action } as unknown as GraphMessage,
+				saveToSentItems: !saveAsDraft,
+			},
+			attachments,
+			delivery.deduplicationWindow,
+		);
+		if (key instanceof NodeOperationError) return key;
+		sendKey = key;
 		action.message.singleValueExtendedProperties = [replyKeyProperty(sendKey.internetMessageId)];
 	}
 

@@ -24,6 +24,7 @@ import {
 	type BodyType,
 	type CustomHeader,
 	type FieldProblem,
+	type GraphMessage,
 } from './payload';
 import { appOnlySendMailbox } from '../../../helpers/appOnlyMailbox';
 import { usesAppOnly } from '../../../transport/appOnlyAuth';
@@ -91,6 +92,53 @@ export async function keyAttachment(
 			.digest('hex');
 	}
 	return { name, contentType, size, isInline, contentId, ...(digest ? { digest } : {}) };
+}
+
+/** Every attachment's part of the key, or the item's error when a file cannot be read. */
+export async function keyAttachmentsOf(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	attachments: ResolvedAttachment[],
+): Promise<KeyAttachment[] | NodeOperationError> {
+	try {
+		return await Promise.all(
+			attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
+		);
+	} catch (error) {
+		return problemsError(ctx, itemIndex, [
+			{
+				field: 'Attachments',
+				message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
+			},
+		]);
+	}
+}
+
+/**
+ * The item's send key (Don't Resend on Retry): this piece of work (unless a Retry could not be
+ * recognised), the workflow and node, the item, the mailbox, the message and its files, within the
+ * Deduplication Window; or the item's error when a file cannot be read.
+ */
+export async function sendKeyOf(
+	ctx: IExecuteFunctions,
+	run: RunIdentity,
+	item: INodeExecutionData,
+	itemIndex: number,
+	send: { mailbox: string; message: GraphMessage; saveToSentItems: boolean },
+	attachments: ResolvedAttachment[],
+	deduplicationWindow: unknown,
+): Promise<SendKey | NodeOperationError> {
+	const keyAttachments = await keyAttachmentsOf(ctx, itemIndex, attachments);
+	if (keyAttachments instanceof NodeOperationError) return keyAttachments;
+	const key = idempotencyKey({
+		...(run.unknownRetry ? {} : { run: run.run }),
+		...keyScope(ctx),
+		itemIndex,
+		...send,
+		attachments: keyAttachments,
+		itemJson: item.json,
+	});
+	return sendKeyFor(key, windowMsOf(deduplicationWindow), Date.now());
 }
 
 /** The workflow's and the node's ids (stable across executions and renames). */
@@ -209,30 +257,21 @@ export async function prepareSend(
 
 	let sendKey: SendKey | undefined;
 	if (booleanOption(delivery, 'exactlyOnce') !== false) {
-		let keyAttachments: KeyAttachment[];
-		try {
-			keyAttachments = await Promise.all(
-				attachments.map(async (attachment) => await keyAttachment(ctx, itemIndex, attachment)),
-			);
-		} catch (error) {
-			return problemsError(ctx, itemIndex, [
-				{
-					field: 'Attachments',
-					message: `could not be read: ${error instanceof Error ? error.message : String(error)}`,
-				},
-			]);
-		}
-		const key = idempotencyKey({
-			...(run.unknownRetry ? {} : { run: run.run }),
-			...keyScope(ctx),
+		const key = await sendKeyOf(
+			ctx,
+			run,
+			item,
 			itemIndex,
-			mailbox: mailbox.mailbox,
-			message: built.value.message,
-			saveToSentItems: built.value.saveToSentItems,
-			attachments: keyAttachments,
-			itemJson: item.json,
-		});
-		sendKey = sendKeyFor(key, windowMsOf(delivery.deduplicationWindow), Date.now());
+			{
+				mailbox: mailbox.mailbox,
+				message: built.value.message,
+				saveToSentItems: built.value.saveToSentItems,
+			},
+			attachments,
+			delivery.deduplicationWindow,
+		);
+		if (key instanceof NodeOperationError) return key;
+		sendKey = key;
 		built.value.message.internetMessageId = sendKey.internetMessageId;
 	}
 
