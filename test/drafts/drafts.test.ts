@@ -44,6 +44,29 @@ async function attachmentsOf(id: string): Promise<IDataObject[]> {
 }
 
 describe('Draft > Create', () => {
+	it('creates drafts without files together through $batch, each in input order with its id', async () => {
+		const before = env.emulator.control.counters().requestsByRoute;
+		const subjects = Array.from({ length: 30 }, (_, n) => uniqueSubject(`Batched ${n}`));
+		const result = await env.engine.runNode({
+			parameters: createParams({ subject: '={{ $json.subject }}' }),
+			items: subjects.map((subject) => ({ json: { subject } })),
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.status, item.json.subject])).toEqual(
+			subjects.map((subject) => ['created', subject]),
+		);
+		const after = env.emulator.control.counters().requestsByRoute;
+		const delta = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
+		// 30 creates in 20-request batches: 2 to 4 $batch requests, no single POST per draft.
+		expect(delta('batch')).toBeGreaterThanOrEqual(2);
+		expect(delta('batch')).toBeLessThanOrEqual(4);
+		expect(delta('createMessage')).toBe(30);
+		for (const item of result.items.slice(0, 3)) {
+			const draft = await draftJson(item.json.id as string);
+			expect(draft).toMatchObject({ isDraft: true, subject: item.json.subject });
+		}
+	});
+
 	it('saves every Send field in Drafts, sends nothing', async () => {
 		const subject = uniqueSubject('All fields');
 		const result = await env.engine.runNode({

@@ -142,10 +142,13 @@ export async function checkThenSettle<T>(
 	check: (item: INodeExecutionData, itemIndex: number) => Promise<T | Error>,
 	limit: number,
 	task: (entry: Exclude<T, Error>) => Promise<IDataObject>,
+	/** Work done for all good entries at once before the tasks (e.g. their small requests in `$batch`). */
+	before?: (entries: Array<Exclude<T, Error>>) => Promise<void>,
 ): Promise<INodeExecutionData[]> {
 	const checked: Array<T | Error> = [];
 	for (const [itemIndex, item] of items.entries()) checked.push(await check(item, itemIndex));
 	stopAtFirstProblem(ctx, checked, sentence);
+	await before?.(checked.filter((entry): entry is Exclude<T, Error> => !(entry instanceof Error)));
 	const results = await settleEach<T | Error, IDataObject>(checked, limit, task);
 	return outputsOf(ctx, results, items.length);
 }
