@@ -51,3 +51,16 @@ export function safeFileName(name: unknown, fallback = 'attachment'): string {
 function trimmed(text: string): string {
 	return text.replace(/^[\s.]+|[\s.]+$/g, '');
 }
+
+/**
+ * An `.eml` name from a mail's subject: characters a file name cannot hold become spaces (a subject
+ * reads better so than with `_`), then the rules of `safeFileName` apply.
+ */
+export function emlFileName(subject: unknown, fallback: string): string {
+	const spaced = (typeof subject === 'string' ? subject : '')
+		.replace(CONTROL, ' ')
+		.replace(RESERVED, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return `${safeFileName(spaced, fallback)}.eml`;
+}

@@ -15,3 +15,9 @@ export const BODY_TYPE_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'HTML', value: 'html' },
 	{ name: 'Text', value: 'text' },
 ];
+
+/** Read or unread, for the Get Many filter and Update's Read Status. */
+export const READ_STATUS_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Read', value: 'read' },
+	{ name: 'Unread', value: 'unread' },
+];

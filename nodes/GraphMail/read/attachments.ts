@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { KeyedLimiter } from '../helpers/concurrency';
+import { safeFileName } from '../helpers/fileName';
 import { idSegment } from '../helpers/pathSegment';
 import { downloadBytes } from '../transport/download';
 import type { GraphClient } from '../transport/graphClient';
@@ -79,7 +80,7 @@ export async function downloadAttachments(
 			const mimeType = attachment.contentType || contentType || 'application/octet-stream';
 			return await ctx.helpers.prepareBinaryData(
 				bytes,
-				attachment.name || `attachment-${index}`,
+				safeFileName(attachment.name, `attachment-${index}`),
 				mimeType,
 			);
 		};

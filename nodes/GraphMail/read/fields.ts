@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS } from '../helpers/optionLists';
+import { BODY_TYPE_OPTIONS, IMPORTANCE_OPTIONS, READ_STATUS_OPTIONS } from '../helpers/optionLists';
 import { FOLDER_LOCATOR_MODES } from './folderLocator';
 
 /** Fields shared by Get and Get Many: whose mailbox, what to output, attachments. */
@@ -250,10 +250,7 @@ export const getAllFields: INodeProperties[] = [
 				displayName: 'Read Status',
 				name: 'readStatus',
 				type: 'options',
-				options: [
-					{ name: 'Read', value: 'read' },
-					{ name: 'Unread', value: 'unread' },
-				],
+				options: READ_STATUS_OPTIONS,
 				default: 'unread',
 			},
 			{

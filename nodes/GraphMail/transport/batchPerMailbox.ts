@@ -25,7 +25,9 @@ export async function executeBatchPerMailbox(
 	const byMailbox = new Map<string, number[]>();
 	entries.forEach((entry, index) => {
 		const key = entry.mailbox.toLowerCase();
-		byMailbox.set(key, [...(byMailbox.get(key) ?? []), index]);
+		const indexes = byMailbox.get(key);
+		if (indexes) indexes.push(index);
+		else byMailbox.set(key, [index]);
 	});
 	const results = new Array<BatchSubResult>(entries.length);
 	await Promise.all(

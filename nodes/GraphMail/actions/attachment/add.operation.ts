@@ -11,15 +11,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	resolveAttachments,
-	type AttachmentRow,
-	type ResolvedAttachment,
-} from '../../binary/binaryAttachments';
+import { resolveAttachments, type ResolvedAttachment } from '../../binary/binaryAttachments';
 import { itemMessage } from '../../helpers/itemText';
 import type { GraphClient } from '../../transport/graphClient';
 import { checkThenSettle } from '../itemResults';
-import { problemsError } from '../message/send/prepare';
+import { attachmentRowsOf, problemsError } from '../message/send/prepare';
 import { addFiles, addProblems, ITEMS_UPLOADING_AT_ONCE } from './addFiles';
 import { filesField, messageFields, messageTargetOf, type MessageTarget } from './fields';
 
@@ -37,11 +33,6 @@ interface Ready {
 	files: ResolvedAttachment[];
 }
 
-function rowsOf(value: unknown): AttachmentRow[] {
-	const rows = value && typeof value === 'object' ? (value as IDataObject).attachment : undefined;
-	return Array.isArray(rows) ? (rows as AttachmentRow[]) : [];
-}
-
 async function prepare(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
@@ -49,7 +40,7 @@ async function prepare(
 ): Promise<Ready | Error> {
 	try {
 		const message = messageTargetOf(ctx, itemIndex);
-		const rows = rowsOf(ctx.getNodeParameter('attachments', itemIndex, {}));
+		const rows = attachmentRowsOf(ctx.getNodeParameter('attachments', itemIndex, {}));
 		const { attachments, problems } = await resolveAttachments(ctx, item, rows);
 		problems.push(...addProblems(attachments));
 		if (!problems.length && !attachments.length)

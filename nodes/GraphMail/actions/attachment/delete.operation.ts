@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { GraphClient } from '../../transport/graphClient';
 import { batchPerMailbox, failureOf, type ItemRequest, succeeded } from '../batchPerMailbox';
 import { errorItemOrThrow } from '../itemErrors';
+import { stopAtFirstProblem } from '../itemResults';
 import { attachmentLocator, attachmentOf, messageFields, messageTargetOf } from './fields';
 
 export const properties: INodeProperties[] = [...messageFields, attachmentLocator];
@@ -30,9 +31,12 @@ export async function execute(
 			problems.set(itemIndex, error as Error);
 		}
 	}
+	// A bad item stops the node before anything is deleted (unless Continue On Fail).
+	stopAtFirstProblem(this, [...problems.values()], 'No attachment was deleted.');
 	const answers = await batchPerMailbox(client, requests);
+	const byItem = new Map(requests.map((entry) => [entry.itemIndex, entry]));
 	return items.map((_item, itemIndex) => {
-		const request = requests.find((entry) => entry.itemIndex === itemIndex);
+		const request = byItem.get(itemIndex);
 		const answer = answers.get(itemIndex);
 		if (request && succeeded(answer))
 			return {

@@ -26,7 +26,7 @@ import {
 	type SendFields,
 } from '../message/send/payload';
 import { planSend, type SendPlan } from '../message/send/plan';
-import { problemsError } from '../message/send/prepare';
+import { problemsError, rowsOf } from '../message/send/prepare';
 import { MESSAGE_FIELD_NAMES } from './fields';
 
 export interface PreparedCreate {
@@ -44,12 +44,6 @@ export interface PreparedUpdate {
 	/** The PATCH body: only the fields the item sets; empty when only files are added. */
 	patch: IDataObject;
 	attachments: ResolvedAttachment[];
-}
-
-function rowsOf(value: unknown): IDataObject[] {
-	if (!value || typeof value !== 'object') return [];
-	const rows = (value as IDataObject).attachment ?? (value as IDataObject).header;
-	return Array.isArray(rows) ? (rows as IDataObject[]) : [];
 }
 
 function booleanOf(value: unknown): boolean | undefined {

@@ -31,12 +31,12 @@ import { problemsError } from '../message/send/prepare';
 import { canonicalJson } from '../message/send/idempotencyKey';
 import { waitBeforeLooking } from '../message/send/lookup';
 import { runIdentity } from '../message/send/runIdentity';
+import { RECOVERY } from '../message/send/operation';
 import { draftReadRequest, findByMark, markBody, recordOf, type DraftRecord } from './draftState';
 import { notADraft, readDrafts, type DraftTarget } from './requireDrafts';
 import { draftLocator, sendDraftFields } from './fields';
 
 /** After a lost answer: wait this long before reading the draft again, at most this often. */
-const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 export const properties: INodeProperties[] = [
 	...mailboxFields,
@@ -245,31 +245,39 @@ async function stampAndSend(
 			},
 		})),
 	);
+	const uncertain: typeof ready = [];
 	for (const planned of ready) {
 		const answer = sent.get(planned.itemIndex);
-		if (succeeded(answer)) {
-			outcomes.set(planned.itemIndex, { kind: 'sent' });
-			continue;
-		}
-		if (answer?.kind === 'uncertain' || (statusOf(answer) ?? 0) >= 500) {
+		if (succeeded(answer)) outcomes.set(planned.itemIndex, { kind: 'sent' });
+		else if (answer?.kind === 'uncertain' || (statusOf(answer) ?? 0) >= 500)
+			uncertain.push(planned);
+		else
+			outcomes.set(planned.itemIndex, {
+				kind: 'error',
+				error: itemFailure(ctx, answer, planned.itemIndex),
+			});
+	}
+	// Lost answers are looked up together (each waits for the service to settle), not one after the other.
+	await Promise.all(
+		uncertain.map(async (planned) => {
 			const recovered = await recover(client, planned);
 			outcomes.set(
 				planned.itemIndex,
 				recovered ?? {
 					kind: 'error',
 					error: withSentence(
-						itemFailure(ctx, answer, planned.itemIndex, 'No definite answer to sending the draft'),
+						itemFailure(
+							ctx,
+							sent.get(planned.itemIndex),
+							planned.itemIndex,
+							'No definite answer to sending the draft',
+						),
 						'It may have been sent: running the node again in this execution finds out and does not send it twice.',
 					),
 				},
 			);
-			continue;
-		}
-		outcomes.set(planned.itemIndex, {
-			kind: 'error',
-			error: itemFailure(ctx, answer, planned.itemIndex),
-		});
-	}
+		}),
+	);
 }
 
 function outputOf(planned: Planned, outcome: Outcome): IDataObject {

@@ -11,7 +11,7 @@ import { idSegment } from '../../helpers/pathSegment';
 import { textOf } from '../../helpers/valueText';
 import { FolderAncestry } from '../../read/folderAncestry';
 import { folderSegmentOf } from '../../read/folderLocator';
-import { forgetFolderLookups, ROOT_FOLDER } from '../../read/folderResolver';
+import { ROOT_FOLDER } from '../../read/folderResolver';
 import { mailboxOf, type MailboxRef } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { errorItemOrThrow } from '../itemErrors';
@@ -115,25 +115,21 @@ async function createPath(
 			)
 		: ROOT_FOLDER;
 	const last = plan.names.length - 1;
-	try {
-		for (const [level, name] of plan.names.entries()) {
-			if (level === last) {
-				return plan.returnExisting
-					? await creator.findOrCreate(plan.ref, parentSegment, name, plan.hidden, plan.itemIndex)
-					: await creator.create(plan.ref, parentSegment, name, plan.hidden, plan.itemIndex, false);
-			}
-			// Folders on the way: the existing ones are used, missing ones created (visible).
-			const { folder } = await creator.findOrCreate(
-				plan.ref,
-				parentSegment,
-				name,
-				false,
-				plan.itemIndex,
-			);
-			parentSegment = idSegment(node, textOf(folder.id), 'Folder ID', plan.itemIndex);
+	for (const [level, name] of plan.names.entries()) {
+		if (level === last) {
+			return plan.returnExisting
+				? await creator.findOrCreate(plan.ref, parentSegment, name, plan.hidden, plan.itemIndex)
+				: await creator.create(plan.ref, parentSegment, name, plan.hidden, plan.itemIndex, false);
 		}
-	} finally {
-		forgetFolderLookups(client, plan.ref);
+		// Folders on the way: the existing ones are used, missing ones created (visible).
+		const { folder } = await creator.findOrCreate(
+			plan.ref,
+			parentSegment,
+			name,
+			false,
+			plan.itemIndex,
+		);
+		parentSegment = idSegment(node, textOf(folder.id), 'Folder ID', plan.itemIndex);
 	}
 	throw new Error('A folder path has at least one name');
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { findChildFolder } from '../../read/folderResolver';
+import { findChildFolder, forgetFolderLookups } from '../../read/folderResolver';
 import type { MailboxRef } from '../../read/mailbox';
 import type { GraphClient } from '../../transport/graphClient';
 import { graphErrorDetails, type GraphErrorDetails } from '../../transport/graphError';
@@ -78,7 +78,11 @@ export class FolderCreator {
 				itemIndex,
 				idempotent: false,
 			});
-			if ('response' in outcome) return { folder: outcome.response.body, created: true };
+			if ('response' in outcome) {
+				// Only a folder made changes what this execution's path look-ups may have cached.
+				forgetFolderLookups(this.client, ref);
+				return { folder: outcome.response.body, created: true };
+			}
 			const details = graphErrorDetails(outcome.failure);
 			if (details.code === 'ErrorFolderExists') {
 				const existing = acceptExisting
@@ -91,7 +95,10 @@ export class FolderCreator {
 			// No definite answer: the folder is there if the create went through (then it is ours).
 			lastUncertain = details;
 			const made = await findChildFolder(this.client, ref, parentSegment, name, itemIndex);
-			if (made) return { folder: made, created: true };
+			if (made) {
+				forgetFolderLookups(this.client, ref);
+				return { folder: made, created: true };
+			}
 		}
 		throw uncertainError(
 			this.node,

@@ -9,6 +9,7 @@ import { mailboxFields } from '../../read/fields';
 import { mailboxOf } from '../../read/mailbox';
 import { messageLocator, messageOf } from '../../read/messageLocator';
 import { textOf } from '../../helpers/valueText';
+import { emlFileName } from '../../helpers/fileName';
 import { downloadStream } from '../../transport/download';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../transport/graphError';
@@ -29,18 +30,6 @@ export const properties: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the .eml file in',
 	},
 ];
-
-/** A file name from the subject: no path or control characters, at most 100 characters, `.eml`. */
-export function emlFileName(subject: unknown, fallback: string): string {
-	const cleaned = textOf(subject)
-		// eslint-disable-next-line no-control-regex
-		.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim()
-		.slice(0, 100)
-		.replace(/^\.+/, '');
-	return `${cleaned || fallback}.eml`;
-}
 
 /**
  * Get MIME: the message as it would travel (GET messages/{id}/$value, RFC 822 with its

@@ -19,7 +19,7 @@ import type { GraphClient } from '../../../transport/graphClient';
 import { errorItemOrThrow } from '../../itemErrors';
 import type { Operation } from '../../operation';
 import { sendAll, type SendOutcome } from '../send/batchPath';
-import { attachmentsOutput, clientOptions } from '../send/operation';
+import { attachmentsOutput, clientOptions, RECOVERY } from '../send/operation';
 import { runIdentity } from '../send/runIdentity';
 import { explainRespondError } from './errors';
 import { respondFields, type RespondKind } from './fields';
@@ -27,7 +27,6 @@ import { prepareRespond, type PreparedRespond } from './prepare';
 import { respondRoute } from './route';
 
 /** As Send: wait this long after a lost answer before looking for the reply, and look at most this often. */
-const RECOVERY = { settleMs: 2000, rounds: 3 };
 
 const NOUN = { reply: 'reply', replyAll: 'reply', forward: 'forward' } as const;
 const NOUNS = { reply: 'replies', replyAll: 'replies', forward: 'forwards' } as const;

@@ -15,7 +15,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { resolveAttachments, type AttachmentRow } from '../../../binary/binaryAttachments';
+import { resolveAttachments } from '../../../binary/binaryAttachments';
 import { itemMessage } from '../../../helpers/itemText';
 import type { Importance } from '../../../helpers/optionLists';
 import { textOf } from '../../../helpers/valueText';
@@ -29,7 +29,7 @@ import {
 	type GraphRecipient,
 } from '../send/payload';
 import { planSend } from '../send/plan';
-import { problemsError, sendKeyOf, type PreparedSend } from '../send/prepare';
+import { attachmentRowsOf, problemsError, sendKeyOf, type PreparedSend } from '../send/prepare';
 import type { RunIdentity } from '../send/runIdentity';
 import type { RespondKind } from './fields';
 import { replyKeyProperty } from './replyKey';
@@ -51,11 +51,6 @@ export interface PreparedRespond extends PreparedSend {
 	base: string;
 	action: ActionBody;
 	saveAsDraft: boolean;
-}
-
-function rowsOf(value: unknown): AttachmentRow[] {
-	const rows = value && typeof value === 'object' ? (value as IDataObject).attachment : undefined;
-	return Array.isArray(rows) ? (rows as AttachmentRow[]) : [];
 }
 
 /** The item's plan, or a NodeOperationError naming the item and the field. */
@@ -115,7 +110,7 @@ export async function prepareRespond(
 	const { attachments, problems: attachmentProblems } = await resolveAttachments(
 		ctx,
 		item,
-		rowsOf(options.attachments),
+		attachmentRowsOf(options.attachments),
 	);
 	problems.push(...attachmentProblems);
 	if (problems.length) return problemsError(ctx, itemIndex, problems);

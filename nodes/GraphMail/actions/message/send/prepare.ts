@@ -183,7 +183,8 @@ export function problemsError(
 	return error;
 }
 
-function rowsOf(value: unknown): IDataObject[] {
+/** The rows of a fixed collection (attachments or headers). */
+export function rowsOf(value: unknown): IDataObject[] {
 	if (!value || typeof value !== 'object') return [];
 	const rows = (value as IDataObject).attachment ?? (value as IDataObject).header;
 	return Array.isArray(rows) ? (rows as IDataObject[]) : [];
@@ -249,7 +250,7 @@ export async function prepareSend(
 	const { attachments, problems: attachmentProblems } = await resolveAttachments(
 		ctx,
 		item,
-		rowsOf(options.attachments) as AttachmentRow[],
+		attachmentRowsOf(options.attachments),
 	);
 	problems.push(...attachmentProblems);
 	if (problems.length || !built.ok || 'problem' in mailbox)
@@ -289,4 +290,9 @@ export async function prepareSend(
 		dryRun: booleanOption(options, 'dryRun') === true,
 		...(sendKey ? { sendKey } : {}),
 	};
+}
+
+/** The attachment rows of an Attachments collection. */
+export function attachmentRowsOf(value: unknown): AttachmentRow[] {
+	return rowsOf(value) as unknown as AttachmentRow[];
 }

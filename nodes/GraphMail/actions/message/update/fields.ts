@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { IMPORTANCE_OPTIONS } from '../../../helpers/optionLists';
+import { IMPORTANCE_OPTIONS, READ_STATUS_OPTIONS } from '../../../helpers/optionLists';
 import { mailboxFields } from '../../../read/fields';
 import { messageLocator } from '../../../read/messageLocator';
 
@@ -89,10 +89,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Read Status',
 				name: 'readStatus',
 				type: 'options',
-				options: [
-					{ name: 'Read', value: 'read' },
-					{ name: 'Unread', value: 'unread' },
-				],
+				options: READ_STATUS_OPTIONS,
 				default: 'read',
 				description: 'Mark the message as read or as unread',
 			},
