@@ -315,6 +315,22 @@ describe('Attachment > Delete', () => {
 		);
 		expect((left.value as IDataObject[]).map((a) => a.name)).not.toContain('report.txt');
 	});
+
+	it('a bad item stops the node before any attachment is deleted', async () => {
+		const { id, names } = await mailWithEverything();
+		const result = await env.engine.runNode({
+			parameters: params('delete', id, { attachmentId: rl('={{ $json.a }}') }),
+			items: [{ json: { a: names['report.txt'] } }, { json: { a: '..' } }],
+		});
+		expect(result.error?.message).toMatch(/\[item 1\]$/);
+		expect(env.recorded).toHaveLength(0);
+		const left = await graphCall(
+			env,
+			'GET',
+			`/me/messages/${encodeURIComponent(id)}/attachments?$select=name`,
+		);
+		expect((left.value as IDataObject[]).map((a) => a.name)).toContain('report.txt');
+	});
 });
 
 describe('the attachment picker', () => {
