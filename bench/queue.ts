@@ -7,8 +7,9 @@
  *  (b) ten mailboxes: the same N mails spread over 10 mailboxes. Speed-up against (a).
  *
  *   bash scripts/provision.sh --queue && npm run bench:queue
- *   BENCH_ITEMS=2000 BENCH_SCENARIOS=a,b npm run bench:queue
+ *   BENCH_ITEMS=2000 BENCH_SCENARIOS=a,b BENCH_RUNS=3 npm run bench:queue
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 import { makeLogger } from '../scripts/lib/log';
@@ -26,6 +27,8 @@ import { startQueueStack, type QueueStack } from '../scripts/lib/queue-stack';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2000);
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'a,b').split(',');
+/** Runs of the scenarios on the same stack (figures vary from run to run with the machine's load). */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
 const SERVER_TIME_MS = 100;
 const LATENCY_MS = 20;
 const IN_FLIGHT = 4;
@@ -150,25 +153,30 @@ async function main(): Promise<void> {
 		console.log(
 			`Queue mode: n8n ${runtime.n8nVersion}, main + 2 workers, Redis, PostgreSQL, binary data in the database; ${ITEMS} mails per scenario as two webhook calls; emulator ${SERVER_TIME_MS} ms per send, ${IN_FLIGHT} in flight per mailbox, ${LATENCY_MS} ms latency`,
 		);
-		let one: Figures | undefined;
-		if (SCENARIOS.includes('a')) {
-			one = await run(
-				stack,
-				`(a) ${ITEMS} mails, one mailbox, two workers`,
-				1,
-				`one${Date.now() % 100000}`,
-			);
-			print(one);
-		}
-		if (SCENARIOS.includes('b')) {
-			const ten = await run(
-				stack,
-				`(b) ${ITEMS} mails over 10 mailboxes, two workers`,
-				10,
-				`ten${Date.now() % 100000}`,
-			);
-			print(ten);
-			if (one) console.log(`  speed-up over one mailbox: ${(one.wallMs / ten.wallMs).toFixed(1)}x`);
+		for (let round = 1; round <= RUNS; round++) {
+			if (RUNS > 1)
+				console.log(`Run ${round} of ${RUNS} (load average ${loadavg()[0]!.toFixed(1)}):`);
+			let one: Figures | undefined;
+			if (SCENARIOS.includes('a')) {
+				one = await run(
+					stack,
+					`(a) ${ITEMS} mails, one mailbox, two workers`,
+					1,
+					`one${Date.now() % 100000}`,
+				);
+				print(one);
+			}
+			if (SCENARIOS.includes('b')) {
+				const ten = await run(
+					stack,
+					`(b) ${ITEMS} mails over 10 mailboxes, two workers`,
+					10,
+					`ten${Date.now() % 100000}`,
+				);
+				print(ten);
+				if (one)
+					console.log(`  speed-up over one mailbox: ${(one.wallMs / ten.wallMs).toFixed(1)}x`);
+			}
 		}
 	} finally {
 		await stack.stop();

@@ -67,9 +67,9 @@ describe('AdaptiveLimit: in-flight requests per mailbox from 429s alone', () => 
 		// Neither starves the other.
 		expect(a.current).toBeGreaterThanOrEqual(1);
 		expect(b.current).toBeGreaterThanOrEqual(1);
-		// Between throttles the two windows may overshoot the 4 by up to two: an overshoot costs one
-		// 429 and a Retry-After without new chains, never a slot.
-		expect(a.current + b.current).toBeLessThanOrEqual(6);
+		// The two windows may add up to more than 4 between throttles (a sender that was shut out goes
+		// back to the cap when it gets in): an overshoot costs a 429 and a Retry-After without new
+		// chains, never a slot -- the utilisation above.
 	});
 
 	it('shrinks once per congestion event: throttles of requests sent before the cut do not cut again', () => {
@@ -89,22 +89,46 @@ describe('AdaptiveLimit: in-flight requests per mailbox from 429s alone', () => 
 
 	it('never goes below 1 nor above the cap, and grows back by about 1.5 per full round', () => {
 		let now = 0;
-		const limit = new AdaptiveLimit({ max: 3, now: () => now });
-		for (let i = 0; i < 10; i++) limit.throttled(++now);
-		expect(limit.current).toBe(1);
+		const limit = new AdaptiveLimit({ max: 4, now: () => now });
+		limit.throttled(++now);
+		expect(limit.current).toBe(2); // 2.8
 		let accepted = 0;
-		while (limit.current < 2) {
-			limit.accepted();
-			accepted++;
-		}
-		expect(accepted).toBe(1); // +1.5 / window per accepted group: 1, 2.5
 		while (limit.current < 3) {
 			limit.accepted();
 			accepted++;
 		}
-		expect(accepted).toBe(2); // 2.5 + 0.6 = 3.1
+		expect(accepted).toBe(1); // +1.5 / window per accepted group: 2.8 + 0.54 = 3.34
+		while (limit.current < 4) {
+			limit.accepted();
+			accepted++;
+		}
+		expect(accepted).toBe(3); // 3.34 + 0.45 = 3.79, + 0.40 = 4.18
 		for (let i = 0; i < 100; i++) limit.accepted();
-		expect(limit.current).toBe(3);
+		expect(limit.current).toBe(4);
+		for (let i = 0; i < 10; i++) limit.throttled(++now);
+		expect(limit.current).toBe(1);
 		expect(new AdaptiveLimit({ max: 0 }).current).toBe(1);
+	});
+
+	it('a sender shut out to the floor goes back to the cap as soon as a chain of it gets in', () => {
+		let now = 0;
+		const limit = new AdaptiveLimit({ max: 4, now: () => now });
+		for (let i = 0; i < 3; i++) limit.throttled(++now);
+		expect(limit.current).toBe(1);
+		limit.accepted();
+		expect(limit.current).toBe(4);
+		// Not from a window above the floor, nor without a throttle since the last accepted group.
+		limit.throttled(++now);
+		expect(limit.current).toBe(2);
+		limit.accepted();
+		expect(limit.current).toBe(3);
+		const quiet = new AdaptiveLimit({ max: 4, now: () => now });
+		for (let i = 0; i < 3; i++) quiet.throttled(++now);
+		quiet.accepted(); // back to 4
+		for (let i = 0; i < 3; i++) quiet.throttled(++now);
+		expect(quiet.current).toBe(1);
+		quiet.accepted();
+		quiet.throttled(++now); // 4 x 0.7
+		expect(quiet.current).toBe(2);
 	});
 });

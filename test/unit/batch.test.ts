@@ -6,11 +6,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AdaptiveLimit } from '../../nodes/GraphMail/transport/adaptiveLimit';
 import {
-	chainCount,
 	executeBatch,
 	MAX_BATCH_BYTES,
 	packBatches,
-	splitEvenly,
 	type BatchSubRequest,
 } from '../../nodes/GraphMail/transport/batch';
 import type {
@@ -298,18 +296,6 @@ describe('executeBatch', () => {
 });
 
 describe('serial chains (sends and lookups)', () => {
-	it('whole rounds of chains of at most 20, sizes within one of each other', () => {
-		expect(chainCount(1000, 4)).toBe(52);
-		expect(
-			splitEvenly(Array(1000).fill(0), 52)
-				.map((group) => group.length)
-				.sort(),
-		).toEqual([...Array(40).fill(19), ...Array(12).fill(20)].sort());
-		expect(chainCount(45, 4)).toBe(4);
-		expect(chainCount(3, 4)).toBe(3);
-		expect(chainCount(45, 1)).toBe(3);
-	});
-
 	it('links each sub-request to the one before it, takes one slot per chain, and runs as many chains as the limit allows', async () => {
 		const { client, calls } = fakeClient(accepted);
 		const results = await executeBatch(

@@ -2,8 +2,9 @@
  * How many requests to keep in flight to one mailbox when others (another worker, another
  * execution, another app) may be using it too, without a shared store: like TCP's congestion
  * window, grow slowly while Graph accepts, shrink at once when it throttles (additive increase,
- * multiplicative decrease). Two senders doing this settle around Outlook's 4-in-flight capacity
- * between them with few 429s; a sender alone stays at the cap.
+ * multiplicative decrease), and back to the cap at once when a sender that was shut out gets in
+ * again. Two senders doing this settle around Outlook's 4-in-flight capacity between them with few
+ * 429s; a sender alone stays at the cap.
  *
  * Pure: the caller reports outcomes and reads `current`; the clock is injected.
  */
@@ -29,6 +30,8 @@ export class AdaptiveLimit {
 	private readonly now: () => number;
 	/** When the window last shrank: throttles of requests sent before it are the same congestion. */
 	private shrunkAt = Number.NEGATIVE_INFINITY;
+	/** Throttled since the last accepted group. */
+	private waitingTurn = false;
 	/** Throttles seen and reacted to (diagnostics). */
 	throttles = 0;
 	reductions = 0;
@@ -46,14 +49,26 @@ export class AdaptiveLimit {
 		return Math.max(1, Math.min(this.max, Math.floor(this.window)));
 	}
 
-	/** A group of requests sent at `sentAt` was accepted throughout. */
+	/**
+	 * A group of requests was accepted throughout. Grows by `increase` per window; but a sender at
+	 * the floor that was throttled since its last accepted group was waiting its turn at a mailbox
+	 * someone else kept full, and this group getting in means the mailbox has room again (the other
+	 * sender is done or has shrunk): back to the cap at once. Growing one step per chain left the
+	 * mailbox half used for over a second each time; if the other sender is still there, the next
+	 * throttle cuts the window again.
+	 */
 	accepted(): void {
-		this.window = Math.min(this.max, this.window + this.increase / Math.max(1, this.window));
+		this.window =
+			this.waitingTurn && this.current === 1
+				? this.max
+				: Math.min(this.max, this.window + this.increase / Math.max(1, this.window));
+		this.waitingTurn = false;
 	}
 
 	/** A request sent at `sentAt` was throttled (429, or 503). Shrinks once per congestion event. */
 	throttled(sentAt: number): void {
 		this.throttles++;
+		this.waitingTurn = true;
 		if (sentAt <= this.shrunkAt) return;
 		this.window = Math.max(1, this.window * this.decrease);
 		this.shrunkAt = this.now();

@@ -21,6 +21,7 @@ import {
 	type GraphErrorDetails,
 } from './graphError';
 import { nextDelayMs, parseRetryAfterMs } from './retryAfter';
+import { runSerialChains, SHORT_CHAIN } from './serialChains';
 
 /** One request inside a `$batch`; `url` is relative to /v1.0 (e.g. `/me/sendMail`), query included. */
 export interface BatchSubRequest {
@@ -114,35 +115,13 @@ export function packBatches<T extends { bytes: number }>(
 	return batches;
 }
 
-/**
- * How many serial chains to make of `count` sub-requests with `lanes` running at once: whole
- * rounds of `lanes` chains of at most 20, so that no lane idles at the end while others still run.
- */
-export function chainCount(count: number, lanes: number): number {
-	const width = Math.max(1, lanes);
-	return Math.min(count, Math.ceil(count / (MAX_BATCH_REQUESTS * width)) * width);
-}
-
-/** `list` cut into `parts` consecutive groups whose sizes differ by at most one. */
-export function splitEvenly<T>(list: T[], parts: number): T[][] {
-	const groups: T[][] = [];
-	for (let i = 0; i < parts; i++) {
-		const group = list.slice(
-			Math.floor((i * list.length) / parts),
-			Math.floor(((i + 1) * list.length) / parts),
-		);
-		if (group.length) groups.push(group);
-	}
-	return groups;
-}
-
-/** The JSON of one sub-request inside the batch body; `after`: the id it waits for (a serial chain). */
 /** The id of the sub-request before position `i` in a serial chain (none for the first). */
 function previousIndexOf(batch: Array<{ index: number }>, i: number): string | undefined {
 	const previous = i > 0 ? batch[i - 1] : undefined;
 	return previous ? String(previous.index) : undefined;
 }
 
+/** The JSON of one sub-request inside the batch body; `after`: the id it waits for (a serial chain). */
 function wireRequest(id: string, request: BatchSubRequest, after?: string): IDataObject {
 	const wire: IDataObject = { id, method: request.method, url: request.url };
 	if (after !== undefined) wire.dependsOn = [after];
@@ -213,8 +192,11 @@ export async function executeBatch(
 	 */
 	let pausedUntil = 0;
 
-	/** Sends one batch and records (or puts back into `later`) each of its entries. */
-	const sendBatch = async (batch: Pending[], later: Pending[]): Promise<void> => {
+	/**
+	 * Sends one batch and records (or puts back into `later`) each of its entries. Resolves true
+	 * when Graph throttled it or it did not run (no slot of the mailbox to hand on).
+	 */
+	const sendBatch = async (batch: Pending[], later: Pending[]): Promise<boolean> => {
 		const bytes = batch.reduce((sum, entry) => sum + entry.bytes, 0);
 		options.onBatch?.(batch.length, bytes);
 		const sentAt = clock();
@@ -268,7 +250,8 @@ export async function executeBatch(
 					});
 				}
 			}
-			return;
+			// No lane to hand on: the batch did not run as a chain.
+			return true;
 		}
 
 		const answers = outcome.response.body?.responses ?? [];
@@ -325,8 +308,31 @@ export async function executeBatch(
 		}
 		if (throttledInBatch) pausedUntil = Math.max(pausedUntil, heldUntil);
 		if (limit && !throttledInBatch) limit.accepted();
+		return throttledInBatch;
 	};
 
+	if (limit) {
+		// Serial: a pool of chains within the adaptive limit (serialChains.ts).
+		const unsent = await runSerialChains({
+			entries: pending,
+			lanes: () => limit.current,
+			longest: () => (limit.current < limit.max ? SHORT_CHAIN : MAX_BATCH_REQUESTS),
+			pausedUntil: () => pausedUntil,
+			now: clock,
+			wait: async (ms) => await client.wait(ms),
+			stop: options.stop,
+			cut: (ready, length) => packBatches(ready.slice(0, length), maxBytes)[0] ?? [],
+			send: async (chain) => {
+				const again: Pending[] = [];
+				const throttled = await sendBatch(chain, again);
+				return { again, throttled };
+			},
+		});
+		for (const entry of unsent) record(entry.index, { kind: 'notSent' });
+		return results;
+	}
+
+	// One batch at a time (each takes every slot of the mailbox); what goes again, in a later round.
 	while (pending.length) {
 		const now = clock();
 		const ready = pending.filter((entry) => entry.readyAt <= now);
@@ -335,27 +341,15 @@ export async function executeBatch(
 			continue;
 		}
 		const later = pending.filter((entry) => entry.readyAt > now);
-		const batches = limit
-			? splitEvenly(ready, chainCount(ready.length, limit.current)).flatMap((group) =>
-					packBatches(group, maxBytes),
-				)
-			: packBatches(ready, maxBytes, options.maxRequestsPerBatch);
-		// One batch at a time, or (serial) as many chains as the mailbox's limit allows.
-		const running = new Set<Promise<void>>();
+		const batches = packBatches(ready, maxBytes, options.maxRequestsPerBatch);
 		for (const [b, batch] of batches.entries()) {
-			while (running.size >= (limit?.current ?? 1)) await Promise.race(running);
-			const pause = pausedUntil - clock();
-			if (pause > 0) await client.wait(pause);
 			if (options.stop?.()) {
-				await Promise.all(running);
 				for (const entry of [...batches.slice(b).flat(), ...later])
 					record(entry.index, { kind: 'notSent' });
 				return results;
 			}
-			const sending: Promise<void> = sendBatch(batch, later).finally(() => running.delete(sending));
-			running.add(sending);
+			await sendBatch(batch, later);
 		}
-		await Promise.all(running);
 		pending = later;
 	}
 	return results;
