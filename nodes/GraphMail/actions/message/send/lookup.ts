@@ -12,6 +12,7 @@ import { mailboxPath } from '../../../helpers/pathSegment';
 import { executeBatch, type BatchSubRequest } from '../../../transport/batch';
 import { IMMUTABLE_ID_HEADERS, type GraphClient } from '../../../transport/graphClient';
 import { graphApiError, graphErrorDetails } from '../../../transport/graphError';
+import { pages } from '../../../transport/paging';
 
 const SELECT = 'id,internetMessageId,sentDateTime,isDraft,parentFolderId';
 
@@ -87,18 +88,16 @@ export async function findByInternetMessageId(
 		(group) =>
 			`${base}?$filter=${encodeURIComponent(by.filter(group))}&$select=${SELECT}&$top=${PAGE_SIZE}${by.query}`,
 	);
+	/** The rest of a filter's answer: its later pages, through the shared pager (never a loop). */
 	const followNextLinks = async (page: Page | undefined) => {
-		let next = page?.['@odata.nextLink'];
-		while (next) {
-			const { body } = await client.request<Page>({
-				method: 'GET',
-				path: next,
-				headers: HEADERS,
-				mailbox,
-			});
-			addFound(body, found, by);
-			next = body?.['@odata.nextLink'];
-		}
+		const next = page?.['@odata.nextLink'];
+		if (!next) return;
+		const rest = pages<Record<string, unknown>>(
+			client,
+			{ path: next, headers: HEADERS, mailbox },
+			{ sendTop: false },
+		);
+		for await (const value of rest) addFound({ value }, found, by);
 	};
 
 	const [onlyUrl, ...otherUrls] = urls;
